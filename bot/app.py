@@ -1,0 +1,52 @@
+"""What every command needs, loaded lazily: config, settings, database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from bot import models
+from bot.campaign import sync_campaign
+from bot.config import LoadedConfig, load_config
+from bot.db import make_engine, migrate, session_scope
+from bot.settings import Settings, load_settings
+
+
+@dataclass
+class App:
+    """The loaded state of one invitebot invocation."""
+
+    config_path: Path
+    template_dir: Path | None = None
+    _settings: Settings | None = field(default=None, repr=False)
+
+    @cached_property
+    def config(self) -> LoadedConfig:
+        return load_config(self.config_path, self.template_dir)
+
+    @cached_property
+    def settings(self) -> Settings:
+        return self._settings if self._settings is not None else load_settings()
+
+    @cached_property
+    def engine(self) -> Engine:
+        migrate(self.settings.database_url)
+        return make_engine(self.settings.database_url)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with session_scope(self.engine) as session:
+            yield session
+
+    def campaign_id(self) -> int:
+        """Sync the campaign and its missions into the database; return its id."""
+        with self.session() as session:
+            campaign: models.Campaign = sync_campaign(session, self.config)
+            assert campaign.id is not None
+            return campaign.id

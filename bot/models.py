@@ -1,0 +1,243 @@
+"""The tables. Each stage reads one table and writes the next.
+
+Outbound: Campaign → Mission → Invitation → OutboxMessage.
+Inbound: MailboxState → Sighting → InboundMessage → Attachment →
+Response → Delegate, with ReviewItem for what a human must decide and
+AuditEvent for everything a human did.
+
+All timestamps are UTC; SQLite returns them naive, so read them through
+``bot.clock.as_utc``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Column, DateTime, LargeBinary, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from bot.clock import utcnow
+
+
+def _ts(nullable: bool = True) -> Column[datetime]:
+    return Column(DateTime(timezone=True), nullable=nullable)
+
+
+class InvitationStatus(StrEnum):
+    PENDING = "pending"
+    SENT = "sent"
+    FAILED = "failed"
+    BOUNCED = "bounced"
+    REPLIED = "replied"
+    NEEDS_REVIEW = "needs_review"
+
+
+class OutboxState(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DEFERRED = "deferred"
+    FAILED = "failed"
+
+
+class OutboxKind(StrEnum):
+    INVITATION = "invitation"
+    REMINDER = "reminder"
+    ACKNOWLEDGEMENT = "acknowledgement"
+    DIGEST = "digest"
+
+
+class InboundStatus(StrEnum):
+    NEW = "new"
+    PROCESSED = "processed"
+    NEEDS_REVIEW = "needs_review"
+    FAILED = "failed"
+    DISMISSED = "dismissed"
+
+
+class Classification(StrEnum):
+    REPLY = "reply"
+    AUTO_REPLY = "auto_reply"
+    BOUNCE = "bounce"
+    UNRELATED = "unrelated"
+
+
+class Campaign(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    reference: str = Field(index=True, unique=True)
+    title: str
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+
+
+class Mission(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("campaign_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    code: str
+    country: str
+    mission_name: str
+    email: str = Field(index=True)
+    cc: str = ""  # comma-separated
+    language: str = "en"
+
+
+class Invitation(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("campaign_id", "mission_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    mission_id: int = Field(foreign_key="mission.id", index=True)
+    token: str = Field(unique=True, index=True)
+    status: str = Field(default=InvitationStatus.PENDING, index=True)
+    reminders_sent: int = 0
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    sent_at: datetime | None = Field(default=None, sa_column=_ts())
+    replied_at: datetime | None = Field(default=None, sa_column=_ts())
+    last_event_at: datetime | None = Field(default=None, sa_column=_ts())
+    last_event: str | None = None
+    error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class OutboxMessage(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    # What this row is for, unique so that a re-run never enqueues twice:
+    # "invitation:<inv id>", "reminder:<inv id>:<n>", "digest:<date>".
+    dedupe_key: str = Field(unique=True, index=True)
+    kind: str = Field(index=True)
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
+    invitation_id: int | None = Field(default=None, foreign_key="invitation.id", index=True)
+    message_id: str = Field(unique=True, index=True)
+    mail_from: str
+    recipients: str  # comma-separated envelope recipients
+    subject: str = ""
+    raw: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    state: str = Field(default=OutboxState.QUEUED, index=True)
+    attempts: int = 0
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    expires_at: datetime | None = Field(default=None, sa_column=_ts())
+    claimed_at: datetime | None = Field(default=None, sa_column=_ts())
+    claimed_by: str | None = None
+    sent_at: datetime | None = Field(default=None, sa_column=_ts())
+    appended: bool = False  # copy stored in the IMAP Sent folder
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+
+
+class MailboxState(SQLModel, table=True):
+    __table_args__ = (UniqueConstraint("account", "mailbox"),)
+    id: int | None = Field(default=None, primary_key=True)
+    account: str
+    mailbox: str
+    uidvalidity: int = Field(sa_column=Column(BigInteger, nullable=False))
+    last_uid: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+
+
+class InboundMessage(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    # Message-ID if present, else "sha256:<hash of raw>": the same mail seen
+    # in two folders, or again after a UIDVALIDITY change, is one row.
+    message_key: str = Field(unique=True, index=True)
+    message_id: str | None = Field(default=None, index=True)
+    raw_sha256: str = Field(index=True)
+    raw_size: int
+    received_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    from_addr: str | None = None
+    subject: str | None = Field(default=None, sa_column=Column(Text))
+    classification: str | None = Field(default=None, index=True)
+    campaign_id: int | None = Field(default=None, foreign_key="campaign.id", index=True)
+    mission_id: int | None = Field(default=None, foreign_key="mission.id", index=True)
+    invitation_id: int | None = Field(default=None, foreign_key="invitation.id", index=True)
+    match_method: str | None = None
+    confidence: float | None = None
+    status: str = Field(default=InboundStatus.NEW, index=True)
+    stage: str | None = None  # the stage that set status (or raised)
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    flags: str = ""  # comma-separated limit flags
+    detail: str | None = Field(default=None, sa_column=Column(Text))  # JSON: evidence, DSN info
+    body_text: str | None = Field(default=None, sa_column=Column(Text))
+    claimed_by: str | None = None
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+
+
+class Sighting(SQLModel, table=True):
+    """Where an inbound message was seen: (account, mailbox, UIDVALIDITY, UID)."""
+
+    __table_args__ = (UniqueConstraint("account", "mailbox", "uidvalidity", "uid"),)
+    id: int | None = Field(default=None, primary_key=True)
+    inbound_id: int = Field(foreign_key="inboundmessage.id", index=True)
+    account: str
+    mailbox: str
+    uidvalidity: int = Field(sa_column=Column(BigInteger, nullable=False))
+    uid: int = Field(sa_column=Column(BigInteger, nullable=False))
+    flagged: bool = False  # processed flag / move done on the server
+    seen_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+
+
+class Attachment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    inbound_id: int = Field(foreign_key="inboundmessage.id", index=True)
+    filename: str = ""  # as the sender gave it, for display only
+    content_type: str = "application/octet-stream"
+    size: int = 0
+    sha256: str = Field(index=True)
+    text: str | None = Field(default=None, sa_column=Column(Text))
+    engine: str | None = None
+    flags: str = ""
+    needs_review: bool = False
+
+
+class Response(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    invitation_id: int = Field(foreign_key="invitation.id", index=True)
+    inbound_id: int = Field(foreign_key="inboundmessage.id", index=True)
+    decision: str | None = None  # accept | decline | undecided
+    confidence: float = 0.0
+    amendment: str | None = None  # replace | extend
+    current: bool = True  # False once a later message replaced it
+    needs_review: bool = False
+    notes: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+
+
+class Delegate(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    response_id: int = Field(foreign_key="response.id", index=True)
+    position: int = 0
+    honorific: str | None = None
+    name: str
+    title: str | None = None
+    role: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    confidence: float = 0.0
+    source: str = "body"
+
+
+class ReviewItem(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    inbound_id: int = Field(foreign_key="inboundmessage.id", index=True)
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    state: str = Field(default="open", index=True)  # open | assigned | dismissed
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    resolved_at: datetime | None = Field(default=None, sa_column=_ts())
+    resolved_by: str | None = None
+
+
+class AuditEvent(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+    actor: str
+    action: str = Field(index=True)
+    subject: str
+    detail: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class DigestRun(SQLModel, table=True):
+    """One row per digest built for sending: the period it covered."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    campaign_id: int = Field(foreign_key="campaign.id", index=True)
+    period_key: str = Field(unique=True)  # "<campaign id>:<local date>"
+    since: datetime | None = Field(default=None, sa_column=_ts())
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))

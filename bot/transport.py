@@ -1,0 +1,61 @@
+"""Connections to the mail servers, with TLS verified unless disabled explicitly.
+
+The factories here are the one seam between invitebot and the network:
+SMTP through aiosmtplib, IMAP through imapclient.
+"""
+
+from __future__ import annotations
+
+import ssl
+
+import aiosmtplib
+from imapclient import IMAPClient
+
+from bot.settings import ServerSettings
+
+
+def ssl_context(server: ServerSettings) -> ssl.SSLContext:
+    """A client TLS context: system CAs (or the configured CA file), hostname checked."""
+    context = ssl.create_default_context(cafile=str(server.ca_file) if server.ca_file else None)
+    if not server.verify:
+        # Only ever reached when INVITEBOT_*_VERIFY=false was set on purpose.
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
+def smtp_client(server: ServerSettings) -> aiosmtplib.SMTP:
+    """An unconnected aiosmtplib client for the configured server."""
+    tls = server.tls
+    return aiosmtplib.SMTP(
+        hostname=server.host,
+        port=server.port,
+        use_tls=tls == "tls",
+        start_tls=True if tls == "starttls" else False,
+        tls_context=ssl_context(server) if tls != "none" else None,
+        validate_certs=server.verify,
+        timeout=server.timeout,
+        username=server.user,
+        password=server.password.get_secret_value() if server.password else None,
+    )
+
+
+def imap_connect(server: ServerSettings) -> IMAPClient:
+    """Connect and log in to the IMAP server; the caller logs out."""
+    tls = server.tls
+    context = ssl_context(server) if tls != "none" else None
+    client = IMAPClient(server.host, port=server.port, ssl=tls == "tls",
+                        ssl_context=context, timeout=server.timeout)
+    try:
+        if tls == "starttls":
+            client.starttls(context)
+        if server.user:
+            password = server.password.get_secret_value() if server.password else ""
+            client.login(server.user, password)
+    except BaseException:
+        try:
+            client.shutdown()
+        except OSError:
+            pass
+        raise
+    return client
