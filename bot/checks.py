@@ -8,6 +8,8 @@ and IMAP servers. Each check prints one line; any failure exits 1.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import importlib
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,30 +34,28 @@ def check_smtp(server: ServerSettings) -> CheckResult:
         client = smtp_client(server)
         await client.connect()
         try:
-            code, message = await client.ehlo()
+            code, _message = await client.ehlo()
             return f"{server.host}:{server.port} answered {code}"
         finally:
             await client.quit()
 
     try:
         return CheckResult("smtp", True, asyncio.run(probe()))
-    except Exception as exc:  # noqa: BLE001 - every failure is a failed check
+    except Exception as exc:
         return CheckResult("smtp", False, f"{server.host}:{server.port}: {_describe(exc)}")
 
 
 def check_imap(server: ServerSettings, folders: list[str]) -> CheckResult:
     try:
         client = imap_connect(server)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         return CheckResult("imap", False, f"{server.host}:{server.port}: {_describe(exc)}")
     try:
         missing = [f for f in folders if not client.folder_exists(f)]
         idle = b"IDLE" in client.capabilities()
     finally:
-        try:
+        with contextlib.suppress(Exception):  # the check is already decided
             client.logout()
-        except Exception:  # noqa: BLE001, S110 - the check is already decided
-            pass
     if missing:
         return CheckResult("imap", False, f"missing folder(s): {', '.join(missing)}")
     return CheckResult("imap", True, f"{server.host}:{server.port} logged in, "
@@ -67,6 +67,15 @@ def _describe(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {text}" if text != exc.__class__.__name__ else text
 
 
+def _template_check() -> Callable[[App], CheckResult] | None:
+    try:
+        module = importlib.import_module("bot.outbound.compose")
+    except ModuleNotFoundError:
+        return None
+    func: Callable[[App], CheckResult] = module.check_templates
+    return func
+
+
 def run_checks(app: App, *, servers: bool = True) -> list[CheckResult]:
     results = []
     config = app.config
@@ -75,11 +84,7 @@ def run_checks(app: App, *, servers: bool = True) -> list[CheckResult]:
         f"{config.path}: campaign {config.campaign.meeting.reference!r}, "
         f"{len(config.missions)} missions from {config.campaign.missions_file}",
     ))
-    render: Callable[[App], CheckResult] | None
-    try:
-        from bot.outbound.compose import check_templates as render
-    except ModuleNotFoundError:
-        render = None
+    render = _template_check()
     if render is not None:
         results.append(render(app))
     if servers:

@@ -18,6 +18,7 @@ import click
 from bot import __version__
 from bot.errors import InvitebotError
 
+
 class Group(click.Group):
     """Report invitebot's own errors in one line and exit non-zero."""
 
@@ -38,7 +39,8 @@ def main(verbose: int, log_json: bool) -> None:
     from bot.logs import setup_logging
 
     level = logging.WARNING - 10 * verbose
-    setup_logging(max(level, logging.DEBUG), json_lines=log_json or bool(os.environ.get("INVITEBOT_LOG_JSON")))
+    json_lines = log_json or bool(os.environ.get("INVITEBOT_LOG_JSON"))
+    setup_logging(max(level, logging.DEBUG), json_lines=json_lines)
 
 
 def _register() -> None:

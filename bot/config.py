@@ -7,9 +7,9 @@ the YAML or the CSV without reading a traceback.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from dataclasses import dataclass
-import datetime as dt
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -30,6 +30,10 @@ def _check_email(value: str) -> str:
     if not _EMAIL.match(value) or "\r" in value or "\n" in value:
         raise ValueError(f"not an email address: {value!r}")
     return value
+
+
+def _all_languages() -> list[Language]:
+    return ["en", "fr", "es", "ru", "ar", "zh"]
 
 
 class _Strict(BaseModel):
@@ -59,7 +63,7 @@ class Meeting(_Strict):
     end: date
     venue: str = Field(min_length=1)
     language: Language = "en"
-    languages: list[Language] = Field(default_factory=lambda: list(LANGUAGES))
+    languages: list[Language] = Field(default_factory=_all_languages)
     timezone: str = "UTC"
 
     @field_validator("timezone")
@@ -166,7 +170,10 @@ class LoadedConfig:
         return self.path.parent
 
 
-def _line_map(node: yaml.Node, prefix: tuple[str | int, ...], out: dict[tuple[str | int, ...], int]) -> None:
+Loc = tuple[str | int, ...]
+
+
+def _line_map(node: yaml.Node, prefix: Loc, out: dict[Loc, int]) -> None:
     out[prefix] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
@@ -179,7 +186,7 @@ def _line_map(node: yaml.Node, prefix: tuple[str | int, ...], out: dict[tuple[st
             _line_map(item, (*prefix, index), out)
 
 
-def _line_for(loc: tuple[str | int, ...], lines: dict[tuple[str | int, ...], int]) -> int:
+def _line_for(loc: Loc, lines: dict[Loc, int]) -> int:
     for end in range(len(loc), -1, -1):
         if loc[:end] in lines:
             return lines[loc[:end]]
@@ -202,7 +209,7 @@ def load_campaign(path: Path) -> Campaign:
         raise ConfigError(f"{path}:{line}: invalid YAML: {problem}") from None
     if not isinstance(data, dict) or node is None:
         raise ConfigError(f"{path}:1: the campaign file must be a mapping of keys")
-    lines: dict[tuple[str | int, ...], int] = {}
+    lines: dict[Loc, int] = {}
     _line_map(node, (), lines)
     try:
         return Campaign.model_validate(data)
@@ -240,7 +247,8 @@ def load_missions(path: Path, languages: list[str] | None = None) -> tuple[Missi
             if mission is None:
                 continue
             if mission.code in seen:
-                errors.append(f"{path}:{line}: code: {mission.code!r} already used on line {seen[mission.code]}")
+                first = seen[mission.code]
+                errors.append(f"{path}:{line}: code: {mission.code!r} already used on line {first}")
                 continue
             seen[mission.code] = line
             missions.append(mission)

@@ -90,7 +90,7 @@ def _server(env: Mapping[str, str], kind: str, default_port: int) -> ServerSetti
         port=_int(env, prefix + "PORT", default_port),
         user=env.get(prefix + "USER") or None,
         password=_secret(env, prefix + "PASSWORD"),
-        tls=tls,  # type: ignore[arg-type]
+        tls=tls,
         verify=_flag(env, prefix + "VERIFY", True),
         ca_file=Path(ca) if ca else None,
         timeout=float(_int(env, prefix + "TIMEOUT", 30)),

@@ -6,6 +6,7 @@ SMTP through aiosmtplib, IMAP through imapclient.
 
 from __future__ import annotations
 
+import contextlib
 import ssl
 
 import aiosmtplib
@@ -31,7 +32,7 @@ def smtp_client(server: ServerSettings) -> aiosmtplib.SMTP:
         hostname=server.host,
         port=server.port,
         use_tls=tls == "tls",
-        start_tls=True if tls == "starttls" else False,
+        start_tls=tls == "starttls",
         tls_context=ssl_context(server) if tls != "none" else None,
         validate_certs=server.verify,
         timeout=server.timeout,
@@ -53,9 +54,7 @@ def imap_connect(server: ServerSettings) -> IMAPClient:
             password = server.password.get_secret_value() if server.password else ""
             client.login(server.user, password)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             client.shutdown()
-        except OSError:
-            pass
         raise
     return client

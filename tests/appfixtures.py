@@ -32,7 +32,7 @@ def postgres_url() -> str | None:
 
 @pytest.fixture
 def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL database (dropped afterwards); skips without INVITEBOT_TEST_POSTGRES_URL."""
+    """A fresh PostgreSQL database, dropped afterwards (needs INVITEBOT_TEST_POSTGRES_URL)."""
     base = postgres_url()
     if not base:
         pytest.skip("INVITEBOT_TEST_POSTGRES_URL not set")
@@ -94,7 +94,8 @@ def app_factory(tmp_path: Path, request: pytest.FixtureRequest) -> AppFactory:
              env: dict[str, str] | None = None, **overrides: Any) -> App:
         sub = tmp_path / uuid.uuid4().hex[:6]
         config = write_campaign(sub, missions=missions, **overrides)
-        stack = request.getfixturevalue("mailstack") if "mailstack" in request.fixturenames else None
+        wants_stack = "mailstack" in request.fixturenames
+        stack = request.getfixturevalue("mailstack") if wants_stack else None
         environ = {
             "INVITEBOT_DATABASE_URL": database_url or f"sqlite:///{sub / 'invitebot.db'}",
             "INVITEBOT_STORE_DIR": str(sub / "store"),
