@@ -1,0 +1,1 @@
+"""Inbound mail: fetch, store, parse, classify, match, read and extract replies."""

@@ -1,0 +1,1 @@
+"""One small rule per module; :mod:`bot.inbound.classify` orders them."""
