@@ -1,0 +1,282 @@
+"""Score the extractor against the reply corpus (tests/corpus/replies).
+
+Prints precision, recall and F1 per delegate field (name, title, role,
+email, phone) and per language, and the decision accuracy, separately for
+text replies (body, text PDF, DOCX) and scans (scanned PDF, photo).
+
+    .venv/bin/python bench/extract.py            # text only (fast)
+    .venv/bin/python bench/extract.py --scans    # also OCR the scans and photos
+
+The scoring helpers are imported by tests/test_extract.py, so the test
+gate and this report always measure the same thing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import textwrap
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT / "tests" / "corpus" / "replies"
+FIELDS = ("name", "title", "role", "email", "phone")
+TEXT_RENDERS = frozenset({"body", "text_pdf", "docx"})
+SCAN_RENDERS = frozenset({"scanned_pdf", "photo"})
+# The secretariat's own contacts, as quoted in the invitation (never a delegate's).
+SECRETARIAT_CONTACTS = (
+    "secretariat@unodc.test",
+    "hans.gruber@unodc.test",
+    "+43 1 26060 4283",
+    "+43 1 26060 5866",
+)
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bot.extract import Extraction, extract_response  # noqa: E402
+
+
+@dataclass
+class Case:
+    name: str
+    text: str
+    expected: dict[str, Any]
+
+    @property
+    def render(self) -> str:
+        return str(self.expected.get("render", "body"))
+
+    @property
+    def language(self) -> str:
+        return str(self.expected["language"])
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    def add(self, other: Counts) -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+
+@dataclass
+class Score:
+    fields: dict[str, Counts] = field(default_factory=lambda: {f: Counts() for f in FIELDS})
+    decisions: int = 0
+    decisions_right: int = 0
+    wrong: list[str] = field(default_factory=list)
+
+    def add(self, other: Score) -> None:
+        for name in FIELDS:
+            self.fields[name].add(other.fields[name])
+        self.decisions += other.decisions
+        self.decisions_right += other.decisions_right
+        self.wrong.extend(other.wrong)
+
+    @property
+    def decision_accuracy(self) -> float:
+        return self.decisions_right / self.decisions if self.decisions else 1.0
+
+
+def load_cases(corpus: Path = CORPUS) -> list[Case]:
+    cases = []
+    for path in sorted(corpus.glob("*.json")):
+        expected = json.loads(path.read_text(encoding="utf-8"))
+        text = path.with_suffix(".txt").read_text(encoding="utf-8")
+        cases.append(Case(path.stem, text, expected))
+    return cases
+
+
+def normalise(value: str | None, field_name: str) -> str | None:
+    if value is None:
+        return None
+    if field_name in ("name", "title"):
+        decomposed = unicodedata.normalize("NFKD", value.casefold())
+        return "".join(ch for ch in decomposed if ch.isalnum())
+    return value.strip().lower()
+
+
+def render_attachment(case: Case, cache_dir: Path | None = None) -> str:
+    """The attachment's text as the read stage would produce it."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    import docgen  # type: ignore[import-not-found]
+
+    from bot.inbound.attachments import read_attachment
+
+    lang = case.language
+    if case.render == "text_pdf":
+        # Word processors wrap lines and lay tables out in columns; docgen
+        # writes each line as given.
+        lines = [line.replace(" | ", "     ") for line in case.text.split("\n")]
+        wrapped = "\n".join(
+            line if "     " in line else textwrap.fill(line, 95) for line in lines
+        )
+        data, ctype, fname = docgen.make_text_pdf(wrapped), "application/pdf", "note.pdf"
+    elif case.render == "scanned_pdf":
+        data = docgen.make_scanned_pdf(case.text, lang=lang)
+        ctype, fname = "application/pdf", "scan.pdf"
+    elif case.render == "photo":
+        data, ctype, fname = docgen.make_photo_jpeg(case.text, lang=lang), "image/jpeg", "photo.jpg"
+    elif case.render == "docx":
+        paragraphs = [line for line in case.text.split("\n") if " | " not in line]
+        table = [line for line in case.text.split("\n") if " | " in line]
+        rows = [[cell.strip() for cell in line.split(" | ")] for line in table]
+        data = docgen.make_docx("\n".join(paragraphs), rows=rows)
+        ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        fname = "delegation.docx"
+    else:
+        raise ValueError(f"{case.name}: render {case.render!r} has no attachment")
+    result = read_attachment(data, ctype, fname, [lang], cache_dir=cache_dir)
+    return str(result.text)
+
+
+def run_case(case: Case, cache_dir: Path | None = None) -> Extraction:
+    exp = case.expected
+    if case.render == "body":
+        body, attachments = case.text, []
+    else:
+        body, attachments = exp.get("cover", ""), [render_attachment(case, cache_dir)]
+    return extract_response(
+        body, attachments, language=case.language, region=exp.get("region"),
+        exclude_contacts=SECRETARIAT_CONTACTS,
+    )
+
+
+def score_case(case: Case, got: Extraction) -> Score:
+    score = Score(decisions=1)
+    if got.decision == case.expected["decision"]:
+        score.decisions_right = 1
+    else:
+        score.wrong.append(f"{case.name}: decision {got.decision} != {case.expected['decision']}")
+    expected = list(case.expected.get("delegates", []))
+    found = [vars(d) for d in got.delegates]
+    pairs = _pair(expected, found)
+    paired_found = {j for _, j in pairs if j is not None}
+    for i, j in pairs:
+        exp = expected[i]
+        hit = found[j] if j is not None else None
+        for name in FIELDS:
+            want = normalise(exp.get(name), name)
+            have = normalise(hit.get(name), name) if hit else None
+            counts = score.fields[name]
+            if want is not None and have == want:
+                counts.tp += 1
+                continue
+            if want is not None:
+                counts.fn += 1
+            if have is not None:
+                counts.fp += 1
+            if want != have:
+                score.wrong.append(f"{case.name}: {name} {have!r} != {want!r}")
+    for j, hit in enumerate(found):
+        if j in paired_found:
+            continue
+        score.wrong.append(f"{case.name}: unexpected delegate {hit['name']!r}")
+        for name in FIELDS:
+            if hit.get(name) is not None:
+                score.fields[name].fp += 1
+    return score
+
+
+def _pair(
+    expected: list[dict[str, Any]], found: list[dict[str, Any]]
+) -> list[tuple[int, int | None]]:
+    """Pair each expected delegate with the most similar unclaimed found one."""
+    pairs: list[tuple[int, int | None]] = []
+    taken: set[int] = set()
+    for i, exp in enumerate(expected):
+        want = normalise(exp["name"], "name") or ""
+        best, best_ratio = None, 0.0
+        for j, hit in enumerate(found):
+            if j in taken:
+                continue
+            ratio = SequenceMatcher(None, want, normalise(hit["name"], "name") or "").ratio()
+            if ratio > best_ratio:
+                best, best_ratio = j, ratio
+        if best is not None and best_ratio >= 0.75:
+            taken.add(best)
+            pairs.append((i, best))
+        else:
+            pairs.append((i, None))
+    return pairs
+
+
+def evaluate(
+    cases: Iterable[Case], cache_dir: Path | None = None
+) -> tuple[Score, dict[str, Score]]:
+    total = Score()
+    by_language: dict[str, Score] = defaultdict(Score)
+    for case in cases:
+        score = score_case(case, run_case(case, cache_dir))
+        total.add(score)
+        by_language[case.language].add(score)
+    return total, dict(by_language)
+
+
+def _table(title: str, total: Score, by_language: dict[str, Score]) -> str:
+    lines = [f"== {title} ==", f"{'field':<8}{'P':>7}{'R':>7}{'F1':>7}    (tp/fp/fn)"]
+    for name in FIELDS:
+        c = total.fields[name]
+        lines.append(f"{name:<8}{c.precision:7.3f}{c.recall:7.3f}{c.f1:7.3f}    "
+                     f"({c.tp}/{c.fp}/{c.fn})")
+    lines.append(f"decision accuracy {total.decision_accuracy:.3f} "
+                 f"({total.decisions_right}/{total.decisions})")
+    lines.append(f"{'lang':<6}" + "".join(f"{n + ' F1':>10}" for n in FIELDS) + f"{'decision':>10}")
+    for lang in sorted(by_language):
+        s = by_language[lang]
+        lines.append(f"{lang:<6}" + "".join(f"{s.fields[n].f1:10.3f}" for n in FIELDS)
+                     + f"{s.decision_accuracy:10.3f}")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--scans", action="store_true", help="also OCR scans and photos")
+    parser.add_argument("--cache", type=Path, default=None, help="OCR cache directory")
+    parser.add_argument("--verbose", "-v", action="store_true", help="list every mismatch")
+    parser.add_argument("--only", default=None, help="regex on case names")
+    args = parser.parse_args(argv)
+    cases = load_cases()
+    if args.only:
+        cases = [c for c in cases if re.search(args.only, c.name)]
+    groups = [("text (body, text PDF, DOCX)", [c for c in cases if c.render in TEXT_RENDERS])]
+    if args.scans:
+        scans = [c for c in cases if c.render in SCAN_RENDERS]
+        groups.append(("scans (scanned PDF, photo)", scans))
+    for title, group in groups:
+        total, by_language = evaluate(group, args.cache)
+        print(_table(f"{title}: {len(group)} replies", total, by_language))
+        if args.verbose:
+            print("\n".join("  " + w for w in total.wrong))
+        print()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,138 @@
+"""Extract: turn a reply's text into a decision and a delegation list.
+
+Input is what the read stage produced: the mail body (quotes and
+signatures are stripped here) and the text of each attachment (PDF text,
+OCR, DOCX).  Output is an `Extraction` with a decision, delegate
+candidates and confidences; the caller stores it as Response + Delegates
+and sends anything below its threshold to the review queue.  Pure
+functions: no database, no network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from difflib import SequenceMatcher
+
+from bot.extract.decision import decide, detect_amendment
+from bot.extract.delegates import parse_delegates
+from bot.extract.lexicon import (
+    ACCEPT_RE,
+    AUTO_REPLY_RE,
+    DELEGATION_CUE_RE,
+)
+from bot.extract.model import DelegateCandidate, Extraction
+from bot.extract.names import name_key
+from bot.extract.quotes import split_signature, strip_quoted
+from bot.extract.tidy import tidy
+
+__all__ = [
+    "DelegateCandidate",
+    "Extraction",
+    "extract_response",
+    "split_signature",
+    "strip_quoted",
+]
+
+# Below this, a candidate is dropped rather than sent to review: it is noise.
+MIN_CANDIDATE_CONFIDENCE = 0.3
+MAX_TEXT_CHARS = 50_000
+MERGE_RATIO = 0.88
+
+
+def extract_response(
+    body: str,
+    attachments: Sequence[str] = (),
+    *,
+    language: str | None = None,
+    region: str | None = None,
+    exclude_contacts: Iterable[str] = (),
+) -> Extraction:
+    """Read the decision and the delegation from a reply and its attachments' text.
+
+    `language` is a hint only (the lexicon covers all six languages at once);
+    `region` is the mission's ISO country code, used for national phone
+    numbers before the Vienna default; `exclude_contacts` are the
+    secretariat's own e-mails and numbers, which never become a delegate's.
+    """
+    del language  # Missions mix languages; every lexicon is always consulted.
+    excluded = list(exclude_contacts)
+    notes: list[str] = []
+    sources = [(_own_text(body), "body")]
+    sources += [(_own_text(text), "attachment") for text in attachments if text.strip()]
+    everything = "\n\n".join(text for text, _ in sources)
+    if AUTO_REPLY_RE.search(sources[0][0]) and not any(s == "attachment" for _, s in sources):
+        return Extraction(None, 0.0, [], None, 0.0, ["looks like an automatic reply"])
+    has_cue = bool(DELEGATION_CUE_RE.search(everything) or ACCEPT_RE.search(everything))
+    delegates: list[DelegateCandidate] = []
+    withdrawn: list[str] = []
+    for text, source in sources:
+        found = parse_delegates(text, region=region, exclude=excluded, source=source,
+                                has_cue=has_cue, withdrawn=withdrawn)
+        _merge(delegates, found)
+    if delegates and not has_cue:
+        notes.append("names found but nothing says they form a delegation; dropped")
+        delegates = []
+    kept = [d for d in delegates if d.confidence >= MIN_CANDIDATE_CONFIDENCE]
+    if len(kept) < len(delegates):
+        notes.append(f"{len(delegates) - len(kept)} weak name candidates dropped")
+    delegates = kept
+    amendment = detect_amendment(everything)
+    verdict = decide(everything, delegates=len(delegates), amendment=amendment)
+    notes.extend(verdict.notes)
+    decision = verdict.decision
+    if decision in ("decline", "undecided") and delegates:
+        notes.append(f"{decision} with named people; delegates kept for review")
+    confidence = verdict.confidence
+    if delegates:
+        mean = sum(d.confidence for d in delegates) / len(delegates)
+        confidence = min(confidence, round(mean, 2))
+    elif decision == "accept":
+        confidence = round(confidence * 0.8, 2)
+    if withdrawn:
+        notes.append("withdrawn or replaced: " + "; ".join(dict.fromkeys(withdrawn)))
+    if not any(d.role == "head" for d in delegates) and len(delegates) > 1:
+        notes.append("no head of delegation named")
+    return Extraction(
+        decision=decision,
+        decision_confidence=verdict.confidence,
+        delegates=delegates,
+        amendment=amendment,
+        confidence=confidence,
+        notes=notes,
+        withdrawn=list(dict.fromkeys(withdrawn)),
+    )
+
+
+def _own_text(text: str) -> str:
+    # Upstream bounds message sizes; this bounds the work on any one text.
+    body, _signature = split_signature(strip_quoted(tidy(text[:MAX_TEXT_CHARS])))
+    return body
+
+
+def _similar(index: dict[str, DelegateCandidate], key: str) -> DelegateCandidate | None:
+    # OCR misreads a letter or two ("Rajlv KUMAR"): still the same person.
+    for other, candidate in index.items():
+        long_enough = min(len(other), len(key)) >= 6
+        if long_enough and SequenceMatcher(None, other, key).ratio() >= MERGE_RATIO:
+            return candidate
+    return None
+
+
+def _merge(into: list[DelegateCandidate], found: list[DelegateCandidate]) -> None:
+    """Add `found` to `into`, merging people already there by normalised name."""
+    index = {name_key(d.name): d for d in into}
+    for candidate in found:
+        key = name_key(candidate.name)
+        known = index.get(key) or _similar(index, key)
+        if known is None:
+            into.append(candidate)
+            index[key] = candidate
+            continue
+        # The first sighting wins; later ones only fill gaps (body before attachment).
+        for attr in ("honorific", "title", "email", "phone"):
+            if getattr(known, attr) is None and getattr(candidate, attr) is not None:
+                setattr(known, attr, getattr(candidate, attr))
+        if known.role in (None, "member") and candidate.role not in (None, "member"):
+            known.role = candidate.role
+        known.confidence = max(known.confidence, candidate.confidence)
+

@@ -1,0 +1,304 @@
+"""Find the people a reply names as its delegation.
+
+A delegate starts at an anchor: an honorific ("H.E. Mr.", "S.E. M.",
+"Excmo. Sr.", "г-н", "السيد", "王伟先生"), or a list item whose text is a
+name with an ALL-CAPS surname.  Everything from the end of that name to the
+next anchor, up to where prose resumes, is read by `fields.read_fields`.
+Role headings ("Advisers:", "Suppléants :") and narrative cues ("headed
+by") set the role of the entries after them.  Tables arrive as " | "-joined
+rows and are read by `tables.read_table`.  The caller (`extract_response`)
+merges body and attachment candidates.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Final
+
+from bot.extract.fields import read_fields, role_of
+from bot.extract.lexicon import (
+    EMAIL_LABEL_RE,
+    NOT_DELEGATE_BEFORE_RE,
+    PHONE_LABEL_RE,
+    PROSE_RE,
+    REPLACED_BEFORE_RE,
+    TITLE_STARTERS,
+    WITHDRAWN_AFTER_RE,
+    header_kind,
+)
+from bot.extract.model import DelegateCandidate
+from bot.extract.names import (
+    HONORIFIC_RE,
+    ZH_NAME_RE,
+    NameMatch,
+    parse_listed_name,
+    parse_person_at,
+    zh_anchor_starts,
+)
+from bot.extract.tables import is_table_row, read_table
+
+_LIST_MARKER_RE: Final = re.compile(
+    r"[ \t]*(?:\(?\d{1,2}[.)](?!\d)|\(?[a-zA-Z][.)](?=\s|$)|[ivx]{1,4}[.)]|[-•*·▪◦–>])[ \t]*"
+)
+_ROLE_PREFIX_RE: Final = re.compile(r"([^:：\n]{2,60}?)(?:\s*[:：]|\s+[-–—])\s*")
+_HEAD_CUE_RE: Final = re.compile(
+    r"(?:headed|led|chaired) by|(?:conduite|dirig[ée]e|pr[ée]sid[ée]e) par|"
+    r"(?:encabezad[ao]|presidid[ao]|dirigid[ao]) por|возглав\w*|برئاسة|率领|率团",
+    re.IGNORECASE,
+)
+_TITLE_BEFORE_RE: Final = re.compile(
+    r"(?:^|\s)((?:[A-ZÀ-ÞА-ЯЁ][\w\-]+ ){0,3}[A-ZÀ-ÞА-ЯЁ][\w\-]+),[ \t]*$"
+)
+_SENTENCE_END_RE: Final = re.compile(r"[.!?。；;]\s|\n\s*\n|[。！？]")
+_CONTACT_LINE_RE: Final = re.compile(
+    r"^\s*(?:" + EMAIL_LABEL_RE.pattern.lstrip("^") + "|" + PHONE_LABEL_RE.pattern
+    + r"|\+\d|\S+@\S+\.\w+\s*$)",
+    re.IGNORECASE,
+)
+MAX_ENTRY_LINE_WORDS: Final = 22
+
+
+@dataclass
+class _Anchor:
+    person: NameMatch
+    listed: bool  # came from a list item or a line of its own
+    prefix_role: str | None
+
+
+def parse_delegates(
+    text: str,
+    *,
+    region: str | None,
+    exclude: Iterable[str],
+    source: str,
+    has_cue: bool,
+    withdrawn: list[str] | None = None,
+) -> list[DelegateCandidate]:
+    """All delegate candidates in `text` (tables and free text), in order of appearance.
+
+    People the text withdraws or replaces are appended to `withdrawn`.
+    """
+    excluded = list(exclude)
+    lines = text.split("\n")
+    free_lines: list[str] = []
+    table: list[str] = []
+    candidates: list[DelegateCandidate] = []
+    for line in [*lines, ""]:
+        if is_table_row(line):
+            table.append(line)
+            free_lines.append("")
+            continue
+        if table:
+            candidates.extend(read_table(table, region=region, exclude=excluded, source=source))
+            table = []
+        free_lines.append(line)
+    candidates.extend(
+        _parse_free_text("\n".join(free_lines), region=region, exclude=excluded,
+                         source=source, has_cue=has_cue, withdrawn=withdrawn)
+    )
+    return candidates
+
+
+def _parse_free_text(
+    text: str, *, region: str | None, exclude: list[str], source: str, has_cue: bool,
+    withdrawn: list[str] | None,
+) -> list[DelegateCandidate]:
+    anchors = _find_anchors(text)
+    out: list[DelegateCandidate] = []
+    heading: str | None = None
+    previous_end = 0
+    for index, anchor in enumerate(anchors):
+        person = anchor.person
+        before = text[previous_end : person.start]
+        heading, cue_role = _roles_before(before, heading)
+        following = anchors[index + 1].person.start if index + 1 < len(anchors) else len(text)
+        entry = _bound_entry(text[person.end : following], last=index + 1 == len(anchors))
+        previous_end = person.end + len(entry)
+        just_before = text[max(0, person.start - 60) : person.start]
+        if NOT_DELEGATE_BEFORE_RE.search(just_before):
+            continue
+        same_sentence = _SENTENCE_END_RE.split(text[person.end : following][:200], maxsplit=1)[0]
+        if REPLACED_BEFORE_RE.search(just_before) or WITHDRAWN_AFTER_RE.search(same_sentence):
+            if withdrawn is not None:
+                withdrawn.append(person.name)
+            continue
+        fields = read_fields(
+            entry, region=region, exclude=exclude, role_context=False,
+            title_joiner=_joiner(entry + person.name),
+        )
+        title = fields.title or _title_before(before)
+        if person.title_hint:
+            title = person.title_hint + ("，" + title if title else "")
+        role = fields.role or anchor.prefix_role or cue_role or heading or "member"
+        if heading == "head":
+            # A "Head of Delegation:" heading names one person.
+            heading = None
+        confidence = _confidence(person, anchor.listed, has_cue, title)
+        out.append(DelegateCandidate(
+            honorific=person.honorific, name=person.name, title=title, role=role,
+            email=fields.email, phone=fields.phone, confidence=confidence, source=source,
+        ))
+    return out
+
+
+def _find_anchors(text: str) -> list[_Anchor]:
+    starts: dict[int, tuple[bool, str | None]] = {}
+    for match in HONORIFIC_RE.finditer(text):
+        starts.setdefault(match.start(), (False, None))
+    for start in zh_anchor_starts(text):
+        starts.setdefault(start, (False, None))
+    offset = 0
+    for line in text.split("\n"):
+        content, listed, role = _line_content_start(line)
+        if content is not None:
+            prev = starts.get(offset + content)
+            starts[offset + content] = (listed or (prev[0] if prev else False), role)
+        offset += len(line) + 1
+    anchors: list[_Anchor] = []
+    cursor = 0
+    for start in sorted(starts):
+        if start < cursor:
+            continue
+        listed, role = starts[start]
+        at_line_start = start == 0 or text[start - 1] == "\n" or listed or role is not None
+        person = parse_person_at(text, start, need_caps=True)
+        # A bare line that starts with capitals is a letterhead or a sentence
+        # unless it reads like "Given SURNAME, title".
+        bare = person is not None and person.honorific is None and not listed and not role
+        if bare and person is not None and not _bare_name_line(text, person):
+            person = None
+        if person is None and at_line_start:
+            person = _list_name_without_caps(text, start, listed)
+        if person is None:
+            continue
+        anchors.append(_Anchor(person, listed or at_line_start, role))
+        cursor = person.end
+    return anchors
+
+
+def _bare_name_line(text: str, person: NameMatch) -> bool:
+    tokens = person.name.split()
+    if not any(t[:1].isupper() and not t.isupper() for t in tokens):
+        return False
+    follows = text[person.end : person.end + 200]
+    if re.match(r"[ \t]*(?:[,(|–—]|-\s)", follows):
+        return True
+    # "John SMITH" alone on a line counts only when a title follows on the next line.
+    nxt = re.match(r"[ \t]*\n[ \t]*(\w+)", follows)
+    return bool(nxt and nxt.group(1).casefold() in TITLE_STARTERS)
+
+
+def _line_content_start(line: str) -> tuple[int | None, bool, str | None]:
+    """Where a line's text starts after a list marker and a "Role:" prefix."""
+    pos = 0
+    listed = False
+    marker = _LIST_MARKER_RE.match(line)
+    if marker and _starts_list_item(line):
+        pos, listed = marker.end(), True
+    else:
+        pos = len(line) - len(line.lstrip())
+    role: str | None = None
+    prefix = _ROLE_PREFIX_RE.match(line, pos)
+    if prefix:
+        role = role_of(prefix.group(1), role_context=True)
+        if role:
+            pos = prefix.end()
+        elif header_kind(prefix.group(1)) == "name":
+            # "Name: John SMITH" in a form-style reply.
+            pos, listed = prefix.end(), True
+    if pos >= len(line):
+        return None, listed, role
+    return pos, listed, role
+
+
+def _list_name_without_caps(text: str, start: int, listed: bool) -> NameMatch | None:
+    # "1. María José García López, Primera Secretaria": no honorific, no
+    # capitals, but a list item whose next field starts with a rank.
+    if not listed:
+        return None
+    person = parse_listed_name(text, start)
+    if person is not None:
+        return person
+    person = parse_person_at(text, start)
+    if person is None or not 2 <= len(person.name.split()) <= 5:
+        return None
+    after = text[person.end : person.end + 40]
+    nxt = re.match(r"\s*[,(–\-،]\s*(\w+)", after)
+    if nxt and nxt.group(1).casefold() in TITLE_STARTERS:
+        return person
+    return None
+
+
+def _roles_before(before: str, heading: str | None) -> tuple[str | None, str | None]:
+    """(heading role in force, narrative role cue) from the text before an anchor."""
+    for line in before.split("\n"):
+        stripped = _LIST_MARKER_RE.sub("", line, count=1).strip()
+        if stripped.endswith((":", "：")):
+            found = role_of(stripped.rstrip(":："), role_context=True)
+            if found:
+                heading = found
+    tail = before[-35:]
+    cue = "head" if _HEAD_CUE_RE.search(tail) else None
+    return heading, cue
+
+
+def _bound_entry(gap: str, *, last: bool) -> str:
+    """The part of `gap` that still describes the person just named."""
+    lines = gap.split("\n")
+    if len(lines) > 1 and not last:
+        # The line the next anchor sits on ("Member - Ms. X") is that anchor's prefix.
+        lines = lines[:-1]
+    kept = [lines[0]]
+    index = 1
+    while index < len(lines):
+        line = lines[index].strip()
+        if not line:
+            nxt = next((i for i in range(index + 1, len(lines)) if lines[i].strip()), None)
+            if nxt is not None and _CONTACT_LINE_RE.match(lines[nxt]):
+                index = nxt
+                continue
+            break
+        if (
+            line.endswith((":", "："))
+            or PROSE_RE.search(line)
+            or len(line.split()) > MAX_ENTRY_LINE_WORDS
+            or _starts_list_item(line)
+        ):
+            break
+        kept.append(lines[index])
+        index += 1
+    return "\n".join(kept)
+
+
+def _title_before(text: str) -> str | None:
+    # "la Embajadora, Sra. Carmen ORTIZ": a rank written before the honorific.
+    match = _TITLE_BEFORE_RE.search(text)
+    if match and match.group(1).split()[0].casefold() in TITLE_STARTERS:
+        return match.group(1)
+    return None
+
+
+def _starts_list_item(line: str) -> bool:
+    marker = _LIST_MARKER_RE.match(line)
+    return marker is not None and bool(marker.group().strip())
+
+
+def _joiner(text: str) -> str:
+    if re.search(r"[\u4e00-\u9fff]", text):
+        return "，"
+    if re.search(r"[\u0600-\u06FF]", text):
+        return "، "
+    return ", "
+
+
+def _confidence(person: NameMatch, listed: bool, has_cue: bool, title: str | None) -> float:
+    score = 0.9
+    score += 0.05 if person.honorific else -0.15
+    score -= 0.0 if has_cue else 0.2
+    score -= 0.0 if listed else 0.05
+    one_word = len(person.name.split()) < 2 and not ZH_NAME_RE.match(person.name + "先生")
+    score -= 0.1 if one_word else 0.0
+    score -= 0.0 if title else 0.05
+    return round(max(0.05, min(score, 0.99)), 2)

@@ -1,0 +1,254 @@
+"""Read an honorific and a personal name as written, at a given position.
+
+Names are kept exactly as the mission wrote them (ALL-CAPS surnames,
+particles, Cyrillic, Arabic and Chinese script); the parser only decides
+where the name starts and stops.  Chinese puts 先生/女士/阁下 after the name,
+every other language puts the honorific before it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Final
+
+from bot.extract.lexicon import (
+    HONORIFICS,
+    NAME_PARTICLES,
+    SINGLE_LETTER_HONORIFICS,
+    TITLE_STARTERS,
+    ZH_HONORIFICS,
+    ZH_TITLE_ENDINGS,
+)
+
+_HON_ALT = "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True))
+# One or more honorifics in a row ("H.E. Mr.", "Excmo. Sr. D."), then a space.
+HONORIFIC_RE: Final = re.compile(
+    rf"(?<![\w.\-])(?:{_HON_ALT})(?:\s*(?:{_HON_ALT}))*(?=\s)", re.UNICODE
+)
+# Arabic uses the title "the Ambassador" as part of the form of address.
+_AR_TITLE_HON_RE: Final = re.compile(r"\s+(?:السفيرة|السفير)(?=\s)")
+ZH_NAME_RE: Final = re.compile(
+    r"([\u4e00-\u9fff·]{2,4}?)(大使|参赞|公使|秘书|随员)?"
+    rf"({'|'.join(ZH_HONORIFICS)})"
+)
+_LATIN_TOKEN_RE: Final = re.compile(
+    r"[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ](?:[\w'’]|-(?=\w))*\.?|[A-ZА-Я]\.", re.UNICODE
+)
+_ARABIC_TOKEN_RE: Final = re.compile(
+    r"[\u0621-\u064A\u066E-\u06D3](?:[\u0621-\u065F\u066E-\u06D3]|-)*"
+)
+_OCR_LOWER_L_RE: Final = re.compile(r"l[a-zà-ÿ]{2,}(?=[ \t]+[A-ZÀ-ÞА-ЯЁ])")
+_PARTICLE_RE: Final = re.compile(
+    r"(?:de la|van der|van den|von der|"
+    + "|".join(sorted(NAME_PARTICLES, key=len, reverse=True)) + r")(?=\s)"
+)
+# Capitalised words that are never part of a personal name in these letters.
+_NOT_NAME: Final = frozenset({
+    "united", "nations", "office", "vienna", "vienne", "viena", "mission", "embassy",
+    "republic", "kingdom", "note", "verbale", "annex", "annexe", "anexo", "delegation",
+    "délégation", "delegación", "the", "and", "unodc", "onudc", "ref", "tel", "fax",
+    "email", "e-mail", "phone", "mobile", "no", "permanent", "permanente", "ministry",
+    "misión", "mision", "représentation", "representación", "embajada", "ambassade",
+    "república", "république", "royaume", "reino", "regarding", "dear", "please",
+    "pour", "for", "para", "with", "avec", "con", "nota", "también", "также",
+    "и", "в", "постоянное", "представительство", "посольство", "regards", "cordialement",
+    "saludos", "thank", "thanks", "merci", "gracias", "спасибо",
+})
+MAX_NAME_TOKENS: Final = 6
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    start: int
+    end: int
+    honorific: str | None
+    name: str
+    title_hint: str | None = None  # Chinese rank written between name and honorific
+
+
+def zh_anchor_starts(text: str) -> list[int]:
+    """Where a Chinese name followed by 先生/女士/阁下/大使 starts."""
+    starts: list[int] = []
+    pos = 0
+    while pos < len(text):
+        match = ZH_NAME_RE.match(text, pos) if _zh_boundary(text, pos) else None
+        if match:
+            starts.append(pos)
+            pos = match.end()
+        else:
+            pos += 1
+    return starts
+
+
+def _zh_boundary(text: str, pos: int) -> bool:
+    if not "\u4e00" <= text[pos] <= "\u9fff":
+        return False
+    if pos == 0 or not "\u4e00" <= text[pos - 1] <= "\u9fff":
+        return True
+    return text[:pos].endswith(ZH_TITLE_ENDINGS)
+
+
+def zh_title_before(text: str, pos: int) -> str | None:
+    """The title written straight before a Chinese name ("常驻代表" in "由常驻代表王伟大使")."""
+    run = re.search(r"[\u4e00-\u9fff]+\Z", text[:pos])
+    if run is None:
+        return None
+    title = re.sub(r"^(?:代表团)?(?:由|包括|为|是|成员包括)", "", run.group())
+    return title if title and title.endswith(ZH_TITLE_ENDINGS[:-5]) else None
+
+
+def match_honorific(text: str, pos: int) -> re.Match[str] | None:
+    """An honorific sequence starting exactly at `pos`, if one that leads to a name is there."""
+    match = HONORIFIC_RE.match(text, pos)
+    if match is None:
+        return None
+    if match.group() in SINGLE_LETTER_HONORIFICS:
+        # "M." and "D." are also initials; only trust them before a capitalised word.
+        after = text[match.end() :].lstrip(" ")
+        if not after[:1].isupper():
+            return None
+    return match
+
+
+def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int] | None:
+    """Read name tokens at `pos`; return (name, end) or None if no name starts there."""
+    tokens: list[str] = []
+    ends: list[int] = []
+    cursor = pos
+    while len(tokens) < MAX_NAME_TOKENS:
+        space = re.match(r"[ \t]*", text[cursor:])
+        step = cursor + (space.end() if space else 0)
+        wrapped = re.match(r"[ \t]*\n[ \t]*([A-ZÀ-ÞА-ЯЁ][A-ZÀ-ÞА-ЯЁ'\-]+)\b", text[cursor:])
+        caps_pending = not any(t.isupper() and len(t) > 1 for t in tokens)
+        if (tokens and (tokens[-1].isupper() or caps_pending) and wrapped
+                and step < len(text) and text[step] == "\n"):
+            # A PDF line wrap inside a name: "Gloria\nZELAYA", "ZELAYA\nPINEDA".
+            step = cursor + wrapped.start(1)
+        if tokens and step == cursor:
+            break
+        particle = _PARTICLE_RE.match(text, step)
+        if particle and tokens:
+            nxt = re.match(r"\s+", text[particle.end() :])
+            after = particle.end() + (nxt.end() if nxt else 0)
+            if (_LATIN_TOKEN_RE.match(text, after) or _ARABIC_TOKEN_RE.match(text, after)
+                    or _PARTICLE_RE.match(text, after)):
+                tokens.append(particle.group())
+                cursor = particle.end()
+                ends.append(cursor)
+                continue
+        token_match = _LATIN_TOKEN_RE.match(text, step) or _ARABIC_TOKEN_RE.match(text, step)
+        ocr_i = None if token_match or tokens else _OCR_LOWER_L_RE.match(text, step)
+        if ocr_i is not None:
+            # OCR reads a capital I as l: "Sra. lleana NÚÑEZ" is Ileana.
+            tokens.append("I" + ocr_i.group()[1:])
+            cursor = ocr_i.end()
+            ends.append(cursor)
+            continue
+        if token_match is None:
+            break
+        token = token_match.group()
+        bare = token.rstrip(".").casefold()
+        first_word = text[step : step + 40].split(" ")[0]
+        if bare in TITLE_STARTERS or bare in _NOT_NAME or "@" in first_word:
+            break
+        if token.endswith(".") and len(token) > 2 and not _is_initial(token):
+            # "SMITH." ends a sentence; keep the word, not the full stop.
+            tokens.append(token[:-1])
+            ends.append(token_match.end() - 1)
+            break
+        tokens.append(token)
+        cursor = token_match.end()
+        ends.append(cursor)
+    while tokens and tokens[-1].casefold() in NAME_PARTICLES:
+        tokens.pop()
+    if not tokens:
+        return None
+    if need_caps and not _has_caps_surname(tokens):
+        return None
+    return " ".join(tokens), ends[len(tokens) - 1]
+
+
+def _is_initial(token: str) -> bool:
+    return len(token) == 2 and token[0].isupper()
+
+
+def _has_caps_surname(tokens: list[str]) -> bool:
+    return any(len(t) >= 2 and t.isupper() and t.isalpha() for t in tokens) and len(tokens) >= 2
+
+
+def parse_person_at(text: str, pos: int, *, need_caps: bool = False) -> NameMatch | None:
+    """Honorific (optional) and name at `pos`."""
+    zh = ZH_NAME_RE.match(text, pos) if _zh_boundary(text, pos) else None
+    if zh:
+        hint = zh.group(2) or zh_title_before(text, pos)
+        return NameMatch(pos, zh.end(), zh.group(3), zh.group(1), hint)
+    honorific = match_honorific(text, pos)
+    name_pos = pos
+    hon_text: str | None = None
+    if honorific:
+        hon_end = honorific.end()
+        ar_title = _AR_TITLE_HON_RE.match(text, hon_end)
+        if ar_title:
+            hon_end = ar_title.end()
+        hon_text = re.sub(r"\s+", " ", text[pos:hon_end]).strip()
+        # Arabic joins "and" to the next word: "والسيدة" is "و" + "السيدة".
+        hon_text = re.sub(r"^و(?=ال|س)", "", hon_text)
+        name_pos = hon_end
+    read = read_name(text, name_pos, need_caps=need_caps and honorific is None)
+    if read is None:
+        return None
+    name, end = read
+    if honorific is None and len(name.split()) < 2:
+        return None
+    return NameMatch(pos, end, hon_text, name)
+
+
+_SURNAME_FIRST_RE: Final = re.compile(
+    r"([A-ZÀ-ÞА-ЯЁ][A-ZÀ-ÞА-ЯЁ'’\-]+(?: [A-ZÀ-ÞА-ЯЁ][A-ZÀ-ÞА-ЯЁ'’\-]+)*),[ \t]*"
+    r"([A-ZÀ-ÞА-ЯЁ][\w'’\-]+(?: [A-ZÀ-ÞА-ЯЁ][\w'’\-]+){0,3})[ \t]*\(([^()\n]{1,30})\)"
+)
+_ZH_BARE_NAME_RE: Final = re.compile(r"([\u4e00-\u9fff·]{2,4})(?=[，,、（(\s])")
+_ZH_TITLE_WORD_RE: Final = re.compile(
+    "|".join(ZH_TITLE_ENDINGS[:-5]) + r"|秘书|团长|成员|顾问|官员|专家|教授|博士|处长|科长|主任"
+)
+
+
+def parse_listed_name(text: str, pos: int) -> NameMatch | None:
+    """Names a list item may hold without a leading honorific.
+
+    "TAMM, Kristjan (Mr.)" (registration forms, surname first) and a bare
+    Chinese name before its title ("阮文雄，常驻代表").
+    """
+    form = _SURNAME_FIRST_RE.match(text, pos)
+    if form and match_honorific(form.group(3) + " ", 0):
+        name = f"{form.group(1)}, {form.group(2)}"
+        return NameMatch(pos, form.end(), form.group(3).strip(), name)
+    zh = _ZH_BARE_NAME_RE.match(text, pos)
+    line_end = text.find("\n", pos)
+    rest = text[zh.end() : line_end if line_end >= 0 else len(text)] if zh else ""
+    # Only when a rank or function follows: "1. 感谢贵处，……" is a sentence.
+    if zh and _ZH_TITLE_WORD_RE.search(rest) and not _ZH_TITLE_WORD_RE.search(zh.group(1)):
+        return NameMatch(pos, zh.end(), None, zh.group(1))
+    return None
+
+
+def split_cell_name(cell: str) -> tuple[str | None, str]:
+    """Split a table cell holding a whole name into (honorific, name)."""
+    cell = cell.strip()
+    zh = ZH_NAME_RE.match(cell)
+    if zh and zh.end() == len(cell):
+        return zh.group(3), zh.group(1)
+    honorific = match_honorific(cell + " ", 0)
+    if honorific:
+        return re.sub(r"\s+", " ", honorific.group()), cell[honorific.end() :].strip()
+    return None, cell
+
+
+def name_key(name: str) -> str:
+    """A spelling-insensitive key for merging the same person from body and attachment."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    tokens = re.findall(r"\w+", letters)
+    return " ".join(sorted(tokens))

@@ -1,0 +1,141 @@
+"""Read a delegation table: rows of cells joined by " | ".
+
+HTML and DOCX tables reach the extractor as one line per row.  A header row
+("Name | Title | Role | E-mail | Tel.", in any of the six languages) maps
+the columns; without one, each cell is classified by what it looks like.
+A "Role" column is a role context, so "Conseiller" there means adviser,
+while the same word in a "Title" column stays a diplomatic rank.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Final
+
+from bot.extract.fields import role_of
+from bot.extract.lexicon import header_kind
+from bot.extract.model import DelegateCandidate
+from bot.extract.names import HONORIFIC_RE, ZH_NAME_RE, split_cell_name
+from bot.extract.phones import EMAIL_RE, PHONE_RE, find_contacts
+
+_SEPARATOR_ROW_RE: Final = re.compile(r"^[\s|:\-–—=+]*$")
+_CAPS_NAME_RE: Final = re.compile(r"\b[A-ZÀ-ÞА-ЯЁ]{2,}\b")
+
+
+def is_table_row(line: str) -> bool:
+    if "|" not in line:
+        return False
+    return len([c for c in line.split("|") if c.strip()]) >= 2 or bool(
+        _SEPARATOR_ROW_RE.match(line)
+    )
+
+
+def _cells(line: str) -> list[str]:
+    cells = [re.sub(r"\s+", " ", c).strip() for c in line.strip().strip("|").split("|")]
+    return cells
+
+
+def read_table(
+    rows: list[str], *, region: str | None, exclude: Iterable[str], source: str
+) -> list[DelegateCandidate]:
+    """Delegate candidates from the rows of one table."""
+    excluded = list(exclude)
+    header: list[str | None] | None = None
+    out: list[DelegateCandidate] = []
+    for line in rows:
+        if _SEPARATOR_ROW_RE.match(line):
+            continue
+        cells = _cells(line)
+        kinds = [header_kind(c) for c in cells]
+        if sum(k is not None for k in kinds) >= 2:
+            header = kinds
+            continue
+        candidate = (
+            _row_with_header(cells, header, region, excluded, source)
+            if header
+            else _row_by_shape(cells, region, excluded, source)
+        )
+        if candidate is not None:
+            out.append(candidate)
+    return out
+
+
+def _row_with_header(
+    cells: list[str], header: list[str | None], region: str | None, exclude: list[str],
+    source: str,
+) -> DelegateCandidate | None:
+    values: dict[str, str] = {}
+    extra: list[str] = []
+    for kind, cell in zip(header, cells, strict=False):
+        if not cell:
+            continue
+        if kind is None or kind == "skip":
+            if kind is None:
+                extra.append(cell)
+            continue
+        values[kind] = (values[kind] + " " + cell) if kind in values else cell
+    if "name" not in values:
+        return None
+    honorific, name = split_cell_name(values["name"])
+    honorific = values.get("honorific") or honorific
+    contacts = find_contacts(
+        " ; ".join(values.get(k, "") for k in ("email", "phone")) + " ; " + " ; ".join(extra),
+        region, exclude,
+    )
+    role = role_of(values.get("role", ""), role_context=True) if "role" in values else None
+    return _candidate(
+        honorific, name, values.get("title"), role or "member",
+        contacts.emails, contacts.phones, source, with_header=True,
+    )
+
+
+def _row_by_shape(
+    cells: list[str], region: str | None, exclude: list[str], source: str
+) -> DelegateCandidate | None:
+    name_cell: str | None = None
+    title_parts: list[str] = []
+    role: str | None = None
+    contact_text: list[str] = []
+    for cell in cells:
+        if not cell or re.fullmatch(r"\d{1,2}[.)]?", cell):
+            continue
+        digits = sum(ch.isdigit() for ch in cell)
+        if EMAIL_RE.search(cell) or (PHONE_RE.search(cell) and digits >= 7):
+            contact_text.append(cell)
+            continue
+        cell_role = role_of(cell, role_context=True)
+        if cell_role and role is None:
+            role = cell_role
+            continue
+        if name_cell is None and (
+            HONORIFIC_RE.match(cell) or ZH_NAME_RE.match(cell) or _CAPS_NAME_RE.search(cell)
+        ):
+            name_cell = cell
+            continue
+        title_parts.append(cell)
+    if name_cell is None:
+        return None
+    contacts = find_contacts(" ; ".join(contact_text), region, exclude)
+    honorific, name = split_cell_name(name_cell)
+    return _candidate(
+        honorific, name, ", ".join(title_parts) or None, role or "member",
+        contacts.emails, contacts.phones, source, with_header=False,
+    )
+
+
+def _candidate(
+    honorific: str | None, name: str, title: str | None, role: str, emails: list[str],
+    phones: list[str], source: str, *, with_header: bool,
+) -> DelegateCandidate | None:
+    name = name.strip(" ,;.")
+    if not name or len(name.split()) > 8 or not re.search(r"\w", name):
+        return None
+    confidence = 0.92 if with_header else 0.8
+    if honorific:
+        confidence += 0.03
+    return DelegateCandidate(
+        honorific=honorific, name=name, title=title, role=role,
+        email=emails[0] if emails else None, phone=phones[0] if phones else None,
+        confidence=round(min(confidence, 0.99), 2), source=source,
+    )

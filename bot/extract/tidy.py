@@ -1,0 +1,36 @@
+"""Undo the small damage that mail clients and OCR do to a reply's text.
+
+Non-breaking and zero-width spaces, bidi marks around Arabic, "Г.жа" for
+"Г-жа", "Mr ." for "Mr.", spaces before commas: none of it changes what a
+mission wrote, all of it breaks a pattern.  Column gaps (tabs, wide runs of
+spaces from PDF tables and pasted spreadsheets) become " | " cell
+separators.  The extractor tidies every text before reading it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Final
+
+_INVISIBLE_RE: Final = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
+_SPACES_RE: Final = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# A tab or a wide gap inside a line is a column gap (spreadsheet paste, PDF table).
+_COLUMN_GAP_RE: Final = re.compile(r"(?<=\S)(?:[ ]*\t[ \t]*|[ ]{3,})(?=\S)")
+_RU_HONORIFIC_RE: Final = re.compile(r"\b([ГгДд])\s?[.\-–—_~]\s?(н|жа|на|ну|ном|же|жи|жой|р)\b")
+_DOT_SPACE_RE: Final = re.compile(r"\b(Mr|Mrs|Ms|Dr|Sr|Sra|Prof|H\.E|S\.E)\s+\.(?=\s)")
+_SPACE_COMMA_RE: Final = re.compile(r"[ \t]+([,;:،])(?=\S)")
+
+
+def tidy(text: str) -> str:
+    """NFC text with plain spaces, no invisible marks and OCR-split honorifics joined."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _INVISIBLE_RE.sub("", text)
+    text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", text)
+    text = _COLUMN_GAP_RE.sub(" | ", text)
+    text = _SPACES_RE.sub(" ", text.replace("\t", " "))
+    text = _RU_HONORIFIC_RE.sub(r"\1-\2", text)
+    text = _DOT_SPACE_RE.sub(r"\1.", text)
+    text = _SPACE_COMMA_RE.sub(r"\1 ", text)
+    return "\n".join(line.rstrip() for line in text.split("\n"))
