@@ -135,8 +135,9 @@ class MailboxState(SQLModel, table=True):
 
 class InboundMessage(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
-    # Message-ID if present, else "sha256:<hash of raw>": the same mail seen
-    # in two folders, or again after a UIDVALIDITY change, is one row.
+    # Message-ID plus a hash of the body (the raw hash without a Message-ID):
+    # the same mail seen in two folders, or again after a UIDVALIDITY change,
+    # is one row, while a different mail reusing a Message-ID is not lost.
     message_key: str = Field(unique=True, index=True)
     message_id: str | None = Field(default=None, index=True)
     raw_sha256: str = Field(index=True)

@@ -1,0 +1,181 @@
+"""Decide which mission (and invitation) a message answers, and how sure we are.
+
+Every matcher in ``MATCHERS`` runs; the mission with the strongest evidence
+wins, agreeing evidence raises the confidence, conflicting evidence lowers
+it. Two things send an otherwise good match to a human: a token used by a
+sender the mission is not known for (a forwarded or spoofed token), and an
+``Authentication-Results`` header from our own server saying DKIM or DMARC
+failed. Below ``thresholds.match`` the message goes to the review queue;
+above it, on to extraction (:mod:`bot.inbound.read`, then
+:mod:`bot.inbound.record`).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+from sqlmodel import Session, select
+
+from bot import models
+from bot.extract.quotes import strip_quoted
+from bot.inbound.auth import check_authentication
+from bot.inbound.matchers import MATCHERS, Evidence, Matcher, MatchInput
+from bot.inbound.matchers.base import Directory, MissionEntry
+from bot.inbound.matchers.country import compile_names
+from bot.inbound.parse import normalise_msgid
+from bot.inbound.review import open_review
+from bot.inbound.triage import LIMIT_FLAGS
+
+if TYPE_CHECKING:
+    from bot.inbound.context import PipelineContext
+
+TOKEN_METHODS = ("token_address", "token_subject", "token_body", "token_attachment")
+
+
+@dataclass
+class MatchResult:
+    """The verdict: a mission (or none), a method, a confidence, and why."""
+
+    mission_id: int | None
+    invitation_id: int | None
+    method: str | None
+    confidence: float
+    evidence: list[Evidence] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+    trusted: bool = True
+
+    def needs_review(self, threshold: float) -> bool:
+        return self.mission_id is None or not self.trusted or self.confidence < threshold
+
+    def detail(self) -> dict[str, object]:
+        return {"evidence": [asdict(e) for e in self.evidence], "reasons": self.reasons}
+
+
+def load_directory(session: Session, campaign_id: int, reply_to: str) -> Directory:
+    """Read missions, invitations and our outbound Message-IDs into lookup tables."""
+    invitations = {
+        inv.mission_id: inv
+        for inv in session.exec(
+            select(models.Invitation).where(models.Invitation.campaign_id == campaign_id))
+    }
+    entries: dict[int, MissionEntry] = {}
+    directory = Directory(missions=entries, reply_to=reply_to.lower())
+    for row in session.exec(
+            select(models.Mission).where(models.Mission.campaign_id == campaign_id)):
+        assert row.id is not None
+        inv = invitations.get(row.id)
+        emails = tuple(e.strip().lower() for e in [row.email, *row.cc.split(",")] if e.strip())
+        entries[row.id] = MissionEntry(row.id, row.code, row.country, row.mission_name, emails,
+                                       row.language, inv.id if inv else None,
+                                       inv.token if inv else None)
+        if inv is not None:
+            directory.by_token[inv.token] = row.id
+        for email in emails:
+            directory.by_address.setdefault(email, set()).add(row.id)
+            directory.by_domain.setdefault(email.rpartition("@")[2], set()).add(row.id)
+    by_invitation = {inv.id: inv.mission_id for inv in invitations.values()}
+    outbound = session.exec(
+        select(models.OutboxMessage.message_id, models.OutboxMessage.invitation_id).where(
+            models.OutboxMessage.campaign_id == campaign_id,
+            models.OutboxMessage.kind.in_(  # type: ignore[attr-defined]
+                (models.OutboxKind.INVITATION, models.OutboxKind.REMINDER)),
+        ))
+    for message_id, invitation_id in outbound:
+        key = normalise_msgid(message_id)
+        if key and invitation_id in by_invitation:
+            directory.by_outbound_id[key] = by_invitation[invitation_id]
+    directory.names = compile_names(entries.values())
+    return directory
+
+
+def find_evidence(directory: Directory, msg: MatchInput,
+                  matchers: tuple[Matcher, ...] = MATCHERS) -> list[Evidence]:
+    """Every matcher's evidence, in matcher order."""
+    found = []
+    for matcher in matchers:
+        evidence = matcher.match(directory, msg)
+        if evidence is not None:
+            found.append(evidence)
+    return found
+
+
+def weigh(directory: Directory, msg: MatchInput, evidence: list[Evidence],
+          authserv_id: str | None = None) -> MatchResult:
+    """Combine the evidence into one verdict."""
+    if not evidence:
+        return MatchResult(None, None, None, 0.0, [], ["no evidence of any mission"])
+    best = max(evidence, key=lambda e: e.confidence)
+    mission_id = best.mission_id
+    agreeing = [e for e in evidence if e.mission_id == mission_id]
+    doubt = 1.0
+    for item in agreeing:
+        doubt *= 1.0 - item.confidence
+    confidence = 1.0 - doubt
+    reasons: list[str] = []
+    conflicts = [(e, e.mission_id) for e in evidence if e.mission_id != mission_id]
+    conflicts += [(e, other) for e in evidence for other in e.others if other != mission_id]
+    if conflicts:
+        strongest = max(e.confidence for e, _ in conflicts)
+        confidence *= 1.0 - 0.5 * strongest
+        names = sorted({f"{directory.missions[m].code} ({e.method})" for e, m in conflicts
+                        if m in directory.missions})
+        reasons.append("conflicting evidence: " + ", ".join(names))
+    entry = directory.missions[mission_id]
+    trusted = True
+    sender = msg.msg.from_addr or ""
+    if (any(e.method in TOKEN_METHODS for e in agreeing)
+            and not directory.sender_known(mission_id, sender)):
+        trusted = False
+        confidence = min(confidence, 0.5)
+        reasons.append(f"token of {entry.code} used by {sender or 'an unknown sender'}, "
+                       f"who is not known for {entry.code}")
+    verdict = check_authentication(msg.msg.header_all("authentication-results"), authserv_id)
+    if not verdict.trusted:
+        trusted = False
+        reasons.append(verdict.reason or "authentication failed")
+    return MatchResult(mission_id, entry.invitation_id, best.method, round(confidence, 3),
+                       evidence, reasons, trusted)
+
+
+def match_message(directory: Directory, msg: MatchInput,
+                  authserv_id: str | None = None) -> MatchResult:
+    """Run the matchers and weigh what they found."""
+    return weigh(directory, msg, find_evidence(directory, msg), authserv_id)
+
+
+def evidence_json(result: MatchResult) -> str:
+    return json.dumps(result.detail(), ensure_ascii=False)
+
+
+def stage_match(session: Session, ctx: PipelineContext, row: models.InboundMessage) -> bool:
+    """Set mission, invitation, method and confidence; doubtful cases go to review."""
+    if row.match_method == "manual" and row.mission_id is not None:
+        return True
+    work = ctx.work(row)
+    texts = work.attachment_texts
+    if not work.attachments_read:
+        texts = [a.text for a in session.exec(select(models.Attachment).where(
+            models.Attachment.inbound_id == row.id)) if a.text]
+    own = row.body_text if row.body_text is not None else strip_quoted(work.parsed.text)
+    verdict = match_message(ctx.directory, MatchInput(work.parsed, own, tuple(texts)),
+                            ctx.authserv_id)
+    row.campaign_id = ctx.campaign_id
+    row.mission_id, row.invitation_id = verdict.mission_id, verdict.invitation_id
+    row.match_method, row.confidence = verdict.method, verdict.confidence
+    detail = json.loads(row.detail) if row.detail else {}
+    detail["match"] = verdict.detail()
+    row.detail = json.dumps(detail, ensure_ascii=False)
+    row.stage = "match"
+    reasons = list(verdict.reasons)
+    cut = sorted(set(row.flags.split(",")) & LIMIT_FLAGS)
+    if cut:
+        reasons.append("message exceeds limits: " + ", ".join(cut))
+    if verdict.confidence < ctx.match_threshold and verdict.mission_id is not None:
+        reasons.append(f"match confidence {verdict.confidence:.2f} below "
+                       f"{ctx.match_threshold:.2f} ({verdict.method})")
+    if verdict.needs_review(ctx.match_threshold) or cut:
+        open_review(session, row, "; ".join(dict.fromkeys(reasons)))
+        return False
+    return True

@@ -1,0 +1,157 @@
+"""Extract and record stages: what the reply says, written as a Response.
+
+``stage_extract`` asks :func:`bot.extract.extract_response` for the
+decision and the delegates. ``stage_record`` writes one ``Response`` with
+its ``Delegate`` rows for the invitation and sets the invitation
+``replied`` (or ``needs_review`` when the extraction is below
+``thresholds.extraction``, which also opens a review item). A follow-up
+keeps history: the earlier response stays, marked ``current=False``;
+``amendment="extend"`` carries its delegates over, ``"replace"`` does not.
+A follow-up that says nothing new leaves the earlier response current.
+Then, if ``templates.acknowledgement`` is set, ``stage_acknowledge`` queues
+a receipt through :mod:`bot.outbound.reminders` (once per reply, whatever
+the re-runs); that is the last stage.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlmodel import Session, col, delete, select
+
+from bot import models
+from bot.clock import utcnow
+from bot.inbound.context import PipelineContext
+from bot.inbound.review import open_review
+
+
+def _extract(ctx: PipelineContext, row: models.InboundMessage, session: Session) -> Any:
+    from bot.extract import extract_response
+
+    work = ctx.work(row)
+    texts = work.attachment_texts
+    if not work.attachments_read:
+        texts = [a.text for a in session.exec(select(models.Attachment).where(
+            models.Attachment.inbound_id == row.id)) if a.text]
+    language = region = None
+    if row.mission_id is not None and row.mission_id in ctx.directory.missions:
+        entry = ctx.directory.missions[row.mission_id]
+        language = entry.language
+        region = entry.code if len(entry.code) == 2 and entry.code.isalpha() else None
+    return extract_response(work.parsed.text, texts, language=language, region=region,
+                            exclude_contacts=ctx.exclude_contacts)
+
+
+def stage_extract(session: Session, ctx: PipelineContext, row: models.InboundMessage) -> bool:
+    """Read decision and delegates; keep a summary in the row's detail."""
+    extraction = _extract(ctx, row, session)
+    ctx.work(row).extraction = extraction
+    detail = json.loads(row.detail) if row.detail else {}
+    detail["extraction"] = {"decision": extraction.decision,
+                            "confidence": extraction.confidence,
+                            "amendment": extraction.amendment,
+                            "delegates": len(extraction.delegates),
+                            "notes": list(extraction.notes)}
+    row.detail = json.dumps(detail, ensure_ascii=False, default=str)
+    row.stage = "extract"
+    return True
+
+
+def _forget_earlier_run(session: Session, row: models.InboundMessage) -> None:
+    # Re-running record replaces what this same message wrote before.
+    ids = [r.id for r in session.exec(select(models.Response).where(
+        models.Response.inbound_id == row.id))]
+    if ids:
+        session.exec(delete(models.Delegate).where(
+            col(models.Delegate.response_id).in_(ids)))
+        session.exec(delete(models.Response).where(
+            col(models.Response.id).in_(ids)))
+        session.flush()
+
+
+def _current(session: Session, invitation_id: int) -> models.Response | None:
+    return session.exec(select(models.Response).where(
+        models.Response.invitation_id == invitation_id, col(models.Response.current))
+        .order_by(col(models.Response.inbound_id).desc())).first()
+
+
+def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMessage) -> bool:
+    """Write the Response and Delegates; move the invitation to replied / needs_review."""
+    work = ctx.work(row)
+    extraction = work.extraction if work.extraction is not None else _extract(ctx, row, session)
+    row.stage = "record"
+    # Locked (on PostgreSQL): two workers recording replies of one mission
+    # must not both see "no current response" and both become current.
+    invitation = (session.get(models.Invitation, row.invitation_id, with_for_update=True)
+                  if row.invitation_id else None)
+    if invitation is None or invitation.id is None:
+        open_review(session, row, "matched a mission that has no invitation")
+        return False
+    if not work.first_pass:
+        _forget_earlier_run(session, row)
+    previous = _current(session, invitation.id)
+    newer = previous is not None and previous.inbound_id > (row.id or 0)
+    substantive = extraction.decision is not None or bool(extraction.delegates)
+    low = extraction.confidence < ctx.extraction_threshold and not ctx.manual
+    response = models.Response(
+        invitation_id=invitation.id, inbound_id=row.id or 0,
+        decision=extraction.decision, confidence=extraction.confidence,
+        amendment=extraction.amendment, needs_review=low,
+        current=not newer and (substantive or previous is None),
+        notes="; ".join(extraction.notes) or None)
+    people: list[models.Delegate] = []
+    if previous is not None and response.current and extraction.amendment == "extend":
+        if response.decision is None:
+            response.decision = previous.decision
+        people = [models.Delegate(**_copy(d)) for d in session.exec(
+            select(models.Delegate).where(models.Delegate.response_id == previous.id)
+            .order_by(col(models.Delegate.position)))]
+    known = {d.name.casefold() for d in people}
+    for cand in extraction.delegates:
+        if cand.name.casefold() in known:
+            continue
+        people.append(models.Delegate(
+            response_id=0, name=cand.name, honorific=cand.honorific, title=cand.title,
+            role=cand.role, email=cand.email, phone=cand.phone,
+            confidence=cand.confidence, source=cand.source))
+    if response.current and previous is not None:
+        previous.current = False
+        session.add(previous)
+    session.add(response)
+    session.flush()
+    for position, person in enumerate(people):
+        person.response_id, person.position = response.id or 0, position
+        session.add(person)
+    now = utcnow()
+    if response.current:
+        invitation.status = (models.InvitationStatus.NEEDS_REVIEW if low
+                             else models.InvitationStatus.REPLIED)
+    invitation.replied_at = invitation.replied_at or now
+    invitation.last_event, invitation.last_event_at = "replied", now
+    session.add(invitation)
+    if low:
+        open_review(session, row, f"extraction confidence {extraction.confidence:.2f} below "
+                                  f"{ctx.extraction_threshold:.2f}")
+    else:
+        row.status = models.InboundStatus.PROCESSED
+    return True
+
+
+def stage_acknowledge(session: Session, ctx: PipelineContext,
+                      row: models.InboundMessage) -> bool:
+    """Queue a receipt to the mission if ``templates.acknowledgement`` is set (once per reply)."""
+    if not ctx.app.config.campaign.templates.acknowledgement:
+        return True
+    if row.invitation_id is None or not row.message_id:
+        return True
+    from bot.outbound.reminders import enqueue_acknowledgement
+
+    enqueue_acknowledgement(ctx.app, session, row.invitation_id, row.message_id)
+    return True
+
+
+def _copy(delegate: models.Delegate) -> dict[str, Any]:
+    data = delegate.model_dump(exclude={"id", "response_id"})
+    data["response_id"] = 0
+    return data
