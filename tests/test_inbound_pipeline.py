@@ -115,6 +115,28 @@ def test_follow_ups_keep_history(app_factory: Any, monkeypatch: pytest.MonkeyPat
         assert invitation is not None and invitation.status == "replied"
 
 
+def test_replacement_of_one_person_keeps_the_others(app_factory: Any,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    app = corpus_app(app_factory)
+    swap = Extraction(None, 0.9, [person("Clara Weiss")], "replace", 0.9,
+                      withdrawn=["Karl Maier"])
+    fake_extraction(monkeypatch, [
+        Extraction("accept", 0.9, [person("Anna Berger", "head"), person("Karl Maier")],
+                   None, 0.9),
+        swap,  # "Ms. Clara Weiss will replace Mr. Karl Maier"
+    ])
+    for n in range(2):
+        ingest(app, reply_from_austria(n))
+        process_pending(app)
+    with app.session() as session:
+        current = session.exec(select(models.Response).where(
+            col(models.Response.current))).one()
+        names = [d.name for d in session.exec(select(models.Delegate).where(
+            models.Delegate.response_id == current.id).order_by(col(models.Delegate.position)))]
+        assert names == ["Anna Berger", "Clara Weiss"]
+        assert current.decision == "accept"
+
+
 def test_low_extraction_goes_to_review(app_factory: Any,
                                        monkeypatch: pytest.MonkeyPatch) -> None:
     app = corpus_app(app_factory)

@@ -6,7 +6,8 @@ its ``Delegate`` rows for the invitation and sets the invitation
 ``replied`` (or ``needs_review`` when the extraction is below
 ``thresholds.extraction``, which also opens a review item). A follow-up
 keeps history: the earlier response stays, marked ``current=False``;
-``amendment="extend"`` carries its delegates over, ``"replace"`` does not.
+``amendment="extend"`` carries its delegates over, ``"replace"`` does not,
+unless it names whom it replaces: then everyone else is carried over.
 A follow-up that says nothing new leaves the earlier response current.
 Then, if ``templates.acknowledgement`` is set, ``stage_acknowledge`` queues
 a receipt through :mod:`bot.outbound.reminders` (once per reply, whatever
@@ -101,12 +102,16 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
         current=not newer and (substantive or previous is None),
         notes="; ".join(extraction.notes) or None)
     people: list[models.Delegate] = []
-    if previous is not None and response.current and extraction.amendment == "extend":
+    # "extend" keeps every earlier delegate; a "replace" that names whom it
+    # replaces ("Ms. C will replace Mr. B") keeps everyone but those named.
+    swap = extraction.amendment == "replace" and bool(extraction.withdrawn)
+    if previous is not None and response.current and (extraction.amendment == "extend" or swap):
         if response.decision is None:
             response.decision = previous.decision
         people = [models.Delegate(**_copy(d)) for d in session.exec(
             select(models.Delegate).where(models.Delegate.response_id == previous.id)
-            .order_by(col(models.Delegate.position)))]
+            .order_by(col(models.Delegate.position)))
+            if not _withdrawn(d.name, extraction.withdrawn)]
     known = {d.name.casefold() for d in people}
     for cand in extraction.delegates:
         if cand.name.casefold() in known:
@@ -149,6 +154,12 @@ def stage_acknowledge(session: Session, ctx: PipelineContext,
 
     enqueue_acknowledgement(ctx.app, session, row.invitation_id, row.message_id)
     return True
+
+
+def _withdrawn(name: str, withdrawn: list[str]) -> bool:
+    """True if ``name`` is one of the people a follow-up withdraws (surname or full name)."""
+    words = set(name.casefold().split())
+    return any(w and set(w.casefold().split()) <= words for w in withdrawn)
 
 
 def _copy(delegate: models.Delegate) -> dict[str, Any]:
