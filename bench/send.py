@@ -1,0 +1,147 @@
+"""Benchmark: invitebot's dispatcher against Postfix's own smtp-source, same stack, same run.
+
+Plans N invitations (default 1,000) for a throw-away campaign on a fresh
+SQLite file, sends them through the local Postfix with ``dispatch`` and
+reports messages/s and peak RSS, beside ``smtp-source`` pushing the same
+number of messages of the same size over as many sessions. smtp-source
+runs before and after ours and the two rates are averaged, so a load
+spike on a shared machine does not favour either side.
+
+Messages go to four mailboxes (plus-addresses), to keep Dovecot's delivery
+work, which is not what is measured, small.
+
+    .venv/bin/python bench/send.py [--messages 1000] [--concurrency 4]
+
+Targets: at least 50 % of the smtp-source rate, peak RSS under 150 MB.
+The stack is the shared one (scripts/mailstack; INVITEBOT_STACK_* apply).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from bot.app import App  # noqa: E402 - after the path tweak, for running from a checkout
+from bot.outbound.dispatch import dispatch  # noqa: E402
+from bot.outbound.plan import plan_invitations  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
+
+SMTP_SOURCE = "/usr/sbin/smtp-source"
+
+
+def start_stack() -> tuple[int, int]:
+    subprocess.run([str(REPO / "scripts" / "mailstack"), "start"], check=True,
+                   stdout=subprocess.DEVNULL)
+    return (int(os.environ.get("INVITEBOT_STACK_SMTP_PORT") or 2525),
+            int(os.environ.get("INVITEBOT_STACK_IMAP_PORT") or 1143))
+
+
+def write_campaign(folder: Path, messages: int, concurrency: int, tag: str) -> Path:
+    data = yaml.safe_load((REPO / "config" / "campaign.example.yaml").read_text("utf-8"))
+    secretariat = f"bench-sec-{tag}@unodc.test"
+    data["meeting"]["reference"] = f"BENCH {tag}"
+    data["mail"].update(sender={"name": "Bench", "address": secretariat}, reply_to=secretariat,
+                        rate_limit_per_minute=10_000_000, concurrency=concurrency)
+    data["schedule"]["send_at"] = None
+    data["attachments"] = [str(REPO / "config" / "information-note.pdf")]
+    data["missions_file"] = "missions.csv"
+    path = folder / "campaign.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with (folder / "missions.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["code", "country", "mission_name", "email", "cc", "language"])
+        for i in range(messages):
+            writer.writerow([f"B{i:05d}", f"Country {i}", f"Permanent Mission of Country {i}",
+                             f"bench{i % 4}+m{i}@bench-{tag}.test", "", ("en", "fr", "es")[i % 3]])
+    return path
+
+
+def smtp_source(port: int, messages: int, sessions: int, size: int, tag: str) -> float:
+    """Messages/s of Postfix's smtp-source for the same load."""
+    started = time.perf_counter()
+    subprocess.run([SMTP_SOURCE, "-s", str(sessions), "-m", str(messages), "-l", str(size),
+                    "-f", f"bench-sec-{tag}@unodc.test", "-t", f"bench0@bench-{tag}.test",
+                    f"127.0.0.1:{port}"], check=True)
+    return messages / (time.perf_counter() - started)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--messages", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=4)
+    args = parser.parse_args()
+    if not Path(SMTP_SOURCE).exists():
+        print(f"{SMTP_SOURCE} not found (package postfix)", file=sys.stderr)
+        return 2
+    smtp_port, imap_port = start_stack()
+    tag = uuid.uuid4().hex[:8]
+    folder = Path(tempfile.mkdtemp(prefix="invitebot-bench-"))
+    try:
+        config = write_campaign(folder, args.messages, args.concurrency, tag)
+        settings = load_settings({
+            "INVITEBOT_DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+            "INVITEBOT_SMTP_HOST": "127.0.0.1", "INVITEBOT_SMTP_PORT": str(smtp_port),
+            "INVITEBOT_IMAP_HOST": "127.0.0.1", "INVITEBOT_IMAP_PORT": str(imap_port),
+            "INVITEBOT_IMAP_USER": f"bench-sec-{tag}@unodc.test",
+            "INVITEBOT_IMAP_PASSWORD": "secret",
+        })
+        app = App(config_path=config, template_dir=REPO / "templates", _settings=settings)
+
+        started = time.perf_counter()
+        planned = plan_invitations(app)
+        plan_seconds = time.perf_counter() - started
+        with app.engine.connect() as connection:
+            size = int(connection.exec_driver_sql(
+                "SELECT avg(length(raw)) FROM outboxmessage").scalar() or 0)
+
+        before = smtp_source(smtp_port, args.messages, args.concurrency, size, tag)
+        last = [0.0]
+
+        def progress(_done: int, _total: int) -> None:
+            last[0] = time.perf_counter()
+
+        started = time.perf_counter()
+        report = asyncio.run(dispatch(app, progress=progress))
+        ours = report.sent / (time.perf_counter() - started)
+        smtp_only = report.sent / (last[0] - started)
+        after = smtp_source(smtp_port, args.messages, args.concurrency, size, tag)
+        reference = (before + after) / 2
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+        ratio = ours / reference
+        print(f"messages          {args.messages} ({size} bytes average), "
+              f"concurrency {args.concurrency}")
+        print(f"plan              {planned} invitations rendered and queued in "
+              f"{plan_seconds:.1f} s ({planned / plan_seconds:.0f}/s)")
+        print(f"invitebot         {ours:7.1f} msg/s  (sent {report.sent}, deferred "
+              f"{report.deferred}, failed {report.failed}; until every copy is in Sent)")
+        print(f"  SMTP phase      {smtp_only:7.1f} msg/s  (until the last 250)")
+        print(f"smtp-source       {reference:7.1f} msg/s  (-s {args.concurrency}; "
+              f"before {before:.1f}, after {after:.1f})")
+        print(f"ratio             {ratio:7.0%}        target >= 50%  "
+              f"{'ok' if ratio >= 0.5 else 'MISSED'}")
+        print(f"peak RSS          {peak_mb:7.1f} MB       target < 150 MB "
+              f"{'ok' if peak_mb < 150 else 'MISSED'}")
+        print(f"load average      {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        return 0 if report.sent == args.messages else 1
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
