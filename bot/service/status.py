@@ -1,0 +1,60 @@
+"""``invitebot status``: one row per mission, for a person at a terminal.
+
+Code, country, state, last event, decision and the number of delegates,
+read from the same records as the exports (``bot.service.records``).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from bot.service.records import STATUSES, MissionRecord
+
+_STYLE = {"replied": "green", "needs_review": "yellow", "bounced": "red", "failed": "red",
+          "sent": "cyan", "pending": "dim"}
+
+
+def filter_records(records: Sequence[MissionRecord], states: Sequence[str]) -> list[MissionRecord]:
+    if not states:
+        return list(records)
+    wanted = set(states)
+    return [r for r in records if r.status in wanted]
+
+
+def last_event(record: MissionRecord) -> str:
+    if record.last_event_at is None:
+        return record.last_event or ""
+    when = record.last_event_at.strftime("%Y-%m-%d %H:%M")
+    return f"{when} {record.last_event or ''}".strip()
+
+
+def status_table(records: Sequence[MissionRecord], title: str) -> Table:
+    table = Table(title=title, title_justify="left")
+    for name, justify in (("code", "left"), ("country", "left"), ("state", "left"),
+                          ("last event (UTC)", "left"), ("decision", "left"),
+                          ("delegates", "right")):
+        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for r in records:
+        style = _STYLE.get(r.status, "")
+        table.add_row(r.code, r.country, f"[{style}]{r.status}[/]" if style else r.status,
+                      last_event(r), r.decision or "", str(len(r.delegates)))
+    return table
+
+
+def summary(records: Sequence[MissionRecord]) -> str:
+    counts = Counter(r.status for r in records)
+    parts = [f"{counts[s]} {s}" for s in STATUSES if counts[s]]
+    return f"{len(records)} missions: " + (", ".join(parts) if parts else "none")
+
+
+def print_status(records: Sequence[MissionRecord], title: str,
+                 console: Console | None = None) -> None:
+    # Piped into a file or a mail, rows stay on one line each.
+    console = console or Console(width=None if sys.stdout.isatty() else 120)
+    console.print(status_table(records, title))
+    console.print(summary(records))
