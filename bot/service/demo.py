@@ -24,6 +24,7 @@ import sys
 import textwrap
 import time
 import uuid
+from datetime import timedelta
 from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -36,6 +37,7 @@ from sqlmodel import col, select
 
 from bot import models
 from bot.app import App
+from bot.clock import utcnow
 from bot.errors import InvitebotError
 from bot.settings import load_settings
 from bot.transport import imap_connect
@@ -72,6 +74,8 @@ def write_campaign(directory: Path, tag: str) -> tuple[Path, dict[str, Any]]:
     data["mail"]["sender"]["address"] = secretariat
     data["mail"]["reply_to"] = secretariat
     data["schedule"]["send_at"] = None
+    # The example is the 2009 meeting; the demo runs it as if it were sent today.
+    data["schedule"]["reply_deadline"] = (utcnow().date() + timedelta(days=21)).isoformat()
     data["schedule"]["digest"]["recipients"] = [f"desk-officer-{tag}@unodc.test"]
     data["secretariat_contacts"] = [secretariat, *data.get("secretariat_contacts", [])[1:]]
     data["attachments"] = [str(REPO / "config" / "information-note.pdf")]
