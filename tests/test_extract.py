@@ -295,3 +295,24 @@ def test_rank_before_the_honorific_and_misspelt_role() -> None:
     assert [(d.honorific, d.title, d.role) for d in got.delegates] == [
         ("MR.", "Counsellor", "head")
     ]
+
+
+def test_rank_as_the_form_of_address_only_where_a_name_follows() -> None:
+    got = extract_response(
+        "The delegation will be composed as follows:\n"
+        "Head of delegation: H.E. Ambassador Ahmed HASSAN, Permanent Representative\n"
+        "1. Minister Counsellor Paul DURAND, paul.durand@mfa.example\n"
+    )
+    assert [(d.honorific, d.name, d.title, d.role) for d in got.delegates] == [
+        ("H.E. Ambassador", "Ahmed HASSAN", "Permanent Representative", "head"),
+        ("Minister Counsellor", "Paul DURAND", None, "member"),
+    ]
+    # A rank with no name after it is a title; a bare line needs an ALL-CAPS
+    # surname and a field after the name.
+    for body in (
+        "The delegation:\nAlternate: Counsellor for Legal Affairs, Ministry of Justice\n",
+        "The delegation:\nHead of delegation: Minister of Justice\n",
+        "The delegation:\nAmbassador, Permanent Representative\n",
+        "The delegation:\nAmbassador Ahmed Hassan will attend.\n",
+    ):
+        assert extract_response(body).delegates == [], body

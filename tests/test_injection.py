@@ -295,9 +295,6 @@ def test_spoofed_replies_wait_for_a_human(app_factory: Any, mailstack: Stack) ->
 # --- what the fuzzer found ----------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="bug (bot/extract/__init__.py _similar and "
-                   "bot/extract/fields.py _role_by_spelling): difflib ratios on every pair of "
-                   "garbage 'names' cost 5-20 s of CPU per 50 kB of binary text")
 def test_binary_garbage_costs_the_extractor_little(monkeypatch: pytest.MonkeyPatch) -> None:
     # fuzz/fuzz_pipeline.py flagged a PNG sent as a bare message: its "text" is
     # 60 kB of Latin-1 noise, and extract_response spent seconds on it. The

@@ -10,6 +10,7 @@ functions: no database, no network.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
@@ -37,6 +38,11 @@ __all__ = [
 MIN_CANDIDATE_CONFIDENCE = 0.3
 MAX_TEXT_CHARS = 50_000
 MERGE_RATIO = 0.88
+# The longest real names ("Excma. Sra. Dña. María Eugenia de los RÍOS BENÍTEZ")
+# are a third of this; longer "names" are noise.
+MAX_NAME_CHARS = 100
+# Characters a written name may hold besides letters and combining marks.
+_NAME_PUNCTUATION = frozenset(" .,'’-·()")
 
 
 def extract_response(
@@ -68,7 +74,7 @@ def extract_response(
     for text, source in sources:
         found = parse_delegates(text, region=region, exclude=excluded, source=source,
                                 has_cue=has_cue, withdrawn=withdrawn)
-        _merge(delegates, found)
+        _merge(delegates, [d for d in found if _plausible_name(d.name)])
     if delegates and not has_cue:
         notes.append("names found but nothing says they form a delegation; dropped")
         delegates = []
@@ -112,10 +118,28 @@ def _own_text(text: str) -> str:
 def _similar(index: dict[str, DelegateCandidate], key: str) -> DelegateCandidate | None:
     # OCR misreads a letter or two ("Rajlv KUMAR"): still the same person.
     for other, candidate in index.items():
-        long_enough = min(len(other), len(key)) >= 6
-        if long_enough and SequenceMatcher(None, other, key).ratio() >= MERGE_RATIO:
+        if min(len(other), len(key)) < 6:
+            continue
+        # The quick ratios are upper bounds of ratio(): most pairs stop there.
+        matcher = SequenceMatcher(None, other, key)
+        if (matcher.real_quick_ratio() >= MERGE_RATIO and matcher.quick_ratio() >= MERGE_RATIO
+                and matcher.ratio() >= MERGE_RATIO):
             return candidate
     return None
+
+
+def _plausible_name(name: str) -> bool:
+    # Binary junk read as text (a PNG sent as a bare message) yields "names"
+    # of control characters and symbols by the hundred; every pair would
+    # cost a SequenceMatcher in `_similar`.  A name is letters, marks and a
+    # little punctuation; a tenth of anything else is tolerated (OCR).
+    if len(name) > MAX_NAME_CHARS:
+        return False
+    odd = sum(
+        1 for ch in name
+        if not (ch.isalpha() or ch in _NAME_PUNCTUATION or unicodedata.category(ch) == "Mn")
+    )
+    return odd * 10 <= len(name)
 
 
 def _merge(into: list[DelegateCandidate], found: list[DelegateCandidate]) -> None:

@@ -35,6 +35,7 @@ from bot.extract.names import (
     NameMatch,
     parse_listed_name,
     parse_person_at,
+    parse_rank_addressed,
     zh_anchor_starts,
 )
 from bot.extract.tables import is_table_row, read_table
@@ -57,6 +58,7 @@ _CONTACT_LINE_RE: Final = re.compile(
     + r"|\+\d|\S+@\S+\.\w+\s*$)",
     re.IGNORECASE,
 )
+_FIELD_AFTER_RE: Final = re.compile(r"[ \t]*(?:[,،，、;(（|–—]|-\s|\n|$)")
 MAX_ENTRY_LINE_WORDS: Final = 22
 
 
@@ -171,6 +173,8 @@ def _find_anchors(text: str) -> list[_Anchor]:
             person = None
         if person is None and at_line_start:
             person = _list_name_without_caps(text, start, listed)
+        if person is None and at_line_start:
+            person = _rank_addressed(text, start, listed=listed, labelled=role is not None)
         if person is None:
             continue
         anchors.append(_Anchor(person, listed or at_line_start, role))
@@ -211,6 +215,31 @@ def _line_content_start(line: str) -> tuple[int | None, bool, str | None]:
     if pos >= len(line):
         return None, listed, role
     return pos, listed, role
+
+
+def _rank_addressed(text: str, start: int, *, listed: bool, labelled: bool) -> NameMatch | None:
+    """A rank as the form of address where an entry starts.
+
+    "Head of delegation: Ambassador Ahmed HASSAN, Permanent Representative" or
+    "Alternate: First Secretary Ana LÓPEZ": the rank is the honorific and the
+    title is what follows the name.  "Ambassador, Permanent Representative"
+    reads no name.  Without a role label the name must look like one: in a
+    list item, an ALL-CAPS surname (or Arabic or Chinese script, which have
+    no capitals) and a field after it; on a bare line, both in Latin or
+    Cyrillic script.
+    """
+    person = parse_rank_addressed(text, start)
+    if person is None:
+        return None
+    chinese = bool(re.match(r"[\u4e00-\u9fff]", person.name))
+    arabic = bool(re.match(r"[\u0600-\u06FF]", person.name))
+    caps = any(len(t) >= 2 and t.isupper() and t.isalpha() for t in person.name.split())
+    separated = bool(_FIELD_AFTER_RE.match(text, person.end))
+    if labelled:
+        return person if chinese or caps or separated else None
+    if listed:
+        return person if (caps or arabic or chinese) and separated else None
+    return person if caps and separated and not chinese else None
 
 
 def _list_name_without_caps(text: str, start: int, listed: bool) -> NameMatch | None:

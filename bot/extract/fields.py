@@ -107,7 +107,14 @@ def _role_by_spelling(value: str) -> str | None:
     text = " ".join(words)
     best, best_ratio = None, 0.0
     for phrase, role in ROLE_PHRASES:
-        ratio = SequenceMatcher(None, text, phrase).ratio()
+        # The length ratio and quick_ratio() bound ratio() from above: a
+        # phrase that cannot reach the threshold cannot be the answer.
+        if 2.0 * min(len(text), len(phrase)) / (len(text) + len(phrase)) < ROLE_SPELLING_RATIO:
+            continue
+        matcher = SequenceMatcher(None, text, phrase)
+        if matcher.quick_ratio() < ROLE_SPELLING_RATIO:
+            continue
+        ratio = matcher.ratio()
         if ratio > best_ratio:
             best, best_ratio = role, ratio
     return best if best_ratio >= ROLE_SPELLING_RATIO else None

@@ -36,6 +36,33 @@ HONORIFICS: Final[tuple[str, ...]] = (
     "M.", "D.",
 )
 SINGLE_LETTER_HONORIFICS: Final = frozenset({"M.", "D."})
+# Ranks used as the form of address straight before a name ("Head of
+# delegation: Ambassador Ahmed HASSAN", "Suppléant : le Conseiller Paul
+# MARTIN", "Посол Иван ПЕТРОВ", "السفير أحمد حسن").  The rank becomes the
+# honorific, as "Señor Embajador" and "السفير" already do.  Matched
+# case-insensitively, only where an entry starts (see delegates._rank_addressed)
+# or after another honorific ("H.E. Ambassador").
+RANK_ADDRESSES: Final[tuple[str, ...]] = (
+    "Ambassador", "Minister Counsellor", "Minister-Counsellor", "Minister Plenipotentiary",
+    "Minister", "Counsellor", "Counselor", "First Secretary", "Second Secretary",
+    "Third Secretary", "Attaché", "Attache", "Consul General", "Consul",
+    "Ambassadeur", "Ambassadrice", "Ministre conseiller", "Ministre-conseiller",
+    "Ministre plénipotentiaire", "Ministre", "Conseiller", "Conseillère",
+    "Premier secrétaire", "Première secrétaire", "Deuxième secrétaire",
+    "Troisième secrétaire", "Attachée", "Consul général",
+    "Embajador", "Embajadora", "Ministro Consejero", "Ministra Consejera", "Ministro",
+    "Ministra", "Consejero", "Consejera", "Primer Secretario", "Primera Secretaria",
+    "Segundo Secretario", "Segunda Secretaria", "Tercer Secretario", "Tercera Secretaria",
+    "Agregado", "Agregada", "Cónsul General", "Cónsul",
+    "Посол", "Посланник", "Министр-советник", "Советник-посланник", "Советник",
+    "Первый секретарь", "Второй секретарь", "Третий секретарь", "Атташе",
+    "السفيرة", "السفير", "الوزير المفوض", "الوزيرة المفوضة", "المستشارة", "المستشار",
+    "السكرتيرة الأولى", "السكرتير الأول", "السكرتيرة الثانية", "السكرتير الثاني",
+    "السكرتيرة الثالثة", "السكرتير الثالث", "الملحقة", "الملحق",
+)
+# The same in Chinese, written after the name: "副团长：张明参赞".
+ZH_RANK_ADDRESSES: Final = ("公使衔参赞", "参赞", "公使", "一等秘书", "二等秘书", "三等秘书",
+                            "随员")
 ZH_HONORIFICS: Final = ("大使阁下", "阁下", "先生", "女士", "博士", "小姐", "大使")
 # Chinese puts the title before the name with no separator: "常驻代表王伟大使".
 ZH_TITLE_ENDINGS: Final = (

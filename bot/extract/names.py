@@ -16,9 +16,11 @@ from typing import Final
 from bot.extract.lexicon import (
     HONORIFICS,
     NAME_PARTICLES,
+    RANK_ADDRESSES,
     SINGLE_LETTER_HONORIFICS,
     TITLE_STARTERS,
     ZH_HONORIFICS,
+    ZH_RANK_ADDRESSES,
     ZH_TITLE_ENDINGS,
 )
 
@@ -29,6 +31,15 @@ HONORIFIC_RE: Final = re.compile(
 )
 # Arabic uses the title "the Ambassador" as part of the form of address.
 _AR_TITLE_HON_RE: Final = re.compile(r"\s+(?:السفيرة|السفير)(?=\s)")
+_RANK_ALT = "|".join(re.escape(r) for r in sorted(RANK_ADDRESSES, key=len, reverse=True))
+# A rank as the form of address ("Ambassador", "l'Ambassadeur", "el Embajador");
+# group 1 is the rank without its article.
+RANK_ADDRESS_RE: Final = re.compile(
+    rf"[ \t]*(?:(?:l['’]|le |la |el |the )[ \t]*)?({_RANK_ALT})(?=[ \t])", re.IGNORECASE
+)
+_ZH_RANK_NAME_RE: Final = re.compile(
+    rf"([\u4e00-\u9fff·]{{2,4}}?)({'|'.join(ZH_RANK_ADDRESSES)})(?=[，,、；;（(\s]|$)"
+)
 ZH_NAME_RE: Final = re.compile(
     r"([\u4e00-\u9fff·]{2,4}?)(大使|参赞|公使|秘书|随员)?"
     rf"({'|'.join(ZH_HONORIFICS)})"
@@ -192,6 +203,10 @@ def parse_person_at(text: str, pos: int, *, need_caps: bool = False) -> NameMatc
         ar_title = _AR_TITLE_HON_RE.match(text, hon_end)
         if ar_title:
             hon_end = ar_title.end()
+        rank = None if ar_title else RANK_ADDRESS_RE.match(text, hon_end)
+        if rank and read_name(text, rank.end()):
+            # "H.E. Ambassador Ahmed HASSAN": the rank belongs to the address.
+            hon_end = rank.end()
         hon_text = re.sub(r"\s+", " ", text[pos:hon_end]).strip()
         # Arabic joins "and" to the next word: "والسيدة" is "و" + "السيدة".
         hon_text = re.sub(r"^و(?=ال|س)", "", hon_text)
@@ -203,6 +218,24 @@ def parse_person_at(text: str, pos: int, *, need_caps: bool = False) -> NameMatc
     if honorific is None and len(name.split()) < 2:
         return None
     return NameMatch(pos, end, hon_text, name)
+
+
+def parse_rank_addressed(text: str, pos: int) -> NameMatch | None:
+    """A name addressed by a rank: "Ambassador Ahmed HASSAN", "السفير أحمد حسن", "张明参赞".
+
+    The rank is returned as the honorific; the caller decides whether the
+    place makes a rank an address (the start of an entry) or a title.
+    """
+    zh = _ZH_RANK_NAME_RE.match(text, pos)
+    if zh:
+        return NameMatch(pos, zh.end(), zh.group(2), zh.group(1))
+    rank = RANK_ADDRESS_RE.match(text, pos)
+    if rank is None:
+        return None
+    read = read_name(text, rank.end())
+    if read is None or len(read[0].split()) < 2:
+        return None
+    return NameMatch(pos, read[1], rank.group(1), read[0])
 
 
 _SURNAME_FIRST_RE: Final = re.compile(
