@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from bot import models
 from bot.app import App
+from bot.db import is_postgres
 from bot.inbound.classify import Classification, classify
 from bot.inbound.matchers.base import Directory
 from bot.inbound.parse import ParsedMessage, parse_message
@@ -51,6 +52,8 @@ class PipelineContext:
     exclude_contacts: tuple[str, ...]
     read_images: bool = True
     manual: bool = False
+    # PostgreSQL: lock rows that concurrent workers may write (see record).
+    row_locks: bool = True
     _work: dict[int, Work] = field(default_factory=dict)
 
     def work(self, row: models.InboundMessage) -> Work:
@@ -92,4 +95,5 @@ def build_context(app: App, session: Session, *, read_images: bool = True) -> Pi
         authserv_id=app.settings.authserv_id,
         exclude_contacts=tuple(dict.fromkeys(contacts)),
         read_images=read_images,
+        row_locks=is_postgres(app.engine),
     )

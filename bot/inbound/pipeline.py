@@ -50,6 +50,10 @@ def run_stages(session: Session, ctx: PipelineContext, row: models.InboundMessag
     savepoint = session.begin_nested()
     name = stages[0] if stages else ""
     try:
+        # Set before the stages so that record's flush writes them with the
+        # rest of the row, instead of a second UPDATE at the savepoint's end.
+        row.error = None
+        row.updated_at = utcnow()
         # Within one message the stages never read back what they just wrote
         # (record flushes explicitly), so queries need not flush first.
         with session.no_autoflush:
@@ -59,8 +63,6 @@ def run_stages(session: Session, ctx: PipelineContext, row: models.InboundMessag
             else:
                 if row.status == models.InboundStatus.NEW:
                     row.status = models.InboundStatus.PROCESSED
-        row.error = None
-        row.updated_at = utcnow()
         session.add(row)
         savepoint.commit()
     except Exception as exc:

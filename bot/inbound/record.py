@@ -84,7 +84,10 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
     row.stage = "record"
     # Locked (on PostgreSQL): two workers recording replies of one mission
     # must not both see "no current response" and both become current.
-    invitation = (session.get(models.Invitation, row.invitation_id, with_for_update=True)
+    # SQLite has no row locks (the batch already holds the write lock), so
+    # there an invitation the session knows is not fetched again.
+    invitation = (session.get(models.Invitation, row.invitation_id,
+                              with_for_update=ctx.row_locks)
                   if row.invitation_id else None)
     if invitation is None or invitation.id is None:
         open_review(session, row, "matched a mission that has no invitation")
@@ -123,6 +126,13 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
     if response.current and previous is not None:
         previous.current = False
         session.add(previous)
+    # The row's status is settled before the flush that gives the response
+    # its id, so the row is written once per message, not twice.
+    if low:
+        open_review(session, row, f"extraction confidence {extraction.confidence:.2f} below "
+                                  f"{ctx.extraction_threshold:.2f}")
+    else:
+        row.status = models.InboundStatus.PROCESSED
     session.add(response)
     session.flush()
     for position, person in enumerate(people):
@@ -135,11 +145,6 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
     invitation.replied_at = invitation.replied_at or now
     invitation.last_event, invitation.last_event_at = "replied", now
     session.add(invitation)
-    if low:
-        open_review(session, row, f"extraction confidence {extraction.confidence:.2f} below "
-                                  f"{ctx.extraction_threshold:.2f}")
-    else:
-        row.status = models.InboundStatus.PROCESSED
     return True
 
 

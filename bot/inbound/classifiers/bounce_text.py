@@ -150,12 +150,13 @@ class TextBounce:
     name = "text_bounce"
 
     def check(self, msg: ParsedMessage) -> Classification | None:
-        section = report_section(msg)
         subject = msg.subject
         daemon = is_daemon_sender(msg) or has_null_return_path(msg)
-        signature = _SIGNATURE.search(section) is not None
+        # Most replies stop here, before the long signature search.
         if subject.lower().startswith(("fw:", "fwd:", "tr:", "re:")) and not daemon:
             return None
+        section = report_section(msg)
+        signature = _SIGNATURE.search(section) is not None
         subject_hit = _SUBJECT.search(subject) is not None
         body_hit = _BODY.search(section) is not None
         if not (signature or (daemon and (subject_hit or body_hit)) or (subject_hit and body_hit)):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 
 from bot.inbound.matchers.base import Directory, Evidence, MatchInput, MissionEntry
@@ -35,6 +35,12 @@ class NameTable:
 
     names: dict[str, int]
     longest: int
+    # The first word of every name: most words of a letter start none, and
+    # skipping them saves trying every span length at every position.
+    firsts: frozenset[str] = field(init=False, default=frozenset())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "firsts", frozenset(k.split(" ")[0] for k in self.names))
 
     def find(self, text: str) -> Iterator[int]:
         """Missions named in ``text``, longest name first at each position.
@@ -46,6 +52,9 @@ class NameTable:
         words = list(_WORD.finditer(text))
         index = 0
         while index < len(words):
+            if words[index].group(0).lower() not in self.firsts:
+                index += 1
+                continue
             for size in range(min(self.longest, len(words) - index), 0, -1):
                 span = words[index:index + size]
                 if any(not _JOINER.match(text, a.end(), b.start()) or a.end() == b.start()
