@@ -7,6 +7,12 @@ number of messages of the same size over as many sessions. smtp-source
 runs before and after ours and the two rates are averaged, so a load
 spike on a shared machine does not favour either side.
 
+The reference is ``smtp-source -d``: like the dispatcher it keeps each
+session's connection open from one message to the next. Plain
+``smtp-source`` (a new connection, banner and EHLO per message) is slower
+and is printed too, for comparison with earlier runs. Ours is timed until
+every copy is stored in the Sent folder, which smtp-source does not do.
+
 Messages go to four mailboxes (plus-addresses), to keep Dovecot's delivery
 work, which is not what is measured, small.
 
@@ -71,13 +77,25 @@ def write_campaign(folder: Path, messages: int, concurrency: int, tag: str) -> P
     return path
 
 
-def smtp_source(port: int, messages: int, sessions: int, size: int, tag: str) -> float:
-    """Messages/s of Postfix's smtp-source for the same load."""
+def smtp_source(port: int, messages: int, sessions: int, size: int, tag: str,
+                keep_open: bool) -> float:
+    """Messages/s of Postfix's smtp-source for the same load.
+
+    ``-l`` counts the body only; smtp-source's own headers add ~150 bytes.
+    """
     started = time.perf_counter()
-    subprocess.run([SMTP_SOURCE, "-s", str(sessions), "-m", str(messages), "-l", str(size),
+    subprocess.run([SMTP_SOURCE, *(["-d"] if keep_open else []), "-s", str(sessions),
+                    "-m", str(messages), "-l", str(size),
                     "-f", f"bench-sec-{tag}@unodc.test", "-t", f"bench0@bench-{tag}.test",
                     f"127.0.0.1:{port}"], check=True)
     return messages / (time.perf_counter() - started)
+
+
+def references(port: int, messages: int, sessions: int, size: int,
+               tag: str) -> tuple[float, float]:
+    """smtp-source with kept-open connections (-d), then one connection per message."""
+    return (smtp_source(port, messages, sessions, size, tag, keep_open=True),
+            smtp_source(port, messages, sessions, size, tag, keep_open=False))
 
 
 def main() -> int:
@@ -109,7 +127,7 @@ def main() -> int:
             size = int(connection.exec_driver_sql(
                 "SELECT avg(length(raw)) FROM outboxmessage").scalar() or 0)
 
-        before = smtp_source(smtp_port, args.messages, args.concurrency, size, tag)
+        before = references(smtp_port, args.messages, args.concurrency, size, tag)
         last = [0.0]
 
         def progress(_done: int, _total: int) -> None:
@@ -119,8 +137,9 @@ def main() -> int:
         report = asyncio.run(dispatch(app, progress=progress))
         ours = report.sent / (time.perf_counter() - started)
         smtp_only = report.sent / (last[0] - started)
-        after = smtp_source(smtp_port, args.messages, args.concurrency, size, tag)
-        reference = (before + after) / 2
+        after = references(smtp_port, args.messages, args.concurrency, size, tag)
+        reference = (before[0] + after[0]) / 2
+        per_message = (before[1] + after[1]) / 2
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
         ratio = ours / reference
@@ -131,10 +150,13 @@ def main() -> int:
         print(f"invitebot         {ours:7.1f} msg/s  (sent {report.sent}, deferred "
               f"{report.deferred}, failed {report.failed}; until every copy is in Sent)")
         print(f"  SMTP phase      {smtp_only:7.1f} msg/s  (until the last 250)")
-        print(f"smtp-source       {reference:7.1f} msg/s  (-s {args.concurrency}; "
-              f"before {before:.1f}, after {after:.1f})")
-        print(f"ratio             {ratio:7.0%}        target >= 50%  "
+        print(f"smtp-source -d    {reference:7.1f} msg/s  (-s {args.concurrency}, connections "
+              f"kept open; before {before[0]:.1f}, after {after[0]:.1f})")
+        print(f"smtp-source       {per_message:7.1f} msg/s  (-s {args.concurrency}, a connection "
+              f"per message; before {before[1]:.1f}, after {after[1]:.1f})")
+        print(f"ratio             {ratio:7.0%}        target >= 50% of smtp-source -d  "
               f"{'ok' if ratio >= 0.5 else 'MISSED'}")
+        print(f"  vs plain        {ours / per_message:7.0%}        (of smtp-source without -d)")
         print(f"peak RSS          {peak_mb:7.1f} MB       target < 150 MB "
               f"{'ok' if peak_mb < 150 else 'MISSED'}")
         print(f"load average      {' '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -9,15 +9,25 @@ moment yield exactly one copy per recipient:
 3. commit the end-of-data marker (``sent_at`` on the ``sending`` row);
 4. at once, from the same thread with nothing scheduled in between, write
    the final ``.``: the one step that lets the server accept the message;
-5. record the outcome (batched), then APPEND the copies of what was
-   accepted to the IMAP Sent folder (batched, MULTIAPPEND) and mark
-   them ``appended``.
+5. APPEND the copies of what was accepted to the IMAP Sent folder
+   (batched, MULTIAPPEND), then record in one write per row that it is
+   ``sent`` and ``appended``. Outcomes that need more than that (a
+   deferral, a failure, a note from the server, a reminder) are recorded
+   first and marked ``appended`` after their copy is stored.
+
+Only steps 2–4 run on the event loop. The batched bookkeeping (claims,
+outcomes, ``appended``) runs on one database thread, so its commits and
+the checkpoints they trigger (SQLite fsyncs there) never stall the SMTP
+connections; the marker is committed on the loop thread, on its own
+connection, so nothing can be scheduled between it and the ``.``.
 
 At the start of every run ``recover_sending`` settles rows a dead run left
 in ``sending``: marker set → the ``.`` may have gone → ``sent``; no
 marker → the server cannot have accepted the message → queued again.
 Then ``store_missing_copies`` puts in Sent the copies a dead run still
-owed, after checking by Message-ID that they are not there already.
+owed, after checking by Message-ID that they are not there already (a
+copy stored just before the kill, its row still ``sending``, is found
+there and not stored twice).
 
 Why not use the Sent folder itself as the oracle (APPEND after ``250``,
 look it up after a crash)? Because a kill between ``250`` and the APPEND
@@ -44,14 +54,23 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from typing import TypeVar
 
 from bot import audit
 from bot.app import App
 from bot.clock import utcnow
 from bot.models import OutboxState
-from bot.outbound.hotpath import Claimed, EndOfDataMarker, claim, record_plain_sent
+from bot.outbound.hotpath import (
+    Claimed,
+    EndOfDataMarker,
+    claim,
+    record_appended,
+    record_plain_sent,
+)
 from bot.outbound.outbox import (
     ACTIVE_CLAIMS,
     Outcome,
@@ -68,8 +87,9 @@ from bot.outbound.smtp import SmtpSession
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int], None]
-APPEND_BATCH = 32
-APPENDERS = 2
+T = TypeVar("T")
+APPEND_BATCH = 64
+APPENDERS = 4
 
 
 @dataclass
@@ -146,14 +166,20 @@ class _Run:
         self.results: list[Outcome] = []
         self.rows: dict[int, Claimed] = {}
         self.copies: list[Claimed] = []
+        # Plain acceptances, recorded once their copy is stored (or cannot be).
+        self.unrecorded: dict[int, Outcome] = {}
         self.wakeup = asyncio.Event()
         self.limiter = RateLimiter(self.mail.rate_limit_per_minute)
-        # Two IMAP connections: a Sent-folder APPEND waits on the server's
-        # fsync, and two of them overlap.
+        # Several IMAP connections: a Sent-folder APPEND waits on the
+        # server's fsyncs (Maildir: one per message), and with two the copies
+        # fell behind the SMTP side and the run ended seconds after the last
+        # 250; four keep up on the local Dovecot.
         self.folders = [SentFolder(app.settings.imap, self.mail.sent_folder)
                         for _ in range(APPENDERS)]
         self.appenders: list[asyncio.Task[None] | None] = [None] * APPENDERS
         self.marker: EndOfDataMarker | None = None
+        # One thread: the bookkeeping commits stay in the order they are asked for.
+        self.db = ThreadPoolExecutor(max_workers=1, thread_name_prefix="invitebot-outbox")
         self.report = DispatchReport()
         self.batch = max(16, 4 * self.mail.concurrency)
         self.done = 0
@@ -183,6 +209,7 @@ class _Run:
                 await asyncio.to_thread(folder.close)
             self.marker.close()
             self.marker = None
+            self.db.shutdown()
             ACTIVE_CLAIMS.discard(self.claimer)
         return self.report
 
@@ -197,7 +224,8 @@ class _Run:
                 if room <= 0:
                     exhausted = True
                 else:
-                    rows = claim(self.app.engine, self.claimer, limit=min(batch, room), due=due)
+                    rows = await self.in_db(partial(claim, self.app.engine, self.claimer,
+                                                    limit=min(batch, room), due=due))
                     exhausted = not rows
                     claimed += len(rows)
                     for row in rows:
@@ -210,25 +238,41 @@ class _Run:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wakeup.wait(), timeout=0.2)
 
-    async def flush(self) -> None:
-        # Database work runs on the event loop thread, synchronously: a
-        # commit takes well under a millisecond on SQLite, a thread would
-        # fight the loop for the GIL, and the end-of-data marker must be
-        # written by the same thread that writes the "." right after it.
-        if not self.results:
-            return
-        outcomes, self.results = self.results, []
+    async def in_db(self, work: Callable[[], T]) -> T:
+        """Run ``work`` on the database thread; the loop keeps serving the connections."""
+        return await asyncio.get_running_loop().run_in_executor(self.db, work)
 
+    def record_outcomes(self, outcomes: list[Outcome], *, stored: bool = False
+                        ) -> dict[str, int]:
         plain = [o.row_id for o in outcomes if o.state == "sent" and o.detail is None]
-        done = record_plain_sent(self.app.engine, plain, utcnow())
-        with self.app.session() as session:
-            counts = record(session, [o for o in outcomes if o.row_id not in done], self.mail)
+        done = record_plain_sent(self.app.engine, plain, utcnow(), stored=stored)
+        counts = {"sent": 0, "deferred": 0, "failed": 0, "released": 0}
+        rest = [o for o in outcomes if o.row_id not in done]
+        if rest:
+            with self.app.session() as session:
+                counts = record(session, rest, self.mail)
+            if stored:
+                record_appended(self.app.engine, [o.row_id for o in rest])
         counts["sent"] += len(done)
+        return counts
+
+    def count(self, counts: dict[str, int]) -> None:
         self.report.sent += counts["sent"]
         self.report.deferred += counts["deferred"]
         self.report.failed += counts["failed"]
-        # Copies only of what is recorded as sent, so a row is never
-        # ``appended`` while still ``sending``.
+
+    async def flush(self) -> None:
+        if not self.results:
+            return
+        outcomes, self.results = self.results, []
+        plain = [o for o in outcomes if o.state == "sent" and o.detail is None]
+        other = [o for o in outcomes if not (o.state == "sent" and o.detail is None)]
+        if other:
+            self.count(await self.in_db(partial(self.record_outcomes, other)))
+        # A plain acceptance is recorded with its copy, in one write
+        # (``record_copies``); its marker already tells a crash recovery
+        # that it may be delivered, and the Message-ID that it is in Sent.
+        self.unrecorded.update((o.row_id, o) for o in plain)
         self.copies.extend(self.rows.pop(o.row_id) for o in outcomes if o.state == "sent")
         for outcome in outcomes:
             self.rows.pop(outcome.row_id, None)
@@ -245,14 +289,20 @@ class _Run:
             except Exception as exc:
                 log.warning("could not store %d copies in %s: %s; the next run will",
                             len(batch) + len(self.copies), self.mail.sent_folder, exc)
-                self.copies = []
+                batch, self.copies = batch + self.copies, []
+                await self.record_copies(batch, stored=False)
                 return
-            ids = [r.id for r in batch if r.id is not None]
-            self.appended(ids)
+            await self.record_copies(batch, stored=True)
 
-    def appended(self, ids: list[int]) -> None:
-        with self.app.session() as session:
-            mark_appended(session, ids)
+    async def record_copies(self, batch: list[Claimed], *, stored: bool) -> None:
+        """Record the batch's plain acceptances; mark the rest ``appended`` if ``stored``."""
+        plain = [self.unrecorded.pop(r.id) for r in batch if r.id in self.unrecorded]
+        plain_ids = {o.row_id for o in plain}
+        recorded = [r.id for r in batch if r.id is not None and r.id not in plain_ids]
+        if plain:
+            self.count(await self.in_db(partial(self.record_outcomes, plain, stored=stored)))
+        if recorded and stored:
+            await self.in_db(partial(record_appended, self.app.engine, recorded))
 
     async def worker(self) -> None:
         smtp = SmtpSession(self.app.settings.smtp)

@@ -40,9 +40,19 @@ _SENT = text(
     " sent_at = COALESCE(sent_at, :now)"
     " WHERE id IN :ids AND state = 'sending' AND kind != 'reminder'"
 ).bindparams(bindparam("ids", expanding=True), bindparam("now", type_=_TS))
+# The same, for rows whose Sent copy is already stored: one write per row, not two.
+_SENT_STORED = text(
+    "UPDATE outboxmessage SET state = 'sent', last_error = NULL,"
+    " sent_at = COALESCE(sent_at, :now), appended = :yes, claimed_by = NULL, claimed_at = NULL"
+    " WHERE id IN :ids AND state = 'sending' AND kind != 'reminder'"
+).bindparams(bindparam("ids", expanding=True), bindparam("now", type_=_TS))
 _SENT_IDS = text(
     "SELECT id, kind, invitation_id FROM outboxmessage"
     " WHERE id IN :ids AND state = 'sending' AND kind != 'reminder'"
+).bindparams(bindparam("ids", expanding=True))
+_APPENDED = text(
+    "UPDATE outboxmessage SET appended = :yes, claimed_by = NULL, claimed_at = NULL"
+    " WHERE id IN :ids"
 ).bindparams(bindparam("ids", expanding=True))
 _INVITATIONS_SENT = text(
     "UPDATE invitation SET status = CASE WHEN status IN ('pending', 'failed')"
@@ -87,8 +97,12 @@ def claim(engine: Engine, claimer: str, *, limit: int, due: datetime) -> list[Cl
     return [Claimed(*row) for row in rows]
 
 
-def record_plain_sent(engine: Engine, ids: list[int], now: datetime) -> set[int]:
-    """Mark accepted rows (not reminders) sent, and their invitations; return the ids done."""
+def record_plain_sent(engine: Engine, ids: list[int], now: datetime, *,
+                      stored: bool = False) -> set[int]:
+    """Mark accepted rows (not reminders) sent, and their invitations; return the ids done.
+
+    ``stored``: their copies are in the Sent folder too, so the run lets go of them.
+    """
     if not ids:
         return set()
     with engine.begin() as connection:
@@ -96,11 +110,22 @@ def record_plain_sent(engine: Engine, ids: list[int], now: datetime) -> set[int]
         done = [row_id for row_id, _, _ in rows]
         if not done:
             return set()
-        connection.execute(_SENT, {"ids": done, "now": now})
+        if stored:
+            connection.execute(_SENT_STORED, {"ids": done, "now": now, "yes": True})
+        else:
+            connection.execute(_SENT, {"ids": done, "now": now})
         invitations = [inv for _, kind, inv in rows if kind == "invitation" and inv]
         if invitations:
             connection.execute(_INVITATIONS_SENT, {"ids": invitations, "now": now})
     return set(done)
+
+
+def record_appended(engine: Engine, ids: list[int]) -> None:
+    """The copies of these sent rows are in the Sent folder: the run lets go of them."""
+    if not ids:
+        return
+    with engine.begin() as connection:
+        connection.execute(_APPENDED, {"ids": ids, "yes": True})
 
 
 class EndOfDataMarker:
@@ -120,6 +145,13 @@ class EndOfDataMarker:
         processor: Callable[[Any], Any] | None = _TS.dialect_impl(dialect).bind_processor(dialect)
         self.to_db: Callable[[Any], Any] = processor or (lambda value: value)
         self.cursor = self.connection.cursor()
+        # A commit that crosses the WAL threshold runs the checkpoint, fsyncs
+        # included, before returning: on this connection that would hold up
+        # the "." and the whole event loop. The dispatcher's other
+        # connections commit off the loop and checkpoint for it.
+        self.sqlite = dialect.name == "sqlite"
+        if self.sqlite:
+            self.cursor.execute("PRAGMA wal_autocheckpoint=0")
 
     def __call__(self, row_id: int) -> None:
         try:
@@ -130,5 +162,10 @@ class EndOfDataMarker:
             raise
 
     def close(self) -> None:
-        self.cursor.close()
-        self.connection.close()
+        try:
+            if self.sqlite:
+                # The connection goes back to the pool: give it back as found.
+                self.cursor.execute("PRAGMA wal_autocheckpoint=1000")
+            self.cursor.close()
+        finally:
+            self.connection.close()
