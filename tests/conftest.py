@@ -125,6 +125,18 @@ def imap_login(stack: Stack, user: str) -> IMAPClient:
     return client
 
 
+def count_messages(stack: Stack, user: str, folder: str = "INBOX") -> int:
+    """How many messages `user` has in `folder` (0 if the folder does not exist)."""
+    client = imap_login(stack, user)
+    try:
+        if not client.folder_exists(folder):
+            return 0
+        client.select_folder(folder, readonly=True)
+        return len(client.search("ALL"))
+    finally:
+        client.logout()
+
+
 def wait_for_messages(stack: Stack, user: str, folder: str = "INBOX", count: int = 1,
                       timeout: float = 30.0) -> list[Message]:
     """Poll until `folder` holds at least `count` messages; return them parsed, oldest first."""

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from appfixtures import REPO, write_campaign
-from conftest import Stack, imap_login
+from conftest import Stack, count_messages
 
 pytestmark = [pytest.mark.stack, pytest.mark.slow]
 MISSIONS = 300
@@ -50,17 +50,6 @@ def _progress(db: Path) -> int:
             return int(count)
     except sqlite3.OperationalError:
         return 0  # schema not there yet
-
-
-def _count(stack: Stack, user: str, folder: str = "INBOX") -> int:
-    client = imap_login(stack, user)
-    try:
-        if not client.folder_exists(folder):
-            return 0
-        client.select_folder(folder, readonly=True)
-        return len(client.search("ALL"))
-    finally:
-        client.logout()
 
 
 def test_kill_9_while_sending_yields_exactly_one_invitation_each(
@@ -122,13 +111,13 @@ def test_kill_9_while_sending_yields_exactly_one_invitation_each(
     while True:
         for mailbox in mailboxes:
             if counts[mailbox] == 0:
-                counts[mailbox] = _count(mailstack, mailbox)
+                counts[mailbox] = count_messages(mailstack, mailbox)
         if all(counts.values()) or time.monotonic() > deadline:
             break
         time.sleep(0.5)
     time.sleep(1.0)  # let any duplicate still in the Postfix queue arrive
-    counts = {m: _count(mailstack, m) for m in mailboxes}
+    counts = {m: count_messages(mailstack, m) for m in mailboxes}
     missing = [m for m, n in counts.items() if n == 0]
     doubled = [m for m, n in counts.items() if n > 1]
     assert not missing and not doubled, f"seed {seed}: missing {missing}, doubled {doubled}"
-    assert _count(mailstack, secretariat, "Sent") == MISSIONS
+    assert count_messages(mailstack, secretariat, "Sent") == MISSIONS

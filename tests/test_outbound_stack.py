@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from appfixtures import REPO, AppFactory
 from click.testing import CliRunner
-from conftest import Stack, imap_login, wait_for_messages
+from conftest import Stack, count_messages, imap_login, wait_for_messages
 from sqlmodel import select
 
 from bot.app import App
@@ -47,17 +47,6 @@ def stack_app(app_factory: AppFactory, stack: Stack, **overrides: Any) -> App:
     }
     return App(config_path=app.config_path, template_dir=REPO / "templates",
                _settings=load_settings(env))
-
-
-def count(stack: Stack, user: str, folder: str = "INBOX") -> int:
-    client = imap_login(stack, user)
-    try:
-        if not client.folder_exists(folder):
-            return 0
-        client.select_folder(folder, readonly=True)
-        return len(client.search("ALL"))
-    finally:
-        client.logout()
 
 
 def received(stack: Stack, user: str, count: int = 1) -> list[EmailMessage]:
@@ -133,8 +122,8 @@ def test_each_mission_gets_exactly_one_invitation(mailstack: Stack,
     output = run_send(app)
     assert "planned 0 new invitation(s)" in output and "sent 0," in output
     time.sleep(1.0)
-    assert all(count(mailstack, address) == 1 for address in issued)
-    assert count(mailstack, secretariat, "Sent") == 6
+    assert all(count_messages(mailstack, address) == 1 for address in issued)
+    assert count_messages(mailstack, secretariat, "Sent") == 6
 
 
 def _rewrite_missions(app: App, emails: list[str]) -> None:
@@ -212,7 +201,7 @@ def test_smtp_down_mid_campaign_defers_then_sends(private_mailstack: Stack,
     for mission in app.config.missions:
         wait_for_messages(stack, mission.email)
     time.sleep(0.5)
-    assert all(count(stack, m.email) == 1 for m in app.config.missions)
+    assert all(count_messages(stack, m.email) == 1 for m in app.config.missions)
 
 
 def test_imap_down_sends_and_stores_copies_later(private_mailstack: Stack,
