@@ -76,11 +76,14 @@ def test_kill_9_while_sending_yields_exactly_one_invitation_each(
         before = _progress(db)
         process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=log)
         deadline = time.monotonic() + 90
-        # Kill only once this run is sending: a kill during start-up proves nothing.
-        while _progress(db) <= before and process.poll() is None:
+        # Kill only once this run is sending (a kill during start-up proves
+        # nothing), after a random number of rows, at a random moment within
+        # a message: a schedule by rows, not seconds, holds on a loaded machine.
+        step = rng.randint(1, max(1, (MISSIONS - before) // (KILLS + 1)))
+        while _progress(db) < before + step and process.poll() is None:
             assert time.monotonic() < deadline, "the sender made no progress"
-            time.sleep(0.02)
-        time.sleep(rng.uniform(0.0, 0.35))
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0.0, 0.02))
         if process.poll() is not None:
             break
         process.send_signal(signal.SIGKILL)

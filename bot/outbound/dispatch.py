@@ -37,8 +37,8 @@ and one server-side fsync per message (~20 ms on Dovecot, serialised per
 folder); a local commit costs well under a millisecond. The residual
 window is the same in both designs and cannot be closed by any client:
 a kill after the marker commit and before the ``.`` reaches the kernel
-(microseconds) loses that message: it is recorded as sent, never sent
-twice (audit action ``outbox.recovered.sent`` names it). A reply lost
+(microseconds; a few ms on a loaded machine) loses that message: it is
+recorded as sent, never sent twice (audit action ``outbox.recovered.sent`` names it). A reply lost
 after the ``.`` is treated the same way. The marker survives the death of
 the process; on SQLite (``synchronous=NORMAL``) not a power cut, on
 PostgreSQL both.
@@ -53,6 +53,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -90,6 +91,8 @@ Progress = Callable[[int, int], None]
 T = TypeVar("T")
 APPEND_BATCH = 64
 APPENDERS = 4
+# Seconds: how soon another thread must hand the GIL back (default 0.005).
+MARKER_SWITCH_INTERVAL = 0.0002
 
 
 @dataclass
@@ -196,10 +199,16 @@ class _Run:
             return self.report
         ACTIVE_CLAIMS.add(self.claimer)
         self.marker = EndOfDataMarker(self.app.engine, self.claimer)
+        # The driver lets go of the GIL during the marker's commit; getting it
+        # back can wait a whole switch interval (5 ms) behind the database and
+        # IMAP threads, which widens the marker-to-"." gap a kill can fall in.
+        interval = sys.getswitchinterval()
+        sys.setswitchinterval(MARKER_SWITCH_INTERVAL)
         workers = [asyncio.create_task(self.worker()) for _ in range(self.mail.concurrency)]
         try:
             await self.coordinate(due)
         finally:
+            sys.setswitchinterval(interval)
             for _ in workers:
                 self.queue.put_nowait(None)
             await asyncio.gather(*workers, return_exceptions=True)
