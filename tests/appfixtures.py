@@ -8,10 +8,13 @@ at the local mail stack and a fresh database.
 from __future__ import annotations
 
 import csv
+import importlib.util
 import os
+import sys
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -24,6 +27,16 @@ from bot.settings import load_settings
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "config" / "campaign.example.yaml"
 LANGS = ["en", "fr", "es", "ru", "ar", "zh"]
+
+
+def load_bench(name: str) -> ModuleType:
+    """Import ``bench/<name>.py`` as module ``bench_<name>`` (tests share its scoring)."""
+    spec = importlib.util.spec_from_file_location(f"bench_{name}", REPO / "bench" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[f"bench_{name}"] = module
+    spec.loader.exec_module(module)
+    return module
 
 
 def postgres_url() -> str | None:

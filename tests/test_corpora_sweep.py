@@ -10,15 +10,13 @@ the same result as a per-folder table.
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 import uuid
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
+from appfixtures import load_bench
 from conftest import Stack
 from inboundkit import ingest, seed_invitations
 from sqlmodel import select
@@ -30,16 +28,7 @@ CORPORA = Path(os.environ.get("INVITEBOT_CORPORA") or REPO.parent / "shared" / "
 RECALL_FLOOR = 0.95
 
 
-def load_sweep() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_sweep", REPO / "bench" / "sweep.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_sweep"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-sweep = load_sweep()
+sweep = load_bench("sweep")
 
 
 @pytest.fixture(scope="module")

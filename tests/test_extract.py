@@ -8,30 +8,19 @@ delivered as attachments go through tests/docgen.py and the real reader
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from appfixtures import load_bench
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.extract import DelegateCandidate, Extraction, extract_response
 
-ROOT = Path(__file__).resolve().parent.parent
 
 
-def _load_bench() -> Any:
-    spec = importlib.util.spec_from_file_location("bench_extract", ROOT / "bench" / "extract.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["bench_extract"] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_bench()
+bench = load_bench("extract")
 CASES = bench.load_cases()
 BODY = [c for c in CASES if c.render == "body"]
 ATTACHED_TEXT = [c for c in CASES if c.render in ("text_pdf", "docx")]
