@@ -18,8 +18,6 @@ from hypothesis import strategies as st
 
 from bot.extract import DelegateCandidate, Extraction, extract_response
 
-
-
 bench = load_bench("extract")
 CASES = bench.load_cases()
 BODY = [c for c in CASES if c.render == "body"]
