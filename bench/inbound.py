@@ -11,10 +11,16 @@ then runs, each in its own process so that peak RSS is its own:
   100 UIDs per FETCH) and throws it away;
 - ``pipeline``: ``poll_once`` (intake into the raw store and the database,
   classify, read, match, extract, record, flag), with intake and processing
-  timed apart.
+  timed apart;
+- ``compute``: the pipeline's pure computing alone, on the same messages in
+  memory, without IMAP, files or database: ``parse_message`` (the stdlib
+  ``email`` parser), ``classify``, and ``extract_response`` on the replies.
 
 Prints messages/s and peak RSS of each, and the pipeline's rate as a share
-of the bare fetch rate.
+of the bare fetch rate. The ``compute`` line is a ceiling: no design that
+parses, classifies and extracts every message in this Python process can
+beat it on one core, whatever it does about I/O; with every core of the
+machine busy it could at best multiply it by the number of cores.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import random
 import resource
 import shutil
@@ -253,6 +260,41 @@ def phase_pipeline(port: int, user: str, workdir: Path) -> dict[str, float]:
             "peak_rss_mb": peak_rss_mb()}
 
 
+def phase_compute(port: int, user: str) -> dict[str, float]:
+    """Parse, classify and extract the mailbox's messages in memory: the CPU floor."""
+    from bot.extract import extract_response
+    from bot.inbound.classify import classify
+    from bot.inbound.parse import parse_message
+
+    client = IMAPClient("127.0.0.1", port=port, ssl=False)
+    client.login(user, "secret")
+    client.select_folder("INBOX", readonly=True)
+    uids = client.search(["ALL"])
+    raws = []
+    for start in range(0, len(uids), 100):
+        data = client.fetch(uids[start:start + 100], [b"BODY.PEEK[]"])
+        raws.extend(bytes(item[b"BODY[]"]) for item in data.values())
+    client.logout()
+    started = time.perf_counter()
+    times = {"parse": 0.0, "classify": 0.0, "extract": 0.0}
+    for raw in raws:
+        t0 = time.perf_counter()
+        parsed = parse_message(raw)
+        t1 = time.perf_counter()
+        kind = classify(parsed).kind
+        t2 = time.perf_counter()
+        if kind == "reply":
+            extract_response(parsed.text, [])
+        t3 = time.perf_counter()
+        times["parse"] += t1 - t0
+        times["classify"] += t2 - t1
+        times["extract"] += t3 - t2
+    elapsed = time.perf_counter() - started
+    return {"messages": len(raws), "seconds": elapsed, "rate": len(raws) / elapsed,
+            **{f"{k}_us": 1e6 * v / len(raws) for k, v in times.items()},
+            "peak_rss_mb": peak_rss_mb()}
+
+
 def run_phase(*args: str) -> dict[str, float]:
     out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True,
                          text=True)
@@ -263,13 +305,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--imap-port", type=int, default=1143)
-    parser.add_argument("--phase", choices=["bare", "pipeline"])
+    parser.add_argument("--phase", choices=["bare", "pipeline", "compute"])
     parser.add_argument("--user")
     parser.add_argument("--workdir", type=Path)
     parser.add_argument("--keep", action="store_true", help="Keep the database and raw store.")
     args = parser.parse_args()
     if args.phase == "bare":
         print(json.dumps(phase_bare(args.imap_port, args.user)))
+        return
+    if args.phase == "compute":
+        print(json.dumps(phase_compute(args.imap_port, args.user)))
         return
     if args.phase == "pipeline":
         print(json.dumps(phase_pipeline(args.imap_port, args.user, args.workdir)))
@@ -288,6 +333,7 @@ def main() -> None:
                 for _ in range(3)), key=lambda r: r["rate"])
     pipe = run_phase("--phase", "pipeline", "--imap-port", str(args.imap_port), "--user", user,
                      "--workdir", str(workdir))
+    compute = run_phase("--phase", "compute", "--imap-port", str(args.imap_port), "--user", user)
     print(f"bare imapclient fetch (best of 3): {bare['messages']} msgs in {bare['seconds']:.1f}s = "
           f"{bare['rate']:.0f} msg/s, peak RSS {bare['peak_rss_mb']:.0f} MB")
     print(f"pipeline (poll_once):  {pipe['messages']} msgs in {pipe['seconds']:.1f}s = "
@@ -295,8 +341,15 @@ def main() -> None:
     print(f"  intake (fetch+store+record) {pipe['intake_rate']:.0f} msg/s, "
           f"stages {pipe['process_rate']:.0f} msg/s, flags {pipe['flag_seconds']:.1f}s; "
           f"statuses {pipe['statuses']}")
-    print(f"pipeline / bare fetch: {100 * pipe['rate'] / bare['rate']:.0f}% "
-          f"(intake alone {100 * pipe['intake_rate'] / bare['rate']:.0f}%)")
+    print(f"compute only (in memory, one core): {compute['rate']:.0f} msg/s "
+          f"(parse {compute['parse_us']:.0f} us, classify {compute['classify_us']:.0f} us, "
+          f"extract {compute['extract_us']:.0f} us per message)")
+    print(f"pipeline / bare fetch: {100 * pipe['rate'] / bare['rate']:.1f}% "
+          f"(intake alone {100 * pipe['intake_rate'] / bare['rate']:.0f}%; target 50%)")
+    cores = os.cpu_count() or 1
+    print(f"ceiling: compute only / bare fetch: {100 * compute['rate'] / bare['rate']:.1f}% on one "
+          f"core, {100 * cores * compute['rate'] / bare['rate']:.1f}% if all {cores} cores "
+          "did nothing else")
     if args.keep:
         print(f"workdir {workdir}")
     else:
