@@ -35,6 +35,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from email.message import EmailMessage
@@ -235,6 +236,58 @@ def phase_bare(port: int, user: str) -> dict[str, float]:
             "peak_rss_mb": peak_rss_mb()}
 
 
+def _tree(root: int) -> list[int]:
+    """``root`` and every process below it (the worker processes)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            parent = int(stat[stat.rindex(")") + 2:].split()[1])
+            children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def _memory_kb(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of one process; PSS shares the pages it has in common with others."""
+    try:
+        lines = Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()
+    except OSError:
+        return 0, 0
+    values = {line.split(":")[0]: int(line.split()[1]) for line in lines[1:] if ":" in line}
+    return values.get("Rss", 0), values.get("Pss", 0)
+
+
+class TreeMemory:
+    """Samples the process tree's memory every 0.2 s (a cheap pass); keeps the peak."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self.peak_pss_kb = 0
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.stop.wait(0.2):
+            sizes = [_memory_kb(pid) for pid in _tree(os.getpid())]
+            self.peak_kb = max(self.peak_kb, sum(rss for rss, _ in sizes))
+            self.peak_pss_kb = max(self.peak_pss_kb, sum(pss for _, pss in sizes))
+
+    def close(self) -> tuple[float, float]:
+        """Peak RSS and peak PSS of the tree, in MB."""
+        self.stop.set()
+        self.thread.join()
+        return self.peak_kb / 1024, self.peak_pss_kb / 1024
+
+
 def phase_pipeline(port: int, user: str, workdir: Path) -> dict[str, float]:
     from bot.inbound.imap import IntakeReport
     from bot.inbound.poll import connect, flag_all, intake_all
@@ -242,6 +295,7 @@ def phase_pipeline(port: int, user: str, workdir: Path) -> dict[str, float]:
 
     app = make_app(workdir, user, port)
     _ = app.engine  # type: ignore[attr-defined]  # migrations are not part of the run
+    memory = TreeMemory()
     started = time.perf_counter()
     report = IntakeReport()
     client = connect(app)  # type: ignore[arg-type]
@@ -252,12 +306,14 @@ def phase_pipeline(port: int, user: str, workdir: Path) -> dict[str, float]:
     flag_all(app, client, report)  # type: ignore[arg-type]
     client.logout()
     ended = time.perf_counter()
+    tree = memory.close()
     total = ended - started
     return {"messages": report.stored, "seconds": total, "rate": report.stored / total,
             "intake_rate": report.stored / (intake_done - started),
             "process_rate": sum(counts.values()) / (processed - intake_done),
             "flag_seconds": ended - processed, "statuses": dict(counts),  # type: ignore[dict-item]
-            "peak_rss_mb": peak_rss_mb()}
+            "workers": app.settings.process_workers,  # type: ignore[attr-defined]
+            "peak_rss_mb": peak_rss_mb(), "peak_tree_mb": tree[0], "peak_tree_pss_mb": tree[1]}
 
 
 def phase_compute(port: int, user: str) -> dict[str, float]:
@@ -337,7 +393,9 @@ def main() -> None:
     print(f"bare imapclient fetch (best of 3): {bare['messages']} msgs in {bare['seconds']:.1f}s = "
           f"{bare['rate']:.0f} msg/s, peak RSS {bare['peak_rss_mb']:.0f} MB")
     print(f"pipeline (poll_once):  {pipe['messages']} msgs in {pipe['seconds']:.1f}s = "
-          f"{pipe['rate']:.0f} msg/s, peak RSS {pipe['peak_rss_mb']:.0f} MB")
+          f"{pipe['rate']:.0f} msg/s, peak RSS {pipe['peak_rss_mb']:.0f} MB "
+          f"(with its {pipe['workers']} worker process(es): RSS {pipe['peak_tree_mb']:.0f} MB, "
+          f"PSS {pipe['peak_tree_pss_mb']:.0f} MB)")
     print(f"  intake (fetch+store+record) {pipe['intake_rate']:.0f} msg/s, "
           f"stages {pipe['process_rate']:.0f} msg/s, flags {pipe['flag_seconds']:.1f}s; "
           f"statuses {pipe['statuses']}")

@@ -43,6 +43,9 @@ class Settings(BaseModel):
     imap: ServerSettings
     authserv_id: str | None = None
     instance: str = "invitebot"
+    # Processes that parse, classify, match and extract ahead of the one
+    # writing to the database, when many messages wait (bot.inbound.prepare).
+    process_workers: int = 1
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -108,4 +111,15 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         imap=_server(env, "IMAP", 143),
         authserv_id=env.get("INVITEBOT_AUTHSERV_ID") or None,
         instance=env.get("INVITEBOT_INSTANCE", "invitebot"),
+        process_workers=_workers(env),
     )
+
+
+def _workers(env: Mapping[str, str]) -> int:
+    """INVITEBOT_PROCESS_WORKERS, by default one fewer than the cores (at most 4)."""
+    default = max(0, min(4, (os.cpu_count() or 1) - 1))
+    workers = _int(env, "INVITEBOT_PROCESS_WORKERS", default)
+    if not 0 <= workers <= 64:
+        raise ConfigError("environment variable INVITEBOT_PROCESS_WORKERS: expected 0 to 64, "
+                          f"got {workers}")
+    return workers

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session
 
@@ -22,6 +22,10 @@ from bot.inbound.classify import Classification, classify
 from bot.inbound.matchers.base import Directory
 from bot.inbound.parse import ParsedMessage, parse_message
 from bot.inbound.store import load_raw
+
+if TYPE_CHECKING:
+    from bot.inbound.match import MatchResult
+    from bot.inbound.prepare import Prepared
 
 
 @dataclass
@@ -36,6 +40,12 @@ class Work:
     # Set by the classify stage for a row no stage has touched before: it has
     # no Attachment or Response rows yet, so nothing needs clearing.
     first_pass: bool = False
+    # Computed ahead by a worker (bot.inbound.prepare); a stage uses them
+    # only when its own inputs are the ones the worker had.
+    own_text: str | None = None
+    verdict: MatchResult | None = None
+    ready_extraction: Any = None
+    ready_region: str | None = None
 
 
 @dataclass
@@ -63,6 +73,13 @@ class PipelineContext:
             parsed = parse_message(load_raw(self.store_dir, row.raw_sha256))
             self._work[row.id] = Work(parsed=parsed)
         return self._work[row.id]
+
+    def prefill(self, row_id: int, ready: Prepared) -> None:
+        """Start this row's cache from what a worker computed."""
+        self._work[row_id] = Work(
+            parsed=ready.parsed, classification=ready.classification, own_text=ready.own_text,
+            verdict=ready.verdict, ready_extraction=ready.extraction,
+            ready_region=ready.region)
 
     def classification(self, row: models.InboundMessage) -> Classification:
         work = self.work(row)

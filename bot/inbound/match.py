@@ -159,8 +159,11 @@ def stage_match(session: Session, ctx: PipelineContext, row: models.InboundMessa
         texts = [a.text for a in session.exec(select(models.Attachment).where(
             models.Attachment.inbound_id == row.id)) if a.text]
     own = row.body_text if row.body_text is not None else strip_quoted(work.parsed.text)
-    verdict = match_message(ctx.directory, MatchInput(work.parsed, own, tuple(texts)),
-                            ctx.authserv_id)
+    if work.verdict is not None and not texts and own == work.own_text:
+        verdict = work.verdict  # computed ahead by a worker from the same inputs
+    else:
+        verdict = match_message(ctx.directory, MatchInput(work.parsed, own, tuple(texts)),
+                                ctx.authserv_id)
     row.campaign_id = ctx.campaign_id
     row.mission_id, row.invitation_id = verdict.mission_id, verdict.invitation_id
     row.match_method, row.confidence = verdict.method, verdict.confidence

@@ -11,6 +11,7 @@ server.
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 from collections import Counter
@@ -22,6 +23,9 @@ from bot.app import App
 from bot.db import is_postgres
 from bot.inbound.context import PipelineContext, build_context
 from bot.inbound.pipeline import STAGES, run_stages
+from bot.inbound.prepare import LOOKAHEAD, PREPARE_MIN, WorkAhead
+
+log = logging.getLogger(__name__)
 
 BATCH = 50
 # On PostgreSQL each worker takes one message per transaction: it then
@@ -45,24 +49,66 @@ def _claim(session: Session, app: App, size: int) -> list[models.InboundMessage]
     return rows
 
 
+def _waiting(app: App, after: int, size: int) -> list[tuple[int, str]]:
+    """(id, raw hash) of up to ``size`` new rows past ``after``, in queue order."""
+    with app.session() as session:
+        rows = session.exec(
+            select(models.InboundMessage.id, models.InboundMessage.raw_sha256)
+            .where(models.InboundMessage.status == models.InboundStatus.NEW,
+                   col(models.InboundMessage.id) > after)
+            .order_by(col(models.InboundMessage.id)).limit(size))
+        return [(row_id, sha) for row_id, sha in rows if row_id is not None]
+
+
+def _work_ahead(app: App, ctx: PipelineContext, limit: int | None,
+                workers: int | None) -> WorkAhead | None:
+    """Worker processes when the backlog is worth them (see bot.inbound.prepare)."""
+    workers = app.settings.process_workers if workers is None else workers
+    if workers <= 0 or (limit is not None and limit < PREPARE_MIN):
+        return None
+    if len(_waiting(app, 0, PREPARE_MIN)) < PREPARE_MIN:
+        return None
+    try:
+        return WorkAhead(ctx.store_dir, ctx.directory, ctx.authserv_id, ctx.exclude_contacts,
+                         workers)
+    except (OSError, ValueError) as exc:
+        log.warning("no worker processes (%s); processing in this process only", exc)
+        return None
+
+
 def process_batches(app: App, *, limit: int | None = None, read_images: bool = True,
-                    ctx: PipelineContext | None = None) -> Counter[str]:
-    """Process pending rows; return a count per final status."""
+                    ctx: PipelineContext | None = None,
+                    workers: int | None = None) -> Counter[str]:
+    """Process pending rows; return a count per final status.
+
+    ``workers``: processes computing ahead (default ``Settings.process_workers``);
+    used only for a backlog of ``PREPARE_MIN`` messages or more.
+    """
     counts: Counter[str] = Counter()
     if ctx is None:
         with app.session() as session:
             ctx = build_context(app, session, read_images=read_images)
+    ahead = _work_ahead(app, ctx, limit, workers)
     done = 0
     batch = PG_BATCH if is_postgres(app.engine) else BATCH
-    while limit is None or done < limit:
-        size = batch if limit is None else min(batch, limit - done)
-        with app.session() as session:
-            rows = _claim(session, app, size)
-            for row in rows:
-                counts[run_stages(session, ctx, row, STAGES)] += 1
-        if not rows:
-            break
-        done += len(rows)
+    try:
+        while limit is None or done < limit:
+            if ahead is not None and ahead.ahead < LOOKAHEAD // 2:
+                ahead.submit(_waiting(app, ahead.last_id, LOOKAHEAD - ahead.ahead))
+            size = batch if limit is None else min(batch, limit - done)
+            with app.session() as session:
+                rows = _claim(session, app, size)
+                for row in rows:
+                    ready = ahead.take(row.id) if ahead is not None and row.id else None
+                    if ready is not None and row.id is not None:
+                        ctx.prefill(row.id, ready)
+                    counts[run_stages(session, ctx, row, STAGES)] += 1
+            if not rows:
+                break
+            done += len(rows)
+    finally:
+        if ahead is not None:
+            ahead.close()
     return counts
 
 

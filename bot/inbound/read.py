@@ -38,7 +38,8 @@ def stage_read(session: Session, ctx: PipelineContext, row: models.InboundMessag
     """Fill ``body_text`` and the message's ``Attachment`` rows; always continue."""
     work = ctx.work(row)
     msg = work.parsed
-    row.body_text = strip_quoted(msg.text)[:200_000]
+    own = work.own_text if work.own_text is not None else strip_quoted(msg.text)[:200_000]
+    row.body_text = own
     if not work.first_pass:
         session.exec(delete(models.Attachment).where(
             col(models.Attachment.inbound_id) == row.id))

@@ -29,18 +29,18 @@ from bot.inbound.review import open_review
 
 def _extract(ctx: PipelineContext, row: models.InboundMessage, session: Session) -> Any:
     from bot.extract import extract_response
+    from bot.inbound.prepare import region_of
 
     work = ctx.work(row)
     texts = work.attachment_texts
     if not work.attachments_read:
         texts = [a.text for a in session.exec(select(models.Attachment).where(
             models.Attachment.inbound_id == row.id)) if a.text]
-    language = region = None
-    if row.mission_id is not None and row.mission_id in ctx.directory.missions:
-        entry = ctx.directory.missions[row.mission_id]
-        language = entry.language
-        region = entry.code if len(entry.code) == 2 and entry.code.isalpha() else None
-    return extract_response(work.parsed.text, texts, language=language, region=region,
+    region = region_of(ctx.directory, row.mission_id)
+    if (work.ready_extraction is not None and not texts and work.attachments_read
+            and region == work.ready_region):
+        return work.ready_extraction  # computed ahead by a worker from the same inputs
+    return extract_response(work.parsed.text, texts, region=region,
                             exclude_contacts=ctx.exclude_contacts)
 
 
