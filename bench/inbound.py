@@ -352,6 +352,10 @@ def phase_compute(port: int, user: str) -> dict[str, float]:
 
 
 def run_phase(*args: str) -> dict[str, float]:
+    # Intake makes its batches durable with syncfs, which also writes out
+    # whatever else is dirty on the disk (Dovecot's copy of the messages
+    # just appended): every phase starts with nothing left to write.
+    os.sync()
     out = subprocess.run([sys.executable, __file__, *args], check=True, capture_output=True,
                          text=True)
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
