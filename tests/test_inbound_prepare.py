@@ -187,3 +187,36 @@ def test_small_backlog_uses_no_workers(app_factory: Any, monkeypatch: pytest.Mon
                         lambda self, *args: started.append(1))  # would fail if used
     assert sum(queue.process_batches(app, workers=2).values()) == 10
     assert started == []
+
+
+def test_cli_poll_with_a_backlog_uses_workers(app_factory: Any, mailstack: Any) -> None:
+    """``python -m bot poll`` on a backlog: workers start, none fails, every message is done."""
+    import subprocess
+    import sys
+
+    app = app_factory()
+    for i in range(queue.PREPARE_MIN + 10):
+        msg = EmailMessage()
+        msg["From"] = f"someone{i}@example.test"
+        msg["To"] = "secretariat@unodc.test"
+        msg["Subject"] = "Participation"
+        msg["Message-ID"] = f"<backlog-{i}@example.test>"
+        msg.set_content(f"Dear colleagues, note {i}: we will attend.\n")
+        ingest(app, msg.as_bytes())
+    s = app.settings
+    env = {k: v for k, v in os.environ.items() if not k.startswith("INVITEBOT_")}
+    env.update({
+        "INVITEBOT_DATABASE_URL": s.database_url, "INVITEBOT_STORE_DIR": str(s.store_dir),
+        "INVITEBOT_IMAP_HOST": s.imap.host, "INVITEBOT_IMAP_PORT": str(s.imap.port),
+        "INVITEBOT_IMAP_USER": s.imap.user or "", "INVITEBOT_IMAP_PASSWORD": "secret",
+        "INVITEBOT_PROCESS_WORKERS": "1"})
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "-v", "poll", "-c", str(app.config_path)],
+        cwd=Path(__file__).resolve().parents[1], env=env, capture_output=True, text=True,
+        timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "worker process(es) compute ahead" in done.stderr
+    assert "worker processes failed" not in done.stderr, done.stderr[-2000:]
+    with app.session() as session:
+        statuses = {row.status for row in session.exec(select(models.InboundMessage))}
+    assert models.InboundStatus.NEW not in statuses and statuses

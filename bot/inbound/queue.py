@@ -69,8 +69,11 @@ def _work_ahead(app: App, ctx: PipelineContext, limit: int | None,
     if len(_waiting(app, 0, PREPARE_MIN)) < PREPARE_MIN:
         return None
     try:
-        return WorkAhead(ctx.store_dir, ctx.directory, ctx.authserv_id, ctx.exclude_contacts,
-                         workers)
+        ahead = WorkAhead(ctx.store_dir, ctx.directory, ctx.authserv_id, ctx.exclude_contacts,
+                          workers)
+        log.info("%d or more messages wait: %d worker process(es) compute ahead",
+                 PREPARE_MIN, workers)
+        return ahead
     except (OSError, ValueError) as exc:
         log.warning("no worker processes (%s); processing in this process only", exc)
         return None
