@@ -3,12 +3,13 @@
 FROM python:3.11-slim
 
 # Tesseract with the six UN languages reads scanned replies; Poppler
-# (pdftoppm) turns scanned PDFs into page images for it.
+# (pdftoppm) turns scanned PDFs into page images for it; libheif's
+# heif-convert opens phone photos (HEIC).
 RUN apt-get update \
  && apt-get install -y --no-install-recommends \
       tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-spa \
-      tesseract-ocr-rus tesseract-ocr-ara tesseract-ocr-chi-sim \
-      poppler-utils tzdata ca-certificates \
+      tesseract-ocr-rus tesseract-ocr-ara tesseract-ocr-chi-sim tesseract-ocr-osd \
+      poppler-utils libheif-examples tzdata ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

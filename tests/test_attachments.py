@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import subprocess
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from PIL import Image
 
 from bot.inbound.attachments import AttachmentText, ReadLimits, read_attachment
-from bot.inbound.readers import ocr, proc
+from bot.inbound.readers import ocr, proc, sniff
 
 LETTER = (
     "The Permanent Mission of Canada presents its compliments to the Secretariat "
@@ -216,3 +217,44 @@ def test_second_read_comes_from_the_cache(tmp_path: Path, programs: list[list[st
         data, "image/png", "a.png", ["en"], cache_dir=tmp_path, limits=ReadLimits(max_pages=5)
     )
     assert len(list(tmp_path.glob("*.json"))) == 3
+
+
+def _heic(data: bytes, tmp_path: Path) -> bytes:
+    """``data`` (any image Pillow opens) encoded as HEIC by libheif's heif-enc."""
+    source, target = tmp_path / "photo.png", tmp_path / "photo.heic"
+    Image.open(io.BytesIO(data)).convert("RGB").save(source)
+    subprocess.run(["heif-enc", "-q", "90", "-o", str(target), str(source)], check=True,
+                   capture_output=True)
+    return target.read_bytes()
+
+
+@pytest.mark.ocr
+def test_heic_phone_photo_is_read(tmp_path: Path, programs: list[list[str]]) -> None:
+    data = _heic(docgen.make_photo_jpeg(LETTER), tmp_path)
+    assert sniff.sniff(data, "application/octet-stream", "IMG_0412") == sniff.HEIF
+    result = read_attachment(data, "image/heic", "IMG_0412.HEIC", ["en"])
+    assert result.error is None, result.error
+    assert "Alice Tremblay" in result.text and result.engine == "tesseract"
+    assert result.pages == 1
+    assert ["heif-convert", "input.heif", "page.png"] in programs
+
+
+@pytest.mark.ocr
+def test_heic_that_does_not_decode_is_flagged(tmp_path: Path) -> None:
+    good = _heic(docgen.make_png(LETTER), tmp_path)
+    broken = good[:200] + bytes(len(good) - 200)  # the header survives, the image does not
+    result = read_attachment(broken, "image/heic", "IMG_0413.HEIC", ["en"])
+    assert result.text == "" and result.needs_review
+    assert "unreadable" in result.flags and result.error and result.error.startswith("heif:")
+
+
+def test_heif_brands_are_recognised_from_the_bytes() -> None:
+    def ftyp(major: bytes, *compatible: bytes) -> bytes:
+        body = major + b"\x00\x00\x00\x00" + b"".join(compatible)
+        return (8 + len(body)).to_bytes(4, "big") + b"ftyp" + body + b"\x00" * 64
+
+    assert sniff.sniff(ftyp(b"heic", b"mif1", b"heic"), "", "x") == sniff.HEIF
+    assert sniff.sniff(ftyp(b"mif1", b"heic"), "", "x") == sniff.HEIF
+    assert sniff.sniff(ftyp(b"avif", b"mif1"), "", "x") == sniff.HEIF
+    # An MP4 video has the same box but other brands: not ours to read.
+    assert sniff.sniff(ftyp(b"isom", b"iso2", b"mp41"), "video/mp4", "clip.mp4") is None

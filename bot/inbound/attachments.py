@@ -1,7 +1,7 @@
 """Read stage, attachments: turns one attachment's bytes into text, safely.
 
 Decides the format from the bytes (never trusting the filename, never using
-it as a path), picks the reader (PDF text layer or OCR, image OCR, DOCX,
+it as a path), picks the reader (PDF text layer or OCR, image OCR, HEIC photos, DOCX,
 ZIP, plain text, HTML) and bounds the work by ``ReadLimits``. It never raises
 on bad input: problems become flags and ``needs_review``. The text goes next
 to extraction (decision and delegates); flagged results also reach the
@@ -28,6 +28,7 @@ from bot.inbound.readers.common import (
     failed,
 )
 from bot.inbound.readers.docx import read_docx
+from bot.inbound.readers.heif import read_heif
 from bot.inbound.readers.image import read_image
 from bot.inbound.readers.markup import decode_text, html_to_text
 from bot.inbound.readers.pdf import read_pdf
@@ -52,7 +53,7 @@ def _read(data: bytes, content_type: str, filename: str, ctx: ReadContext) -> At
         return failed(TOO_LARGE, f"{len(data)} bytes, limit {ctx.limits.max_input_bytes}")
     kind = sniff.sniff(data, content_type, filename)
     declared_binary = content_type.lower().startswith(_BINARY_HINTS) or filename.lower().endswith(
-        (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".docx", ".zip")
+        (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif", ".docx", ".zip")
     )
     if kind == sniff.OFFICE:
         return failed(UNSUPPORTED, "office document other than DOCX")
@@ -70,6 +71,8 @@ def _read(data: bytes, content_type: str, filename: str, ctx: ReadContext) -> At
     with tempfile.TemporaryDirectory(prefix="invitebot-read-") as tmp:
         if kind == sniff.PDF:
             return read_pdf(data, ctx, Path(tmp))
+        if kind == sniff.HEIF:
+            return read_heif(data, ctx, Path(tmp))
         return read_image(data, ctx, Path(tmp))
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 import io
 import zipfile
 
+from bot.inbound.readers.heif import is_heif
 from bot.inbound.readers.zipguard import count_entries
 
 PDF = "pdf"
 IMAGE = "image"
+HEIF = "heif"
 DOCX = "docx"
 ZIP = "zip"
 HTML = "html"
@@ -66,6 +68,8 @@ def sniff(data: bytes, content_type: str, filename: str) -> str | None:
         return PDF
     if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
         return IMAGE
+    if is_heif(data):
+        return HEIF
     # BMP's two-letter magic is checked with its reserved zero bytes, or "BMW..." is an image.
     if data[:2] == b"BM" and data[6:10] == b"\x00\x00\x00\x00":
         return IMAGE
