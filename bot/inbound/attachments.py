@@ -2,10 +2,10 @@
 
 Decides the format from the bytes (never trusting the filename, never using
 it as a path), picks the reader (PDF text layer or OCR, image OCR, HEIC photos, DOCX,
-ZIP, plain text, HTML) and bounds the work by ``ReadLimits``. It never raises
-on bad input: problems become flags and ``needs_review``. The text goes next
-to extraction (decision and delegates); flagged results also reach the
-review queue.
+ODT, legacy Word .doc through antiword, ZIP, plain text, HTML) and bounds the
+work by ``ReadLimits``. It never raises on bad input: problems become flags
+and ``needs_review``. The text goes next to extraction (decision and
+delegates); flagged results also reach the review queue.
 """
 
 from __future__ import annotations
@@ -27,10 +27,12 @@ from bot.inbound.readers.common import (
     ReadLimits,
     failed,
 )
+from bot.inbound.readers.doc import read_doc
 from bot.inbound.readers.docx import read_docx
 from bot.inbound.readers.heif import read_heif
 from bot.inbound.readers.image import read_image
 from bot.inbound.readers.markup import decode_text, html_to_text
+from bot.inbound.readers.odt import read_odt
 from bot.inbound.readers.pdf import read_pdf
 from bot.inbound.readers.proc import ToolMissingError
 
@@ -53,10 +55,11 @@ def _read(data: bytes, content_type: str, filename: str, ctx: ReadContext) -> At
         return failed(TOO_LARGE, f"{len(data)} bytes, limit {ctx.limits.max_input_bytes}")
     kind = sniff.sniff(data, content_type, filename)
     declared_binary = content_type.lower().startswith(_BINARY_HINTS) or filename.lower().endswith(
-        (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif", ".docx", ".zip")
+        (".pdf", ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".heic", ".heif", ".docx", ".doc",
+         ".odt", ".zip")
     )
     if kind == sniff.OFFICE:
-        return failed(UNSUPPORTED, "office document other than DOCX")
+        return failed(UNSUPPORTED, "office document other than DOCX, ODT or DOC")
     if kind is None or (kind in (sniff.TEXT, sniff.HTML) and declared_binary):
         if declared_binary:
             return failed(UNREADABLE, f"content does not match {content_type or filename!r}")
@@ -65,6 +68,8 @@ def _read(data: bytes, content_type: str, filename: str, ctx: ReadContext) -> At
         return _read_text(data, content_type, kind)
     if kind == sniff.DOCX:
         return read_docx(data, ctx)
+    if kind == sniff.ODT:
+        return read_odt(data, ctx)
     if kind == sniff.ZIP:
         return read_zip(data, ctx, _read)
     # Fixed names inside a private directory: nothing the sender wrote becomes a path.
@@ -73,6 +78,8 @@ def _read(data: bytes, content_type: str, filename: str, ctx: ReadContext) -> At
             return read_pdf(data, ctx, Path(tmp))
         if kind == sniff.HEIF:
             return read_heif(data, ctx, Path(tmp))
+        if kind == sniff.DOC:
+            return read_doc(data, ctx, Path(tmp))
         return read_image(data, ctx, Path(tmp))
 
 
@@ -98,7 +105,7 @@ def read_attachment(
             zip_budget=limits.max_zip_total,
         )
         result = _read(data, content_type, filename, ctx)
-        if missing and result.engine not in ("plain", "html", "docx"):
+        if missing and result.engine not in ("plain", "html", "docx", "odt", "antiword"):
             result.flag(MISSING_LANGUAGE, f"no tesseract data for {', '.join(missing)}")
         if cache_dir is not None:
             cache.store(cache_dir, key, result)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 
 from bot.inbound.readers.heif import is_heif
 from bot.inbound.readers.zipguard import count_entries
@@ -16,13 +17,19 @@ PDF = "pdf"
 IMAGE = "image"
 HEIF = "heif"
 DOCX = "docx"
+ODT = "odt"
+# Word 97-2003 binary: an OLE2 compound file (old .xls and .ppt share the signature).
+DOC = "doc"
 ZIP = "zip"
 HTML = "html"
 TEXT = "text"
-# XLSX, PPTX, ODF: ZIP packages whose members are not attachments in their own right.
+# XLSX, PPTX, ODS, ODP: ZIP packages whose members are not attachments in their own right.
 OFFICE = "office"
 
 MAX_SNIFF_ENTRIES = 1000
+# An OpenDocument ``mimetype`` member is one short line; more is not one.
+MAX_MIMETYPE_BYTES = 256
+ODT_MIMETYPE = b"application/vnd.oasis.opendocument.text"
 
 # Ordered: the first matching signature wins.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -34,7 +41,19 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"GIF89a", IMAGE),
     (b"PK\x03\x04", ZIP),
     (b"PK\x05\x06", ZIP),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", DOC),
 )
+
+
+def _mimetype(archive: zipfile.ZipFile) -> bytes:
+    """The OpenDocument ``mimetype`` member, read no further than a real one goes."""
+    try:
+        with archive.open("mimetype") as member:
+            mimetype = member.read(MAX_MIMETYPE_BYTES + 1)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, RuntimeError, zlib.error):
+        # Encrypted, oddly compressed or corrupt: not an ODT we can read.
+        return b""
+    return mimetype.strip() if len(mimetype) <= MAX_MIMETYPE_BYTES else b""
 
 
 def _zip_kind(data: bytes) -> str:
@@ -44,6 +63,8 @@ def _zip_kind(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
+            if "mimetype" in names and _mimetype(archive) == ODT_MIMETYPE:
+                return ODT
     except (zipfile.BadZipFile, OSError, ValueError):
         return ZIP
     if "word/document.xml" in names:

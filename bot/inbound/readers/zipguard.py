@@ -1,6 +1,6 @@
 """Checks a ZIP's central directory before anything decompresses it.
 
-Shared by the DOCX and archive readers: a ZIP bomb is refused from the sizes
+Shared by the DOCX, ODT and archive readers: a ZIP bomb is refused from the sizes
 it declares, and Python's ``zipfile`` never inflates a member past its
 declared size, so the declared sizes are a real bound.
 """
