@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from bot.inbound.auth import check_authentication, parse_results
-from bot.inbound.match import match_message
 from bot.inbound.matchers.base import Directory, MatchInput, MissionEntry
 from bot.inbound.matchers.country import compile_names
 from bot.inbound.parse import ParsedMessage
+from bot.inbound.verdict import match_message
 from bot.outbound.tokens import new_token
 
 MISSIONS = [

@@ -24,8 +24,8 @@ from bot.inbound.parse import ParsedMessage, parse_message
 from bot.inbound.store import load_raw
 
 if TYPE_CHECKING:
-    from bot.inbound.match import MatchResult
     from bot.inbound.prepare import Prepared
+    from bot.inbound.verdict import MatchResult
 
 
 @dataclass

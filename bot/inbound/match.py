@@ -13,44 +13,22 @@ above it, on to extraction (:mod:`bot.inbound.read`, then
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
 from bot import models
 from bot.extract.quotes import strip_quoted
-from bot.inbound.auth import check_authentication
-from bot.inbound.matchers import MATCHERS, Evidence, Matcher, MatchInput
+from bot.inbound.matchers import MatchInput
 from bot.inbound.matchers.base import Directory, MissionEntry
 from bot.inbound.matchers.country import compile_names
 from bot.inbound.parse import normalise_msgid
 from bot.inbound.review import open_review
 from bot.inbound.triage import LIMIT_FLAGS
+from bot.inbound.verdict import MatchResult, match_message
 
 if TYPE_CHECKING:
     from bot.inbound.context import PipelineContext
-
-TOKEN_METHODS = ("token_address", "token_subject", "token_body", "token_attachment")
-
-
-@dataclass
-class MatchResult:
-    """The verdict: a mission (or none), a method, a confidence, and why."""
-
-    mission_id: int | None
-    invitation_id: int | None
-    method: str | None
-    confidence: float
-    evidence: list[Evidence] = field(default_factory=list)
-    reasons: list[str] = field(default_factory=list)
-    trusted: bool = True
-
-    def needs_review(self, threshold: float) -> bool:
-        return self.mission_id is None or not self.trusted or self.confidence < threshold
-
-    def detail(self) -> dict[str, object]:
-        return {"evidence": [asdict(e) for e in self.evidence], "reasons": self.reasons}
 
 
 def load_directory(session: Session, campaign_id: int, reply_to: str) -> Directory:
@@ -88,61 +66,6 @@ def load_directory(session: Session, campaign_id: int, reply_to: str) -> Directo
             directory.by_outbound_id[key] = by_invitation[invitation_id]
     directory.names = compile_names(entries.values())
     return directory
-
-
-def find_evidence(directory: Directory, msg: MatchInput,
-                  matchers: tuple[Matcher, ...] = MATCHERS) -> list[Evidence]:
-    """Every matcher's evidence, in matcher order."""
-    found = []
-    for matcher in matchers:
-        evidence = matcher.match(directory, msg)
-        if evidence is not None:
-            found.append(evidence)
-    return found
-
-
-def weigh(directory: Directory, msg: MatchInput, evidence: list[Evidence],
-          authserv_id: str | None = None) -> MatchResult:
-    """Combine the evidence into one verdict."""
-    if not evidence:
-        return MatchResult(None, None, None, 0.0, [], ["no evidence of any mission"])
-    best = max(evidence, key=lambda e: e.confidence)
-    mission_id = best.mission_id
-    agreeing = [e for e in evidence if e.mission_id == mission_id]
-    doubt = 1.0
-    for item in agreeing:
-        doubt *= 1.0 - item.confidence
-    confidence = 1.0 - doubt
-    reasons: list[str] = []
-    conflicts = [(e, e.mission_id) for e in evidence if e.mission_id != mission_id]
-    conflicts += [(e, other) for e in evidence for other in e.others if other != mission_id]
-    if conflicts:
-        strongest = max(e.confidence for e, _ in conflicts)
-        confidence *= 1.0 - 0.5 * strongest
-        names = sorted({f"{directory.missions[m].code} ({e.method})" for e, m in conflicts
-                        if m in directory.missions})
-        reasons.append("conflicting evidence: " + ", ".join(names))
-    entry = directory.missions[mission_id]
-    trusted = True
-    sender = msg.msg.from_addr or ""
-    if (any(e.method in TOKEN_METHODS for e in agreeing)
-            and not directory.sender_known(mission_id, sender)):
-        trusted = False
-        confidence = min(confidence, 0.5)
-        reasons.append(f"token of {entry.code} used by {sender or 'an unknown sender'}, "
-                       f"who is not known for {entry.code}")
-    verdict = check_authentication(msg.msg.header_all("authentication-results"), authserv_id)
-    if not verdict.trusted:
-        trusted = False
-        reasons.append(verdict.reason or "authentication failed")
-    return MatchResult(mission_id, entry.invitation_id, best.method, round(confidence, 3),
-                       evidence, reasons, trusted)
-
-
-def match_message(directory: Directory, msg: MatchInput,
-                  authserv_id: str | None = None) -> MatchResult:
-    """Run the matchers and weigh what they found."""
-    return weigh(directory, msg, find_evidence(directory, msg), authserv_id)
 
 
 def evidence_json(result: MatchResult) -> str:

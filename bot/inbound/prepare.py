@@ -29,10 +29,10 @@ from typing import Any
 from bot.extract import extract_response
 from bot.extract.quotes import strip_quoted
 from bot.inbound.classify import Classification, classify
-from bot.inbound.match import MatchResult, match_message
 from bot.inbound.matchers.base import Directory, MatchInput
 from bot.inbound.parse import ParsedMessage, parse_message
 from bot.inbound.store import load_raw
+from bot.inbound.verdict import MatchResult, match_message
 
 log = logging.getLogger(__name__)
 

@@ -96,7 +96,7 @@ def _record_bounce(session: Session, ctx: PipelineContext, row: models.InboundMe
 
 def _note_auto_reply(ctx: PipelineContext, row: models.InboundMessage) -> None:
     # Knowing which mission is away helps the digest; it is never an answer.
-    from bot.inbound.match import match_message
+    from bot.inbound.verdict import match_message
 
     work = ctx.work(row)
     verdict = match_message(ctx.directory, MatchInput(work.parsed, ""), ctx.authserv_id)
