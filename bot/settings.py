@@ -115,9 +115,17 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     )
 
 
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, e.g. a container's cpuset)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
 def _workers(env: Mapping[str, str]) -> int:
-    """INVITEBOT_PROCESS_WORKERS, by default one fewer than the cores (at most 4)."""
-    default = max(0, min(4, (os.cpu_count() or 1) - 1))
+    """INVITEBOT_PROCESS_WORKERS, by default one fewer than the usable cores (at most 4)."""
+    default = max(0, min(4, usable_cores() - 1))
     workers = _int(env, "INVITEBOT_PROCESS_WORKERS", default)
     if not 0 <= workers <= 64:
         raise ConfigError("environment variable INVITEBOT_PROCESS_WORKERS: expected 0 to 64, "

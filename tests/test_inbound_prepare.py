@@ -167,12 +167,21 @@ def test_a_killed_worker_costs_time_not_messages(app_factory: Any,
 
 def test_worker_count_setting() -> None:
     from bot.errors import ConfigError
-    from bot.settings import load_settings
+    from bot.settings import load_settings, usable_cores
 
     assert load_settings({"INVITEBOT_PROCESS_WORKERS": "3"}).process_workers == 3
     assert load_settings({"INVITEBOT_PROCESS_WORKERS": "0"}).process_workers == 0
     default = load_settings({}).process_workers
-    assert default == max(0, min(4, (os.cpu_count() or 1) - 1))
+    assert default == max(0, min(4, usable_cores() - 1))
+    # Pinned to one core (a container's cpuset, taskset): no worker by default.
+    import subprocess
+    import sys
+
+    pinned = subprocess.run(
+        [sys.executable, "-c", "import os; os.sched_setaffinity(0, {min(os.sched_getaffinity(0))});"
+         " from bot.settings import load_settings; print(load_settings({}).process_workers)"],
+        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1])
+    assert pinned.stdout.strip() == "0"
     for bad, message in (("-1", "expected 0 to 64"), ("many", "expected a number")):
         with pytest.raises(ConfigError, match=message):
             load_settings({"INVITEBOT_PROCESS_WORKERS": bad})
