@@ -62,6 +62,15 @@ class AttachmentText:
             self.error = error
 
 
+def document_text(lines: Sequence[str], engine: str) -> AttachmentText:
+    """A document's text from its lines in order; one with no text is flagged."""
+    text = "\n".join(lines).strip()
+    result = AttachmentText(text=text, engine=engine, pages=1)
+    if not text:
+        result.flag(UNREADABLE, "document has no text")
+    return result
+
+
 def failed(flag: str, error: str, engine: str = "none") -> AttachmentText:
     """A result with no text, for input that could not be read at all."""
     result = AttachmentText(text="", engine=engine)

@@ -20,6 +20,7 @@ from bot.inbound.readers.common import (
     ZIP_TOO_LARGE,
     AttachmentText,
     ReadContext,
+    document_text,
     failed,
 )
 from bot.inbound.readers.zipguard import ZipRefusedError, open_checked
@@ -72,8 +73,4 @@ def read_docx(data: bytes, ctx: ReadContext) -> AttachmentText:
         lines = _document_lines(document)
     except Exception as exc:
         return failed(UNREADABLE, f"docx: {type(exc).__name__}: {exc}")
-    text = "\n".join(lines).strip()
-    result = AttachmentText(text=text, engine="docx", pages=1)
-    if not text:
-        result.flag(UNREADABLE, "document has no text")
-    return result
+    return document_text(lines, "docx")

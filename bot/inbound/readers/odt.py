@@ -22,6 +22,7 @@ from bot.inbound.readers.common import (
     ZIP_TOO_LARGE,
     AttachmentText,
     ReadContext,
+    document_text,
     failed,
 )
 from bot.inbound.readers.docx import MAX_DOCX_PARTS
@@ -152,8 +153,4 @@ def read_odt(data: bytes, ctx: ReadContext) -> AttachmentText:
             lines = _document_lines(archive)
     except Exception as exc:
         return failed(UNREADABLE, f"odt: {type(exc).__name__}: {exc}")
-    text = "\n".join(lines).strip()
-    result = AttachmentText(text=text, engine="odt", pages=1)
-    if not text:
-        result.flag(UNREADABLE, "document has no text")
-    return result
+    return document_text(lines, "odt")
