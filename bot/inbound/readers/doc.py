@@ -37,8 +37,7 @@ def _clean(stdout: bytes) -> str:
 def read_doc(data: bytes, ctx: ReadContext, tmp: Path) -> AttachmentText:
     """Text of a Word 97-2003 document, or a flag saying why there is none."""
     (tmp / "input.doc").write_bytes(data)
-    done = proc.run(ANTIWORD, timeout=ctx.deadline.timeout(ctx.limits.page_timeout_s), cwd=tmp,
-                    memory=ctx.limits.max_child_memory)
+    done = proc.run_bounded(ANTIWORD, ctx, tmp)
     if done.timed_out:
         return failed(TIMEOUT, "antiword took too long")
     messages = done.stderr.decode("utf-8", "replace").strip().splitlines()

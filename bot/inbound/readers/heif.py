@@ -46,9 +46,7 @@ def is_heif(data: bytes) -> bool:
 def read_heif(data: bytes, ctx: ReadContext, tmp: Path) -> AttachmentText:
     """Convert every image of a HEIF file to PNG and read them as photos."""
     (tmp / "input.heif").write_bytes(data)
-    done = proc.run(["heif-convert", "input.heif", "page.png"],
-                    timeout=ctx.deadline.timeout(ctx.limits.page_timeout_s), cwd=tmp,
-                    memory=ctx.limits.max_child_memory)
+    done = proc.run_bounded(["heif-convert", "input.heif", "page.png"], ctx, tmp)
     if done.timed_out:
         return failed(TIMEOUT, "heif-convert took too long")
     # "page.png" for one image, "page-1.png", "page-2.png"… for several;

@@ -117,12 +117,7 @@ def recognise(image: Path, lang: str, ctx: ReadContext, dpi: int | None = None) 
     args = ["tesseract", image.name, base.name, "-l", lang, "--psm", "3"]
     if dpi:
         args += ["--dpi", str(dpi)]
-    result = proc.run(
-        [*args, "txt", "tsv"],
-        timeout=ctx.deadline.timeout(ctx.limits.page_timeout_s),
-        cwd=image.parent,
-        memory=ctx.limits.max_child_memory,
-    )
+    result = proc.run_bounded([*args, "txt", "tsv"], ctx, image.parent)
     if result.timed_out:
         return PageText(timed_out=True, error="tesseract timed out")
     if result.returncode != 0:
@@ -135,12 +130,7 @@ def recognise(image: Path, lang: str, ctx: ReadContext, dpi: int | None = None) 
 
 def detect_rotation(image: Path, ctx: ReadContext) -> int:
     """Degrees clockwise that would put the page upright, or 0 when unsure."""
-    result = proc.run(
-        ["tesseract", image.name, "-", "--psm", "0"],
-        timeout=ctx.deadline.timeout(ctx.limits.page_timeout_s),
-        cwd=image.parent,
-        memory=ctx.limits.max_child_memory,
-    )
+    result = proc.run_bounded(["tesseract", image.name, "-", "--psm", "0"], ctx, image.parent)
     report = result.stdout.decode("utf-8", "replace")
     rotate = re.search(r"^Rotate:\s*(\d+)", report, re.MULTILINE)
     confidence = re.search(r"^Orientation confidence:\s*([\d.]+)", report, re.MULTILINE)

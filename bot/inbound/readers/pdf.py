@@ -47,12 +47,8 @@ class PdfInfo:
 
 
 def _pdfinfo(ctx: ReadContext, tmp: Path) -> tuple[PdfInfo | None, str]:
-    result = proc.run(
-        ["pdfinfo", "-f", "1", "-l", str(ctx.limits.max_pages), "input.pdf"],
-        timeout=ctx.deadline.timeout(ctx.limits.page_timeout_s),
-        cwd=tmp,
-        memory=ctx.limits.max_child_memory,
-    )
+    result = proc.run_bounded(
+        ["pdfinfo", "-f", "1", "-l", str(ctx.limits.max_pages), "input.pdf"], ctx, tmp)
     report = result.stdout.decode("latin-1")
     if result.timed_out:
         return None, "pdfinfo timed out"
@@ -70,12 +66,9 @@ def _pdfinfo(ctx: ReadContext, tmp: Path) -> tuple[PdfInfo | None, str]:
 
 
 def _pdftotext(ctx: ReadContext, tmp: Path, last: int) -> list[str]:
-    result = proc.run(
+    result = proc.run_bounded(
         ["pdftotext", "-layout", "-enc", "UTF-8", "-l", str(last), "input.pdf", "text.txt"],
-        timeout=ctx.deadline.timeout(ctx.limits.page_timeout_s),
-        cwd=tmp,
-        memory=ctx.limits.max_child_memory,
-    )
+        ctx, tmp)
     path = tmp / "text.txt"
     if result.returncode != 0 or not path.exists():
         # Copy-protected or broken text layer: every page goes to OCR.
@@ -107,12 +100,9 @@ def _ocr_page_scan(number: int, ppi: int, lang: str, ctx: ReadContext, tmp: Path
 def _ocr_pdf_page(number: int, dpi: int, lang: str, ctx: ReadContext, tmp: Path) -> PageText:
     stem = f"page-{number:03d}"
     pages = ["-f", f"{number}", "-l", f"{number}"]
-    result = proc.run(
+    result = proc.run_bounded(
         ["pdftoppm", *pages, "-r", f"{dpi}", "-gray", "-singlefile", "input.pdf", stem],
-        timeout=ctx.deadline.timeout(ctx.limits.page_timeout_s),
-        cwd=tmp,
-        memory=ctx.limits.max_child_memory,
-    )
+        ctx, tmp)
     image = tmp / f"{stem}.pgm"
     if result.timed_out:
         return PageText(timed_out=True, error="pdftoppm timed out")

@@ -53,12 +53,7 @@ def find_page_scans(
     upright: set[int],
 ) -> dict[int, PageScan]:
     """Pages (among ``upright`` ones) that are a single full-page JPEG."""
-    result = proc.run(
-        ["pdfimages", "-list", "-l", str(last), "input.pdf"],
-        timeout=ctx.deadline.timeout(ctx.limits.page_timeout_s),
-        cwd=tmp,
-        memory=ctx.limits.max_child_memory,
-    )
+    result = proc.run_bounded(["pdfimages", "-list", "-l", str(last), "input.pdf"], ctx, tmp)
     if result.returncode != 0:
         return {}
     rows: dict[int, list[list[str]]] = defaultdict(list)
@@ -82,11 +77,7 @@ def find_page_scans(
 def extract_page_scan(number: int, ctx: ReadContext, tmp: Path) -> Path | None:
     """Write page ``number``'s JPEG into ``tmp``; None if pdfimages did not."""
     stem = f"scan-{number:03d}"
-    result = proc.run(
-        ["pdfimages", "-j", "-f", str(number), "-l", str(number), "input.pdf", stem],
-        timeout=ctx.deadline.timeout(ctx.limits.page_timeout_s),
-        cwd=tmp,
-        memory=ctx.limits.max_child_memory,
-    )
+    result = proc.run_bounded(
+        ["pdfimages", "-j", "-f", str(number), "-l", str(number), "input.pdf", stem], ctx, tmp)
     found = sorted(tmp.glob(f"{stem}-*.jpg"))
     return found[0] if result.returncode == 0 and len(found) == 1 else None

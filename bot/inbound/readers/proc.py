@@ -13,6 +13,10 @@ import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.inbound.readers.common import ReadContext
 
 
 @dataclass(frozen=True)
@@ -71,3 +75,10 @@ def run(args: Sequence[str], *, timeout: float, cwd: Path, memory: int) -> Compl
     except subprocess.TimeoutExpired as exc:
         return Completed(-1, exc.stdout or b"", exc.stderr or b"", timed_out=True)
     return Completed(proc.returncode, proc.stdout, proc.stderr)
+
+
+def run_bounded(args: Sequence[str], ctx: ReadContext, cwd: Path) -> Completed:
+    """``run`` within one attachment's bounds: a page's time (never past the
+    attachment's deadline) and the memory cap for children."""
+    return run(args, timeout=ctx.deadline.timeout(ctx.limits.page_timeout_s), cwd=cwd,
+               memory=ctx.limits.max_child_memory)
