@@ -66,17 +66,20 @@ def _work_ahead(app: App, ctx: PipelineContext, limit: int | None,
     workers = app.settings.process_workers if workers is None else workers
     if workers <= 0 or (limit is not None and limit < PREPARE_MIN):
         return None
-    if len(_waiting(app, 0, PREPARE_MIN)) < PREPARE_MIN:
+    waiting = _waiting(app, 0, LOOKAHEAD)
+    if len(waiting) < PREPARE_MIN:
         return None
     try:
         ahead = WorkAhead(ctx.store_dir, ctx.directory, ctx.authserv_id, ctx.exclude_contacts,
                           workers)
-        log.info("%d or more messages wait: %d worker process(es) compute ahead",
-                 PREPARE_MIN, workers)
-        return ahead
     except (OSError, ValueError) as exc:
         log.warning("no worker processes (%s); processing in this process only", exc)
         return None
+    log.info("%d or more messages wait: %d worker process(es) compute ahead",
+             PREPARE_MIN, workers)
+    # The rows that showed the backlog are the workers' first work.
+    ahead.submit(waiting)
+    return ahead
 
 
 def process_batches(app: App, *, limit: int | None = None, read_images: bool = True,
