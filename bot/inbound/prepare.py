@@ -60,14 +60,6 @@ class Prepared:
     region: str | None = None
 
 
-def region_of(directory: Directory, mission_id: int | None) -> str | None:
-    """The ISO code used for national phone numbers of this mission, if it has one."""
-    if mission_id is None or mission_id not in directory.missions:
-        return None
-    code = directory.missions[mission_id].code
-    return code if len(code) == 2 and code.isalpha() else None
-
-
 def prepare(raw: bytes, directory: Directory, authserv_id: str | None,
             exclude_contacts: tuple[str, ...]) -> Prepared:
     """Everything the stages compute for ``raw`` without the database."""
@@ -77,7 +69,7 @@ def prepare(raw: bytes, directory: Directory, authserv_id: str | None,
     if classification.kind != "reply" or parsed.attachments:
         return Prepared(parsed, classification, own)
     verdict = match_message(directory, MatchInput(parsed, own, ()), authserv_id)
-    region = region_of(directory, verdict.mission_id)
+    region = directory.region(verdict.mission_id)
     extraction = extract_response(parsed.text, [], region=region,
                                   exclude_contacts=exclude_contacts)
     return Prepared(parsed, classification, own, verdict, extraction, region)

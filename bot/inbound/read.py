@@ -18,6 +18,7 @@ from sqlmodel import Session, col, delete
 from bot import models
 from bot.extract.quotes import strip_quoted
 from bot.inbound.context import PipelineContext
+from bot.inbound.prepare import OWN_TEXT_LIMIT
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,8 @@ def stage_read(session: Session, ctx: PipelineContext, row: models.InboundMessag
     """Fill ``body_text`` and the message's ``Attachment`` rows; always continue."""
     work = ctx.work(row)
     msg = work.parsed
-    own = work.own_text if work.own_text is not None else strip_quoted(msg.text)[:200_000]
+    own = (work.own_text if work.own_text is not None
+           else strip_quoted(msg.text)[:OWN_TEXT_LIMIT])
     row.body_text = own
     if not work.first_pass:
         session.exec(delete(models.Attachment).where(

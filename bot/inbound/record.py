@@ -29,14 +29,13 @@ from bot.inbound.review import open_review
 
 def _extract(ctx: PipelineContext, row: models.InboundMessage, session: Session) -> Any:
     from bot.extract import extract_response
-    from bot.inbound.prepare import region_of
 
     work = ctx.work(row)
     texts = work.attachment_texts
     if not work.attachments_read:
         texts = [a.text for a in session.exec(select(models.Attachment).where(
             models.Attachment.inbound_id == row.id)) if a.text]
-    region = region_of(ctx.directory, row.mission_id)
+    region = ctx.directory.region(row.mission_id)
     if (work.ready_extraction is not None and not texts and work.attachments_read
             and region == work.ready_region):
         return work.ready_extraction  # computed ahead by a worker from the same inputs

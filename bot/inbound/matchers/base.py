@@ -46,6 +46,13 @@ class Directory:
     names: NameTable | None = None
     _near: dict[str, int] | None = None
 
+    def region(self, mission_id: int | None) -> str | None:
+        """The mission's ISO country code, for national phone numbers; None if it has none."""
+        if mission_id is None or mission_id not in self.missions:
+            return None
+        code = self.missions[mission_id].code
+        return code if len(code) == 2 and code.isalpha() else None
+
     def near_known_token(self, candidate: str) -> bool:
         """Could ``candidate`` (canonical form) be one of our tokens with one symbol wrong?
 
