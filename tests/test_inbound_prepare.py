@@ -78,8 +78,8 @@ def _outcome(app: App) -> dict[str, Any]:
 
 
 def _process(app_factory: Any, monkeypatch: pytest.MonkeyPatch, messages: list[bytes],
-             workers: int) -> tuple[App, dict[str, Any]]:
-    app = corpus_app(app_factory)
+             workers: int, **overrides: Any) -> tuple[App, dict[str, Any]]:
+    app = corpus_app(app_factory, **overrides)
     for raw in messages:
         ingest(app, raw)
     monkeypatch.setattr(queue, "PREPARE_MIN", 1)
@@ -115,6 +115,18 @@ def test_workers_give_the_same_results(app_factory: Any,
     assert helped.keys() == alone.keys()
     for key, expected in alone.items():
         assert helped[key] == expected, key
+
+
+@pytest.mark.postgres
+def test_workers_on_postgresql_give_the_same_results(app_factory: Any, pg_url: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # On PostgreSQL the queue claims one row per transaction (SKIP LOCKED).
+    messages = _messages()
+    _, alone = _process(app_factory, monkeypatch, messages, workers=0)
+    used = _count_ready(monkeypatch)
+    _, helped = _process(app_factory, monkeypatch, messages, workers=1, database_url=pg_url)
+    assert used[0] == len(helped) >= 150
+    assert helped == alone
 
 
 def test_a_message_the_worker_cannot_read_fails_as_without_workers(
