@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import smtplib
+import subprocess
+import tempfile
 import uuid
 from email.message import EmailMessage
 
 import pytest
-from conftest import Stack, deliver, imap_login, wait_for_messages
+from conftest import (
+    MAILSTACK_SCRIPT,
+    Stack,
+    deliver,
+    free_port,
+    imap_login,
+    start_stack,
+    wait_for_messages,
+)
 
 pytestmark = pytest.mark.stack
 
@@ -149,3 +161,52 @@ def test_smtp_stop_refuses_connections_until_started_again(
     deliver(stack, make_message("a@x.test", unique_user, "accepted"), "a@x.test", unique_user)
     [received] = wait_for_messages(stack, unique_user)
     assert received["Subject"] == "accepted"
+
+
+@pytest.mark.parametrize(("mail_format", "store", "other"), [
+    ("maildir", "Maildir/.Sent/*/*,S=*", "mdbox"),
+    ("mdbox", "mdbox/storage/m.*", "Maildir"),
+])
+def test_mail_format_delivers_and_stores_a_multiappend(mail_format: str, store: str,
+                                                       other: str) -> None:
+    """INVITEBOT_STACK_MAIL_FORMAT: the same behaviour, the format's files on disk."""
+    state = tempfile.mkdtemp(prefix="invitebot-stack-")
+    stack = start_stack({"INVITEBOT_STACK_DIR": state,
+                         "INVITEBOT_STACK_SMTP_PORT": str(free_port()),
+                         "INVITEBOT_STACK_IMAP_PORT": str(free_port()),
+                         "INVITEBOT_STACK_MAIL_FORMAT": mail_format})
+    try:
+        user = f"u-{uuid.uuid4().hex[:8]}@missions.test"
+        deliver(stack, make_message("a@x.test", user, f"in {mail_format}"), "a@x.test", user)
+        [received] = wait_for_messages(stack, user)
+        assert received["Subject"] == f"in {mail_format}"
+        client = imap_login(stack, user)
+        try:
+            client.multiappend("Sent", [make_message(user, f"m{i}@x.test", f"copy {i}")
+                                        for i in range(3)])
+            client.select_folder("Sent", readonly=True)
+            subjects = [m[b"ENVELOPE"].subject for m in
+                        client.fetch(client.search(), ["ENVELOPE"]).values()]
+        finally:
+            client.logout()
+        assert sorted(subjects) == [b"copy 0", b"copy 1", b"copy 2"]
+        home = stack.dir / "mail" / "missions.test" / user.split("@")[0]
+        assert any(home.glob(store))
+        assert not (home / other).exists()
+    finally:
+        stack.ctl("stop")
+        shutil.rmtree(state, ignore_errors=True)
+
+
+def test_unknown_mail_format_is_refused_by_name() -> None:
+    state = tempfile.mkdtemp(prefix="invitebot-stack-")
+    try:
+        proc = subprocess.run(
+            [str(MAILSTACK_SCRIPT), "status"], capture_output=True, text=True, timeout=60,
+            env={**os.environ, "INVITEBOT_STACK_DIR": state,
+                 "INVITEBOT_STACK_MAIL_FORMAT": "mbox"})
+    finally:
+        shutil.rmtree(state, ignore_errors=True)
+    assert proc.returncode == 1
+    assert "INVITEBOT_STACK_MAIL_FORMAT must be one of maildir, mdbox, sdbox, not 'mbox'" \
+        in proc.stderr
