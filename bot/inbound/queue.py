@@ -105,8 +105,8 @@ def process_batches(app: App, *, limit: int | None = None, read_images: bool = T
             with app.session() as session:
                 rows = _claim(session, app, size)
                 for row in rows:
-                    ready = ahead.take(row.id) if ahead is not None and row.id else None
-                    if ready is not None and row.id is not None:
+                    if (ahead is not None and row.id is not None
+                            and (ready := ahead.take(row.id)) is not None):
                         ctx.prefill(row.id, ready)
                     counts[run_stages(session, ctx, row, STAGES)] += 1
             if not rows:

@@ -20,6 +20,7 @@ from bot.inbound.readers.common import (
     UNREADABLE,
     AttachmentText,
     ReadContext,
+    document_text,
     failed,
 )
 
@@ -48,9 +49,7 @@ def read_doc(data: bytes, ctx: ReadContext, tmp: Path) -> AttachmentText:
     text = _clean(done.stdout)
     if done.returncode != 0 and not text:
         return failed(UNREADABLE, detail)
-    result = AttachmentText(text=text, engine="antiword", pages=1)
+    result = document_text([text], "antiword")
     if done.returncode != 0:
         result.flag(UNREADABLE, detail)
-    elif not text:
-        result.flag(UNREADABLE, "document has no text")
     return result
