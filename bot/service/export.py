@@ -19,6 +19,7 @@ from typing import Any
 from sqlmodel import Session, col, or_, select
 
 from bot import models
+from bot.cells import append_row, csv_value
 from bot.clock import as_utc
 from bot.service.records import MissionRecord, load_missions
 
@@ -94,10 +95,6 @@ def to_json(items: list[dict[str, Any]]) -> bytes:
     return (json.dumps(items, ensure_ascii=False, indent=2) + "\n").encode()
 
 
-def _cell(value: Any) -> Any:
-    return "" if value is None else value
-
-
 def to_csv(items: list[dict[str, Any]], what: str) -> bytes:
     columns, rows = (MESSAGE_COLUMNS, items) if what == "messages" else (
         DELEGATION_COLUMNS, delegation_rows(items))
@@ -105,7 +102,7 @@ def to_csv(items: list[dict[str, Any]], what: str) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([csv_value(row.get(c)) for c in columns])
     # No BOM: this is for programs; people open the XLSX.
     return out.getvalue().encode()
 
@@ -120,7 +117,7 @@ def to_xlsx(items: list[dict[str, Any]], what: str) -> bytes:
     sheet.title = "Messages" if what == "messages" else "Delegations"
     sheet.append(list(columns))
     for row in rows:
-        sheet.append([row.get(c) for c in columns])
+        append_row(sheet, [row.get(c) for c in columns])
     sheet.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
