@@ -25,9 +25,9 @@ from typing import Any
 
 import jinja2
 from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from bot.errors import TemplateError
+from bot.sandbox import RENDER_ERRORS, BoundedSandbox, render
 
 PARTS = ("subject", "txt", "html")
 
@@ -47,7 +47,7 @@ class Renderer:
 
     def __init__(self, template_dir: Path) -> None:
         self.template_dir = template_dir
-        self.env = ImmutableSandboxedEnvironment(
+        self.env = BoundedSandbox(
             loader=jinja2.FileSystemLoader(str(template_dir.resolve())),
             undefined=jinja2.StrictUndefined,
             autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
@@ -92,7 +92,7 @@ class Renderer:
 
     def _render_one(self, filename: str, context: Mapping[str, Any], who: str) -> str:
         try:
-            return self.env.get_template(filename).render(context)
+            return render(self.env.get_template(filename), context)
         except jinja2.TemplateSyntaxError as exc:
             where = exc.filename or filename
             raise TemplateError(f"{_short(where, self.template_dir)}:{exc.lineno}: "
@@ -103,8 +103,7 @@ class Renderer:
         except SecurityError as exc:
             where, line = _template_frame(exc, self.template_dir, filename)
             raise TemplateError(f"{where}:{line}: SecurityError: {exc} (mission {who})") from None
-        except (jinja2.UndefinedError, jinja2.TemplateError, TypeError, ValueError,
-                AttributeError, KeyError, IndexError, ZeroDivisionError) as exc:
+        except RENDER_ERRORS as exc:
             where, line = _template_frame(exc, self.template_dir, filename)
             kind = exc.__class__.__name__
             raise TemplateError(f"{where}:{line}: {kind}: {exc} (mission {who})") from None

@@ -16,10 +16,11 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound
-from jinja2.sandbox import SandboxedEnvironment
 
 from bot.config import LoadedConfig
 from bot.errors import TemplateError
+from bot.sandbox import BoundedSandbox, where
+from bot.sandbox import render as render_bounded
 
 if TYPE_CHECKING:
     from bot.service.digest import DigestData
@@ -34,8 +35,8 @@ class Rendered:
     html: str
 
 
-def environment(template_dir: Path, *, html: bool, zone: str = "UTC") -> SandboxedEnvironment:
-    env = SandboxedEnvironment(
+def environment(template_dir: Path, *, html: bool, zone: str = "UTC") -> BoundedSandbox:
+    env = BoundedSandbox(
         loader=ChoiceLoader([FileSystemLoader(str(template_dir)), FileSystemLoader(str(BUILTIN))]),
         autoescape=html, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True)
@@ -49,7 +50,7 @@ def environment(template_dir: Path, *, html: bool, zone: str = "UTC") -> Sandbox
     return env
 
 
-def _pick(env: SandboxedEnvironment, name: str, language: str, ext: str) -> str:
+def _pick(env: BoundedSandbox, name: str, language: str, ext: str) -> str:
     for lang in (language, "en"):
         candidate = f"{name}.{lang}.{ext}"
         try:
@@ -72,12 +73,17 @@ def render(config: LoadedConfig, data: DigestData) -> Rendered:
     text_env = environment(config.template_dir, html=False, zone=zone)
     html_env = environment(config.template_dir, html=True, zone=zone)
     try:
-        text = text_env.get_template(_pick(text_env, name, language, "txt")).render(context)
-        subject = text_env.get_template(_pick(text_env, name, language, "subject")).render(context)
-        html = html_env.get_template(_pick(html_env, name, language, "html")).render(context)
+        text = render_bounded(text_env.get_template(_pick(text_env, name, language, "txt")),
+                              context)
+        subject = render_bounded(
+            text_env.get_template(_pick(text_env, name, language, "subject")), context)
+        html = render_bounded(html_env.get_template(_pick(html_env, name, language, "html")),
+                              context)
     except TemplateError:
         raise
     except Exception as exc:  # a template error names the template, not a traceback
-        raise TemplateError(f"digest template: {exc}") from exc
+        line = " ".join(str(exc).split())
+        raise TemplateError(f"{where(exc, name)}: {exc.__class__.__name__}: {line} "
+                            "(digest)") from None
     subject = " ".join(subject.split()) or f"invitebot digest {data.day.isoformat()}"
     return Rendered(subject=subject, text=text, html=html)
