@@ -22,11 +22,21 @@ from bot.errors import ConfigError
 
 LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")
 Language = Literal["en", "fr", "es", "ru", "ar", "zh"]
+# Field limits: every value ends up in a header line or a spreadsheet cell,
+# and RFC 5321 caps an address at 254 octets. Generous for real names.
+MAX_EMAIL = 254
+MAX_NAME = 200
+MAX_TEXT = 300
+MAX_REFERENCE = 100
+MAX_CC = 10
+LIMITS = {"country": MAX_NAME, "mission_name": MAX_NAME}
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
 
 
 def _check_email(value: str) -> str:
     value = value.strip()
+    if len(value) > MAX_EMAIL:
+        raise ValueError(f"{len(value):,} characters, at most {MAX_EMAIL}")
     if not _EMAIL.match(value) or "\r" in value or "\n" in value:
         raise ValueError(f"not an email address: {value!r}")
     return value
@@ -41,8 +51,8 @@ class _Strict(BaseModel):
 
 
 class Address(_Strict):
-    name: str = ""
-    address: str
+    name: str = Field(default="", max_length=MAX_NAME)
+    address: str = Field(max_length=MAX_EMAIL)
 
     @field_validator("address")
     @classmethod
@@ -56,12 +66,12 @@ class Address(_Strict):
 
 
 class Meeting(_Strict):
-    reference: str = Field(min_length=1)
-    title: str = Field(min_length=1)
-    organizer: str = Field(min_length=1)
+    reference: str = Field(min_length=1, max_length=MAX_REFERENCE)
+    title: str = Field(min_length=1, max_length=MAX_TEXT)
+    organizer: str = Field(min_length=1, max_length=MAX_TEXT)
     start: date
     end: date
-    venue: str = Field(min_length=1)
+    venue: str = Field(min_length=1, max_length=MAX_TEXT)
     language: Language = "en"
     languages: list[Language] = Field(default_factory=_all_languages)
     timezone: str = "UTC"
@@ -78,7 +88,7 @@ class Meeting(_Strict):
 
 class Mail(_Strict):
     sender: Address
-    reply_to: str
+    reply_to: str = Field(max_length=MAX_EMAIL)
     token_in_address: bool = True
     sent_folder: str = "Sent"
     inbox_folders: list[str] = Field(default_factory=lambda: ["INBOX"])
@@ -263,15 +273,21 @@ def _read_row(row: dict[str, str | None], languages: list[str]) -> tuple[Mission
     values = {k: " ".join((row.get(k) or "").split()) for k in _CSV_FIELDS}
     problems = []
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", values["code"]):
-        problems.append(f"code: {values['code']!r} must be 1-32 letters, digits, '-' or '_'")
+        problems.append(f"code: {values['code'][:40]!r} must be 1-32 letters, digits, '-' or '_'")
     for key in ("country", "mission_name"):
         if not values[key]:
             problems.append(f"{key}: empty")
+    for key, limit in LIMITS.items():
+        if len(values[key]) > limit:
+            problems.append(f"{key}: {len(values[key]):,} characters, at most {limit}")
     try:
         _check_email(values["email"])
     except ValueError as exc:
         problems.append(f"email: {exc}")
     cc = tuple(c.strip() for c in re.split(r"[;,\s]+", values["cc"]) if c.strip())
+    if len(cc) > MAX_CC:
+        problems.append(f"cc: {len(cc)} addresses, at most {MAX_CC}")
+        cc = ()
     for extra in cc:
         try:
             _check_email(extra)

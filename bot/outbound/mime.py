@@ -11,6 +11,7 @@ five times the CPU (it parses back every header it is given), which a
 
 from __future__ import annotations
 
+import base64
 from email import charset, encoders, policy
 from email.header import Header
 from email.message import Message
@@ -29,13 +30,59 @@ _UTF8_QP.body_encoding = charset.QP
 _UTF8_QP.header_encoding = charset.BASE64
 
 
+# A word longer than this cannot be folded as it stands (RFC 5322 folds at
+# white space only), so such text is sent as encoded words, which can be.
+# 75 is RFC 2047's longest encoded word, so ours pass through unchanged.
+_FOLDABLE_WORD = 75
+# UTF-8 bytes per encoded word: base64 of 45 bytes is 60 characters, so a
+# word with its =?utf-8?b?…?= frame fits a 78-character line.
+_WORD_BYTES = 45
+# Up to this length a name stays one encoded word, as ``formataddr`` writes it.
+_ONE_WORD_LIMIT = 200
+
+
+def _foldable(text: str) -> bool:
+    return text.isascii() and all(len(word) <= _FOLDABLE_WORD for word in text.split())
+
+
+def encoded_words(text: str) -> str:
+    """``text`` as RFC 2047 base64 words of at most 75 characters, separated by spaces.
+
+    Words break after a space where one is near, and always on a character
+    boundary, so each decodes on its own and readers that follow RFC 2047
+    (which drops the space between encoded words) see the text unchanged.
+    """
+    chunks: list[str] = []
+    chunk = ""
+    for char in text:
+        if len((chunk + char).encode("utf-8")) > _WORD_BYTES:
+            cut = chunk.rfind(" ") + 1 or len(chunk)
+            chunks.append(chunk[:cut])
+            chunk = chunk[cut:]
+        chunk += char
+    if chunk:
+        chunks.append(chunk)
+    return " ".join(f"=?utf-8?b?{base64.b64encode(c.encode('utf-8')).decode()}?="
+                    for c in chunks)
+
+
 def address(name: str, addr: str) -> str:
-    """``Name <addr>`` with the name quoted or encoded as needed (ASCII result)."""
-    return formataddr((name, addr), charset="utf-8")
+    """``Name <addr>`` with the name quoted or encoded as needed (ASCII, foldable result).
+
+    ``formataddr`` writes a non-ASCII name as one encoded word, which no
+    mailer can fold: a 300-character name became an 800-character line. A
+    name too long for one short line is written as several encoded words.
+    """
+    if not name or _foldable(name):
+        return formataddr((name, addr))
+    single = formataddr((name, addr), charset="utf-8")
+    if len(single) <= _ONE_WORD_LIMIT:
+        return single
+    return f"{encoded_words(name)} <{addr}>"
 
 
 def header_value(value: str) -> str | Header:
-    return value if value.isascii() else Header(value, _UTF8_QP)
+    return value if _foldable(value) else Header(value, _UTF8_QP)
 
 
 def attachment(filename: str, maintype: str, subtype: str, data: bytes) -> MIMEBase:
