@@ -9,12 +9,15 @@ from functools import cached_property
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot import models
 from bot.campaign import sync_campaign
 from bot.config import LoadedConfig, load_config
 from bot.db import make_engine, migrate, session_scope
+from bot.errors import InvitebotError
+from bot.operrors import database_line
 from bot.settings import Settings, load_settings
 
 
@@ -36,8 +39,12 @@ class App:
 
     @cached_property
     def engine(self) -> Engine:
-        migrate(self.settings.database_url)
-        return make_engine(self.settings.database_url)
+        url = self.settings.database_url
+        try:
+            migrate(url)
+        except (OperationalError, OSError) as exc:
+            raise InvitebotError(database_line(exc, url)) from exc
+        return make_engine(url)
 
     @contextmanager
     def session(self) -> Iterator[Session]:

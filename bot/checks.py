@@ -18,6 +18,8 @@ import click
 
 from bot.app import App
 from bot.cliutil import config_option
+from bot.errors import InvitebotError
+from bot.operrors import describe
 from bot.settings import ServerSettings
 from bot.transport import imap_connect, smtp_client
 
@@ -48,6 +50,8 @@ def check_smtp(server: ServerSettings) -> CheckResult:
 def check_imap(server: ServerSettings, folders: list[str]) -> CheckResult:
     try:
         client = imap_connect(server)
+    except InvitebotError as exc:
+        return CheckResult("imap", False, str(exc))
     except Exception as exc:
         return CheckResult("imap", False, f"{server.host}:{server.port}: {_describe(exc)}")
     try:
@@ -63,8 +67,9 @@ def check_imap(server: ServerSettings, folders: list[str]) -> CheckResult:
 
 
 def _describe(exc: BaseException) -> str:
-    text = str(exc) or exc.__class__.__name__
-    return f"{exc.__class__.__name__}: {text}" if text != exc.__class__.__name__ else text
+    if isinstance(exc, InvitebotError):
+        return str(exc)
+    return describe(exc)
 
 
 def _template_check() -> Callable[[App], CheckResult] | None:

@@ -17,6 +17,7 @@ import click
 
 from bot import __version__
 from bot.errors import InvitebotError
+from bot.operrors import operational_line
 
 
 class Group(click.Group):
@@ -27,6 +28,14 @@ class Group(click.Group):
             return super().invoke(ctx)
         except InvitebotError as exc:
             click.echo(f"invitebot: {exc}", err=True)
+            sys.exit(2)
+        except Exception as exc:
+            # Operational failures (database, files) are one line too; a bug
+            # keeps its traceback.
+            line = operational_line(exc)
+            if line is None:
+                raise
+            click.echo(f"invitebot: {line}", err=True)
             sys.exit(2)
 
 

@@ -78,7 +78,8 @@ def _secret(env: Mapping[str, str], name: str) -> SecretStr | None:
         try:
             return SecretStr(Path(file_name).read_text(encoding="utf-8").strip())
         except OSError as exc:
-            raise ConfigError(f"environment variable {name}_FILE: {exc.strerror}") from None
+            raise ConfigError(f"environment variable {name}_FILE: cannot read {file_name}: "
+                              f"{exc.strerror}") from None
     return None
 
 

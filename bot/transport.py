@@ -7,11 +7,14 @@ SMTP through aiosmtplib, IMAP through imapclient.
 from __future__ import annotations
 
 import contextlib
+import imaplib
 import ssl
 
 import aiosmtplib
 from imapclient import IMAPClient
 
+from bot.errors import ConfigError
+from bot.operrors import ServerError, ServerUnreachable, describe, login_refused
 from bot.settings import ServerSettings
 
 
@@ -42,19 +45,41 @@ def smtp_client(server: ServerSettings) -> aiosmtplib.SMTP:
 
 
 def imap_connect(server: ServerSettings) -> IMAPClient:
-    """Connect and log in to the IMAP server; the caller logs out."""
+    """Connect and log in to the IMAP server; the caller logs out.
+
+    Failures an operator fixes (refused, TLS, login) raise ``ServerError``,
+    one line naming the server.
+    """
+    where = f"IMAP server {server.host}:{server.port}"
+    if server.user and server.password is None:
+        raise ConfigError(f"{where}: INVITEBOT_IMAP_USER is set but no password is: set "
+                          "INVITEBOT_IMAP_PASSWORD or INVITEBOT_IMAP_PASSWORD_FILE")
     tls = server.tls
     context = ssl_context(server) if tls != "none" else None
-    client = IMAPClient(server.host, port=server.port, ssl=tls == "tls",
-                        ssl_context=context, timeout=server.timeout)
+    try:
+        client = IMAPClient(server.host, port=server.port, ssl=tls == "tls",
+                            ssl_context=context, timeout=server.timeout)
+    except (OSError, imaplib.IMAP4.error) as exc:
+        raise _server_error(where, exc) from exc
     try:
         if tls == "starttls":
             client.starttls(context)
         if server.user:
             password = server.password.get_secret_value() if server.password else ""
             client.login(server.user, password)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             client.shutdown()
+        if login_refused(exc):
+            raise ServerError(f"{where}: login as {server.user} refused: {describe(exc)}") from exc
+        if isinstance(exc, (OSError, imaplib.IMAP4.error)):
+            raise _server_error(where, exc) from exc
         raise
     return client
+
+
+def _server_error(where: str, exc: BaseException) -> ServerError:
+    """Network trouble is retried (``ServerUnreachable``); TLS and protocol refusals are not."""
+    if isinstance(exc, OSError) and not isinstance(exc, ssl.SSLError):
+        return ServerUnreachable(f"{where}: {describe(exc)}")
+    return ServerError(f"{where}: {describe(exc)}")

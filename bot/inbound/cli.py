@@ -22,6 +22,7 @@ from bot.inbound.context import build_context
 from bot.inbound.imap import NETWORK_ERRORS
 from bot.inbound.pipeline import AFTER_REVIEW, run_stages
 from bot.inbound.poll import poll_once
+from bot.operrors import ServerError, describe
 
 # The server down, the network gone, or the login refused.
 UNREACHABLE: tuple[type[BaseException], ...] = (*NETWORK_ERRORS, imaplib.IMAP4.error)
@@ -36,9 +37,11 @@ def poll(app: App, retry_failed: bool, no_images: bool) -> None:
     imap = app.settings.imap
     try:
         report = poll_once(app, retry=retry_failed, read_images=not no_images)
+    except ServerError:
+        raise
     except UNREACHABLE as exc:
         # The server is down or refuses us: the operator needs one line, not a traceback.
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+        reason = describe(exc)
         raise InvitebotError(f"IMAP server {imap.host}:{imap.port}: {reason}") from None
     with app.session() as session:
         audit.record(session, "poll", "inbound", fetched=report.fetched, stored=report.stored,

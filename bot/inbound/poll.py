@@ -24,6 +24,7 @@ from bot.app import App
 from bot.inbound.imap import NETWORK_ERRORS, IntakeReport, flag_done, sync_folder
 from bot.inbound.queue import process_batches, retry_failed
 from bot.inbound.store import StoreError
+from bot.operrors import ServerError, describe
 from bot.transport import imap_connect
 
 log = logging.getLogger(__name__)
@@ -32,6 +33,7 @@ IDLE_RENEW = 600.0
 IDLE_CHECK = 5.0
 MAX_BACKOFF = 300.0
 ClientFactory = Callable[[App], IMAPClient]
+_RECONNECT: tuple[type[BaseException], ...] = (*NETWORK_ERRORS, ServerError)
 
 
 def connect(app: App) -> IMAPClient:
@@ -172,8 +174,9 @@ def idle_loop(app: App, stop: threading.Event, *, poll_interval: float = 60.0,
             while not stop.is_set():
                 _cycle(app, client, read_images)
                 _wait(app, client, stop, poll_interval, idle_renew)
-        except NETWORK_ERRORS as exc:
-            log.warning("IMAP connection lost (%s); reconnecting in %.0fs", exc, backoff)
+        except _RECONNECT as exc:
+            # A refused login waits like a lost connection: one line, no traceback.
+            log.warning("IMAP: %s; reconnecting in %.0fs", describe(exc), backoff)
             stop.wait(backoff)
             backoff = min(backoff * 2, MAX_BACKOFF)
         except Exception:

@@ -27,6 +27,7 @@ from bot.campaign import sync_campaign
 from bot.cliutil import config_option
 from bot.clock import utcnow
 from bot.models import Invitation, Mission
+from bot.operrors import ServerError
 from bot.outbound.compose import render_invitation
 from bot.outbound.dispatch import DispatchReport, dispatch
 from bot.outbound.plan import pending_rows, plan_in, plan_invitations
@@ -130,6 +131,11 @@ def send(app: App, dry_run: bool, out: Path, limit: int | None, now_flag: bool) 
     report = asyncio.run(_dispatch_with_progress(app, limit))
     click.echo(f"sent {report.sent}, deferred {report.deferred}, failed {report.failed}"
                + (f", recovered {report.recovered} interrupted" if report.recovered else ""))
+    if not report.sent and report.deferred and (report.last_deferral or "").startswith("connect:"):
+        smtp = app.settings.smtp
+        reason = (report.last_deferral or "").removeprefix("connect:").strip()
+        raise ServerError(f"SMTP server {smtp.host}:{smtp.port}: {reason}; "
+                          f"{report.deferred} message(s) stay queued for the next send")
 
 
 commands = [preview, send]

@@ -103,6 +103,8 @@ class DispatchReport:
     deferred: int = 0
     failed: int = 0
     recovered: int = 0
+    # The server's or the network's words for the last deferral, for the summary line.
+    last_deferral: str | None = None
 
 
 def recover_sending(app: App) -> int:
@@ -278,6 +280,9 @@ class _Run:
         other = [o for o in outcomes if not (o.state == "sent" and o.detail is None)]
         if other:
             self.count(await self.in_db(partial(self.record_outcomes, other)))
+            self.report.last_deferral = next(
+                (o.detail for o in reversed(other) if o.state == "deferred"),
+                self.report.last_deferral)
         # A plain acceptance is recorded with its copy, in one write
         # (``record_copies``); its marker already tells a crash recovery
         # that it may be delivered, and the Message-ID that it is in Sent.

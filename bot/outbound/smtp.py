@@ -30,6 +30,7 @@ import aiosmtplib
 from aiosmtplib.errors import SMTPException, SMTPResponseException, SMTPServerDisconnected
 from aiosmtplib.response import SMTPResponse
 
+from bot.operrors import describe
 from bot.outbound.replies import ReplyReader
 from bot.settings import ServerSettings
 from bot.transport import smtp_client
@@ -219,6 +220,4 @@ class SmtpSession:
 
 
 def _describe(exc: BaseException) -> str:
-    text = " ".join(str(exc).split())
-    name = exc.__class__.__name__
-    return f"{name}: {text}" if text else name
+    return describe(exc)
