@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from collections.abc import Iterable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -33,6 +34,7 @@ from bot.inbound.matchers.base import Directory, MatchInput
 from bot.inbound.parse import ParsedMessage, parse_message
 from bot.inbound.store import load_raw
 from bot.inbound.verdict import MatchResult, match_message
+from bot.lifeline import follow
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +81,8 @@ _state: dict[str, Any] = {}
 
 
 def _init(store_dir: Path, directory: Directory, authserv_id: str | None,
-          exclude_contacts: tuple[str, ...]) -> None:
+          exclude_contacts: tuple[str, ...], owner: int) -> None:
+    follow(owner)  # a killed poller must not leave its workers running
     _state.update(store_dir=store_dir, directory=directory, authserv_id=authserv_id,
                   exclude_contacts=exclude_contacts)
 
@@ -100,7 +103,7 @@ class WorkAhead:
         context.set_forkserver_preload(["bot.inbound.prepare"])
         self.pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=_init,
-            initargs=(store_dir, directory, authserv_id, exclude_contacts))
+            initargs=(store_dir, directory, authserv_id, exclude_contacts, os.getpid()))
         self.futures: dict[int, Future[Prepared]] = {}
         self.last_id = 0
         self.broken = False
