@@ -35,7 +35,10 @@ class App:
 
     @cached_property
     def settings(self) -> Settings:
-        return self._settings if self._settings is not None else load_settings()
+        if self._settings is not None:
+            return self._settings
+        return load_settings(base=self.config_path.resolve().parent,
+                             database=self.config.campaign.database)
 
     @cached_property
     def engine(self) -> Engine:

@@ -152,6 +152,9 @@ class Campaign(_Strict):
     missions_file: Path
     thresholds: Thresholds = Field(default_factory=Thresholds)
     secretariat_contacts: list[str] = Field(default_factory=list)
+    # A database URL or an SQLite file (relative to this file's folder);
+    # INVITEBOT_DATABASE_URL overrides it. Default: var/invitebot.db beside this file.
+    database: str | None = Field(default=None, min_length=1, max_length=1000)
 
 
 @dataclass(frozen=True)

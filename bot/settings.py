@@ -15,6 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, SecretStr
 
 from bot.errors import ConfigError
+from bot.location import locate
 
 TlsMode = Literal["none", "starttls", "tls"]
 _TRUE = {"1", "true", "yes", "on"}
@@ -101,13 +102,19 @@ def _server(env: Mapping[str, str], kind: str, default_port: int) -> ServerSetti
     )
 
 
-def load_settings(env: Mapping[str, str] | None = None) -> Settings:
-    """Read the settings from the environment (or the mapping given)."""
+def load_settings(env: Mapping[str, str] | None = None, *, base: Path | None = None,
+                  database: str | None = None) -> Settings:
+    """Read the settings from the environment (or the mapping given).
+
+    ``base`` is the campaign file's folder and ``database`` its ``database:``
+    key: where the data lives follows the campaign, never the current
+    folder (``bot.location``).
+    """
     env = os.environ if env is None else env
-    var = Path(env.get("INVITEBOT_VAR_DIR", "var"))
+    database_url, store_dir = locate(env, base, database)
     return Settings(
-        database_url=env.get("INVITEBOT_DATABASE_URL", f"sqlite:///{var / 'invitebot.db'}"),
-        store_dir=Path(env.get("INVITEBOT_STORE_DIR", str(var / "store"))),
+        database_url=database_url,
+        store_dir=store_dir,
         smtp=_server(env, "SMTP", 25),
         imap=_server(env, "IMAP", 143),
         authserv_id=env.get("INVITEBOT_AUTHSERV_ID") or None,

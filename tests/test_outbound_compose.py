@@ -20,7 +20,7 @@ from bot.outbound.tokens import new_token
 HEADER_LINE = re.compile(rb"^(?:[A-Za-z][A-Za-z0-9-]*: |[ \t])")
 EXPECTED_HEADERS = {"from", "to", "cc", "reply-to", "subject", "date", "content-language",
                     "x-auto-response-suppress", "mime-version", "content-type", "message-id",
-                    "in-reply-to", "references"}
+                    "in-reply-to", "references", "x-invitebot-campaign"}
 
 
 def mission(name: str = "Permanent Mission of Testland", language: str = "en",

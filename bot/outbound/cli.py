@@ -30,6 +30,7 @@ from bot.models import Invitation, Mission
 from bot.operrors import ServerError
 from bot.outbound.compose import render_invitation
 from bot.outbound.dispatch import DispatchReport, dispatch
+from bot.outbound.freshstart import guard_fresh_start
 from bot.outbound.plan import pending_rows, plan_in, plan_invitations
 from bot.outbound.reminders import enqueue_reminders, reminders_in
 
@@ -112,7 +113,10 @@ async def _dispatch_with_progress(app: App, limit: int | None) -> DispatchReport
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Send at most N messages this run.")
 @click.option("--now", "now_flag", is_flag=True, help="Ignore schedule.send_at.")
-def send(app: App, dry_run: bool, out: Path, limit: int | None, now_flag: bool) -> None:
+@click.option("--new-database-ok", is_flag=True,
+              help="Plan a campaign's first invitations even if Sent holds some already.")
+def send(app: App, dry_run: bool, out: Path, limit: int | None, now_flag: bool,
+         new_database_ok: bool) -> None:
     """Plan invitations, enqueue due reminders and send what is due now."""
     due = send_at(app)
     if due is not None and utcnow() < due and not now_flag:
@@ -121,11 +125,13 @@ def send(app: App, dry_run: bool, out: Path, limit: int | None, now_flag: bool) 
                    f"(schedule.send_at); nothing sent. Use --now to send anyway.")
         return
     if dry_run:
+        if not new_database_ok:
+            guard_fresh_start(app)
         count = write_dry_run(app, out)
         click.echo(f"dry run: {count} message(s) rendered to {out}/; nothing sent, "
                    f"database unchanged")
         return
-    created = plan_invitations(app)
+    created = plan_invitations(app, allow_fresh=new_database_ok)
     reminders = enqueue_reminders(app)
     click.echo(f"planned {created} new invitation(s), {reminders} reminder(s)")
     report = asyncio.run(_dispatch_with_progress(app, limit))

@@ -173,6 +173,8 @@ class Composer:
             ("Date", format_datetime(utcnow())),
             *([("Message-ID", message_id)] if message_id else []),
             ("X-Auto-Response-Suppress", "All"),
+            # Which campaign sent it, for the fresh-start check (``freshstart``).
+            ("X-Invitebot-Campaign", one_line(self.config.campaign.meeting.reference)),
             *((name, one_line(value)) for name, value in (headers or {}).items()),
             ("Content-Language", rendered.language),
         ]

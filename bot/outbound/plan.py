@@ -21,6 +21,7 @@ from bot.clock import utcnow
 from bot.config import LoadedConfig
 from bot.models import Invitation, InvitationStatus, OutboxKind, OutboxMessage
 from bot.outbound.compose import Recipient, composer_for
+from bot.outbound.freshstart import guard_fresh_start
 from bot.outbound.outbox import enqueue_raw, make_message_id
 from bot.outbound.tokens import new_token
 
@@ -71,8 +72,14 @@ def plan_in(session: Session, config: LoadedConfig, campaign: models.Campaign) -
     return created
 
 
-def plan_invitations(app: App) -> int:
-    """Sync the campaign, create missing invitations and enqueue them; return how many."""
+def plan_invitations(app: App, *, allow_fresh: bool = False) -> int:
+    """Sync the campaign, create missing invitations and enqueue them; return how many.
+
+    The first plan of a campaign looks in Sent first (``freshstart``) unless
+    ``allow_fresh``.
+    """
+    if not allow_fresh:
+        guard_fresh_start(app)
     with app.session() as session:
         campaign = sync_campaign(session, app.config)
         return plan_in(session, app.config, campaign)

@@ -80,6 +80,8 @@ def write_campaign(directory: Path, tag: str) -> tuple[Path, dict[str, Any]]:
     data["secretariat_contacts"] = [secretariat, *data.get("secretariat_contacts", [])[1:]]
     data["attachments"] = [str(REPO / "config" / "information-note.pdf")]
     data["missions_file"] = "missions.csv"
+    # The demo's database sits beside its campaign file, whatever the folder it is run from.
+    data["database"] = "invitebot.db"
     path = directory / "campaign.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
     with (REPO / "config" / "missions.example.csv").open(encoding="utf-8", newline="") as src, \
@@ -250,5 +252,4 @@ def run_demo(directory: Path) -> None:
     report = asyncio.run(dispatch(app))
     click.echo(f"digest {result}; dispatched {report.sent} to "
                f"{', '.join(data['schedule']['digest']['recipients'])}")
-    click.echo(f"\nTry: INVITEBOT_DATABASE_URL={env['INVITEBOT_DATABASE_URL']} "
-               f"invitebot export -c {config_path} --format json")
+    click.echo(f"\nTry: invitebot export -c {config_path} --format json")
