@@ -32,6 +32,7 @@ log = logging.getLogger(__name__)
 IDLE_RENEW = 600.0
 IDLE_CHECK = 5.0
 MAX_BACKOFF = 300.0
+FIRST_BACKOFF = 1.0
 ClientFactory = Callable[[App], IMAPClient]
 _RECONNECT: tuple[type[BaseException], ...] = (*NETWORK_ERRORS, ServerError)
 
@@ -95,7 +96,7 @@ def flag_all(app: App, client: IMAPClient, report: IntakeReport) -> None:
 
 def _with_retries(app: App, step: Callable[[IMAPClient], None], factory: ClientFactory,
                   attempts: int) -> None:
-    delay = 1.0
+    delay = FIRST_BACKOFF
     for attempt in range(1, attempts + 1):
         client = None
         try:
@@ -114,13 +115,19 @@ def _with_retries(app: App, step: Callable[[IMAPClient], None], factory: ClientF
 
 
 def poll_once(app: App, *, retry: bool = False, read_images: bool = True,
-              factory: ClientFactory = connect, attempts: int = 6) -> PollReport:
-    """Intake every folder, process every pending row, flag what was processed."""
-    intake = IntakeReport()
+              factory: ClientFactory = connect, attempts: int = 6,
+              intake: IntakeReport | None = None,
+              progress: Callable[[int], None] | None = None) -> PollReport:
+    """Intake every folder, process every pending row, flag what was processed.
+
+    ``intake`` (given by the caller) still holds what was saved when a
+    network error ends the poll; ``progress`` hears how many were processed.
+    """
+    intake = IntakeReport() if intake is None else intake
     if retry:
         retry_failed(app)
     _with_retries(app, lambda c: intake_all(app, c, intake), factory, attempts)
-    counts = process_batches(app, read_images=read_images)
+    counts = process_batches(app, read_images=read_images, progress=progress)
     _with_retries(app, lambda c: flag_all(app, c, intake), factory, attempts)
     return PollReport(
         fetched=intake.fetched, stored=intake.stored, duplicates=intake.duplicates,
@@ -146,8 +153,10 @@ def _wait(app: App, client: IMAPClient, stop: threading.Event, poll_interval: fl
         stop.wait(poll_interval)
         return
     client.select_folder(folders[0])
-    # With one folder IDLE sees everything; with more, wake up to poll the others.
-    limit = idle_renew if len(folders) == 1 else min(idle_renew, poll_interval)
+    # IDLE only reports mail that lands after it starts: a message delivered
+    # between the last intake and this SELECT would wait for the renewal
+    # (10 minutes). So IDLE never waits longer than the poll interval.
+    limit = min(idle_renew, poll_interval)
     started = time.monotonic()
     client.idle()
     try:
