@@ -25,9 +25,11 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from bot import events
 from bot.app import App
 from bot.clock import utcnow
 from bot.config import Campaign
+from bot.errors import InvitebotError
 
 log = logging.getLogger(__name__)
 
@@ -95,8 +97,14 @@ async def invite() -> None:
     due = send_time(app.config.campaign)
     if due is not None and utcnow() < due:
         return
-    planned = await asyncio.to_thread(plan_invitations, app)
+    try:
+        planned = await asyncio.to_thread(plan_invitations, app)
+    except InvitebotError as exc:
+        # E.g. the fresh-start check: one line, and the next run asks again.
+        log.error("invitations not planned: %s", exc, extra={"fields": {"job": "invite"}})
+        return
     log.info("planned %d invitations", planned, extra={"fields": {"job": "invite"}})
+    events.note("planned", planned, f"planned {planned} invitation(s)")
 
 
 async def intake() -> None:
@@ -113,6 +121,7 @@ async def remind() -> None:
 
     queued = await asyncio.to_thread(enqueue_reminders, current_app())
     log.info("queued %d reminders", queued, extra={"fields": {"job": "remind"}})
+    events.note("reminders", queued, f"queued {queued} reminder(s)")
 
 
 async def digest() -> None:
@@ -121,6 +130,7 @@ async def digest() -> None:
 
     result = await asyncio.to_thread(send_digest, current_app())
     log.info("digest: %s", result, extra={"fields": {"job": "digest"}})
+    events.note("digest", int(result.sent), f"digest {result}")
 
 
 @dataclass(frozen=True)

@@ -44,13 +44,26 @@ class _JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False, default=str)
 
 
+class _HumanFormatter(logging.Formatter):
+    """Time, level, logger and message; an event (``bot.events``) is time and message only."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        self.event = logging.Formatter("%(asctime)s %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        if record.name == "invitebot.events":
+            return self.event.format(record)
+        return super().format(record)
+
+
 def setup_logging(level: int = logging.INFO, *, json_lines: bool = False) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(_Redact())
     if json_lines:
         handler.setFormatter(_JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(_HumanFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

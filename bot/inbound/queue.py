@@ -15,10 +15,11 @@ import logging
 import os
 import socket
 from collections import Counter
+from collections.abc import Callable
 
 from sqlmodel import Session, col, select, update
 
-from bot import models
+from bot import events, models
 from bot.app import App
 from bot.db import is_postgres
 from bot.inbound.context import PipelineContext, build_context
@@ -84,7 +85,8 @@ def _work_ahead(app: App, ctx: PipelineContext, limit: int | None,
 
 def process_batches(app: App, *, limit: int | None = None, read_images: bool = True,
                     ctx: PipelineContext | None = None,
-                    workers: int | None = None) -> Counter[str]:
+                    workers: int | None = None,
+                    progress: Callable[[int], None] | None = None) -> Counter[str]:
     """Process pending rows; return a count per final status.
 
     ``workers``: processes computing ahead (default ``Settings.process_workers``);
@@ -108,10 +110,14 @@ def process_batches(app: App, *, limit: int | None = None, read_images: bool = T
                     if (ahead is not None and row.id is not None
                             and (ready := ahead.take(row.id)) is not None):
                         ctx.prefill(row.id, ready)
-                    counts[run_stages(session, ctx, row, STAGES)] += 1
+                    status = run_stages(session, ctx, row, STAGES)
+                    counts[status] += 1
+                    events.inbound(session, row, status)
             if not rows:
                 break
             done += len(rows)
+            if progress is not None:
+                progress(done)
     finally:
         if ahead is not None:
             ahead.close()

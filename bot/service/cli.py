@@ -21,6 +21,9 @@ from bot.errors import InvitebotError
               help="Wait for new mail with IMAP IDLE (else poll every --poll-interval).")
 def run(app: App, once: bool, poll_interval: float, idle: bool) -> None:
     """The service: schedule, send, read mail, remind, digest (until SIGTERM)."""
+    from bot import events
+
+    events.enable()
     if once:
         from bot.service.once import run_once
 
@@ -31,8 +34,7 @@ def run(app: App, once: bool, poll_interval: float, idle: bool) -> None:
     from bot.service.run import RunOptions, run_forever
 
     stats = run_forever(app, RunOptions(poll_seconds=poll_interval, idle=idle))
-    click.echo(f"stopped: {stats.dispatched} sent, {stats.processed} processed"
-               f"{' (scheduler)' if stats.leader else ''}")
+    click.echo(f"stopped: {events.tally_line()}{' (scheduler)' if stats.leader else ''}")
 
 
 @click.command()

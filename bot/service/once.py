@@ -12,7 +12,7 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from bot import jobs
+from bot import events, jobs
 from bot.app import App
 from bot.clock import utcnow
 from bot.service.leader import leadership_for, startup_lock
@@ -45,7 +45,9 @@ async def _dispatch_all(app: App, stop: asyncio.Event) -> int:
 
     total = 0
     while not stop.is_set():
-        done = count_done(await dispatch(app, stop=stop))
+        report = await dispatch(app, stop=stop)
+        events.sent(report)
+        done = count_done(report)
         total += done
         if done == 0:
             return total

@@ -23,8 +23,10 @@ import socket
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot import events
 from bot.app import App
 from bot.db import is_postgres
+from bot.operrors import operational_line
 from bot.service.leader import Leadership, leadership_for, startup_lock
 
 log = logging.getLogger(__name__)
@@ -61,6 +63,15 @@ async def _pause(stop: asyncio.Event, seconds: float) -> None:
         await asyncio.wait_for(stop.wait(), timeout=seconds)
 
 
+def _log_failure(what: str, exc: Exception) -> None:
+    """An operational failure in one line; anything else with its traceback."""
+    line = operational_line(exc)
+    if line is not None:
+        log.error("%s: %s", what, line)
+    else:
+        log.exception(what)
+
+
 def count_done(report: object) -> int:
     """How much a drain call did, whatever shape its report has."""
     if isinstance(report, int):
@@ -79,11 +90,12 @@ async def drain_outbox(app: App, stop: asyncio.Event, options: RunOptions,
     while not stop.is_set():
         try:
             report = await dispatch(app, limit=options.batch, stop=stop)
-        except Exception:
+        except Exception as exc:
             stats.errors += 1
-            log.exception("outbox drain failed; retrying")
+            _log_failure("outbox drain failed; retrying", exc)
             await _pause(stop, options.idle_seconds * 5)
             continue
+        events.sent(report)
         done = count_done(report)
         stats.dispatched += done
         if done == 0:
@@ -97,9 +109,9 @@ async def drain_inbound(app: App, stop: asyncio.Event, options: RunOptions,
     while not stop.is_set():
         try:
             done = count_done(await asyncio.to_thread(process_pending, app, limit=options.batch))
-        except Exception:
+        except Exception as exc:
             stats.errors += 1
-            log.exception("inbound drain failed; retrying")
+            _log_failure("inbound drain failed; retrying", exc)
             await _pause(stop, options.idle_seconds * 5)
             continue
         stats.processed += done
@@ -201,7 +213,7 @@ async def serve(app: App, stop: asyncio.Event, options: RunOptions | None = None
         results = await asyncio.gather(*tasks, stopper, return_exceptions=True)
     failures = [r for r in results if isinstance(r, BaseException)]
     if failures:
-        log.error("service task failed: %r", failures[0])
+        log.error("service task failed: %s", operational_line(failures[0]) or failures[0])
         raise failures[0]
     log.info("service stopped", extra=_fields(instance=stats.instance, leader=stats.leader,
                                               dispatched=stats.dispatched,
