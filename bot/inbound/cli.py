@@ -22,10 +22,12 @@ from bot.inbound.context import build_context
 from bot.inbound.imap import NETWORK_ERRORS
 from bot.inbound.pipeline import AFTER_REVIEW, run_stages
 from bot.inbound.poll import poll_once
+from bot.inbound.progress import PollProgress
 from bot.operrors import ServerError, describe
 
 # The server down, the network gone, or the login refused.
 UNREACHABLE: tuple[type[BaseException], ...] = (*NETWORK_ERRORS, imaplib.IMAP4.error)
+POLL_ERRORS: tuple[type[BaseException], ...] = (ServerError, *UNREACHABLE)
 
 
 @click.command()
@@ -35,14 +37,17 @@ UNREACHABLE: tuple[type[BaseException], ...] = (*NETWORK_ERRORS, imaplib.IMAP4.e
 def poll(app: App, retry_failed: bool, no_images: bool) -> None:
     """Read new mail once and process it through every stage."""
     imap = app.settings.imap
+    progress = PollProgress()
     try:
-        report = poll_once(app, retry=retry_failed, read_images=not no_images)
-    except ServerError:
-        raise
-    except UNREACHABLE as exc:
+        report = poll_once(app, retry=retry_failed, read_images=not no_images,
+                           intake=progress.intake, progress=progress.processed)
+    except POLL_ERRORS as exc:
+        # What was saved stays saved; say so before the one line of error.
+        progress.summary()
+        if isinstance(exc, ServerError):
+            raise
         # The server is down or refuses us: the operator needs one line, not a traceback.
-        reason = describe(exc)
-        raise InvitebotError(f"IMAP server {imap.host}:{imap.port}: {reason}") from None
+        raise InvitebotError(f"IMAP server {imap.host}:{imap.port}: {describe(exc)}") from None
     with app.session() as session:
         audit.record(session, "poll", "inbound", fetched=report.fetched, stored=report.stored,
                      processed=report.processed, failed=report.failed,

@@ -23,7 +23,7 @@ import hashlib
 import imaplib
 import logging
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from imapclient import IMAPClient
@@ -52,6 +52,9 @@ class IntakeReport:
     duplicates: int = 0
     flagged: int = 0
     errors: list[str] = field(default_factory=list)
+    # Called with (fetched so far, new in this folder) after each recorded batch.
+    progress: Callable[[int, int], None] | None = field(default=None, repr=False,
+                                                         compare=False)
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,8 @@ def sync_folder(app: App, client: IMAPClient, folder: str, report: IntakeReport,
                      for (uid, raw), digest in zip(fetched, digests, strict=True)]
             del fetched
             record_batch(app, account, folder, uidvalidity, batch, max(group), report)
+            if report.progress is not None:
+                report.progress(report.fetched, len(uids))
 
 
 def record_batch(app: App, account: str, folder: str, uidvalidity: int,
