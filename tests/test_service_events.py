@@ -102,3 +102,15 @@ def test_log_json_stays_structured(mailstack: Stack, app_factory: Any, tmp_path:
     assert sum(e["count"] for e in sent) == 2 and all(e["level"] == "info" for e in sent), events
     replies = [e for e in events if e.get("sender") == sender]
     assert replies and replies[0]["mission"] == "M000", events
+
+
+def test_run_once_reports_in_words(mailstack: Stack, app_factory: Any) -> None:
+    app = app_factory(missions=2)
+    result = subprocess.run([sys.executable, "-m", "bot", "run", "--once", "-c",
+                             str(app.config_path)], cwd=REPO, env=service_env(app),
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    text = result.stdout + result.stderr
+    assert not REPR.search(text), text
+    assert "mailbox: fetched 0, new 0" in result.stdout, result.stdout
+    assert "sent 2 message(s)" in result.stderr, result.stderr

@@ -54,6 +54,13 @@ class PollReport:
     flagged: int = 0
     errors: tuple[str, ...] = ()
 
+    def __str__(self) -> str:
+        # Words, not the dataclass repr: this is printed by run --once.
+        text = (f"fetched {self.fetched}, new {self.stored}, duplicates {self.duplicates}; "
+                f"processed {self.processed} (failed {self.failed}, needs review "
+                f"{self.needs_review}); flagged {self.flagged}")
+        return text + (f"; {len(self.errors)} folder error(s)" if self.errors else "")
+
 
 def _logout(client: IMAPClient | None) -> None:
     if client is None:

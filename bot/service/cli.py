@@ -59,7 +59,8 @@ def digest(app: App, send: bool, force: bool, html: bool) -> None:
                                      " (--force sends another one)"))
     if result.sent:
         report = asyncio.run(dispatch(app))
-        click.echo(f"dispatch: {report}")
+        click.echo(f"dispatch: sent {report.sent}, deferred {report.deferred}, "
+                   f"failed {report.failed}")
 
 
 @click.command()
