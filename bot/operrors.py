@@ -43,7 +43,7 @@ def describe(exc: BaseException) -> str:
     """What went wrong, in words, for an exception from a socket, TLS or a mail library."""
     if isinstance(exc, InvitebotError):
         return str(exc)
-    cause = exc.__cause__ or exc.__context__
+    cause = exc.__cause__
     wrapped = not isinstance(exc, OSError) or exc.strerror is None
     if isinstance(cause, OSError) and wrapped and not isinstance(exc, ssl.SSLError):
         # aiosmtplib wraps the socket's error ("Error connecting to … [Errno 111] …").

@@ -54,7 +54,7 @@ EVIL = [
 ALLOWED = {"from", "to", "cc", "reply-to", "subject", "date", "content-language",
            "x-auto-response-suppress", "mime-version", "content-type", "message-id",
            "in-reply-to", "references", "return-path", "delivered-to", "received",
-           "x-original-to"}
+           "x-original-to", "x-invitebot-campaign"}
 
 
 def hostile_campaign(app_factory: Any, tmp_path: Path, evil_address: str) -> App:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import email
+import imaplib
 import logging
 from email import policy
 
@@ -26,6 +27,7 @@ from sqlmodel import select
 from bot import models
 from bot.app import App
 from bot.errors import InvitebotError
+from bot.outbound.compose import one_line
 from bot.transport import imap_connect
 
 log = logging.getLogger(__name__)
@@ -53,7 +55,8 @@ def _is_ours(raw: bytes, reference: str) -> bool:
 
 def count_sent(app: App) -> int:
     """How many invitations for this campaign the Sent folder holds (up to a sample)."""
-    reference = app.config.campaign.meeting.reference
+    # As compose writes it into the header and the subject tag.
+    reference = one_line(app.config.campaign.meeting.reference)
     folder = app.config.campaign.mail.sent_folder
     client = imap_connect(app.settings.imap)
     try:
@@ -92,7 +95,7 @@ def guard_fresh_start(app: App) -> None:
     reference = app.config.campaign.meeting.reference
     try:
         found = count_sent(app)
-    except InvitebotError as exc:
+    except (InvitebotError, imaplib.IMAP4.error) as exc:
         # Without the mailbox the check cannot be made; say so, do not block sending.
         log.warning("could not look in the Sent folder for invitations already sent for "
                     "%s: %s", reference, exc)
