@@ -11,7 +11,8 @@ in ``./var``. In order:
 
 Relative paths, in the URL of an SQLite database or in a folder variable,
 are taken from the campaign file's folder. The store is
-``INVITEBOT_STORE_DIR`` or ``store/`` beside the default database.
+``INVITEBOT_STORE_DIR``, else ``store/`` beside the SQLite file, else (a
+server database) ``<var>/store``.
 """
 
 from __future__ import annotations
@@ -49,4 +50,9 @@ def locate(env: Mapping[str, str], base: Path | None,
     else:
         url = _SQLITE + str(var / "invitebot.db")
     store = env.get("INVITEBOT_STORE_DIR")
-    return url, _anchor(Path(store), base) if store else var / "store"
+    if store:
+        return url, _anchor(Path(store), base)
+    if url.startswith(_SQLITE) and url != _SQLITE + ":memory:":
+        # The raw messages stay beside the SQLite file they belong to.
+        return url, Path(url.removeprefix(_SQLITE)).parent / "store"
+    return url, var / "store"

@@ -83,7 +83,10 @@ def test_location_rules() -> None:
     base = Path("/srv/campaign")
     assert locate({}, base, None) == ("sqlite:////srv/campaign/var/invitebot.db",
                                       Path("/srv/campaign/var/store"))
-    assert locate({}, base, "x.db")[0] == "sqlite:////srv/campaign/x.db"
+    assert locate({}, base, "data/x.db") == ("sqlite:////srv/campaign/data/x.db",
+                                             Path("/srv/campaign/data/store"))
+    assert locate({}, base, "postgresql+psycopg://u@h/db")[1] == Path(
+        "/srv/campaign/var/store")
     assert locate({}, base, "postgresql+psycopg://u@h/db")[0] == "postgresql+psycopg://u@h/db"
     env = {"INVITEBOT_DATABASE_URL": "sqlite:///rel/y.db", "INVITEBOT_STORE_DIR": "st"}
     assert locate(env, base, "x.db") == ("sqlite:////srv/campaign/rel/y.db",
