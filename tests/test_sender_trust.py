@@ -1,0 +1,148 @@
+"""Nobody speaks for a mission but the mission (issue 16, defects 1, 2, 3 and 6).
+
+Every message here is forged or hostile, delivered through the local
+Postfix to Dovecot, then read by ``poll_once``; the assertions read the
+database through the same records ``status`` and the exports use. The
+rules are those of :mod:`bot.inbound.trust` and docs/security.md.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+import pytest
+from conftest import Stack, count_messages, deliver
+from inboundkit import CORPUS, seed_invitations
+from sqlmodel import select
+
+from bot import models
+from bot.app import App
+from bot.clock import utcnow
+from bot.inbound.poll import poll_once
+from bot.service.digest import collect
+from bot.service.records import MissionRecord, load_missions
+
+pytestmark = pytest.mark.stack
+
+AUTHSERV = "mx.unodc.test"
+AT = "pm-vienna@bmeia.gv.at.test"  # Austria's official address
+FR = "onu.vienne-dfra@diplomatie.gouv.fr.test"
+EVIL = "evil@attacker.test"
+GENUINE = ("We are pleased to confirm that Austria will attend. Our delegation:\r\n"
+           "1. H.E. Ms. Maria Example, Ambassador, Permanent Representative, "
+           "head of delegation\r\n2. Mr. John Sample, First Secretary, alternate\r\n")
+FORGED = ("Correction: the Permanent Mission of Austria will attend with the "
+          "following delegation, which replaces the earlier list:\r\n"
+          "1. Mr. Eve Forger, Minister, head of delegation\r\n")
+DECLINE = ("The Permanent Mission of Austria regrets that it will not be able to "
+           "attend the meeting.\r\n")
+
+
+def trust_app(app_factory: Any, **env: str) -> tuple[App, dict[str, models.Invitation]]:
+    """The corpus mission list (one domain per mission), a mailbox of its own."""
+    app: App = app_factory(missions_file=str(CORPUS / "missions.csv"),
+                           env={"INVITEBOT_AUTHSERV_ID": AUTHSERV, **env})
+    fixed = json.loads((CORPUS / "invitations.json").read_text(encoding="utf-8"))
+    return app, seed_invitations(app, fixed)
+
+
+def mail(app: App, sender: str, body: str, *, token: str | None = None,
+         thread: str | None = None, reply_to: str | None = None,
+         auth: str | None = None) -> bytes:
+    secretariat = app.config.campaign.mail.reply_to
+    lines = [f"From: {sender}", f"To: {secretariat}",
+             f"Subject: Re: Invitation{f' [Ref. {token}]' if token else ''}",
+             f"Message-ID: <{uuid.uuid4().hex}@forged.test>",
+             "Date: Mon, 23 Feb 2009 10:00:00 +0100"]
+    if reply_to:
+        lines.append(f"Reply-To: {reply_to}")
+    if thread:
+        lines.append(f"In-Reply-To: {thread}")
+    if auth is not None:
+        lines.insert(0, f"Authentication-Results: {auth}")
+    return ("\r\n".join(lines) + "\r\n\r\n" + body).encode()
+
+
+def deliver_and_poll(stack: Stack, app: App, *messages: bytes) -> None:
+    secretariat = app.config.campaign.mail.reply_to
+    before = len(inbound(app))
+    for raw in messages:
+        deliver(stack, raw, "sender@forged.test", secretariat)
+    # Counted, not parsed: the stdlib parser recurses on the over-deep mail below.
+    deadline = time.monotonic() + 30
+    while count_messages(stack, secretariat) < before + len(messages):
+        assert time.monotonic() < deadline, "Postfix did not deliver"
+        time.sleep(0.2)
+    report = poll_once(app, read_images=False)
+    assert report.errors == () and report.stored == len(messages), report
+
+
+def inbound(app: App) -> list[models.InboundMessage]:
+    with app.session() as session:
+        return list(session.exec(select(models.InboundMessage)
+                                 .order_by(models.InboundMessage.id)))  # type: ignore[arg-type]
+
+
+def reason_of(app: App, row: models.InboundMessage) -> str:
+    with app.session() as session:
+        item = session.exec(select(models.ReviewItem).where(
+            models.ReviewItem.inbound_id == row.id)).first()
+        return item.reason if item else ""
+
+
+def record(app: App, code: str) -> MissionRecord:
+    with app.session() as session:
+        return next(r for r in load_missions(session, app.campaign_id()) if r.code == code)
+
+
+def names(app: App, code: str) -> list[str]:
+    return [d.name for d in record(app, code).delegates]
+
+
+def genuine(app: App, invitations: dict[str, models.Invitation]) -> bytes:
+    return mail(app, AT, GENUINE, token=invitations["AT"].token,
+                auth=f"{AUTHSERV}; dkim=pass header.d=bmeia.gv.at.test; "
+                     "dmarc=pass header.from=bmeia.gv.at.test")
+
+
+# --- defect 6: over-deep mail from a mission goes to review ----------------------
+
+
+def deep_multipart(app: App, depth: int) -> bytes:
+    inner = "Content-Type: text/plain\r\n\r\nWe will attend.\r\n"
+    for i in range(depth):
+        inner = (f"Content-Type: multipart/mixed; boundary=\"b{i}\"\r\n\r\n"
+                 f"--b{i}\r\n{inner}\r\n--b{i}--\r\n")
+    head = (f"From: {AT}\r\nTo: {app.config.campaign.mail.reply_to}\r\n"
+            f"Subject: Our delegation\r\nMessage-ID: <{uuid.uuid4().hex}@deep.test>\r\n"
+            "MIME-Version: 1.0\r\n")
+    return (head + inner).encode()
+
+
+def deep_attached(app: App, depth: int) -> bytes:
+    inner = f"From: {AT}\r\nSubject: Our delegation\r\n\r\nWe will attend.\r\n"
+    for i in range(depth):
+        inner = (f"From: {AT}\r\nSubject: Fwd {i}\r\nMIME-Version: 1.0\r\n"
+                 f"Content-Type: message/rfc822\r\n\r\n{inner}")
+    head = (f"To: {app.config.campaign.mail.reply_to}\r\n"
+            f"Message-ID: <{uuid.uuid4().hex}@deep.test>\r\n")
+    return (head + inner).encode()
+
+
+def test_over_deep_mail_from_a_mission_goes_to_review(app_factory: Any,
+                                                       mailstack: Stack) -> None:
+    app, _ = trust_app(app_factory)
+    deliver_and_poll(mailstack, app, deep_multipart(app, 1000), deep_attached(app, 200))
+    rows = inbound(app)
+    assert len(rows) == 2
+    for row in rows:
+        assert "too_deep" in row.flags, row.flags
+        assert row.status == "needs_review", (row.classification, row.status)
+        assert "exceeds limits" in reason_of(app, row)
+    with app.session() as session:
+        data = collect(session, app.config.campaign, app.campaign_id(),
+                       now=utcnow(), since=None)
+    assert len([p for p in data.review if "too_deep" in p.reason]) == 2
