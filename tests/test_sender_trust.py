@@ -108,6 +108,33 @@ def genuine(app: App, invitations: dict[str, models.Invitation]) -> bytes:
                      "dmarc=pass header.from=bmeia.gv.at.test")
 
 
+# --- defect 1: Reply-To is never the sender ----------------------------------------
+
+REPLY_TO_AUTH = [
+    None,  # no header at all
+    f"{AUTHSERV}; spf=fail smtp.mailfrom=attacker.test; dkim=none; dmarc=none",
+    f"{AUTHSERV}; dkim=pass header.d=attacker.test; dmarc=pass header.from=attacker.test",
+    f"{AUTHSERV}; dmarc=fail header.from=attacker.test",
+]
+
+
+@pytest.mark.parametrize("auth", REPLY_TO_AUTH, ids=["no-ar", "none", "pass", "fail"])
+def test_reply_to_a_mission_address_proves_nothing(app_factory: Any, mailstack: Stack,
+                                                   auth: str | None) -> None:
+    app, invitations = trust_app(app_factory)
+    deliver_and_poll(mailstack, app, mail(app, EVIL, FORGED, reply_to=AT, auth=auth))
+    [row] = inbound(app)
+    assert row.status == "needs_review", (row.status, row.confidence, row.match_method)
+    assert row.match_method not in ("sender_address", "sender_domain")
+    assert record(app, "AT").status == "sent" and names(app, "AT") == []
+    # Nor does it replace a genuine delegation as a "correction".
+    deliver_and_poll(mailstack, app, genuine(app, invitations))
+    assert names(app, "AT") == ["Maria Example", "John Sample"]
+    deliver_and_poll(mailstack, app, mail(app, EVIL, FORGED, reply_to=AT, auth=auth))
+    assert inbound(app)[-1].status == "needs_review"
+    assert names(app, "AT") == ["Maria Example", "John Sample"]
+
+
 # --- defect 6: over-deep mail from a mission goes to review ----------------------
 
 
