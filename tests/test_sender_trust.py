@@ -14,15 +14,18 @@ import uuid
 from typing import Any
 
 import pytest
+from click.testing import CliRunner
 from conftest import Stack, count_messages, deliver
 from inboundkit import CORPUS, seed_invitations
 from sqlmodel import select
 
 from bot import models
 from bot.app import App
+from bot.cli import main as cli
 from bot.clock import utcnow
 from bot.inbound.poll import poll_once
 from bot.service.digest import collect
+from bot.service.digest_render import render
 from bot.service.records import MissionRecord, load_missions
 
 pytestmark = pytest.mark.stack
@@ -133,6 +136,85 @@ def test_reply_to_a_mission_address_proves_nothing(app_factory: Any, mailstack: 
     deliver_and_poll(mailstack, app, mail(app, EVIL, FORGED, reply_to=AT, auth=auth))
     assert inbound(app)[-1].status == "needs_review"
     assert names(app, "AT") == ["Maria Example", "John Sample"]
+
+
+# --- defect 2: a forged From alone is only a claim ---------------------------------
+
+FROM_CASES = {
+    # id: (Authentication-Results, first answer's outcome, words in the reason)
+    "no-ar": (None, "to_confirm", "unauthenticated: no Authentication-Results from"),
+    "foreign-pass": ("mx.attacker.test; dkim=pass header.d=bmeia.gv.at.test; "
+                     "dmarc=pass header.from=bmeia.gv.at.test", "to_confirm",
+                     "unauthenticated"),
+    "none": (f"{AUTHSERV}; spf=none; dkim=none; dmarc=none", "to_confirm",
+             "no aligned DKIM or DMARC pass"),
+    "misaligned-dkim": (f"{AUTHSERV}; dkim=pass header.d=attacker.test; dmarc=none",
+                        "to_confirm", "no aligned"),
+    "dmarc-fail": (f"{AUTHSERV}; dkim=none; dmarc=fail header.from=bmeia.gv.at.test",
+                   "review", "dmarc=fail"),
+    "dmarc-pass": (f"{AUTHSERV}; dkim=none; dmarc=pass header.from=bmeia.gv.at.test",
+                   "recorded", None),
+    "dkim-pass": (f"{AUTHSERV}; dkim=pass header.d=bmeia.gv.at.test; dmarc=none",
+                  "recorded", None),
+}
+
+
+@pytest.mark.parametrize("case", list(FROM_CASES))
+def test_official_from_without_token_is_proven_only_by_our_server(
+        app_factory: Any, mailstack: Stack, case: str) -> None:
+    auth, outcome, words = FROM_CASES[case]
+    app, _ = trust_app(app_factory)
+    deliver_and_poll(mailstack, app, mail(app, AT, GENUINE, auth=auth))
+    [row] = inbound(app)
+    at = record(app, "AT")
+    if outcome == "review":
+        assert row.status == "needs_review" and words and words in reason_of(app, row)
+        assert at.delegates == [] and at.status == "sent"
+        return
+    assert row.status == "processed", (row.status, reason_of(app, row))
+    assert [d.name for d in at.delegates] == ["Maria Example", "John Sample"]
+    if outcome == "recorded":
+        assert at.to_confirm is None
+    else:
+        assert at.to_confirm and words and words in at.to_confirm, at.to_confirm
+        assert AT in at.to_confirm
+
+
+@pytest.mark.parametrize("auth", [None, f"{AUTHSERV}; dmarc=fail header.from=bmeia.gv.at.test"],
+                         ids=["no-ar", "dmarc-fail"])
+def test_forged_from_never_changes_a_delegation(app_factory: Any, mailstack: Stack,
+                                                auth: str | None) -> None:
+    app, invitations = trust_app(app_factory)
+    deliver_and_poll(mailstack, app, genuine(app, invitations))
+    assert names(app, "AT") == ["Maria Example", "John Sample"]
+    deliver_and_poll(mailstack, app, mail(app, AT, FORGED, auth=auth),
+                     mail(app, AT, DECLINE, auth=auth))
+    for row in inbound(app)[1:]:
+        assert row.status == "needs_review", row.status
+        assert reason_of(app, row)
+    at = record(app, "AT")
+    assert [d.name for d in at.delegates] == ["Maria Example", "John Sample"]
+    assert at.decision == "accept" and at.to_confirm is None
+
+
+def test_to_confirm_shows_in_status_and_digest(app_factory: Any, mailstack: Stack,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    app, _ = trust_app(app_factory)
+    deliver_and_poll(mailstack, app, mail(app, AT, GENUINE))
+    monkeypatch.setenv("INVITEBOT_DATABASE_URL", app.settings.database_url)
+    result = CliRunner().invoke(cli, ["status", "-c", str(app.config_path)],
+                                catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    [line] = [x for x in result.output.splitlines() if "Austria" in x]
+    assert "to confirm" in line, result.output
+    assert "1 to confirm" in result.output.splitlines()[-1]
+    with app.session() as session:
+        data = collect(session, app.config.campaign, app.campaign_id(),
+                       now=utcnow(), since=None)
+    [arrival] = data.arrivals
+    assert arrival.to_confirm and "unauthenticated" in arrival.to_confirm
+    text = render(app.config, data).text
+    assert "TO CONFIRM: from pm-vienna@bmeia.gv.at.test" in text, text
 
 
 # --- defect 6: over-deep mail from a mission goes to review ----------------------

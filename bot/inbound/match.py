@@ -2,8 +2,8 @@
 
 Every matcher in ``MATCHERS`` runs; the mission with the strongest evidence
 wins, agreeing evidence raises the confidence, conflicting evidence lowers
-it. Two things send an otherwise good match to a human: a token used by a
-sender the mission is not known for (a forwarded or spoofed token), and an
+it. The sender-trust rules (:mod:`bot.inbound.trust`) send an otherwise
+good match to a human: a sender the mission is not known for, and an
 ``Authentication-Results`` header from our own server saying DKIM or DMARC
 failed. Below ``thresholds.match`` the message goes to the review queue;
 above it, on to extraction (:mod:`bot.inbound.read`, then
@@ -25,6 +25,7 @@ from bot.inbound.matchers.country import compile_names
 from bot.inbound.parse import normalise_msgid
 from bot.inbound.review import open_review
 from bot.inbound.triage import LIMIT_FLAGS
+from bot.inbound.trust_stage import review_reason_at_match
 from bot.inbound.verdict import MatchResult, match_message
 
 if TYPE_CHECKING:
@@ -95,13 +96,17 @@ def stage_match(session: Session, ctx: PipelineContext, row: models.InboundMessa
     row.detail = json.dumps(detail, ensure_ascii=False)
     row.stage = "match"
     reasons = list(verdict.reasons)
+    doubt = review_reason_at_match(ctx, row, tuple(
+        e.method for e in verdict.evidence if e.mission_id == verdict.mission_id))
+    if doubt and verdict.trusted:
+        reasons.append(doubt)
     cut = sorted(set(row.flags.split(",")) & LIMIT_FLAGS)
     if cut:
         reasons.append("message exceeds limits: " + ", ".join(cut))
     if verdict.confidence < ctx.match_threshold and verdict.mission_id is not None:
         reasons.append(f"match confidence {verdict.confidence:.2f} below "
                        f"{ctx.match_threshold:.2f} ({verdict.method})")
-    if verdict.needs_review(ctx.match_threshold) or cut:
+    if verdict.needs_review(ctx.match_threshold) or cut or doubt:
         open_review(session, row, "; ".join(dict.fromkeys(reasons)))
         return False
     return True

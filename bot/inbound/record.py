@@ -9,6 +9,9 @@ keeps history: the earlier response stays, marked ``current=False``;
 ``amendment="extend"`` carries its delegates over, ``"replace"`` does not,
 unless it names whom it replaces: then everyone else is carried over.
 A follow-up that says nothing new leaves the earlier response current.
+The sender-trust rules (:mod:`bot.inbound.trust_stage`) come first: a
+change to an answer needs the token or thread from an address already
+seen, else review; an answer nothing proves is recorded "to confirm".
 Then, if ``templates.acknowledgement`` is set, ``stage_acknowledge`` queues
 a receipt through :mod:`bot.outbound.reminders` (once per reply, whatever
 the re-runs); that is the last stage.
@@ -25,6 +28,7 @@ from bot import models
 from bot.clock import utcnow
 from bot.inbound.context import PipelineContext
 from bot.inbound.review import open_review
+from bot.inbound.trust_stage import has_answer, judge_answer
 
 
 def _extract(ctx: PipelineContext, row: models.InboundMessage, session: Session) -> Any:
@@ -96,13 +100,20 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
     previous = _current(session, invitation.id)
     newer = previous is not None and previous.inbound_id > (row.id or 0)
     substantive = extraction.decision is not None or bool(extraction.delegates)
+    # Any answer over one that said something replaces it (even "we confirm"
+    # alone leaves no delegates current): that is a change.
+    judged = judge_answer(session, ctx, row, invitation.id, changes=(
+        not newer and substantive and has_answer(session, previous)))
+    if judged.review is not None:
+        open_review(session, row, judged.review)
+        return False
     low = extraction.confidence < ctx.extraction_threshold and not ctx.manual
     response = models.Response(
         invitation_id=invitation.id, inbound_id=row.id or 0,
         decision=extraction.decision, confidence=extraction.confidence,
         amendment=extraction.amendment, needs_review=low,
         current=not newer and (substantive or previous is None),
-        notes="; ".join(extraction.notes) or None)
+        notes="; ".join(extraction.notes) or None, to_confirm=judged.to_confirm)
     people: list[models.Delegate] = []
     # "extend" keeps every earlier delegate; a "replace" that names whom it
     # replaces ("Ms. C will replace Mr. B") keeps everyone but those named.

@@ -61,6 +61,7 @@ class Arrival:
     mission: str
     decision: str | None
     delegates: tuple[str, ...]
+    to_confirm: str | None = None
 
 
 @dataclass(frozen=True)
@@ -150,7 +151,8 @@ def _arrivals(session: Session, campaign_id: int, since: datetime | None,
             received_at=as_utc(m.received_at), from_addr=m.from_addr or "",
             subject=m.subject or "", classification=m.classification or "",
             status=m.status, mission=names.get(m.mission_id or -1, ""),
-            decision=response.decision if response else None, delegates=people))
+            decision=response.decision if response else None, delegates=people,
+            to_confirm=response.to_confirm if response else None))
     return out
 
 

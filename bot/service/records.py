@@ -51,6 +51,7 @@ class MissionRecord:
     last_event: str | None = None
     last_event_at: datetime | None = None
     error: str | None = None
+    to_confirm: str | None = None  # why the current answer is not proven to be the mission's
     delegates: list[DelegateRecord] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
 
@@ -126,6 +127,7 @@ def _attach_responses(session: Session, by_invitation: dict[int, MissionRecord])
         # The latest current response decides; an "extend" amendment keeps
         # the earlier delegates current beside its own.
         record.decision = response.decision
+        record.to_confirm = response.to_confirm
         for d in delegates.get(response.id or -1, []):
             record.delegates.append(DelegateRecord(
                 honorific=d.honorific, name=d.name, title=d.title, role=d.role,
