@@ -180,8 +180,9 @@ def test_official_from_without_token_is_proven_only_by_our_server(
         assert AT in at.to_confirm
 
 
-@pytest.mark.parametrize("auth", [None, f"{AUTHSERV}; dmarc=fail header.from=bmeia.gv.at.test"],
-                         ids=["no-ar", "dmarc-fail"])
+@pytest.mark.parametrize("auth", [None, f"{AUTHSERV}; dmarc=pass header.from=bmeia.gv.at.test",
+                                  f"{AUTHSERV}; dmarc=fail header.from=bmeia.gv.at.test"],
+                         ids=["no-ar", "dmarc-pass", "dmarc-fail"])
 def test_forged_from_never_changes_a_delegation(app_factory: Any, mailstack: Stack,
                                                 auth: str | None) -> None:
     app, invitations = trust_app(app_factory)
@@ -215,6 +216,46 @@ def test_to_confirm_shows_in_status_and_digest(app_factory: Any, mailstack: Stac
     assert arrival.to_confirm and "unauthenticated" in arrival.to_confirm
     text = render(app.config, data).text
     assert "TO CONFIRM: from pm-vienna@bmeia.gv.at.test" in text, text
+
+
+# --- defect 3: changes need the token or thread, from an address seen before --------
+
+
+def test_changes_need_token_or_thread_from_a_known_address(app_factory: Any,
+                                                           mailstack: Stack) -> None:
+    app, invitations = trust_app(app_factory)
+    token, thread = invitations["AT"].token, "<inv-at.cu2009-33@unodc.test>"
+    passing = f"{AUTHSERV}; dkim=pass header.d=bmeia.gv.at.test; " \
+              "dmarc=pass header.from=bmeia.gv.at.test"
+    colleague = "attache@bmeia.gv.at.test"  # Austria's domain, never seen before
+    deliver_and_poll(mailstack, app, genuine(app, invitations))
+    refused = [
+        mail(app, AT, FORGED, auth=passing),  # proven sender, but no token, no thread
+        mail(app, colleague, FORGED, token=token, auth=passing),  # new address
+        mail(app, colleague, DECLINE, thread=thread, auth=passing),
+    ]
+    deliver_and_poll(mailstack, app, *refused)
+    rows = inbound(app)[1:]
+    assert [r.status for r in rows] == ["needs_review"] * 3
+    assert "no token or thread" in reason_of(app, rows[0])
+    assert "not yet seen for AT" in reason_of(app, rows[1])
+    assert "not yet seen for AT" in reason_of(app, rows[2])
+    assert names(app, "AT") == ["Maria Example", "John Sample"]
+    # The control: the mission itself, with its thread, may change its answer.
+    deliver_and_poll(mailstack, app, mail(app, AT, DECLINE, thread=thread))
+    assert inbound(app)[-1].status == "processed"
+    assert record(app, "AT").decision == "decline"
+
+
+def test_a_colleague_on_the_missions_domain_may_give_a_first_answer(
+        app_factory: Any, mailstack: Stack) -> None:
+    app, invitations = trust_app(app_factory)
+    deliver_and_poll(mailstack, app, mail(app, "attache@bmeia.gv.at.test", GENUINE,
+                                          token=invitations["AT"].token))
+    assert inbound(app)[0].status == "processed"
+    at = record(app, "AT")
+    assert [d.name for d in at.delegates] == ["Maria Example", "John Sample"]
+    assert at.to_confirm is None
 
 
 # --- defect 6: over-deep mail from a mission goes to review ----------------------

@@ -110,10 +110,24 @@ def refused(case: Facts) -> str | None:
     return change_refused(assess(case), case)
 
 
-def test_claims_never_change_an_answer() -> None:
+def test_changes_need_mission_mail_from_an_address_seen_before() -> None:
+    passing = f"{OURS}; dmarc=pass header.from=bmeia.gv.at.test"
+    # The mission's listed address with its token or thread: allowed.
     assert refused(facts(AT, None, "token_subject")) is None
+    assert refused(facts(AT, passing, "in_reply_to")) is None
+    # An address that gave an answer recorded without doubt counts as seen.
+    seen = frozenset({"attache@bmeia.gv.at.test"})
+    assert refused(facts("attache@bmeia.gv.at.test", None, "token_body", seen=seen)) is None
+    # Proven by DMARC, but without token or thread: refused.
+    why = refused(facts(AT, passing, "sender_address"))
+    assert why and "no token or thread" in why and why.startswith(
+        "would change the recorded answer of AT")
+    # A claim: refused, with both reasons.
     why = refused(facts())
-    assert why and why.startswith("would change the recorded answer of AT: claim:")
+    assert why and "claim:" in why and "no token or thread" in why
+    # A new address on the mission's domain, even with token and DMARC pass.
+    why = refused(facts("attache@bmeia.gv.at.test", passing, "token_address"))
+    assert why and "attache@bmeia.gv.at.test not yet seen for AT" in why
 
 
 def test_failed_and_unknown_never_change_anything() -> None:

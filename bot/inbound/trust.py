@@ -28,7 +28,11 @@ The verdict has four levels:
     pass in it. A first answer is recorded "to confirm" with the reason.
 
 Changing an existing answer (replace, remove, withdraw, decline after
-accepting) needs a proven sender; a claim goes to review.
+accepting) needs more than any first answer: the token or the thread, from
+an address already seen for the mission (its listed addresses and those of
+answers recorded without doubt), and no failure; else review. An aligned
+DMARC pass alone is not enough, because a mission's domain is shared by
+people who never saw the invitation.
 """
 
 from __future__ import annotations
@@ -182,6 +186,14 @@ def assess(facts: Facts) -> Trust:
 
 def change_refused(trust: Trust, facts: Facts) -> str | None:
     """Why this message may not change the mission's existing answer; None if it may."""
-    if trust.level == "proven":
+    sender = facts.from_addr.strip().lower()
+    why = []
+    if trust.level != "proven":
+        why.append(f"{trust.level}: {trust.reason}")
+    if not trust.mission_mail:
+        why.append("no token or thread of the invitation")
+    if sender not in facts.addresses | facts.seen:
+        why.append(f"{sender or '(no sender)'} not yet seen for {facts.mission}")
+    if not why:
         return None
-    return f"would change the recorded answer of {facts.mission}: {trust.level}: {trust.reason}"
+    return f"would change the recorded answer of {facts.mission}: " + "; ".join(why)
