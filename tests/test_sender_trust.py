@@ -180,11 +180,13 @@ def test_official_from_without_token_is_proven_only_by_our_server(
         assert AT in at.to_confirm
 
 
-@pytest.mark.parametrize("auth", [None, f"{AUTHSERV}; dmarc=pass header.from=bmeia.gv.at.test",
-                                  f"{AUTHSERV}; dmarc=fail header.from=bmeia.gv.at.test"],
-                         ids=["no-ar", "dmarc-pass", "dmarc-fail"])
+@pytest.mark.parametrize(("auth", "why"), [
+    (None, "would change the recorded answer of AT: claim: from pm-vienna@bmeia.gv.at.test"),
+    (f"{AUTHSERV}; dmarc=pass header.from=bmeia.gv.at.test", "no token or thread"),
+    (f"{AUTHSERV}; dmarc=fail header.from=bmeia.gv.at.test", "dmarc=fail"),
+], ids=["no-ar", "dmarc-pass", "dmarc-fail"])
 def test_forged_from_never_changes_a_delegation(app_factory: Any, mailstack: Stack,
-                                                auth: str | None) -> None:
+                                                auth: str | None, why: str) -> None:
     app, invitations = trust_app(app_factory)
     deliver_and_poll(mailstack, app, genuine(app, invitations))
     assert names(app, "AT") == ["Maria Example", "John Sample"]
@@ -192,10 +194,25 @@ def test_forged_from_never_changes_a_delegation(app_factory: Any, mailstack: Sta
                      mail(app, AT, DECLINE, auth=auth))
     for row in inbound(app)[1:]:
         assert row.status == "needs_review", row.status
-        assert reason_of(app, row)
+        assert why in reason_of(app, row), reason_of(app, row)
     at = record(app, "AT")
     assert [d.name for d in at.delegates] == ["Maria Example", "John Sample"]
     assert at.decision == "accept" and at.to_confirm is None
+
+
+@pytest.mark.parametrize("evidence", ["token", "thread"])
+def test_token_or_thread_from_the_official_address_is_proof(app_factory: Any, mailstack: Stack,
+                                                            evidence: str) -> None:
+    # No Authentication-Results at all: the token (or the thread) is mail only
+    # the mission received, so the first answer is not "to confirm".
+    app, invitations = trust_app(app_factory)
+    kind = ({"token": invitations["AT"].token} if evidence == "token"
+            else {"thread": "<inv-at.cu2009-33@unodc.test>"})
+    deliver_and_poll(mailstack, app, mail(app, AT, GENUINE, **kind))
+    assert inbound(app)[0].status == "processed"
+    at = record(app, "AT")
+    assert [d.name for d in at.delegates] == ["Maria Example", "John Sample"]
+    assert at.to_confirm is None
 
 
 def test_to_confirm_shows_in_status_and_digest(app_factory: Any, mailstack: Stack,
