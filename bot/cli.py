@@ -1,7 +1,7 @@
 """The ``invitebot`` command line: one subcommand per verb of DESIGN.md.
 
-Each area registers its own commands (``bot.outbound.cli``,
-``bot.inbound.cli``, ``bot.service.cli``); this module holds the group, the
+Each area registers its own commands (``bot.commands.outbound``,
+``bot.commands.inbound``, ``bot.commands.service``); this module holds the group, the
 shared ``-c/--config`` option and the one-line error reporting.
 """
 
@@ -44,10 +44,10 @@ def main(verbose: int, log_json: bool) -> None:
 
 
 def _register() -> None:
-    from bot.checks import check
+    from bot.commands.check import check
 
     main.add_command(check)
-    for module in ("bot.outbound.cli", "bot.inbound.cli", "bot.service.cli"):
+    for module in ("bot.commands.outbound", "bot.commands.inbound", "bot.commands.service"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -20,8 +20,8 @@ from sqlmodel import Session
 
 from bot import models
 from bot.clock import utcnow
-from bot.inbound import match, read, record, triage
 from bot.inbound.context import PipelineContext
+from bot.inbound.stages import classify, match, read, record
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ Stage = Callable[[Session, PipelineContext, models.InboundMessage], bool]
 STAGES: tuple[str, ...] = ("classify", "read", "match", "extract", "record", "acknowledge")
 
 STAGE_FUNCTIONS: Mapping[str, Stage] = {
-    "classify": triage.stage_classify,
+    "classify": classify.stage_classify,
     "read": read.stage_read,
     "match": match.stage_match,
     "extract": record.stage_extract,

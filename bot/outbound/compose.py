@@ -34,15 +34,15 @@ from sqlmodel import select
 
 from bot import models
 from bot.app import App
-from bot.checks import CheckResult
 from bot.clock import utcnow
-from bot.config import LoadedConfig
-from bot.config import Mission as ConfigMission
+from bot.commands.check import CheckResult
+from bot.config.campaign import LoadedConfig
+from bot.config.campaign import Mission as ConfigMission
 from bot.errors import NotFoundError, TemplateError
 from bot.outbound import mime
 from bot.outbound.dates import date_range, long_date
 from bot.outbound.render import Rendered, Renderer
-from bot.outbound.tokens import new_token
+from bot.tokens import new_token
 
 _BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
 
@@ -248,7 +248,7 @@ def composer_for(config: LoadedConfig) -> Composer:
 def check_templates(app: App) -> CheckResult:
     """Render every mission's invitation and reminder (and acknowledgement if enabled).
 
-    Returns a ``bot.checks.CheckResult`` naming each failing template, line
+    Returns a ``bot.commands.check.CheckResult`` naming each failing template, line
     and mission (at most five, then a count).
     """
     config: LoadedConfig = app.config

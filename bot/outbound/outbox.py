@@ -39,7 +39,7 @@ from sqlmodel import Session, col, select
 
 from bot import audit
 from bot.clock import as_utc, utcnow
-from bot.config import Mail
+from bot.config.campaign import Mail
 from bot.models import Invitation, InvitationStatus, OutboxKind, OutboxMessage, OutboxState
 
 SMTP_POLICY = policy.SMTP

@@ -16,13 +16,13 @@ from sqlmodel import Session, col, select
 
 from bot import models
 from bot.app import App
-from bot.campaign import active_missions, sync_campaign
 from bot.clock import utcnow
-from bot.config import LoadedConfig
+from bot.config.campaign import LoadedConfig
+from bot.config.sync import active_missions, sync_campaign
 from bot.models import Invitation, InvitationStatus, OutboxKind, OutboxMessage
 from bot.outbound.compose import Recipient, composer_for
 from bot.outbound.outbox import enqueue_raw, make_message_id
-from bot.outbound.tokens import new_token
+from bot.tokens import new_token
 
 
 def plan_in(session: Session, config: LoadedConfig, campaign: models.Campaign) -> int:

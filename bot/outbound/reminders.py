@@ -19,9 +19,9 @@ from sqlmodel import Session, select
 
 from bot import models
 from bot.app import App
-from bot.campaign import active_missions, sync_campaign
 from bot.clock import as_utc, utcnow
-from bot.config import LoadedConfig
+from bot.config.campaign import LoadedConfig
+from bot.config.sync import active_missions, sync_campaign
 from bot.models import Invitation, InvitationStatus, OutboxKind, OutboxMessage
 from bot.outbound.compose import Recipient, composer_for
 from bot.outbound.outbox import enqueue_message, enqueue_raw, make_message_id

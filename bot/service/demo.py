@@ -38,8 +38,8 @@ from sqlmodel import col, select
 from bot import models
 from bot.app import App
 from bot.clock import utcnow
+from bot.config.settings import load_settings
 from bot.errors import InvitebotError
-from bot.settings import load_settings
 from bot.transport import imap_connect
 
 REPO = Path(__file__).resolve().parents[2]
@@ -186,10 +186,10 @@ def wait_for_mail(app: App, expected: int, timeout: float = 120.0) -> int:
 
 def run_demo(directory: Path) -> None:
     """Run the whole loop once and print what came of it."""
-    from bot.inbound.poll import poll_once
+    from bot.digest.build import preview, send_digest
+    from bot.inbound.intake.poll import poll_once
     from bot.outbound.dispatch import dispatch
     from bot.outbound.plan import plan_invitations
-    from bot.service.digest import preview, send_digest
     from bot.service.records import load_missions
     from bot.service.status import print_status
 

@@ -3,7 +3,7 @@
 Delegations: one object per mission (JSON) or one row per delegate (CSV and
 XLSX; a mission without delegates still gets one row). Messages: one
 object or row per inbound message. The field names and value sets are the
-interface contract; ``tests/test_export.py`` checks them against a schema.
+interface contract; ``tests/service/test_export.py`` checks them against a schema.
 """
 
 from __future__ import annotations

@@ -12,9 +12,9 @@ import asyncio
 import logging
 from dataclasses import dataclass
 
-from bot import jobs
 from bot.app import App
 from bot.clock import utcnow
+from bot.service import jobs
 from bot.service.leader import leadership_for, startup_lock
 
 log = logging.getLogger(__name__)
@@ -53,7 +53,7 @@ async def _dispatch_all(app: App, stop: asyncio.Event) -> int:
 
 
 def _process_all(app: App) -> int:
-    from bot.inbound.queue import process_pending
+    from bot.inbound.intake.queue import process_pending
     from bot.service.run import count_done
 
     total = 0
@@ -63,11 +63,11 @@ def _process_all(app: App) -> int:
 
 
 async def run_once(app: App, stop: asyncio.Event | None = None) -> OnceReport:
-    from bot.inbound.poll import poll_once
+    from bot.digest.build import digest_due, send_digest
+    from bot.inbound.intake.poll import poll_once
     from bot.outbound.dispatch import recover_sending
     from bot.outbound.plan import plan_invitations
     from bot.outbound.reminders import enqueue_reminders
-    from bot.service.digest import digest_due, send_digest
 
     stop = stop or asyncio.Event()
     report = OnceReport()

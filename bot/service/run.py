@@ -3,7 +3,7 @@
 Every process drains the two queues: the outbox (``dispatch``) and the
 inbound store (``process_pending``); rows are claimed with ``FOR UPDATE
 SKIP LOCKED`` so several processes share the work. The elected process
-(``bot.service.leader``) also runs the scheduler (``bot.jobs``): planning,
+(``bot.service.leader``) also runs the scheduler (``bot.service.jobs``): planning,
 IMAP intake, reminders and the digest put work into those queues.
 
 On SIGTERM or SIGINT the stop event is set: ``dispatch`` finishes the
@@ -92,7 +92,7 @@ async def drain_outbox(app: App, stop: asyncio.Event, options: RunOptions,
 
 async def drain_inbound(app: App, stop: asyncio.Event, options: RunOptions,
                         stats: RunStats) -> None:
-    from bot.inbound.queue import process_pending
+    from bot.inbound.intake.queue import process_pending
 
     while not stop.is_set():
         try:
@@ -119,7 +119,7 @@ class _Reign:
         self.halt = asyncio.Event()
         self.watcher: asyncio.Task[None] | None = None
         if options.idle:
-            from bot.inbound.poll import watch
+            from bot.inbound.intake.poll import watch
 
             # IDLE wakes the intake as soon as a reply lands; it also polls
             # every poll_seconds and processes what it stored.

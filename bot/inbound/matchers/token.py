@@ -5,7 +5,7 @@ which mail clients keep in To/Cc and servers in Delivered-To or
 X-Original-To, and in the subject line (``[Ref. … · K7Q2-MX]``), which
 survives a new message, a forward or a stripped header. People retype it,
 so case, spaces and one mistyped character (caught by the check
-character) are tolerated by :mod:`bot.outbound.tokens`.
+character) are tolerated by :mod:`bot.tokens`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from bot.inbound.matchers.base import Directory, Evidence, MatchInput
 
 tokens: ModuleType | None
 try:
-    from bot.outbound import tokens
+    from bot import tokens
 except ImportError:  # the outbound area not installed: no token can be read
     tokens = None
 
