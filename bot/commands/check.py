@@ -69,7 +69,7 @@ def _describe(exc: BaseException) -> str:
 
 def _template_check() -> Callable[[App], CheckResult] | None:
     try:
-        module = importlib.import_module("bot.outbound.compose")
+        module = importlib.import_module("bot.mail.compose")
     except ModuleNotFoundError:
         return None
     func: Callable[[App], CheckResult] = module.check_templates

@@ -26,11 +26,11 @@ from bot.app import App
 from bot.clock import utcnow
 from bot.commands.options import config_option
 from bot.config.sync import sync_campaign
+from bot.mail.compose import render_invitation
+from bot.mail.reminders import enqueue_reminders, reminders_in
 from bot.models import Invitation, Mission
-from bot.outbound.compose import render_invitation
 from bot.outbound.dispatch import DispatchReport, dispatch
 from bot.outbound.plan import pending_rows, plan_in, plan_invitations
-from bot.outbound.reminders import enqueue_reminders, reminders_in
 
 
 def send_at(app: App) -> datetime | None:

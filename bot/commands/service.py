@@ -68,7 +68,7 @@ def digest(app: App, send: bool, force: bool, html: bool) -> None:
               help="Only missions in this state (repeatable).")
 def status(app: App, states: tuple[str, ...]) -> None:
     """One row per mission: state, last event, decision, delegates."""
-    from bot.service.records import load_missions
+    from bot.results.records import load_missions
     from bot.service.status import filter_records, print_status
 
     campaign_id = app.campaign_id()
@@ -88,15 +88,15 @@ def status(app: App, states: tuple[str, ...]) -> None:
               help="Output file (default: standard output; required for xlsx and participants).")
 def export(app: App, fmt: str, what: str, output: Path | None) -> None:
     """Results as JSON, CSV or XLSX (DESIGN.md), or the participants list (DOCX)."""
-    from bot.service import export as exporter
+    from bot.results import export as exporter
 
     if fmt in ("xlsx", "participants") and output is None:
         raise InvitebotError(f"--format {fmt} writes a binary file: give -o FILE")
     campaign_id = app.campaign_id()
     if fmt == "participants":
         from bot.clock import utcnow
+        from bot.results.records import load_missions
         from bot.service.participants import participants_docx
-        from bot.service.records import load_missions
 
         if what != "delegations":
             raise InvitebotError("--format participants lists delegations only")

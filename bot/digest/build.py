@@ -28,8 +28,8 @@ from bot.app import App
 from bot.clock import as_utc, utcnow
 from bot.config.campaign import Campaign
 from bot.digest import render as digest_render
-from bot.service.export import delegations, to_csv
-from bot.service.records import MissionRecord, load_missions
+from bot.results.export import delegations, to_csv
+from bot.results.records import MissionRecord, load_missions
 
 TOTALS = ("missions", "invited", "delivered", "bounced", "failed", "replied", "accepted",
           "declined", "undecided", "silent")
@@ -249,7 +249,7 @@ def preview(app: App, now: datetime | None = None) -> tuple[DigestData, digest_r
 
 def send_digest(app: App, now: datetime | None = None, *, force: bool = False) -> DigestResult:
     """Queue the digest of the current slot, unless it was queued already."""
-    from bot.outbound.outbox import enqueue_message
+    from bot.mail.outbox import enqueue_message
 
     now = now or utcnow()
     campaign_id = app.campaign_id()

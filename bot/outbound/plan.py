@@ -19,9 +19,9 @@ from bot.app import App
 from bot.clock import utcnow
 from bot.config.campaign import LoadedConfig
 from bot.config.sync import active_missions, sync_campaign
+from bot.mail.compose import Recipient, composer_for
+from bot.mail.outbox import enqueue_raw, make_message_id
 from bot.models import Invitation, InvitationStatus, OutboxKind, OutboxMessage
-from bot.outbound.compose import Recipient, composer_for
-from bot.outbound.outbox import enqueue_raw, make_message_id
 from bot.tokens import new_token
 
 

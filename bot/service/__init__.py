@@ -2,5 +2,5 @@
 
 ``run`` (``bot.service.run``) drains the queues in every process and, in the
 elected one, runs the schedule of ``bot.service.jobs``; ``digest``, ``status`` and
-``export`` read the results back through ``bot.service.records``.
+``export`` read the results back through ``bot.results.records``.
 """

@@ -190,7 +190,7 @@ def run_demo(directory: Path) -> None:
     from bot.inbound.intake.poll import poll_once
     from bot.outbound.dispatch import dispatch
     from bot.outbound.plan import plan_invitations
-    from bot.service.records import load_missions
+    from bot.results.records import load_missions
     from bot.service.status import print_status
 
     ensure_stack()

@@ -109,7 +109,7 @@ async def intake() -> None:
 
 async def remind() -> None:
     """Queue reminders for the missions that are still silent."""
-    from bot.outbound.reminders import enqueue_reminders
+    from bot.mail.reminders import enqueue_reminders
 
     queued = await asyncio.to_thread(enqueue_reminders, current_app())
     log.info("queued %d reminders", queued, extra={"fields": {"job": "remind"}})

@@ -65,9 +65,9 @@ def _process_all(app: App) -> int:
 async def run_once(app: App, stop: asyncio.Event | None = None) -> OnceReport:
     from bot.digest.build import digest_due, send_digest
     from bot.inbound.intake.poll import poll_once
+    from bot.mail.reminders import enqueue_reminders
     from bot.outbound.dispatch import recover_sending
     from bot.outbound.plan import plan_invitations
-    from bot.outbound.reminders import enqueue_reminders
 
     stop = stop or asyncio.Event()
     report = OnceReport()

@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
-from bot.service.records import DelegateRecord, MissionRecord, ordered_delegates
+from bot.results.records import DelegateRecord, MissionRecord, ordered_delegates
 
 
 def surname_caps(name: str) -> str:

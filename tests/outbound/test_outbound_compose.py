@@ -13,8 +13,8 @@ from appfixtures import REPO, AppFactory
 
 from bot.commands.check import CheckResult
 from bot.errors import TemplateError
-from bot.outbound.compose import Recipient, check_templates, composer_for, one_line
-from bot.outbound.outbox import SMTP_POLICY, make_message_id
+from bot.mail.compose import Recipient, check_templates, composer_for, one_line
+from bot.mail.outbox import SMTP_POLICY, make_message_id
 from bot.tokens import new_token
 
 HEADER_LINE = re.compile(rb"^(?:[A-Za-z][A-Za-z0-9-]*: |[ \t])")

@@ -19,9 +19,8 @@ from sqlmodel import select
 from bot.app import App
 from bot.cli import main
 from bot.clock import as_utc, utcnow
-from bot.models import Invitation, InvitationStatus, OutboxMessage, OutboxState
-from bot.outbound.hotpath import EndOfDataMarker, claim, record_plain_sent
-from bot.outbound.outbox import (
+from bot.mail.hotpath import EndOfDataMarker, claim, record_plain_sent
+from bot.mail.outbox import (
     Outcome,
     enqueue_message,
     new_claimer,
@@ -29,8 +28,9 @@ from bot.outbound.outbox import (
     retry_delay,
     stale_claims,
 )
+from bot.mail.reminders import enqueue_reminders, reminder_due
+from bot.models import Invitation, InvitationStatus, OutboxMessage, OutboxState
 from bot.outbound.plan import plan_invitations
-from bot.outbound.reminders import enqueue_reminders, reminder_due
 from bot.tokens import normalize_token
 
 

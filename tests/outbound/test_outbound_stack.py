@@ -25,10 +25,10 @@ from bot.app import App
 from bot.cli import main
 from bot.clock import utcnow
 from bot.config.settings import load_settings
+from bot.mail.reminders import enqueue_reminders
 from bot.models import Invitation, Mission, OutboxMessage, OutboxState
 from bot.outbound.dispatch import dispatch
 from bot.outbound.plan import plan_invitations
-from bot.outbound.reminders import enqueue_reminders
 
 pytestmark = pytest.mark.stack
 

@@ -14,9 +14,9 @@ from click.testing import CliRunner
 from service_seed import seed_results
 
 from bot.cli import main
-from bot.service import export
+from bot.results import export
+from bot.results.records import DelegateRecord, load_missions
 from bot.service.participants import participant_line, participants_text, surname_caps
-from bot.service.records import DelegateRecord, load_missions
 
 NOW = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
 STATUSES = {"pending", "sent", "failed", "bounced", "replied", "needs_review"}

@@ -10,7 +10,7 @@ keeps history: the earlier response stays, marked ``current=False``;
 unless it names whom it replaces: then everyone else is carried over.
 A follow-up that says nothing new leaves the earlier response current.
 Then, if ``templates.acknowledgement`` is set, ``stage_acknowledge`` queues
-a receipt through :mod:`bot.outbound.reminders` (once per reply, whatever
+a receipt through :mod:`bot.mail.reminders` (once per reply, whatever
 the re-runs); that is the last stage.
 """
 
@@ -154,7 +154,7 @@ def stage_acknowledge(session: Session, ctx: PipelineContext,
         return True
     if row.invitation_id is None or not row.message_id:
         return True
-    from bot.outbound.reminders import enqueue_acknowledgement
+    from bot.mail.reminders import enqueue_acknowledgement
 
     enqueue_acknowledgement(ctx.app, session, row.invitation_id, row.message_id)
     return True

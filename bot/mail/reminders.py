@@ -22,9 +22,9 @@ from bot.app import App
 from bot.clock import as_utc, utcnow
 from bot.config.campaign import LoadedConfig
 from bot.config.sync import active_missions, sync_campaign
+from bot.mail.compose import Recipient, composer_for
+from bot.mail.outbox import enqueue_message, enqueue_raw, make_message_id
 from bot.models import Invitation, InvitationStatus, OutboxKind, OutboxMessage
-from bot.outbound.compose import Recipient, composer_for
-from bot.outbound.outbox import enqueue_message, enqueue_raw, make_message_id
 
 
 def reminder_due(sent_at: datetime, after_days: list[int], now: datetime) -> int:

@@ -39,9 +39,9 @@ from bot.commands.check import CheckResult
 from bot.config.campaign import LoadedConfig
 from bot.config.campaign import Mission as ConfigMission
 from bot.errors import NotFoundError, TemplateError
-from bot.outbound import mime
-from bot.outbound.dates import date_range, long_date
-from bot.outbound.render import Rendered, Renderer
+from bot.mail import mime
+from bot.mail.dates import date_range, long_date
+from bot.mail.render import Rendered, Renderer
 from bot.tokens import new_token
 
 _BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, or_, select
 
 from bot import models
 from bot.clock import as_utc
-from bot.service.records import MissionRecord, load_missions
+from bot.results.records import MissionRecord, load_missions
 
 DELEGATION_COLUMNS = ("mission_code", "country", "status", "decision", "honorific", "name",
                       "title", "role", "email", "phone", "confidence")
