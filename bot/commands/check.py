@@ -9,24 +9,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import importlib
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import click
 
 from bot.app import App
+from bot.checkresult import CheckResult
 from bot.commands.options import config_option
 from bot.config.settings import ServerSettings
+from bot.mail.compose import check_templates
 from bot.transport import imap_connect, smtp_client
-
-
-@dataclass(frozen=True)
-class CheckResult:
-    name: str
-    ok: bool
-    detail: str
 
 
 def check_smtp(server: ServerSettings) -> CheckResult:
@@ -67,15 +59,6 @@ def _describe(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {text}" if text != exc.__class__.__name__ else text
 
 
-def _template_check() -> Callable[[App], CheckResult] | None:
-    try:
-        module = importlib.import_module("bot.mail.compose")
-    except ModuleNotFoundError:
-        return None
-    func: Callable[[App], CheckResult] = module.check_templates
-    return func
-
-
 def run_checks(app: App, *, servers: bool = True) -> list[CheckResult]:
     results = []
     config = app.config
@@ -84,9 +67,7 @@ def run_checks(app: App, *, servers: bool = True) -> list[CheckResult]:
         f"{config.path}: campaign {config.campaign.meeting.reference!r}, "
         f"{len(config.missions)} missions from {config.campaign.missions_file}",
     ))
-    render = _template_check()
-    if render is not None:
-        results.append(render(app))
+    results.append(check_templates(app))
     if servers:
         results.append(check_smtp(app.settings.smtp))
         results.append(check_imap(app.settings.imap, list(config.campaign.mail.inbox_folders)))

@@ -14,7 +14,7 @@ The message then leaves through the outbox like any other.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formataddr
@@ -28,6 +28,7 @@ from bot.app import App
 from bot.clock import as_utc, utcnow
 from bot.config.campaign import Campaign
 from bot.digest import render as digest_render
+from bot.digest.data import Arrival, DigestData, Problem, Silent
 from bot.results.export import delegations, to_csv
 from bot.results.records import MissionRecord, load_missions
 
@@ -49,57 +50,6 @@ def digest_slot(campaign: Campaign, now: datetime) -> datetime:
 
 def slot_date(campaign: Campaign, slot: datetime) -> date:
     return slot.astimezone(ZoneInfo(campaign.meeting.timezone)).date()
-
-
-@dataclass(frozen=True)
-class Arrival:
-    received_at: datetime
-    from_addr: str
-    subject: str
-    classification: str
-    status: str
-    mission: str
-    decision: str | None
-    delegates: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Silent:
-    code: str
-    country: str
-    days: int
-
-
-@dataclass(frozen=True)
-class Problem:
-    """A review item or a failed message: what, from or to whom, and why."""
-
-    kind: str
-    when: datetime
-    who: str
-    subject: str
-    reason: str
-
-
-@dataclass
-class DigestData:
-    reference: str
-    title: str
-    day: date
-    since: datetime | None
-    now: datetime
-    deadline: date
-    days_left: int
-    totals: dict[str, int]
-    arrivals: list[Arrival] = field(default_factory=list)
-    silent: list[Silent] = field(default_factory=list)
-    review: list[Problem] = field(default_factory=list)
-    failed: list[Problem] = field(default_factory=list)
-    delegates_csv: bytes = b""
-
-    @property
-    def nothing_new(self) -> bool:
-        return not self.arrivals
 
 
 def count_totals(records: list[MissionRecord]) -> dict[str, int]:

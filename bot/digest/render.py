@@ -12,17 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, TemplateNotFound
 from jinja2.sandbox import SandboxedEnvironment
 
 from bot.config.campaign import LoadedConfig
+from bot.digest.data import DigestData
 from bot.errors import TemplateError
-
-if TYPE_CHECKING:
-    from bot.digest.build import DigestData
 
 BUILTIN = Path(__file__).resolve().parents[2] / "templates"
 

@@ -17,10 +17,12 @@ from sqlmodel import Session
 
 from bot import models
 from bot.app import App
+from bot.config.sync import sync_campaign
 from bot.db import is_postgres
 from bot.inbound.classifiers.registry import Classification, classify
 from bot.inbound.intake.store import load_raw
 from bot.inbound.matchers.base import Directory
+from bot.inbound.matchers.directory import load_directory
 from bot.inbound.parse.message import ParsedMessage, parse_message
 
 if TYPE_CHECKING:
@@ -94,9 +96,6 @@ class PipelineContext:
 
 def build_context(app: App, session: Session, *, read_images: bool = True) -> PipelineContext:
     """Load the campaign's directory and settings for one processing run."""
-    from bot.config.sync import sync_campaign
-    from bot.inbound.stages.match import load_directory
-
     config = app.config
     campaign = sync_campaign(session, config)
     assert campaign.id is not None

@@ -21,7 +21,7 @@ from sqlmodel import Session
 from bot import models
 from bot.clock import utcnow
 from bot.inbound.context import PipelineContext
-from bot.inbound.stages import classify, match, read, record
+from bot.inbound.stages import acknowledge, classify, extract, match, read, record
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +33,9 @@ STAGE_FUNCTIONS: Mapping[str, Stage] = {
     "classify": classify.stage_classify,
     "read": read.stage_read,
     "match": match.stage_match,
-    "extract": record.stage_extract,
+    "extract": extract.stage_extract,
     "record": record.stage_record,
-    "acknowledge": record.stage_acknowledge,
+    "acknowledge": acknowledge.stage_acknowledge,
 }
 
 # After a human has assigned the mission, matching is settled.

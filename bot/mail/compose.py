@@ -34,8 +34,8 @@ from sqlmodel import select
 
 from bot import models
 from bot.app import App
+from bot.checkresult import CheckResult
 from bot.clock import utcnow
-from bot.commands.check import CheckResult
 from bot.config.campaign import LoadedConfig
 from bot.config.campaign import Mission as ConfigMission
 from bot.errors import NotFoundError, TemplateError
@@ -248,7 +248,7 @@ def composer_for(config: LoadedConfig) -> Composer:
 def check_templates(app: App) -> CheckResult:
     """Render every mission's invitation and reminder (and acknowledgement if enabled).
 
-    Returns a ``bot.commands.check.CheckResult`` naming each failing template, line
+    Returns a ``bot.checkresult.CheckResult`` naming each failing template, line
     and mission (at most five, then a count).
     """
     config: LoadedConfig = app.config

@@ -10,7 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.inbound.classifiers.registry import classify
-from bot.inbound.parse.message import MAX_TEXT_CHARS, Limits, ParsedMessage, parse_message
+from bot.inbound.parse.message import Limits, ParsedMessage, parse_message
+from bot.inbound.parse.parts import MAX_TEXT_CHARS
 
 REPO = Path(__file__).resolve().parents[2]
 CORPORA = Path(os.environ.get("INVITEBOT_CORPORA") or REPO.parent / "shared" / "corpora")

@@ -79,8 +79,9 @@ def fake_extraction(monkeypatch: pytest.MonkeyPatch, results: list[Extraction]) 
     def extract(*_args: Any, **_kwargs: Any) -> Extraction:
         return results.pop(0)
 
-    import bot.extract
-    monkeypatch.setattr(bot.extract, "extract_response", extract)
+    # The extract stage imports extract_response by name: patch it there.
+    import bot.inbound.stages.extract
+    monkeypatch.setattr(bot.inbound.stages.extract, "extract_response", extract)
 
 
 def person(name: str, role: str = "member") -> DelegateCandidate:

@@ -16,13 +16,13 @@ quadratic, and it runs on every Content-Type while the tree is split.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email import policy
 from email.message import Message
 from email.parser import BytesParser, HeaderParser
 from email.utils import parsedate_to_datetime
 
+from bot.inbound.parse import parts
 from bot.inbound.parse.mimetext import (
     MSGID,
     addr_list,
@@ -33,7 +33,6 @@ from bot.inbound.parse.mimetext import (
     html_to_text,
     normalise_msgid,
     repair_surrogates,
-    sanitise_filename,
 )
 from bot.inbound.parse.parsed import (
     EmbeddedMessage,
@@ -54,30 +53,6 @@ __all__ = [
 ]
 
 DEFAULT_LIMITS = Limits()
-MAX_HEADERS = 1000
-MAX_HEADER_CHARS = 16_384
-MAX_POLICY_CHARS = 2048
-MAX_POLICY_PARSES = 32
-MAX_TEXT_CHARS = 2_000_000
-
-
-@dataclass
-class _Walk:
-    """Mutable state while walking the MIME tree."""
-
-    limits: Limits
-    flags: list[str] = field(default_factory=list)
-    plain: list[str] = field(default_factory=list)
-    html: list[str] = field(default_factory=list)
-    attachments: list[ParsedAttachment] = field(default_factory=list)
-    embedded: list[EmbeddedMessage] = field(default_factory=list)
-    delivery_status: list[str] = field(default_factory=list)
-    parts: int = 0
-    depth: int = 0
-
-    def flag(self, name: str) -> None:
-        if name not in self.flags:
-            self.flags.append(name)
 
 
 def parse_message(raw: bytes, limits: Limits = DEFAULT_LIMITS) -> ParsedMessage:
@@ -104,10 +79,10 @@ def _parse(raw: bytes, limits: Limits, flags: list[str]) -> ParsedMessage:
         flags.append("too_deep")
         raw = cut_at(raw, CTYPE_LINE, limits.max_depth + 1)
         msg = _parse_structure(raw)
-    walk = _Walk(limits=limits, flags=flags)
+    walk = parts.Walk(limits=limits, flags=flags)
     if msg.defects:
         walk.flag("defects")
-    headers = _headers(msg, walk)
+    headers = parts.headers(msg, walk)
     _walk(msg, walk)
     return _build(msg, headers, walk, size)
 
@@ -119,41 +94,7 @@ def _parse_structure(raw: bytes) -> Message:
     return BytesParser(policy=policy.compat32).parsebytes(raw)
 
 
-def _headers(msg: Message, walk: _Walk | None = None) -> Headers:
-    """Decoded (name, value) pairs: policy.default for encoded words, the
-    compat32 decoder when it fails or the value is too long for it."""
-    out: list[tuple[str, str]] = []
-    budget = [MAX_POLICY_PARSES]
-    for i, (name, value) in enumerate(msg.raw_items()):
-        if i >= MAX_HEADERS:
-            if walk:
-                walk.flag("too_many_headers")
-            break
-        decoded = _decode_value(str(name), str(value), walk, budget)
-        out.append((clean_header(str(name), 200), decoded))
-    return tuple(out)
-
-
-def _decode_value(name: str, value: str, walk: _Walk | None, budget: list[int]) -> str:
-    if len(value) > MAX_HEADER_CHARS:
-        if walk:
-            walk.flag("header_too_long")
-        value = value[:MAX_HEADER_CHARS]
-    if "=?" not in value:
-        return clean_header(value)
-    # policy.default's header parser is quadratic in the value's length, so
-    # it only sees short ASCII values, and only so many per message.
-    if len(value) <= MAX_POLICY_CHARS and value.isascii() and budget[0] > 0:
-        budget[0] -= 1
-        try:
-            return clean_header(str(policy.default.header_fetch_parse(name, value)))
-        except Exception:
-            if walk:
-                walk.flag("header_fallback")
-    return clean_header(decode_words(repair_surrogates(value)))
-
-
-def _walk(root: Message, walk: _Walk) -> None:
+def _walk(root: Message, walk: parts.Walk) -> None:
     """Visit parts depth-first with an explicit stack, within the limits."""
     stack: list[tuple[Message, int, bool]] = [(root, 0, False)]
     while stack:
@@ -165,8 +106,8 @@ def _walk(root: Message, walk: _Walk) -> None:
         walk.depth = max(walk.depth, depth)
         if part.defects:
             walk.flag("defects")
-        ctype = _content_type(part)
-        payload = _payload(part)
+        ctype = parts.content_type(part)
+        payload = parts.payload(part)
         if isinstance(payload, list):
             if depth >= walk.limits.max_depth:
                 walk.flag("too_deep")
@@ -184,27 +125,28 @@ def _walk(root: Message, walk: _Walk) -> None:
         _leaf(part, ctype, walk, in_embedded, is_root=depth == 0)
 
 
-def _leaf(part: Message, ctype: str, walk: _Walk, in_embedded: bool, is_root: bool) -> None:
-    data = _payload_bytes(part, walk)
+def _leaf(part: Message, ctype: str, walk: parts.Walk, in_embedded: bool, is_root: bool) -> None:
+    data = parts.payload_bytes(part, walk)
     disposition = (part.get_content_disposition() or "").lower()
-    filename = _filename(part)
+    filename = parts.filename(part)
     is_text = ctype in ("text/plain", "text/html") or ctype.startswith("text/")
     if ctype in ("message/delivery-status", "message/global-delivery-status"):
-        walk.delivery_status.append(_decode(part, data, walk))
+        walk.delivery_status.append(parts.decode(part, data, walk))
         return
     looks_like_message = "received" in part or ("message-id" in part and "from" in part)
     if not (is_root or in_embedded) and looks_like_message:
         # A part whose headers are a message's (Received:, Message-ID:) is a
         # quoted original without its message/rfc822 wrapper, seen in bounces.
-        walk.embedded.append(_embedded_from_headers(_headers(part), _decode(part, data, walk)))
+        walk.embedded.append(_embedded_from_headers(parts.headers(part),
+                                                    parts.decode(part, data, walk)))
         return
     if ctype in ("text/rfc822-headers", "text/global-headers") or (
         ctype in ("message/rfc822", "message/global") and disposition != "attachment"
     ):
-        walk.embedded.append(_embedded_from_text(_decode(part, data, walk)))
+        walk.embedded.append(_embedded_from_text(parts.decode(part, data, walk)))
         return
     if is_text and disposition != "attachment" and not filename and not in_embedded:
-        text = _decode(part, data, walk)
+        text = parts.decode(part, data, walk)
         if ctype == "text/html":
             walk.html.append(text)
         elif ctype == "text/plain" or not walk.plain:
@@ -216,13 +158,13 @@ def _leaf(part: Message, ctype: str, walk: _Walk, in_embedded: bool, is_root: bo
         # A multipart whose boundary was lost: its raw text is the best body left.
         walk.flag("defects")
         if not in_embedded:
-            walk.plain.append(_decode(part, data, walk))
+            walk.plain.append(parts.decode(part, data, walk))
         return
     _attachment(part, ctype, data, disposition, filename, walk)
 
 
 def _attachment(
-    part: Message, ctype: str, data: bytes, disposition: str, filename: str, walk: _Walk
+    part: Message, ctype: str, data: bytes, disposition: str, filename: str, walk: parts.Walk
 ) -> None:
     size = len(data)
     if size > walk.limits.max_attachment_bytes:
@@ -242,62 +184,6 @@ def _attachment(
     )
 
 
-def _payload(part: Message) -> list[Message | str] | str:
-    """The undecoded payload; get_payload() itself can raise on a bad charset."""
-    try:
-        payload = part.get_payload()
-    except Exception:
-        # compat32 keeps the source text (or the subparts) here.
-        payload = getattr(part, "_payload", "")
-    if isinstance(payload, str):
-        return payload
-    if isinstance(payload, list):
-        return [p for p in payload if isinstance(p, Message | str)]
-    return ""
-
-
-def _content_type(part: Message) -> str:
-    try:
-        return clean_header(part.get_content_type(), 200).lower()
-    except Exception:
-        return "application/octet-stream"
-
-
-def _payload_bytes(part: Message, walk: _Walk | None) -> bytes:
-    try:
-        data = part.get_payload(decode=True)
-    except Exception:
-        if walk:
-            walk.flag("payload_error")
-        data = None
-    if isinstance(data, bytes):
-        return data
-    raw = _payload(part)
-    if isinstance(raw, str):
-        return raw.encode("utf-8", errors="surrogateescape")
-    return b""
-
-
-def _decode(part: Message, data: bytes, walk: _Walk | None) -> str:
-    try:
-        charset = part.get_content_charset()
-    except Exception:
-        charset = None
-    text, fallback = decode_bytes(data, charset)
-    if fallback and charset and walk:
-        walk.flag("charset_fallback")
-    return text[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _filename(part: Message) -> str:
-    try:
-        name = part.get_filename()
-    except Exception:
-        param = part.get_param("name", header="content-type")
-        name = param if isinstance(param, str) else None
-    return sanitise_filename(decode_words(name) if name else None)
-
-
 def _blocks_text(blocks: list[Message | str]) -> str:
     """Rebuild the text of a message/delivery-status part from its field blocks."""
     out: list[str] = []
@@ -306,25 +192,25 @@ def _blocks_text(blocks: list[Message | str]) -> str:
             out.extend(f"{k}: {clean_header(str(v))}" for k, v in block.raw_items())
             # A field folded without indentation ends the parsed headers; the
             # rest of the block (often Status and Action) is left as payload.
-            rest = _payload(block)
+            rest = parts.payload(block)
             if isinstance(rest, str) and rest.strip():
-                out.append(repair_surrogates(rest[:MAX_TEXT_CHARS]).replace("\r\n", "\n"))
+                out.append(repair_surrogates(rest[:parts.MAX_TEXT_CHARS]).replace("\r\n", "\n"))
             out.append("")
     return "\n".join(out)
 
 
 def _embedded(child: Message) -> EmbeddedMessage:
-    headers = _headers(child)
+    headers = parts.headers(child)
     text = ""
     for sub in (child, *_first_texts(child)):
-        if _content_type(sub) == "text/plain" and not isinstance(_payload(sub), list):
-            text = _decode(sub, _payload_bytes(sub, None), None)
+        if parts.content_type(sub) == "text/plain" and not isinstance(parts.payload(sub), list):
+            text = parts.decode(sub, parts.payload_bytes(sub, None), None)
             break
     return _embedded_from_headers(headers, text)
 
 
 def _first_texts(msg: Message) -> list[Message]:
-    payload = _payload(msg)
+    payload = parts.payload(msg)
     if isinstance(payload, list):
         return [p for p in payload[:5] if isinstance(p, Message)]
     return []
@@ -332,8 +218,8 @@ def _first_texts(msg: Message) -> list[Message]:
 
 def _embedded_from_text(text: str) -> EmbeddedMessage:
     head, _, body = text.replace("\r\n", "\n").lstrip("\n").partition("\n\n")
-    headers = _headers(HeaderParser(policy=policy.compat32).parsestr(head + "\n\n"))
-    return _embedded_from_headers(headers, body[:MAX_TEXT_CHARS])
+    headers = parts.headers(HeaderParser(policy=policy.compat32).parsestr(head + "\n\n"))
+    return _embedded_from_headers(headers, body[:parts.MAX_TEXT_CHARS])
 
 
 def _embedded_from_headers(headers: Headers, text: str) -> EmbeddedMessage:
@@ -348,15 +234,6 @@ def _embedded_from_headers(headers: Headers, text: str) -> EmbeddedMessage:
         to=addr_list([v for k, v in headers if k.lower() == "to"]),
         text=text,
     )
-
-
-def _raw_values(msg: Message, name: str) -> list[str]:
-    """Undecoded header values: encoded words stay intact, so commas inside
-    display names cannot split addresses."""
-    lname = name.lower()
-    return [
-        clean_header(str(v)) for k, v in msg.raw_items() if str(k).lower() == lname
-    ][:50]
 
 
 def _date(msg: Message, headers: Headers) -> datetime | None:
@@ -377,13 +254,13 @@ def _date(msg: Message, headers: Headers) -> datetime | None:
         return None
 
 
-def _build(msg: Message, headers: Headers, walk: _Walk, size: int) -> ParsedMessage:
+def _build(msg: Message, headers: Headers, walk: parts.Walk, size: int) -> ParsedMessage:
     def first(name: str) -> str | None:
         return next((v for k, v in headers if k.lower() == name), None)
 
-    from_pairs = addr_pairs(_raw_values(msg, "from"), need_at=False)
+    from_pairs = addr_pairs(parts.raw_values(msg, "from"), need_at=False)
     from_name, from_addr = from_pairs[0] if from_pairs else ("", "")
-    refs = " ".join(_raw_values(msg, "references"))
+    refs = " ".join(parts.raw_values(msg, "references"))
     text = "\n\n".join(t for t in walk.plain if t.strip())
     html = "\n".join(walk.html) if walk.html else None
     if not text.strip() and html:
@@ -394,25 +271,25 @@ def _build(msg: Message, headers: Headers, walk: _Walk, size: int) -> ParsedMess
         report_type = ""
     return ParsedMessage(
         message_id=normalise_msgid(first("message-id")),
-        in_reply_to=normalise_msgid(" ".join(_raw_values(msg, "in-reply-to"))),
+        in_reply_to=normalise_msgid(" ".join(parts.raw_values(msg, "in-reply-to"))),
         references=tuple(MSGID.findall(refs))[:200],
         from_addr=from_addr,
         from_name=clean_header(decode_words(from_name), 500),
-        reply_to=addr_list(_raw_values(msg, "reply-to")),
-        to=addr_list(_raw_values(msg, "to")),
-        cc=addr_list(_raw_values(msg, "cc")),
+        reply_to=addr_list(parts.raw_values(msg, "reply-to")),
+        to=addr_list(parts.raw_values(msg, "to")),
+        cc=addr_list(parts.raw_values(msg, "cc")),
         delivered_to=addr_list(
-            _raw_values(msg, "delivered-to") + _raw_values(msg, "x-original-to")
+            parts.raw_values(msg, "delivered-to") + parts.raw_values(msg, "x-original-to")
         ),
         subject=first("subject") or "",
         date=_date(msg, headers),
         headers=headers,
-        text=text[:MAX_TEXT_CHARS],
-        html=html[:MAX_TEXT_CHARS] if html else None,
+        text=text[:parts.MAX_TEXT_CHARS],
+        html=html[:parts.MAX_TEXT_CHARS] if html else None,
         attachments=tuple(walk.attachments),
         embedded=tuple(walk.embedded),
         delivery_status=tuple(walk.delivery_status),
-        content_type=_content_type(msg),
+        content_type=parts.content_type(msg),
         report_type=report_type,
         parts_count=walk.parts,
         depth=walk.depth,
@@ -425,8 +302,8 @@ def _parse_headers_only(raw: bytes, flags: list[str]) -> ParsedMessage:
     """Last resort after the MIME parser failed: headers plus the raw body as text."""
     head, _, body = raw.replace(b"\r\n", b"\n").partition(b"\n\n")
     msg = BytesParser(policy=policy.compat32).parsebytes(head + b"\n\n", headersonly=True)
-    headers = _headers(msg)
-    walk = _Walk(limits=Limits(), flags=flags)
-    walk.plain.append(decode_bytes(body[:MAX_TEXT_CHARS], None)[0])
+    headers = parts.headers(msg)
+    walk = parts.Walk(limits=Limits(), flags=flags)
+    walk.plain.append(decode_bytes(body[:parts.MAX_TEXT_CHARS], None)[0])
     walk.parts = 1
     return _build(msg, headers, walk, len(raw))

@@ -11,7 +11,6 @@ only in the scanned letter), then to extraction.
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from sqlmodel import Session, col, delete
 
@@ -19,20 +18,13 @@ from bot import models
 from bot.extract.quotes import strip_quoted
 from bot.inbound.context import PipelineContext
 from bot.inbound.intake.prepare import OWN_TEXT_LIMIT
+from bot.inbound.readers.attachments import read_attachment
 
 log = logging.getLogger(__name__)
 
 MAX_ATTACHMENTS = 20
 # Inline images are logos and signatures, not letters.
 SKIP_INLINE_IMAGES = True
-
-
-def _reader() -> Any:
-    try:
-        from bot.inbound.readers.attachments import read_attachment
-    except ImportError:
-        return None
-    return read_attachment
 
 
 def stage_read(session: Session, ctx: PipelineContext, row: models.InboundMessage) -> bool:
@@ -46,7 +38,6 @@ def stage_read(session: Session, ctx: PipelineContext, row: models.InboundMessag
         session.exec(delete(models.Attachment).where(
             col(models.Attachment.inbound_id) == row.id))
     texts: list[str] = []
-    reader = _reader()
     languages = list(ctx.app.config.campaign.meeting.languages)
     for part in msg.attachments[:MAX_ATTACHMENTS]:
         image = part.content_type.startswith("image/")
@@ -55,17 +46,14 @@ def stage_read(session: Session, ctx: PipelineContext, row: models.InboundMessag
         attachment = models.Attachment(
             inbound_id=row.id or 0, filename=part.filename_display[:255],
             content_type=part.content_type[:255], size=part.size, sha256=part.sha256)
-        if reader is None:
-            attachment.flags = "no_reader"
-        else:
-            result = reader(part.data, part.content_type, part.filename_display, languages,
-                            cache_dir=ctx.store_dir / "text-cache")
-            attachment.text = result.text or None
-            attachment.engine = result.engine
-            attachment.flags = ",".join(result.flags)
-            attachment.needs_review = bool(result.needs_review or result.error)
-            if result.text:
-                texts.append(result.text)
+        result = read_attachment(part.data, part.content_type, part.filename_display,
+                                 languages, cache_dir=ctx.store_dir / "text-cache")
+        attachment.text = result.text or None
+        attachment.engine = result.engine
+        attachment.flags = ",".join(result.flags)
+        attachment.needs_review = bool(result.needs_review or result.error)
+        if result.text:
+            texts.append(result.text)
         session.add(attachment)
     work.attachment_texts = texts
     work.attachments_read = True

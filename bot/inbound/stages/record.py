@@ -1,7 +1,7 @@
-"""Extract and record stages: what the reply says, written as a Response.
+"""Record stage: what the reply says, written as a Response.
 
-``stage_extract`` asks :func:`bot.extract.extract_response` for the
-decision and the delegates. ``stage_record`` writes one ``Response`` with
+``stage_record`` takes the extraction of :mod:`bot.inbound.stages.extract`
+and writes one ``Response`` with
 its ``Delegate`` rows for the invitation and sets the invitation
 ``replied`` (or ``needs_review`` when the extraction is below
 ``thresholds.extraction``, which also opens a review item). A follow-up
@@ -9,14 +9,12 @@ keeps history: the earlier response stays, marked ``current=False``;
 ``amendment="extend"`` carries its delegates over, ``"replace"`` does not,
 unless it names whom it replaces: then everyone else is carried over.
 A follow-up that says nothing new leaves the earlier response current.
-Then, if ``templates.acknowledgement`` is set, ``stage_acknowledge`` queues
-a receipt through :mod:`bot.mail.reminders` (once per reply, whatever
-the re-runs); that is the last stage.
+The message goes next to :mod:`bot.inbound.stages.acknowledge`; a doubtful
+one also waits in the review queue.
 """
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlmodel import Session, col, delete, select
@@ -25,37 +23,7 @@ from bot import models
 from bot.clock import utcnow
 from bot.inbound.context import PipelineContext
 from bot.inbound.review import open_review
-
-
-def _extract(ctx: PipelineContext, row: models.InboundMessage, session: Session) -> Any:
-    from bot.extract import extract_response
-
-    work = ctx.work(row)
-    texts = work.attachment_texts
-    if not work.attachments_read:
-        texts = [a.text for a in session.exec(select(models.Attachment).where(
-            models.Attachment.inbound_id == row.id)) if a.text]
-    region = ctx.directory.region(row.mission_id)
-    if (work.ready_extraction is not None and not texts and work.attachments_read
-            and region == work.ready_region):
-        return work.ready_extraction  # computed ahead by a worker from the same inputs
-    return extract_response(work.parsed.text, texts, region=region,
-                            exclude_contacts=ctx.exclude_contacts)
-
-
-def stage_extract(session: Session, ctx: PipelineContext, row: models.InboundMessage) -> bool:
-    """Read decision and delegates; keep a summary in the row's detail."""
-    extraction = _extract(ctx, row, session)
-    ctx.work(row).extraction = extraction
-    detail = json.loads(row.detail) if row.detail else {}
-    detail["extraction"] = {"decision": extraction.decision,
-                            "confidence": extraction.confidence,
-                            "amendment": extraction.amendment,
-                            "delegates": len(extraction.delegates),
-                            "notes": list(extraction.notes)}
-    row.detail = json.dumps(detail, ensure_ascii=False, default=str)
-    row.stage = "extract"
-    return True
+from bot.inbound.stages.extract import extraction_for
 
 
 def _forget_earlier_run(session: Session, row: models.InboundMessage) -> None:
@@ -79,7 +47,8 @@ def _current(session: Session, invitation_id: int) -> models.Response | None:
 def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMessage) -> bool:
     """Write the Response and Delegates; move the invitation to replied / needs_review."""
     work = ctx.work(row)
-    extraction = work.extraction if work.extraction is not None else _extract(ctx, row, session)
+    extraction = (work.extraction if work.extraction is not None
+                  else extraction_for(ctx, row, session))
     row.stage = "record"
     # Locked (on PostgreSQL): two workers recording replies of one mission
     # must not both see "no current response" and both become current.
@@ -144,19 +113,6 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
     invitation.replied_at = invitation.replied_at or now
     invitation.last_event, invitation.last_event_at = "replied", now
     session.add(invitation)
-    return True
-
-
-def stage_acknowledge(session: Session, ctx: PipelineContext,
-                      row: models.InboundMessage) -> bool:
-    """Queue a receipt to the mission if ``templates.acknowledgement`` is set (once per reply)."""
-    if not ctx.app.config.campaign.templates.acknowledgement:
-        return True
-    if row.invitation_id is None or not row.message_id:
-        return True
-    from bot.mail.reminders import enqueue_acknowledgement
-
-    enqueue_acknowledgement(ctx.app, session, row.invitation_id, row.message_id)
     return True
 
 
