@@ -1,4 +1,9 @@
-"""Commands of the service area: ``run``, ``digest``, ``status``, ``export``, ``demo``."""
+"""Commands of the service area: ``run``, ``digest``, ``status``, ``export``, ``demo``.
+
+The imports inside the commands stay there on purpose: every ``invitebot``
+call loads this module, and each verb should pay only for what it uses
+(the scheduler, the digest, the DOCX and XLSX writers, the demo).
+"""
 
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ from bot.clock import as_utc, utcnow
 from bot.config.campaign import Campaign
 from bot.digest import render as digest_render
 from bot.digest.data import Arrival, DigestData, Problem, Silent
+from bot.mail.outbox import enqueue_message
 from bot.results.export import delegations, to_csv
 from bot.results.records import MissionRecord, load_missions
 
@@ -199,8 +200,6 @@ def preview(app: App, now: datetime | None = None) -> tuple[DigestData, digest_r
 
 def send_digest(app: App, now: datetime | None = None, *, force: bool = False) -> DigestResult:
     """Queue the digest of the current slot, unless it was queued already."""
-    from bot.mail.outbox import enqueue_message
-
     now = now or utcnow()
     campaign_id = app.campaign_id()
     campaign = app.config.campaign

@@ -111,7 +111,7 @@ def to_csv(items: list[dict[str, Any]], what: str) -> bytes:
 
 
 def to_xlsx(items: list[dict[str, Any]], what: str) -> bytes:
-    from openpyxl import Workbook
+    from openpyxl import Workbook  # here, not at the top: start-up time of every command
 
     columns, rows = (MESSAGE_COLUMNS, items) if what == "messages" else (
         DELEGATION_COLUMNS, delegation_rows(items))

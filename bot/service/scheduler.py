@@ -17,9 +17,9 @@ from datetime import datetime
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
+from bot import jobs
 from bot.app import App
 from bot.clock import utcnow
-from bot.service import jobs
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ def _first_run(job: jobs.Job, app: App, now: datetime) -> datetime | None:
 def install_jobs(scheduler: AsyncIOScheduler, app: App, campaign_id: int,
                  *, poll_seconds: float = 60, now: datetime | None = None,
                  skip: Collection[str] = ()) -> list[str]:
-    """Add or update every job of ``bot.service.jobs.JOBS`` but ``skip``; return what changed.
+    """Add or update every job of ``bot.jobs.JOBS`` but ``skip``; return what changed.
 
     The scheduler must be started (paused) so the stored jobs are visible.
     """

@@ -22,10 +22,9 @@ from conftest import Stack, imap_login
 from sqlalchemy import func
 from sqlmodel import col, select
 
-from bot import models
+from bot import jobs, models
 from bot.app import App
 from bot.clock import set_clock, utcnow
-from bot.service import jobs
 
 pytestmark = pytest.mark.stack
 REPO = Path(__file__).resolve().parents[2]

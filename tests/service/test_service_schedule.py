@@ -11,9 +11,8 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, JobExecution
 from sqlalchemy import inspect
 from sqlmodel import select
 
-from bot import models
+from bot import jobs, models
 from bot.digest.build import digest_slot
-from bot.service import jobs
 from bot.service.scheduler import install_jobs, job_id, job_table, make_scheduler
 
 

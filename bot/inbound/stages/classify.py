@@ -18,6 +18,7 @@ from bot import models
 from bot.clock import utcnow
 from bot.inbound.context import PipelineContext
 from bot.inbound.matchers.base import MatchInput
+from bot.inbound.matchers.verdict import match_message
 from bot.inbound.parse.message import normalise_msgid
 
 # Parse flags that mean the message was cut: a human must see the whole thing.
@@ -96,8 +97,6 @@ def _record_bounce(session: Session, ctx: PipelineContext, row: models.InboundMe
 
 def _note_auto_reply(ctx: PipelineContext, row: models.InboundMessage) -> None:
     # Knowing which mission is away helps the digest; it is never an answer.
-    from bot.inbound.matchers.verdict import match_message
-
     work = ctx.work(row)
     verdict = match_message(ctx.directory, MatchInput(work.parsed, ""), ctx.authserv_id)
     if verdict.mission_id is not None and verdict.confidence >= ctx.match_threshold:
