@@ -6,6 +6,12 @@ them for every message on the event-loop thread: claim a batch
 (``queued``/``deferred`` → ``sending``), commit the end-of-data marker,
 record accepted messages. Anything unusual (a deferral, a failure, a
 reminder, a note from the server) goes through ``outbox.record``.
+
+Each state change here has an ORM twin in ``outbox``, named in its
+docstring; ``tests/outbound/test_outbox_twins.py`` runs both on equal
+databases and compares the rows, so a change to one that the other does
+not follow fails there. ``claim`` and ``EndOfDataMarker`` have no twin:
+only the dispatcher claims and marks.
 """
 
 from __future__ import annotations
@@ -102,6 +108,8 @@ def record_plain_sent(engine: Engine, ids: list[int], now: datetime, *,
     """Mark accepted rows (not reminders) sent, and their invitations; return the ids done.
 
     ``stored``: their copies are in the Sent folder too, so the run lets go of them.
+    Twin: ``outbox.record`` with ``Outcome(id, "sent")`` (then ``outbox.mark_appended``
+    when ``stored``).
     """
     if not ids:
         return set()
@@ -121,7 +129,10 @@ def record_plain_sent(engine: Engine, ids: list[int], now: datetime, *,
 
 
 def record_appended(engine: Engine, ids: list[int]) -> None:
-    """The copies of these sent rows are in the Sent folder: the run lets go of them."""
+    """The copies of these sent rows are in the Sent folder: the run lets go of them.
+
+    Twin: ``outbox.mark_appended``.
+    """
     if not ids:
         return
     with engine.begin() as connection:

@@ -122,7 +122,10 @@ def count_due(session: Session, due: datetime) -> int:
 
 
 def mark_appended(session: Session, ids: list[int]) -> None:
-    """The copies of these sent rows are in the Sent folder: the run lets go of them."""
+    """The copies of these sent rows are in the Sent folder: the run lets go of them.
+
+    Twin of ``hotpath.record_appended``; keep the two equal.
+    """
     session.execute(update(OutboxMessage).where(col(OutboxMessage.id).in_(ids))
                     .values(appended=True, claimed_by=None, claimed_at=None))
 
@@ -144,7 +147,11 @@ def retry_delay(attempts: int, mail: Mail) -> timedelta:
 
 
 def record(session: Session, outcomes: Iterable[Outcome], mail: Mail) -> dict[str, int]:
-    """Apply outcomes to rows and their invitations; return counts by final state."""
+    """Apply outcomes to rows and their invitations; return counts by final state.
+
+    For ``sent`` outcomes of rows other than reminders, ``hotpath.record_plain_sent``
+    is the raw-SQL twin the dispatcher uses; keep the two equal.
+    """
     counts = {"sent": 0, "deferred": 0, "failed": 0, "released": 0}
     for outcome in outcomes:
         row = session.get(OutboxMessage, outcome.row_id)
