@@ -27,7 +27,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.app import App
 from bot.clock import utcnow
-from bot.config.campaign import Campaign
+from bot.config.campaign import CampaignFile
 from bot.digest.build import digest_due, send_digest
 from bot.inbound.intake.poll import poll_once
 from bot.mail.reminders import enqueue_reminders
@@ -52,7 +52,7 @@ def current_app() -> App:
 
 # --- triggers: campaign file → APScheduler trigger -------------------------
 
-def send_time(campaign: Campaign) -> datetime | None:
+def send_time(campaign: CampaignFile) -> datetime | None:
     """``schedule.send_at`` as an aware datetime (naive values are meeting-local)."""
     send_at = campaign.schedule.send_at
     if send_at is None:
@@ -68,21 +68,21 @@ def send_time(campaign: Campaign) -> datetime | None:
 ANCHOR = datetime(2020, 1, 1, tzinfo=UTC)
 
 
-def invite_trigger(campaign: Campaign, poll_seconds: float) -> BaseTrigger:
+def invite_trigger(campaign: CampaignFile, poll_seconds: float) -> BaseTrigger:
     # Re-planning every few minutes from the send time also invites missions
     # added to the list later; planning is idempotent.
     return IntervalTrigger(minutes=5, start_date=send_time(campaign) or ANCHOR, timezone="UTC")
 
 
-def intake_trigger(campaign: Campaign, poll_seconds: float) -> BaseTrigger:
+def intake_trigger(campaign: CampaignFile, poll_seconds: float) -> BaseTrigger:
     return IntervalTrigger(seconds=max(1, int(poll_seconds)), start_date=ANCHOR, timezone="UTC")
 
 
-def remind_trigger(campaign: Campaign, poll_seconds: float) -> BaseTrigger:
+def remind_trigger(campaign: CampaignFile, poll_seconds: float) -> BaseTrigger:
     return IntervalTrigger(hours=1, start_date=send_time(campaign) or ANCHOR, timezone="UTC")
 
 
-def digest_trigger(campaign: Campaign, poll_seconds: float = 0) -> CronTrigger:
+def digest_trigger(campaign: CampaignFile, poll_seconds: float = 0) -> CronTrigger:
     """Every day at ``schedule.digest.time`` in ``meeting.timezone`` (DST-aware)."""
     at = campaign.schedule.digest.time
     return CronTrigger(hour=at.hour, minute=at.minute, second=at.second,
@@ -136,7 +136,7 @@ class Job:
     name: str
     func: str
     # Built from the campaign and the IMAP poll interval (only intake uses it).
-    trigger: Callable[[Campaign, float], BaseTrigger]
+    trigger: Callable[[CampaignFile, float], BaseTrigger]
     misfire_grace_time: int | None
     coalesce: bool = True
     # What ``run --once`` does for this job, in a thread; None means "not due".

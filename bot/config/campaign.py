@@ -1,4 +1,5 @@
-"""The campaign file and the mission list, validated before anything is sent.
+"""The campaign file, validated before anything is sent; with the mission list
+(:mod:`bot.config.missions`) it makes the ``LoadedConfig``.
 
 Every error names the file, the key and the line, so a desk officer can fix
 the YAML or the CSV without reading a traceback.
@@ -6,9 +7,7 @@ the YAML or the CSV without reading a traceback.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -18,20 +17,10 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from bot.config.missions import ListedMission, check_email, load_missions
 from bot.errors import ConfigError
 
-LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")
 Language = Literal["en", "fr", "es", "ru", "ar", "zh"]
-_EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$")
-
-
-def _check_email(value: str) -> str:
-    value = value.strip()
-    if not _EMAIL.match(value) or "\r" in value or "\n" in value:
-        raise ValueError(f"not an email address: {value!r}")
-    return value
-
-
 def _all_languages() -> list[Language]:
     return ["en", "fr", "es", "ru", "ar", "zh"]
 
@@ -47,7 +36,7 @@ class Address(_Strict):
     @field_validator("address")
     @classmethod
     def _valid(cls, value: str) -> str:
-        return _check_email(value)
+        return check_email(value)
 
     @field_validator("name")
     @classmethod
@@ -94,7 +83,7 @@ class Mail(_Strict):
     @field_validator("reply_to")
     @classmethod
     def _valid(cls, value: str) -> str:
-        return _check_email(value)
+        return check_email(value)
 
 
 class Templates(_Strict):
@@ -116,7 +105,7 @@ class Digest(_Strict):
     @field_validator("recipients")
     @classmethod
     def _valid(cls, value: list[str]) -> list[str]:
-        return [_check_email(v) for v in value]
+        return [check_email(v) for v in value]
 
 
 class Schedule(_Strict):
@@ -131,8 +120,8 @@ class Thresholds(_Strict):
     extraction: float = Field(default=0.7, ge=0, le=1)
 
 
-class Campaign(_Strict):
-    """The validated campaign file."""
+class CampaignFile(_Strict):
+    """The validated campaign file (its database row is ``models.Campaign``)."""
 
     meeting: Meeting
     mail: Mail
@@ -145,24 +134,12 @@ class Campaign(_Strict):
 
 
 @dataclass(frozen=True)
-class Mission:
-    """One row of the mission list."""
-
-    code: str
-    country: str
-    mission_name: str
-    email: str
-    cc: tuple[str, ...]
-    language: str
-
-
-@dataclass(frozen=True)
 class LoadedConfig:
     """A campaign with its paths resolved and its mission list read."""
 
     path: Path
-    campaign: Campaign
-    missions: tuple[Mission, ...]
+    campaign: CampaignFile
+    missions: tuple[ListedMission, ...]
     template_dir: Path
 
     @property
@@ -193,7 +170,7 @@ def _line_for(loc: Loc, lines: dict[Loc, int]) -> int:
     return 1
 
 
-def load_campaign(path: Path) -> Campaign:
+def load_campaign(path: Path) -> CampaignFile:
     """Parse and validate the campaign file; raise ConfigError naming file, key and line."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -212,7 +189,7 @@ def load_campaign(path: Path) -> Campaign:
     lines: dict[Loc, int] = {}
     _line_map(node, (), lines)
     try:
-        return Campaign.model_validate(data)
+        return CampaignFile.model_validate(data)
     except ValidationError as exc:
         messages = []
         for err in exc.errors():
@@ -220,76 +197,6 @@ def load_campaign(path: Path) -> Campaign:
             key = ".".join(str(p) for p in loc) or "(top)"
             messages.append(f"{path}:{_line_for(loc, lines)}: {key}: {err['msg']}")
         raise ConfigError("\n".join(messages)) from None
-
-
-_CSV_FIELDS = ("code", "country", "mission_name", "email", "cc", "language")
-
-
-def load_missions(path: Path, languages: list[str] | None = None) -> tuple[Mission, ...]:
-    """Read the mission CSV; raise ConfigError naming file, line and column."""
-    try:
-        handle = path.open(encoding="utf-8-sig", newline="")
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read mission list: {exc.strerror}") from None
-    missions: list[Mission] = []
-    seen: dict[str, int] = {}
-    errors: list[str] = []
-    with handle:
-        reader = csv.DictReader(handle)
-        header = reader.fieldnames or []
-        missing = [f for f in _CSV_FIELDS if f not in header]
-        if missing:
-            raise ConfigError(f"{path}:1: missing column(s): {', '.join(missing)}")
-        for row in reader:
-            line = reader.line_num
-            mission, problems = _read_row(row, languages or list(LANGUAGES))
-            errors.extend(f"{path}:{line}: {p}" for p in problems)
-            if mission is None:
-                continue
-            if mission.code in seen:
-                first = seen[mission.code]
-                errors.append(f"{path}:{line}: code: {mission.code!r} already used on line {first}")
-                continue
-            seen[mission.code] = line
-            missions.append(mission)
-    if errors:
-        raise ConfigError("\n".join(errors))
-    if not missions:
-        raise ConfigError(f"{path}: the mission list is empty")
-    return tuple(missions)
-
-
-def _read_row(row: dict[str, str | None], languages: list[str]) -> tuple[Mission | None, list[str]]:
-    values = {k: " ".join((row.get(k) or "").split()) for k in _CSV_FIELDS}
-    problems = []
-    if not re.fullmatch(r"[A-Za-z0-9_-]{1,32}", values["code"]):
-        problems.append(f"code: {values['code']!r} must be 1-32 letters, digits, '-' or '_'")
-    for key in ("country", "mission_name"):
-        if not values[key]:
-            problems.append(f"{key}: empty")
-    try:
-        _check_email(values["email"])
-    except ValueError as exc:
-        problems.append(f"email: {exc}")
-    cc = tuple(c.strip() for c in re.split(r"[;,\s]+", values["cc"]) if c.strip())
-    for extra in cc:
-        try:
-            _check_email(extra)
-        except ValueError as exc:
-            problems.append(f"cc: {exc}")
-    language = values["language"].lower() or "en"
-    if language not in languages:
-        problems.append(f"language: {language!r} is not one of {', '.join(languages)}")
-    if problems:
-        return None, problems
-    return Mission(
-        code=values["code"].upper(),
-        country=values["country"],
-        mission_name=values["mission_name"],
-        email=values["email"].lower(),
-        cc=tuple(c.lower() for c in cc),
-        language=language,
-    ), []
 
 
 def load_config(path: Path, template_dir: Path | None = None) -> LoadedConfig:
@@ -318,4 +225,4 @@ def _default_template_dir(base: Path) -> Path:
     for candidate in (base / "templates", base.parent / "templates", Path("templates")):
         if candidate.is_dir():
             return candidate
-    return Path(__file__).resolve().parent.parent / "templates"
+    return Path(__file__).resolve().parents[2] / "templates"

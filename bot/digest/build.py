@@ -26,7 +26,7 @@ from sqlmodel import Session, col, or_, select
 from bot import models
 from bot.app import App
 from bot.clock import as_utc, utcnow
-from bot.config.campaign import Campaign
+from bot.config.campaign import CampaignFile
 from bot.digest import render as digest_render
 from bot.digest.data import Arrival, DigestData, Problem, Silent
 from bot.mail.outbox import enqueue_message
@@ -37,7 +37,7 @@ TOTALS = ("missions", "invited", "delivered", "bounced", "failed", "replied", "a
           "declined", "undecided", "silent")
 
 
-def digest_slot(campaign: Campaign, now: datetime) -> datetime:
+def digest_slot(campaign: CampaignFile, now: datetime) -> datetime:
     """The latest digest time at or before ``now`` (aware UTC)."""
     zone = ZoneInfo(campaign.meeting.timezone)
     at = campaign.schedule.digest.time.replace(tzinfo=None)
@@ -49,7 +49,7 @@ def digest_slot(campaign: Campaign, now: datetime) -> datetime:
     return datetime.combine(local_day - timedelta(days=2), at, tzinfo=zone).astimezone(UTC)
 
 
-def slot_date(campaign: Campaign, slot: datetime) -> date:
+def slot_date(campaign: CampaignFile, slot: datetime) -> date:
     return slot.astimezone(ZoneInfo(campaign.meeting.timezone)).date()
 
 
@@ -132,7 +132,7 @@ def _problems(session: Session, campaign_id: int) -> tuple[list[Problem], list[P
     return review, failed
 
 
-def collect(session: Session, campaign: Campaign, campaign_id: int, *, now: datetime,
+def collect(session: Session, campaign: CampaignFile, campaign_id: int, *, now: datetime,
             since: datetime | None) -> DigestData:
     """Read everything the digest reports, as of ``now``."""
     records = load_missions(session, campaign_id)
@@ -160,7 +160,7 @@ def last_run(session: Session, campaign_id: int) -> models.DigestRun | None:
                                   col(models.DigestRun.id).desc())).first()
 
 
-def build_message(campaign: Campaign, data: DigestData, rendered: digest_render.Rendered,
+def build_message(campaign: CampaignFile, data: DigestData, rendered: digest_render.Rendered,
                   recipients: list[str]) -> EmailMessage:
     message = EmailMessage()
     sender = campaign.mail.sender

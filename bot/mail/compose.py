@@ -21,7 +21,6 @@ import mimetypes
 import re
 import unicodedata
 import weakref
-from dataclasses import dataclass
 from datetime import date
 from email import policy
 from email.message import EmailMessage
@@ -37,7 +36,7 @@ from bot.app import App
 from bot.checkresult import CheckResult
 from bot.clock import utcnow
 from bot.config.campaign import LoadedConfig
-from bot.config.campaign import Mission as ConfigMission
+from bot.config.missions import ListedMission
 from bot.errors import NotFoundError, TemplateError
 from bot.mail import mime
 from bot.mail.dates import date_range, long_date
@@ -59,26 +58,10 @@ def one_line(value: str) -> str:
     return " ".join(value.split())
 
 
-@dataclass(frozen=True)
-class Recipient:
-    """What a template may know about a mission."""
-
-    code: str
-    country: str
-    mission_name: str
-    email: str
-    cc: tuple[str, ...]
-    language: str
-
-    @classmethod
-    def from_row(cls, row: models.Mission) -> Recipient:
-        cc = tuple(c for c in row.cc.split(",") if c)
-        return cls(row.code, row.country, row.mission_name, row.email, cc, row.language)
-
-    @classmethod
-    def from_config(cls, mission: ConfigMission) -> Recipient:
-        return cls(mission.code, mission.country, mission.mission_name, mission.email,
-                   mission.cc, mission.language)
+def listed(row: models.Mission) -> ListedMission:
+    """The mission-list row a mission's database row was made from: what a template may know."""
+    cc = tuple(c for c in row.cc.split(",") if c)
+    return ListedMission(row.code, row.country, row.mission_name, row.email, cc, row.language)
 
 
 def plus_address(address: str, token: str) -> str:
@@ -115,7 +98,7 @@ class Composer:
         mail = self.config.campaign.mail
         return plus_address(mail.reply_to, token) if mail.token_in_address else mail.reply_to
 
-    def context(self, mission: Recipient, token: str, language: str,
+    def context(self, mission: ListedMission, token: str, language: str,
                 **extra: Any) -> dict[str, Any]:
         campaign = self.config.campaign
         meeting = campaign.meeting
@@ -147,10 +130,10 @@ class Composer:
             **clean,
         }
 
-    def _languages(self, mission: Recipient) -> list[str]:
+    def _languages(self, mission: ListedMission) -> list[str]:
         return [mission.language, self.config.campaign.meeting.language]
 
-    def render(self, template: str, mission: Recipient, token: str, **extra: Any) -> Rendered:
+    def render(self, template: str, mission: ListedMission, token: str, **extra: Any) -> Rendered:
         language = self.renderer.language_for(template, self._languages(mission))
         context = self.context(mission, token, language, **extra)
         return self.renderer.render(template, [language], context, who=mission.code)
@@ -160,7 +143,7 @@ class Composer:
         subject = one_line(rendered.subject)
         return f"{subject} {tag}" if subject else tag
 
-    def build_raw(self, rendered: Rendered, mission: Recipient, token: str, *, attach: bool,
+    def build_raw(self, rendered: Rendered, mission: ListedMission, token: str, *, attach: bool,
                   headers: dict[str, str] | None = None, message_id: str | None = None) -> bytes:
         """The message as CRLF bytes (``mime.build``), every header value one line."""
         sender = self.config.campaign.mail.sender
@@ -179,36 +162,36 @@ class Composer:
         return mime.build(top, rendered.text, rendered.html,
                           self.attachment_parts() if attach else [])
 
-    def build(self, rendered: Rendered, mission: Recipient, token: str, *,
+    def build(self, rendered: Rendered, mission: ListedMission, token: str, *,
               attach: bool, headers: dict[str, str] | None = None) -> EmailMessage:
         raw = self.build_raw(rendered, mission, token, attach=attach, headers=headers)
         message = email.message_from_bytes(raw, policy=policy.default)
         assert isinstance(message, EmailMessage)
         return message
 
-    def invitation_raw(self, mission: Recipient, token: str,
+    def invitation_raw(self, mission: ListedMission, token: str,
                        message_id: str) -> tuple[bytes, str]:
         """(bytes, subject) of the invitation, for the bulk path of ``plan``."""
         rendered = self.render(self.config.campaign.templates.invitation, mission, token)
         raw = self.build_raw(rendered, mission, token, attach=True, message_id=message_id)
         return raw, self.subject(rendered, token)
 
-    def invitation(self, mission: Recipient, token: str) -> EmailMessage:
+    def invitation(self, mission: ListedMission, token: str) -> EmailMessage:
         name = self.config.campaign.templates.invitation
         return self.build(self.render(name, mission, token), mission, token, attach=True)
 
-    def render_reminder(self, mission: Recipient, token: str, number: int,
+    def render_reminder(self, mission: ListedMission, token: str, number: int,
                         sent_at: date) -> Rendered:
         return self.render(self.config.campaign.templates.reminder, mission, token,
                            reminder_number=number,
                            invitation_date=long_date(sent_at, mission.language))
 
-    def reminder(self, mission: Recipient, token: str, *, number: int, sent_at: date,
+    def reminder(self, mission: ListedMission, token: str, *, number: int, sent_at: date,
                  thread: list[str]) -> EmailMessage:
         rendered = self.render_reminder(mission, token, number, sent_at)
         return self.build(rendered, mission, token, attach=True, headers=_threading(thread))
 
-    def reminder_raw(self, mission: Recipient, token: str, *, number: int, sent_at: date,
+    def reminder_raw(self, mission: ListedMission, token: str, *, number: int, sent_at: date,
                      thread: list[str], message_id: str) -> tuple[bytes, str]:
         """(bytes, subject) of reminder ``number``, threaded to ``thread``."""
         rendered = self.render_reminder(mission, token, number, sent_at)
@@ -216,7 +199,7 @@ class Composer:
                              headers=_threading(thread), message_id=message_id)
         return raw, self.subject(rendered, token)
 
-    def acknowledgement(self, mission: Recipient, token: str, *,
+    def acknowledgement(self, mission: ListedMission, token: str, *,
                         thread: list[str]) -> EmailMessage:
         name = self.config.campaign.templates.acknowledgement
         if name is None:
@@ -261,7 +244,7 @@ def check_templates(app: App) -> CheckResult:
     rendered = 0
     templates = config.campaign.templates
     for index, mission in enumerate(config.missions):
-        recipient = Recipient.from_config(mission)
+        recipient = mission
         try:
             # Rendering is what a template can break; one full message per
             # check also proves the attachments and the MIME assembly.
@@ -299,4 +282,4 @@ def render_invitation(app: App, mission_code: str) -> EmailMessage:
                    models.Mission.code == code)
         ).first()
         token = row if row is not None else None
-    return composer_for(config).invitation(Recipient.from_config(mission), token or new_token())
+    return composer_for(config).invitation(mission, token or new_token())

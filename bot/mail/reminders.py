@@ -22,7 +22,7 @@ from bot.app import App
 from bot.clock import as_utc, utcnow
 from bot.config.campaign import LoadedConfig
 from bot.config.sync import active_missions, sync_campaign
-from bot.mail.compose import Recipient, composer_for
+from bot.mail.compose import composer_for, listed
 from bot.mail.outbox import enqueue_message, enqueue_raw, make_message_id
 from bot.models import Invitation, InvitationStatus, OutboxKind, OutboxMessage
 
@@ -72,7 +72,7 @@ def reminders_in(session: Session, config: LoadedConfig, campaign: models.Campai
         thread = [original.message_id] if original is not None else []
         key = f"{prefix}{number}"
         message_id = make_message_id(key, domain)
-        recipient = Recipient.from_row(mission)
+        recipient = listed(mission)
         raw, subject = composer.reminder_raw(recipient, invitation.token, number=number,
                                              sent_at=sent_at.date(), thread=thread,
                                              message_id=message_id)
@@ -105,7 +105,7 @@ def enqueue_acknowledgement(app: App, session: Session, invitation_id: int,
     original = _invitation_row(session, invitation_id)
     thread = [m for m in (original.message_id if original else None, reply_message_id) if m]
     message = composer_for(app.config).acknowledgement(
-        Recipient.from_row(mission), invitation.token, thread=thread)
+        listed(mission), invitation.token, thread=thread)
     digest = hashlib.sha256(reply_message_id.encode("utf-8")).hexdigest()[:16]
     return enqueue_message(session, kind=OutboxKind.ACKNOWLEDGEMENT,
                            dedupe_key=f"acknowledgement:{invitation_id}:{digest}",

@@ -8,7 +8,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
-from bot.config.campaign import load_campaign, load_config, load_missions
+from bot.config.campaign import load_campaign, load_config
+from bot.config.missions import load_missions
 from bot.config.settings import load_settings
 from bot.errors import ConfigError
 

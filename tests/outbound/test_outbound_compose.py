@@ -12,8 +12,9 @@ import pytest
 from appfixtures import REPO, AppFactory
 
 from bot.commands.check import CheckResult
+from bot.config.missions import ListedMission
 from bot.errors import TemplateError
-from bot.mail.compose import Recipient, check_templates, composer_for, one_line
+from bot.mail.compose import check_templates, composer_for, one_line
 from bot.mail.outbox import SMTP_POLICY, make_message_id
 from bot.tokens import new_token
 
@@ -24,8 +25,8 @@ EXPECTED_HEADERS = {"from", "to", "cc", "reply-to", "subject", "date", "content-
 
 
 def mission(name: str = "Permanent Mission of Testland", language: str = "en",
-            country: str = "Testland") -> Recipient:
-    return Recipient("TL", country, name, "pm-tl@missions.test", (), language)
+            country: str = "Testland") -> ListedMission:
+    return ListedMission("TL", country, name, "pm-tl@missions.test", (), language)
 
 
 def raw_of(msg: email.message.EmailMessage) -> bytes:
