@@ -30,6 +30,7 @@ from bot.config.campaign import CampaignFile
 from bot.digest import render as digest_render
 from bot.digest.data import Arrival, DigestData, Problem, Silent
 from bot.mail.outbox import enqueue_message
+from bot.mail.render import Rendered
 from bot.results.export import delegations, to_csv
 from bot.results.records import MissionRecord, load_missions
 
@@ -160,7 +161,7 @@ def last_run(session: Session, campaign_id: int) -> models.DigestRun | None:
                                   col(models.DigestRun.id).desc())).first()
 
 
-def build_message(campaign: CampaignFile, data: DigestData, rendered: digest_render.Rendered,
+def build_message(campaign: CampaignFile, data: DigestData, rendered: Rendered,
                   recipients: list[str]) -> EmailMessage:
     message = EmailMessage()
     sender = campaign.mail.sender
@@ -169,7 +170,8 @@ def build_message(campaign: CampaignFile, data: DigestData, rendered: digest_ren
     message["Subject"] = rendered.subject
     message["Auto-Submitted"] = "auto-generated"
     message.set_content(rendered.text)
-    message.add_alternative(rendered.html, subtype="html")
+    if rendered.html is not None:  # the digest's renderer always makes one
+        message.add_alternative(rendered.html, subtype="html")
     message.add_attachment(data.delegates_csv, maintype="text", subtype="csv",
                            filename=f"delegates-{data.day.isoformat()}.csv")
     return message
@@ -186,7 +188,7 @@ class DigestResult:
         return f"{self.day}: {self.reason}"
 
 
-def preview(app: App, now: datetime | None = None) -> tuple[DigestData, digest_render.Rendered]:
+def preview(app: App, now: datetime | None = None) -> tuple[DigestData, Rendered]:
     """Build the digest as it would be sent now, without recording anything."""
     now = now or utcnow()
     campaign_id = app.campaign_id()

@@ -13,12 +13,16 @@ File naming (documented in templates/README.md)::
 ``<name>`` is the campaign's ``templates.invitation`` / ``reminder`` /
 ``acknowledgement``. Language fallback: the mission's language, then the
 meeting language, then English; the first language with a ``.txt`` wins.
+
+The digest (:mod:`bot.digest.render`) renders through the same ``Renderer``
+and so the same sandbox, with the templates shipped with invitebot as a
+second folder, its own ``when`` filter, and trailing newlines kept.
 """
 
 from __future__ import annotations
 
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,27 +47,32 @@ class Rendered:
 
 
 class Renderer:
-    """Compiled templates of one folder, cached for the life of the object."""
+    """Compiled templates of one folder (then of ``also``), cached for the life of the object."""
 
-    def __init__(self, template_dir: Path) -> None:
+    def __init__(self, template_dir: Path, *, also: Sequence[Path] = (),
+                 keep_trailing_newline: bool = False,
+                 filters: Mapping[str, Callable[..., Any]] | None = None) -> None:
         self.template_dir = template_dir
+        self.folders = (template_dir, *also)
         self.env = ImmutableSandboxedEnvironment(
-            loader=jinja2.FileSystemLoader(str(template_dir.resolve())),
+            loader=jinja2.FileSystemLoader([str(f.resolve()) for f in self.folders]),
             undefined=jinja2.StrictUndefined,
+            # .html autoescaped, .txt and .subject not.
             autoescape=jinja2.select_autoescape(enabled_extensions=("html",),
                                                 default_for_string=False, default=False),
-            keep_trailing_newline=False,
+            keep_trailing_newline=keep_trailing_newline,
             trim_blocks=True,
             lstrip_blocks=True,
             auto_reload=False,
             cache_size=-1,
         )
+        self.env.filters.update(filters or {})
         self._exists: dict[str, bool] = {}
 
     def exists(self, filename: str) -> bool:
         known = self._exists.get(filename)
         if known is None:
-            known = self._exists[filename] = (self.template_dir / filename).is_file()
+            known = self._exists[filename] = any((f / filename).is_file() for f in self.folders)
         return known
 
     def language_for(self, name: str, wanted: list[str]) -> str:
