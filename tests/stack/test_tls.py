@@ -6,7 +6,8 @@ STARTTLS and IMAPS. Through ``bot.transport`` with
 ``INVITEBOT_*_CA_FILE`` naming that CA every mode works; with another CA
 the connection fails before a single mail or password is sent; only
 ``INVITEBOT_*_VERIFY=false`` connects anyway. A server that offers no
-STARTTLS when it was asked for is refused, not used in clear text.
+STARTTLS when it was asked for is refused, not used in clear text. The
+outbound SMTP session (``bot.outbound.smtp``) is checked over the same stack.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from conftest import Stack, free_port, imap_login, start_stack, wait_for_message
 
 from bot.cli import main as cli
 from bot.config.settings import Settings, load_settings
+from bot.outbound.smtp import SmtpSession
 from bot.transport import imap_connect, smtp_client
 
 pytestmark = pytest.mark.stack
@@ -246,3 +248,43 @@ def test_check_reports_a_wrong_certificate_in_one_line(tls_stack: TlsStack, app_
             "CERTIFICATE_VERIFY_FAILED" in failing[0], failing[0]
     assert not any(line.startswith("Traceback") for line in lines)
     assert os.environ.get("INVITEBOT_SMTP_CA_FILE") is None  # the runner restored the env
+
+
+# --- the outbound SMTP session over TLS -------------------------------------
+# The session takes the connection over from aiosmtplib after the TLS
+# handshake to pipeline its commands; these check that the hand-over keeps
+# the encrypted transport, and that a wrong certificate sends nothing.
+
+@pytest.mark.parametrize("mode", ["starttls", "tls"])
+def test_session_sends_over_tls(tls_stack: TlsStack, mode: str) -> None:
+    recipient = f"tls-{uuid.uuid4().hex[:8]}@missions.test"
+    config = settings(tls_stack, smtp=mode, imap="starttls", ca=tls_stack.ca_file)
+    raw = (f"From: sec@unodc.test\r\nTo: {recipient}\r\nSubject: over {mode}\r\n"
+           f"Message-ID: <{uuid.uuid4().hex}@unodc.test>\r\n\r\nbody\r\n").encode()
+    marks: list[str] = []
+
+    async def run() -> list[str]:
+        session = SmtpSession(config.smtp)
+        try:
+            first = await session.send("sec@unodc.test", [recipient], raw,
+                                       lambda: marks.append("1"))
+            second = await session.send("sec@unodc.test", [recipient], raw,
+                                        lambda: marks.append("2"))
+            assert session.reader is not None
+            assert session.reader.transport.get_extra_info("ssl_object") is not None
+            return [first.status, second.status]
+        finally:
+            await session.close()
+
+    assert asyncio.run(run()) == ["sent", "sent"]
+    assert marks == ["1", "2"]
+    messages = wait_for_messages(tls_stack.stack, recipient, count=2)
+    assert all(m["Subject"] == f"over {mode}" for m in messages)
+
+
+def test_wrong_certificate_defers_without_sending(tls_stack: TlsStack) -> None:
+    config = settings(tls_stack, smtp="tls", imap="starttls", ca=tls_stack.wrong_ca_file)
+    session = SmtpSession(config.smtp)
+    result = asyncio.run(session.send("sec@unodc.test", ["x@missions.test"], b"x\r\n",
+                                      lambda: None))
+    assert result.status == "deferred" and "connect" in (result.detail or "")
