@@ -1,8 +1,8 @@
-"""The ``invitebot`` command line: one subcommand per verb of DESIGN.md.
+"""The ``invitebot`` command line: one subcommand per verb of docs/design.md.
 
-Each area registers its own commands (``bot.commands.outbound``,
-``bot.commands.inbound``, ``bot.commands.service``); this module holds the group, the
-shared ``-c/--config`` option and the one-line error reporting.
+Each area keeps its verbs in ``bot.commands`` (``outbound``, ``inbound``,
+``service``, ``check``; the shared ``-c/--config`` option in ``options``);
+this module holds the group, registers them, and reports errors in one line.
 """
 
 from __future__ import annotations

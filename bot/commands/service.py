@@ -92,7 +92,7 @@ def status(app: App, states: tuple[str, ...]) -> None:
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Output file (default: standard output; required for xlsx and participants).")
 def export(app: App, fmt: str, what: str, output: Path | None) -> None:
-    """Results as JSON, CSV or XLSX (DESIGN.md), or the participants list (DOCX)."""
+    """Results as JSON, CSV or XLSX (docs/design.md), or the participants list (DOCX)."""
     from bot.results import export as exporter
 
     if fmt in ("xlsx", "participants") and output is None:

@@ -1,4 +1,4 @@
-"""``invitebot export``: the results in the machine-readable shapes of DESIGN.md.
+"""``invitebot export``: the results in the machine-readable shapes of docs/design.md.
 
 Delegations: one object per mission (JSON) or one row per delegate (CSV and
 XLSX; a mission without delegates still gets one row). Messages: one
