@@ -2,7 +2,7 @@
 
 Code, country, state, last event, decision (marked "to confirm" when
 nothing proves the answer came from the mission) and the number of
-delegates, read from the same records as the exports (``bot.service.records``).
+delegates, read from the same records as the exports (``bot.results.records``).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.table import Table
 
-from bot.service.records import STATUSES, MissionRecord
+from bot.results.records import STATUSES, MissionRecord
 
 _STYLE = {"replied": "green", "needs_review": "yellow", "bounced": "red", "failed": "red",
           "sent": "cyan", "pending": "dim"}

@@ -22,7 +22,7 @@ from bot.inbound.classifiers.base import (
     local_part,
 )
 from bot.inbound.classifiers.dsn import parse_delivery_status, summarise
-from bot.inbound.parse import ParsedMessage
+from bot.inbound.parse.message import ParsedMessage
 
 _SUBJECT = re.compile(
     r"undeliver|undelivered|not delivered|non[- ]?deliver|delivery (status|failure|failed|"
