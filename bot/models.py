@@ -202,7 +202,7 @@ class Response(SQLModel, table=True):
     needs_review: bool = False
     notes: str | None = Field(default=None, sa_column=Column(Text))
     # Set when nothing proves the sender is the mission (a "claim", see
-    # bot.inbound.trust): why, for status, the digest and the exports.
+    # bot.inbound.matchers.trust): why, for status, the digest and the exports.
     to_confirm: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
 

@@ -1,4 +1,4 @@
-"""Where the pipeline applies the sender-trust rules of :mod:`bot.inbound.trust`.
+"""Where the pipeline applies the sender-trust rules of :mod:`bot.inbound.matchers.trust`.
 
 Two call sites: the match stage (:func:`review_reason_at_match`: a failed
 authentication or a sender unknown for the mission goes to review) and
@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from bot import models
 from bot.inbound.context import PipelineContext
 from bot.inbound.matchers.base import PUBLIC_DOMAINS
-from bot.inbound.trust import Facts, Trust, assess, change_refused
+from bot.inbound.matchers.trust import Facts, Trust, assess, change_refused
 
 
 def facts_for(ctx: PipelineContext, row: models.InboundMessage, methods: tuple[str, ...],

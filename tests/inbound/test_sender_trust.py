@@ -3,7 +3,7 @@
 Every message here is forged or hostile, delivered through the local
 Postfix to Dovecot, then read by ``poll_once``; the assertions read the
 database through the same records ``status`` and the exports use. The
-rules are those of :mod:`bot.inbound.trust` and docs/security.md.
+rules are those of :mod:`bot.inbound.matchers.trust` and docs/security.md.
 """
 
 from __future__ import annotations

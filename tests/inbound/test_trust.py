@@ -1,4 +1,4 @@
-"""The sender-trust rules of bot.inbound.trust, without a database or a mail server.
+"""The sender-trust rules (bot.inbound.matchers.trust), without a database or a mail server.
 
 The stack tests (tests/test_sender_trust.py) show the rules at work in a
 whole poll; these pin each rule and its reason line.
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.inbound.trust import (
+from bot.inbound.matchers.trust import (
     Facts,
     assess,
     authenticate,

@@ -2,8 +2,8 @@
 
 Every matcher in ``MATCHERS`` runs; the mission with the strongest evidence
 wins, agreeing evidence raises the confidence, conflicting evidence lowers
-it. The sender-trust rules (:mod:`bot.inbound.trust`) send an otherwise
-good match to a human: a sender the mission is not known for, and an
+it. The sender-trust rules (:mod:`bot.inbound.matchers.trust`) send an
+otherwise good match to a human: a sender the mission is not known for, and an
 ``Authentication-Results`` header from our own server saying DKIM or DMARC
 failed. Below ``thresholds.match`` the message goes to the review queue;
 above it, on to extraction (:mod:`bot.inbound.stages.read`, then
