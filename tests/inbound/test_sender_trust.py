@@ -313,3 +313,21 @@ def test_over_deep_mail_from_a_mission_goes_to_review(app_factory: Any,
         data = collect(session, app.config.campaign, app.campaign_id(),
                        now=utcnow(), since=None)
     assert len([p for p in data.review if "too_deep" in p.reason]) == 2
+
+
+def test_a_human_may_apply_a_refused_change(app_factory: Any, mailstack: Stack,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # The rules stop the machine, not the desk officer: `review assign` settles it.
+    app, invitations = trust_app(app_factory)
+    deliver_and_poll(mailstack, app, genuine(app, invitations),
+                     mail(app, AT, FORGED, auth=f"{AUTHSERV}; dmarc=pass "
+                                                "header.from=bmeia.gv.at.test"))
+    _genuine, change = inbound(app)
+    assert change.status == "needs_review" and "no token or thread" in reason_of(app, change)
+    monkeypatch.setenv("INVITEBOT_DATABASE_URL", app.settings.database_url)
+    monkeypatch.setenv("INVITEBOT_STORE_DIR", str(app.settings.store_dir))
+    result = CliRunner().invoke(cli, ["review", "assign", "-c", str(app.config_path),
+                                      str(change.id), "AT"], catch_exceptions=False)
+    assert result.exit_code == 0 and "processed" in result.output, result.output
+    assert names(app, "AT") == ["Eve Forger"]
+    assert record(app, "AT").to_confirm is None
