@@ -231,8 +231,9 @@ def test_to_confirm_shows_in_status_and_digest(app_factory: Any, mailstack: Stac
                        now=utcnow(), since=None)
     [arrival] = data.arrivals
     assert arrival.to_confirm and "unauthenticated" in arrival.to_confirm
-    text = render(app.config, data).text
-    assert "TO CONFIRM: from pm-vienna@bmeia.gv.at.test" in text, text
+    rendered = render(app.config, data)
+    assert "TO CONFIRM: from pm-vienna@bmeia.gv.at.test" in rendered.text, rendered.text
+    assert "<strong>to confirm</strong>: from pm-vienna@bmeia.gv.at.test" in rendered.html
 
 
 # --- defect 3: changes need the token or thread, from an address seen before --------
