@@ -23,7 +23,11 @@ from bot.inbound.classifiers.autoreply import AutoReplyHeaders, OutOfOffice
 from bot.inbound.classifiers.base import Classification, Classifier, Kind
 from bot.inbound.classifiers.bounce_text import TextBounce
 from bot.inbound.classifiers.dsn import DeliveryStatusReport, FeedbackReport
+from bot.inbound.classifiers.forwarded import ForwardedBounce
 from bot.inbound.classifiers.human import HumanReply, Newsletter, NoReplySender, Spam
+from bot.inbound.classifiers.list_notice import ListNotice
+from bot.inbound.classifiers.phishing import Phishing
+from bot.inbound.classifiers.webhook import WebhookNotification
 from bot.inbound.parse import ParsedMessage
 
 __all__ = ["CLASSIFIERS", "Classification", "Classifier", "Kind", "classify"]
@@ -31,11 +35,15 @@ __all__ = ["CLASSIFIERS", "Classification", "Classifier", "Kind", "classify"]
 CLASSIFIERS: tuple[Classifier, ...] = (
     FeedbackReport(),
     DeliveryStatusReport(),
+    WebhookNotification(),
+    ForwardedBounce(),
     TextBounce(),
+    ListNotice(),
     AutoReplyHeaders(),
     OutOfOffice(),
     Newsletter(),
     Spam(),
+    Phishing(),
     NoReplySender(),
     HumanReply(),
 )

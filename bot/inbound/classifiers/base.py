@@ -45,6 +45,9 @@ class Classification:
     diagnostic: str | None = None
     original_message_id: str | None = None
     original_subject: str | None = None
+    # Doubts for a person to look at (e.g. "suspect_phishing" on a reply);
+    # the kind stays what the classifier decided.
+    flags: tuple[str, ...] = ()
 
 
 class Classifier(Protocol):

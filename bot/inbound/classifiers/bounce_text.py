@@ -22,6 +22,14 @@ from bot.inbound.classifiers.base import (
     local_part,
 )
 from bot.inbound.classifiers.dsn import parse_delivery_status, summarise
+from bot.inbound.classifiers.lexicon import (
+    BOUNCE_BODY_L10N,
+    BOUNCE_DELAY_L10N,
+    BOUNCE_SUBJECT_L10N,
+    FORWARD_PREFIX,
+    REPLY_PREFIX,
+    has_answer_words,
+)
 from bot.inbound.parse import ParsedMessage
 
 _SUBJECT = re.compile(
@@ -30,11 +38,9 @@ _SUBJECT = re.compile(
     r"returned mail|returning message|could not be delivered|mail system error|"
     r"delivery failure|message delivery has failed|delayed mail|could not send message|"
     r"error sending your mail|bounce notification|mail failure|delivery status|"
-    r"message you sent blocked|"
-    r"недоставлен|не доставлено|не может быть доставлено|"
-    r"non remis|non distribuable|échec de (la )?remise|no se pudo entregar|no entregado|"
-    r"未能投递|退信|投递失败|"
-    r"配信できません|メールエラー|配送エラー",
+    r"message you sent blocked|delivery (has been )?delayed|message delayed|"
+    r"warning: message .{1,40} delayed|delay(ed)? notification|errors from|"
+    r"не может быть доставлено|" + BOUNCE_SUBJECT_L10N,
     re.IGNORECASE,
 )
 
@@ -53,7 +59,10 @@ _SIGNATURE = re.compile(
     r"was not delivered to:|"
     r"Delivery to the following recipient failed permanently|"
     r"There was an error delivering your mail to|"
-    r"----- Transcript of session follows -----",
+    r"----- Transcript of session follows -----|"
+    r"Transcript of session follows\.|"
+    r"THIS IS A WARNING MESSAGE ONLY|"
+    r"A message that you sent has not yet been delivered to one or more",
     re.IGNORECASE,
 )
 
@@ -64,14 +73,30 @@ _BODY = re.compile(
     r"failed permanently|Failure Reasons|not listed in|delivery status notification|"
     r"\b5\.\d\.\d{1,3}\b|\b55[0-4][ -]|"
     r"не может быть доставлено|送信に失敗|配信できません|undeliverable mail|"
-    r"invalid (user|recipient)|rejected by",
+    r"invalid (user|recipient)|rejected by|not (been )?accepted for|not yet been delivered|"
+    r"temporary problem delivering|message not delivered|" + BOUNCE_BODY_L10N,
+    re.IGNORECASE,
+)
+# From a daemon, any of these is enough whatever the layout: a mailer
+# daemon does not write to us about anything but its deliveries.
+_DAEMON_WORDS = re.compile(
+    r"not (be |been |yet been )?(delivered|accepted|deliverable|sent|relayed)|undeliver|"
+    r"rejected|refused|discarded|disabled|failed|failure|returned|bounced?|delay|retry|"
+    r"retrying|recipient|" + BOUNCE_BODY_L10N,
     re.IGNORECASE,
 )
 
 _DELAY = re.compile(
     r"delayed mail|could not send message for past|will (continue to )?(re)?try|"
     r"still being retried|has not yet been delivered|delivery (has been |is )?delayed|"
-    r"delivery status notification \(delay\)",
+    r"delivery status notification \(delay\)|warning message only|delay reason|"
+    r"temporary problem delivering|not yet been delivered|message delayed|" + BOUNCE_DELAY_L10N,
+    re.IGNORECASE,
+)
+# What makes a notice final even when it talks about retrying.
+_FINAL = re.compile(
+    r"permanent(ly)? (error|failure|fatal)|failed permanently|permanent fatal errors|"
+    r"(have|has) been (given up|discarded)|giving up|gave up|\b5\.\d\.\d{1,3}\b",
     re.IGNORECASE,
 )
 
@@ -95,6 +120,9 @@ _QMAIL_RECIPIENT = re.compile(r"^<([^<>\s]+@[^<>\s]+)>:\s*$", re.MULTILINE)
 _QUOTED_TO = re.compile(r"^[ \t>]*To:[ \t]*(.{1,500})$", re.IGNORECASE | re.MULTILINE)
 _STATUS_CODE = re.compile(r"\b[245]\.\d{1,3}\.\d{1,3}\b")
 _SMTP_LINE = re.compile(r"^.*\b[45]\d\d[ -].*$|^.*\b[45]\.\d\.\d{1,3}\b.*$", re.MULTILINE)
+
+# Shared with forwarded_bounce, which reads the same words in a forwarded copy.
+SUBJECT_WORDS, MTA_SIGNATURE, BODY_WORDS, STATUS_CODE = _SUBJECT, _SIGNATURE, _BODY, _STATUS_CODE
 
 
 def report_section(msg: ParsedMessage) -> str:
@@ -152,20 +180,31 @@ class TextBounce:
     def check(self, msg: ParsedMessage) -> Classification | None:
         subject = msg.subject
         daemon = is_daemon_sender(msg) or has_null_return_path(msg)
-        # Most replies stop here, before the long signature search.
-        if subject.lower().startswith(("fw:", "fwd:", "tr:", "re:")) and not daemon:
+        # Most replies stop here, before the long signature search; a
+        # person's forward of a bounce is forwarded_bounce's to judge.
+        if not daemon and (REPLY_PREFIX.match(subject) or FORWARD_PREFIX.match(subject)):
             return None
         section = report_section(msg)
         signature = _SIGNATURE.search(section) is not None
         subject_hit = _SUBJECT.search(subject) is not None
         body_hit = _BODY.search(section) is not None
-        if not (signature or (daemon and (subject_hit or body_hit)) or (subject_hit and body_hit)):
+        # A daemon's own notice with an unusual layout: failure words anywhere
+        # in its text (some put the original's headers first).
+        daemon_words = daemon and is_daemon_sender(msg) and (
+            _DAEMON_WORDS.search(msg.text[:SCAN_CHARS]) is not None
+        )
+        if not (signature or (daemon and (subject_hit or body_hit)) or (subject_hit and body_hit)
+                or daemon_words):
+            return None
+        if not daemon and has_answer_words(section):
+            # A person who mentions a failed delivery and answers in the same
+            # words is talking to us: the reply must reach the matcher.
             return None
         blocks = parse_delivery_status(msg.text) if "Final-Recipient:" in msg.text else []
         if blocks and (found := summarise(self.name, msg, blocks, "delivery-status fields")):
             return found
-        delay = bool(_DELAY.search(subject) or _DELAY.search(section)) and not re.search(
-            r"permanent", section, re.IGNORECASE
+        delay = bool(_DELAY.search(subject) or _DELAY.search(section)) and not _FINAL.search(
+            section
         )
         status = _STATUS_CODE.search(section)
         smtp = _SMTP_LINE.search(section)
