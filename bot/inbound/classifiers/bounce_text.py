@@ -38,7 +38,7 @@ _SUBJECT = re.compile(
     r"returned mail|returning message|could not be delivered|mail system error|"
     r"delivery failure|message delivery has failed|delayed mail|could not send message|"
     r"error sending your mail|bounce notification|mail failure|delivery status|"
-    r"message you sent blocked|delivery (has been )?delayed|message delayed|"
+    r"message you sent blocked|address not found|delivery (has been )?delayed|message delayed|"
     r"warning: message .{1,40} delayed|delay(ed)? notification|errors from|"
     r"не может быть доставлено|" + BOUNCE_SUBJECT_L10N,
     re.IGNORECASE,
@@ -82,7 +82,8 @@ _BODY = re.compile(
 _DAEMON_WORDS = re.compile(
     r"not (be |been |yet been )?(delivered|accepted|deliverable|sent|relayed)|undeliver|"
     r"rejected|refused|discarded|disabled|failed|failure|returned|bounced?|delay|retry|"
-    r"retrying|recipient|" + BOUNCE_BODY_L10N,
+    r"retrying|recipient|(does|may) not exist|not have permission|no such|unknown|"
+    + BOUNCE_BODY_L10N,
     re.IGNORECASE,
 )
 

@@ -45,7 +45,7 @@ _REFUSED = re.compile(
     r"(?:your )?(?:message|posting|mail) (?:to .{1,120} )?(?:was|has been|is) (?:rejected|refused|"
     r"discarded|returned)|rejected posting|auto-discard|returned to you unprocessed|"
     r"request to mailing list .{1,120} rejected|post by non-member|"
-    r"do(?:es)? not have permission to post|reject(?:ed)? (?:mail|spammers)|"
+    r"(?:do|does|may) not have permission to post|reject(?:ed)? (?:mail|spammers)|"
     r"message has implicit destination|"
     r"vous n'êtes pas (?:abonné|membre)|no (?:está|es) (?:suscrito|miembro)|"
     r"не (?:являетесь|является) (?:подписчиком|участником)|لست عضوا|您不是.{0,10}成员",
@@ -65,7 +65,8 @@ _HELD = re.compile(
     re.IGNORECASE,
 )
 _REJECTED_TO = re.compile(r"(?:posting|message|mail) to ([^\s@<>]+@[^\s<>]+)", re.IGNORECASE)
-_LIST_NAME_SUFFIX = re.compile(r"-(?:admin|owner|bounces?|request|ctl|errors?)$", re.IGNORECASE)
+_LIST_NAME_SUFFIX = re.compile(r"-(?:admin|owner|bounces?|request|ctl|help|errors?)$",
+                               re.IGNORECASE)
 
 
 def _is_list_software(msg: ParsedMessage) -> bool:
@@ -78,13 +79,21 @@ def _is_list_software(msg: ParsedMessage) -> bool:
 
 def _list_address(msg: ParsedMessage, section: str) -> list[str]:
     """The list that refused: named in the notice, else the sender without its -owner."""
-    ours = {msg.from_addr, *msg.to, *msg.cc}
+    ours = {a.lower() for a in (msg.from_addr, *msg.to, *msg.cc) if a}
+
+    def usable(address: str) -> bool:
+        # The list's admin addresses are contacts, not the list refused.
+        local = local_part(address)
+        return address not in ours and not _LIST_NAME_SUFFIX.search(local) and not (
+            _LIST_SENDER.match(local) and "-" not in local)
+
     named = _REJECTED_TO.search(section)
-    if named and (found := ADDRESS.search(named.group(1))):
+    if named and (found := ADDRESS.search(named.group(1))) and usable(found.group(1).lower()):
         return [found.group(1).lower()]
-    bracketed = [a.lower() for a in re.findall(r"<([^<>\s]+@[^<>\s]+)>", section) if a not in ours]
-    if bracketed:
-        return bracketed[:1]
+    mentioned = [a.lower().strip(".") for a in ADDRESS.findall(section)]
+    mentioned = [a for a in mentioned if usable(a)]
+    if mentioned:
+        return mentioned[:1]
     if msg.from_addr and "@" in msg.from_addr:
         local, domain = msg.from_addr.rsplit("@", 1)
         stripped = _LIST_NAME_SUFFIX.sub("", local)
@@ -107,10 +116,11 @@ class ListNotice:
                         text, re.IGNORECASE | re.MULTILINE)
         section = text[: cut.start()] if cut else text
         own = f"{msg.subject}\n{section}"
-        refused = _REFUSED.search(own)
-        if not refused and msg.header("x-mlserver"):
+        # A hold names its reason ("post by non-member"): the hold decides.
+        held = _HELD.search(own)
+        refused = None if held else _REFUSED.search(own)
+        if not refused and not held and msg.header("x-mlserver"):
             refused = _FML_ERROR.search(own)
-        held = None if refused else _HELD.search(own)
         if not refused and not held:
             return None
         # A list's own refusal names the list software or comes from its address.

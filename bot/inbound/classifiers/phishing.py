@@ -83,8 +83,11 @@ _CREDENTIALS = re.compile(
 )
 _URGENCY = re.compile(
     r"within (24|48|72) hours|immediately|today|will expire|permanent(ly)? (closure|closed|"
-    r"deleted)|sous 24 heures|dans les 24|en 24 horas|dentro de 24|в течение 24|24 часа|"
-    r"خلال 24|24小时内|立即",
+    r"deleted)|sous (24|48) heures|dans les (24|48)|immédiat|aujourd'hui|"
+    r"en (24|48) horas|dentro de (24|48)|inmediat[oa]|hoy\b|urgente|"
+    r"в течение (24|48)|(24|48) час|срочн|сегодня|немедленно|"
+    r"خلال (24|48)|فورا|فوراً|عاجل|اليوم|"
+    r"(24|48)小时内|立即|马上|尽快|今天",
     re.IGNORECASE,
 )
 _URL = re.compile(r"https?://([^/\s\"'<>?#]+)[^\s\"'<>]*", re.IGNORECASE)
@@ -143,7 +146,8 @@ class Phishing:
         reason = "phishing lure: " + ", ".join(cues)
         if strong and not threaded and not answers:
             return Classification(kind="unrelated", classifier=self.name, reason=reason)
-        if threaded or answers or links or credentials:
+        if strong or links:
+            # Kept as a reply, but a person looks before anything is recorded.
             return Classification(kind="reply", classifier=self.name,
                                   reason=f"suspect {reason}", flags=("suspect_phishing",))
         return None

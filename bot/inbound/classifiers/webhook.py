@@ -20,8 +20,9 @@ from bot.inbound.classifiers.base import Classification, clean_address
 from bot.inbound.mimetext import normalise_msgid
 from bot.inbound.parse import ParsedMessage
 
-# The JSON must start near the top: a person pasting JSON writes words first.
-_START_WITHIN = 400
+# The JSON must open the text (after at most a form-field name such as
+# "mandrill_events="): a person pasting JSON writes words first.
+_START_WITHIN = 80
 _MAX_CHARS = 500_000
 _MAX_NODES = 2_000
 
