@@ -19,7 +19,7 @@ ADDRESS = re.compile(
 _DAEMON_LOCALS = re.compile(
     r"^(mailer[-_.]?daemon|mail[-_.]?daemon|postmaster|post[-_]master|poostmaster|"
     r"mail\.delivery\.system|mail[-_]delivery[-_]system|mdaemon|mmsc|"
-    r"bounces?|nobody|mta|smtp)$",
+    r"bounces?|nobody|mta|smtp|microsoftexchange[0-9a-f]{8,})$",
     re.IGNORECASE,
 )
 _DAEMON_NAMES = re.compile(

@@ -38,7 +38,10 @@ _SUBJECT = re.compile(
     r"returned mail|returning message|could not be delivered|mail system error|"
     r"delivery failure|message delivery has failed|delayed mail|could not send message|"
     r"error sending your mail|bounce notification|mail failure|delivery status|"
-    r"message you sent blocked|address not found|delivery (has been )?delayed|message delayed|"
+    r"message you sent blocked|address not found|^NDN:|(could not|unable to|cannot|can't) "
+    r"deliver|(couldn't|wasn't|was not) (be )?delivered|message not delivered|bounced (mail|"
+    r"message|e-?mail)|(mail|message) (delivery )?deferred|delivery (has been )?delayed|"
+    r"message delayed|"
     r"warning: message .{1,40} delayed|delay(ed)? notification|errors from|"
     r"не может быть доставлено|" + BOUNCE_SUBJECT_L10N,
     re.IGNORECASE,

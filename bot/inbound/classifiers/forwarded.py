@@ -96,8 +96,10 @@ class ForwardedBounce:
     name = "forwarded_bounce"
 
     def check(self, msg: ParsedMessage) -> Classification | None:
-        if is_daemon_sender(msg) or has_null_return_path(msg):
-            return None  # a daemon's own notice is text_bounce's
+        submitted = (msg.header("auto-submitted") or "no").strip().lower()
+        if (is_daemon_sender(msg) or has_null_return_path(msg) or not submitted.startswith("no")
+                or msg.header("x-failed-recipients") is not None):
+            return None  # a machine's own notice is text_bounce's, not a person's forward
         text = msg.text[:SCAN_CHARS]
         prefixed = FORWARD_PREFIX.match(msg.subject) is not None
         marker = FORWARD_MARKER.search(text)

@@ -102,12 +102,12 @@ BOUNCE_SUBJECT_L10N = (
     r"non remis|non distribuable|échec de (la )?remise|remise différée|message non délivré|"
     r"no se puede entregar|no se pudo entregar|no entregado|imposible (de )?entregar|"
     r"error de entrega|entrega (retrasada|demorada)|"
-    r"недоставлен|не доставлено|не удается доставить|не удалось доставить|"
+    r"недоставлен|недоставля|не доставлено|не удается доставить|не удалось доставить|"
     r"невозможно доставить|ошибка доставки|доставка задерживается|задержка доставки|"
     r"غير قابل للتسليم|تعذّ?ر التسليم|فشل التسليم|لم يتم التسليم|تأخ[ّ]?ر التسليم|"
     r"تأخير التسليم|فشل تسليم|"
     r"未能投递|退信|投递失败|无法投递|无法传递|未送达|邮件被退回|傳遞失敗|無法傳遞|無法投遞|"
-    r"延迟投递|延遲傳遞|投递延迟|配信できません|メールエラー|配送エラー"
+    r"延迟投递|延遲傳遞|投递延迟|传递延迟|延迟[:：]|配信できません|メールエラー|配送エラー"
 )
 BOUNCE_BODY_L10N = (
     r"impossible de remettre|n'a pas pu être (remis|distribué)|adresse (de messagerie )?"
