@@ -158,3 +158,19 @@ def test_delay_notices_are_delays_even_when_they_mention_permanence() -> None:
 def test_phishing_in_a_thread_is_kept_and_flagged() -> None:
     got = _classify(FAMILIES / "heldout" / "suspect-thread-hijack.eml")
     assert (got.kind, got.classifier, got.flags) == ("reply", "phishing", ("suspect_phishing",))
+
+
+def test_a_forward_with_a_note_is_a_bounce_that_keeps_the_note_visible() -> None:
+    got = _classify(FAMILIES / "tune" / "bounce-fwd-en-with-address-note.eml")
+    assert (got.kind, got.flags) == ("bounce", ("forwarded_with_note",))
+    bare = _classify(FAMILIES / "heldout" / "bounce-fwd-en-returned-mail.eml")
+    assert bare.flags == ()
+
+
+def test_lure_words_without_a_way_to_act_stay_a_reply() -> None:
+    raw = (
+        b"From: Ms. A <a@mission-ao.example>\r\nSubject: Question\r\n\r\n"
+        b"Your mailbox is full, we could not write to you yesterday. Please answer today."
+    )
+    got = classify(parse_message(raw))
+    assert (got.kind, got.flags) == ("reply", ())

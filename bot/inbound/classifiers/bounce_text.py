@@ -194,9 +194,11 @@ class TextBounce:
         body_hit = _BODY.search(section) is not None
         # A daemon's own notice with an unusual layout: failure words anywhere
         # in its text (some put the original's headers first).
+        # (A display name such as "System Administrator" can be a person's:
+        # one who answers the invitation is not a daemon.)
         daemon_words = daemon and is_daemon_sender(msg) and (
             _DAEMON_WORDS.search(msg.text[:SCAN_CHARS]) is not None
-        )
+        ) and not has_answer_words(section)
         if not (signature or (daemon and (subject_hit or body_hit)) or (subject_hit and body_hit)
                 or daemon_words):
             return None

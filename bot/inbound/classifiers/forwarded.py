@@ -56,6 +56,10 @@ _ANSWER_ATTACHMENT = re.compile(
 )
 
 
+# Letters in the forwarder's own words beyond "FYI" / "Pour information".
+_NOTE_CHARS = 40
+
+
 def _strip_prefixes(subject: str) -> str:
     for _ in range(5):
         match = FORWARD_PREFIX.match(subject) or REPLY_PREFIX.match(subject)
@@ -124,6 +128,9 @@ class ForwardedBounce:
             _ANSWER_ATTACHMENT.match(a.content_type) for a in msg.attachments[:20]
         ):
             return None  # the forwarder answers too: a reply for the matcher
+        # A note with the forward ("the Ambassador's new address is ...") is
+        # not an answer, but a person may want to read it.
+        note = len(re.sub(r"\W+", "", own)) > _NOTE_CHARS
         status = _STATUS_CODE.search(copy)
         msgid, original_subject = find_original(msg)
         return Classification(
@@ -132,4 +139,5 @@ class ForwardedBounce:
             bounced_recipients=tuple(find_failed_recipients(msg, copy or text)),
             status=status.group(0) if status else None,
             original_message_id=msgid, original_subject=original_subject or subject or None,
+            flags=("forwarded_with_note",) if note else (),
         )

@@ -54,7 +54,7 @@ _LURES: dict[str, re.Pattern[str]] = {
     ),
     "payment": re.compile(
         r"invoice\b.{0,60}\b(overdue|outstanding|past due|unpaid)|overdue (invoice|payment)|"
-        r"(immediate|urgent) payment|payment (is )?(required|overdue)|"
+        r"(immediate|urgent) payment|payment (is )?overdue|"
         r"bank (details|account) (have|has) (changed|been updated)|new bank account|"
         r"facture.{0,40}(impayée|en retard|en souffrance)|paiement (immédiat|requis)|"
         r"factura.{0,40}(vencida|pendiente de pago|impaga)|pago inmediato|"
@@ -92,6 +92,9 @@ _URGENCY = re.compile(
 )
 _URL = re.compile(r"https?://([^/\s\"'<>?#]+)[^\s\"'<>]*", re.IGNORECASE)
 _LOGIN_PATH = re.compile(r"login|signin|sign-in|verify|valid|confirm|account|password", re.I)
+_RISKY_TYPES = {"text/html", "application/zip", "application/x-zip-compressed",
+                "application/x-msdownload", "application/javascript", "application/x-iso9660-image"}
+_RISKY_NAMES = (".html", ".htm", ".shtml", ".zip", ".iso", ".img", ".exe", ".js", ".svg")
 _SHORTENERS = {"bit.ly", "tinyurl.com", "t.co", "goo.gl", "ow.ly", "is.gd", "cutt.ly",
                "rebrand.ly", "t.ly", "rb.gy", "shorturl.at", "tiny.cc"}
 # Where missions really share their notes: a link there is not suspicious.
@@ -104,18 +107,29 @@ def _domain(host: str) -> str:
     return ".".join(labels[-2:]) if len(labels) >= 2 else host.lower()
 
 
-def _bad_links(msg: ParsedMessage, text: str) -> list[str]:
-    """Links that lead away from the sender: raw IPs, shorteners, foreign hosts."""
+def _links(msg: ParsedMessage, text: str) -> tuple[list[str], list[str]]:
+    """Hosts linked to (file-sharing hosts left out), and those that lead
+    away from the sender: raw IPs, shorteners, foreign or login-looking links."""
     sender = _domain(msg.from_addr.rsplit("@", 1)[-1]) if "@" in msg.from_addr else ""
-    bad = []
+    hosts, bad = [], []
     for match in _URL.finditer(text):
         host = match.group(1).lower().split("@")[-1].split(":")[0]
         if any(host == h or host.endswith("." + h) for h in _FILE_HOSTS):
             continue
+        hosts.append(host)
         foreign = re.fullmatch(r"[\d.]+", host) or host in _SHORTENERS or _domain(host) != sender
         if foreign or _LOGIN_PATH.search(match.group(0)):
             bad.append(host)
-    return bad
+    return hosts, bad
+
+
+def _risky_attachment(msg: ParsedMessage) -> bool:
+    """An attached page or archive: how invoice lures carry their form."""
+    for attachment in msg.attachments[:20]:
+        name = attachment.filename_display.lower()
+        if attachment.content_type.lower() in _RISKY_TYPES or name.endswith(_RISKY_NAMES):
+            return True
+    return False
 
 
 def _html_text(msg: ParsedMessage) -> str:
@@ -133,21 +147,25 @@ class Phishing:
         credentials = _CREDENTIALS.search(text) is not None
         if not families and not credentials:
             return None
-        links = _bad_links(msg, f"{msg.text[:_WINDOW]}\n{_html_text(msg)}")
+        hosts, links = _links(msg, f"{msg.text[:_WINDOW]}\n{_html_text(msg)}")
+        attached = _risky_attachment(msg)
         urgency = _URGENCY.search(text) is not None
         cues = [*families, *(["credentials"] if credentials else []),
-                *(["link to " + links[0]] if links else []), *(["urgency"] if urgency else [])]
-        # In a conversation with us, or answering the invitation: keep it.
-        threaded = bool(msg.in_reply_to or msg.references or REPLY_PREFIX.match(msg.subject))
-        answers = has_answer_words(msg.text[:_WINDOW])
-        # A document notice with only a link may be a mission's real share.
-        strong = (credentials or len(families) >= 2 or urgency
-                  or (bool(links) and families != ["document"]))
+                *(["link to " + links[0]] if links else []),
+                *(["attached page or archive"] if attached else []),
+                *(["urgency"] if urgency else [])]
+        # A lure needs a way to act: asking for the password, a link that
+        # leads away, an attached form, or a link pressed by urgency. Words
+        # alone ("is a payment required? please answer today") are a person's.
+        action = (credentials or bool(links) or attached
+                  or (bool(hosts) and (urgency or len(families) >= 2)))
+        if not action:
+            return None
         reason = "phishing lure: " + ", ".join(cues)
-        if strong and not threaded and not answers:
-            return Classification(kind="unrelated", classifier=self.name, reason=reason)
-        if strong or links:
-            # Kept as a reply, but a person looks before anything is recorded.
+        # In a conversation with us, or answering the invitation: keep it,
+        # but a person looks before anything is recorded.
+        threaded = bool(msg.in_reply_to or msg.references or REPLY_PREFIX.match(msg.subject))
+        if threaded or has_answer_words(msg.text[:_WINDOW]):
             return Classification(kind="reply", classifier=self.name,
                                   reason=f"suspect {reason}", flags=("suspect_phishing",))
-        return None
+        return Classification(kind="unrelated", classifier=self.name, reason=reason)
