@@ -191,7 +191,9 @@ class TextBounce:
         section = report_section(msg)
         signature = _SIGNATURE.search(section) is not None
         subject_hit = _SUBJECT.search(subject) is not None
-        body_hit = _BODY.search(section) is not None
+        # The body's words matter only from a daemon or under a bounce subject:
+        # most replies skip the longest search.
+        body_hit = (daemon or subject_hit) and _BODY.search(section) is not None
         # A daemon's own notice with an unusual layout: failure words anywhere
         # in its text (some put the original's headers first).
         # (A display name such as "System Administrator" can be a person's:
