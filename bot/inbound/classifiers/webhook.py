@@ -24,6 +24,8 @@ from bot.inbound.parse import ParsedMessage
 # "mandrill_events="): a person pasting JSON writes words first.
 _START_WITHIN = 80
 _MAX_CHARS = 500_000
+# A relay's covering note for attached events is a line or two.
+_COVER_NOTE = 300
 _MAX_NODES = 2_000
 
 _BOUNCE = {"bounce", "bounced", "hard_bounce", "soft_bounce", "hardbounce", "softbounce",
@@ -62,6 +64,22 @@ def _documents(text: str) -> Iterator[Any]:
             continue
         yield value
         return
+
+
+def _json_texts(msg: ParsedMessage) -> list[str]:
+    """The text when JSON opens it; else, under a short covering note, the
+    attached ``.json`` files (a relay that attaches the events)."""
+    text = msg.text.lstrip()
+    if "{" in text[:_START_WITHIN] or "[" in text[:_START_WITHIN]:
+        return [text]
+    if len(text) > _COVER_NOTE:
+        return []
+    return [
+        a.data[:_MAX_CHARS].decode("utf-8", errors="replace").lstrip()
+        for a in msg.attachments[:5]
+        if a.content_type.lower() == "application/json"
+        or a.filename_display.lower().endswith(".json")
+    ]
 
 
 def _walk(value: Any, budget: list[int], depth: int = 0) -> Iterator[dict[str, Any]]:
@@ -148,12 +166,12 @@ class WebhookNotification:
     name = "json_delivery_event"
 
     def check(self, msg: ParsedMessage) -> Classification | None:
-        text = msg.text.lstrip()
-        if "{" not in text[:_START_WITHIN] and "[" not in text[:_START_WITHIN]:
-            return None
         objects: list[dict[str, Any]] = []
-        for document in _documents(text):
-            objects.extend(_walk(document, [_MAX_NODES]))
+        for text in _json_texts(msg):
+            for document in _documents(text):
+                objects.extend(_walk(document, [_MAX_NODES]))
+        if not objects:
+            return None
         events = [(obj, _event_name(obj)) for obj in objects]
         events = [(obj, name) for obj, name in events if name]
         names = {name for _, name in events}
