@@ -38,6 +38,7 @@ from bot.inbound.classifiers.bounce_text import (
 )
 from bot.inbound.classifiers.bounce_text import (
     find_failed_recipients,
+    report_section,
 )
 from bot.inbound.classifiers.lexicon import (
     DAEMON_FROM,
@@ -114,17 +115,22 @@ class ForwardedBounce:
         for embedded in msg.embedded[:3]:
             if _embedded_bounce(embedded):
                 why = "forwarded bounce attached"
+        mixed = ""
         if marker is not None:
             own, copy = text[: marker.start()], text[marker.start():]
         elif prefixed and why is None:
-            own, copy = "", text  # forwarded inline with no header block
+            # Pasted with no header block: the person's words, if any, are
+            # mixed with the bounce's; read them up to the original's copy
+            # (whose invitation text would say "to attend").
+            own, copy = "", text
+            mixed = report_section(msg)
         else:
             own, copy = text, ""
         if why is None and copy:
             why = _copy_is_bounce(subject, copy)
         if why is None:
             return None
-        if has_answer_words(own) or any(
+        if has_answer_words(own or mixed) or any(
             _ANSWER_ATTACHMENT.match(a.content_type) for a in msg.attachments[:20]
         ):
             return None  # the forwarder answers too: a reply for the matcher

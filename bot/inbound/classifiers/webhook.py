@@ -59,7 +59,7 @@ def _documents(text: str) -> Iterator[Any]:
         pos = min(positions)
         try:
             value, _end = decoder.raw_decode(text, pos)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested beyond reason
             start = pos + 1
             continue
         yield value
@@ -92,7 +92,7 @@ def _walk(value: Any, budget: list[int], depth: int = 0) -> Iterator[dict[str, A
         if stripped[:1] in ("{", "[") and len(stripped) < _MAX_CHARS:
             try:
                 inner = json.loads(stripped)
-            except ValueError:
+            except (ValueError, RecursionError):
                 return
             yield from _walk(inner, budget, depth + 1)
         return
