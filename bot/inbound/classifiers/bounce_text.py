@@ -64,7 +64,11 @@ _SIGNATURE = re.compile(
     r"There was an error delivering your mail to|"
     r"----- Transcript of session follows -----|"
     r"Transcript of session follows\.|"
-    r"THIS IS A WARNING MESSAGE ONLY|"
+    r"THIS IS A WARNING MESSAGE ONLY|DELAYS IN DELIVERING YOUR MESSAGE|"
+    r"running the Courier mail server|This is an automatically generated Delivery Status|"
+    r"not listed in (the )?(Domino Directory|public Name & Address Book)|"
+    r"non répertorié dans l'annuaire Domino|no se encuentra en el Directorio de Domino|"
+    r"votre courrier n'a pas pu être (transmis|remis|distribué)|"
     r"A message that you sent has not yet been delivered to one or more",
     re.IGNORECASE,
 )
@@ -94,7 +98,8 @@ _DELAY = re.compile(
     r"delayed mail|could not send message for past|will (continue to )?(re)?try|"
     r"still being retried|has not yet been delivered|delivery (has been |is )?delayed|"
     r"delivery status notification \(delay\)|warning message only|delay reason|"
-    r"temporary problem delivering|not yet been delivered|message delayed|" + BOUNCE_DELAY_L10N,
+    r"temporary problem delivering|not yet been delivered|message delayed|"
+    r"delays in delivering|" + BOUNCE_DELAY_L10N,
     re.IGNORECASE,
 )
 # What makes a notice final even when it talks about retrying.
