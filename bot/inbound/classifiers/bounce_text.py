@@ -36,7 +36,7 @@ _SUBJECT = re.compile(
     r"undeliver|undelivered|not delivered|non[- ]?deliver|delivery (status|failure|failed|"
     r"has failed|notification|report|problem)|mail delivery failed|failure notice|"
     r"returned mail|returning message|could not be delivered|mail system error|"
-    r"delivery failure|message delivery has failed|delayed mail|could not send message|"
+    r"delivery failure|message delivery has failed|delayed mail|could not send (message|mail)|"
     r"error sending your mail|bounce notification|mail failure|delivery status|"
     r"message you sent blocked|address not found|^NDN:|(could not|unable to|cannot|can't) "
     r"deliver|(couldn't|wasn't|was not) (be )?delivered|message not delivered|bounced (mail|"
@@ -89,13 +89,14 @@ _BODY = re.compile(
 _DAEMON_WORDS = re.compile(
     r"not (be |been |yet been )?(delivered|accepted|deliverable|sent|relayed)|undeliver|"
     r"rejected|refused|discarded|disabled|failed|failure|returned|bounced?|delay|retry|"
-    r"retrying|recipient|(does|may) not exist|not have permission|no such|unknown|"
+    r"retrying|recipient|(does|may) not exist|not have permission|no such|unknown|errors?\b|"
+    r"timed out|could not|unable to|"
     + BOUNCE_BODY_L10N,
     re.IGNORECASE,
 )
 
 _DELAY = re.compile(
-    r"delayed mail|could not send message for past|will (continue to )?(re)?try|"
+    r"delayed mail|could not send (message|mail) for past|will (continue to )?(re)?try|"
     r"still being retried|has not yet been delivered|delivery (has been |is )?delayed|"
     r"delivery status notification \(delay\)|warning message only|delay reason|"
     r"temporary problem delivering|not yet been delivered|message delayed|"

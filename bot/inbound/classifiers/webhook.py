@@ -44,13 +44,18 @@ _RECIPIENT_KEYS = ("emailAddress", "email", "Email", "recipient", "rcpt_to", "Re
 _PERMANENT_WORDS = {"permanent", "hardbounce", "hard_bounce", "hard"}
 _TRANSIENT_WORDS = {"transient", "temporary", "softbounce", "soft_bounce", "soft", "undetermined"}
 _WORD = re.compile(r"[a-z_]+")
+_SENDMAIL_CUT = re.compile(r"!\r?\n ")
+# A failure record with no event name (SendGrid's bounce list): an SMTP code.
+_SMTP_FAILURE = re.compile(r"^\s*([45])(\d\d|\.\d{1,3}\.\d{1,3})\b")
 _STATUS_CODE = re.compile(r"\b[245]\.\d{1,3}\.\d{1,3}\b")
 
 
 def _documents(text: str) -> Iterator[Any]:
     """JSON values found at the first few ``{`` or ``[`` near the top."""
     decoder = json.JSONDecoder()
-    text = text[:_MAX_CHARS]
+    # Sendmail cuts lines over 990 characters with "!" + newline + space, in
+    # the middle of a JSON string; SNS sends the event as one long line.
+    text = _SENDMAIL_CUT.sub("", text[:_MAX_CHARS])
     start = 0
     for _ in range(4):
         positions = [p for p in (text.find("{", start), text.find("[", start)) if p >= 0]
@@ -112,7 +117,18 @@ def _event_name(obj: dict[str, Any]) -> str:
         value = obj.get(key)
         if isinstance(value, str) and value:
             return value.strip().lower().replace("-", "_").replace(" ", "_")
+    # No event name, but a recipient with an SMTP failure code: a bounce
+    # list entry ({"email": ..., "status": "550", "reason": "550 ..."}).
+    status = obj.get("status")
+    if _recipients_here(obj) and isinstance(status, (str, int)):
+        code = _SMTP_FAILURE.match(str(status))
+        if code:
+            return "bounce" if code.group(1) == "5" else "deferred"
     return ""
+
+
+def _recipients_here(obj: dict[str, Any]) -> bool:
+    return any(isinstance(obj.get(key), str) and "@" in obj[key] for key in _RECIPIENT_KEYS)
 
 
 def _recipients(obj: dict[str, Any]) -> list[str]:
