@@ -52,8 +52,9 @@ from bot.inbound.classifiers.lexicon import (
 from bot.inbound.parse import EmbeddedMessage, ParsedMessage
 
 # Attachments that carry an answer of their own (a note verbale, a scan).
+# (An Outlook item, application/vnd.ms-outlook, is the forwarded mail itself.)
 _ANSWER_ATTACHMENT = re.compile(
-    r"^(application/(pdf|msword|vnd\.|rtf)|image/)", re.IGNORECASE
+    r"^(application/(pdf|msword|rtf|vnd\.(?!ms-outlook))|image/)", re.IGNORECASE
 )
 
 
@@ -128,6 +129,11 @@ class ForwardedBounce:
             own, copy = text, ""
         if why is None and copy:
             why = _copy_is_bounce(subject, copy)
+        if (why is None and prefixed and _SUBJECT.search(subject)
+                and len(re.sub(r"\W+", "", text)) <= _NOTE_CHARS):
+            # "Fw: Undeliverable: ..." with the bounce attached as an item we
+            # cannot read (.msg) and no words of the forwarder's own.
+            why = "forwarded bounce subject, nothing else said"
         if why is None:
             return None
         if has_answer_words(own or mixed) or any(

@@ -35,7 +35,7 @@ FORWARD_MARKER = re.compile(
     r"inicio del mensaje reenviado"
     r"|(?:from|de|von|da|от|من|发件人|寄件者)[ \t]*[:：].{0,200}\n[ \t>]*"
     r"(?:sent|date|envoyé|enviado(?: el)?|fecha|gesendet|inviato|дата|отправлено|"
-    r"تاريخ الإرسال|التاريخ|发送时间|日期|寄件日期)[ \t]*[:：]"
+    r"تاريخ الإرسال|التاريخ|أرسل|أرسلت|مرسل|发送时间|日期|寄件日期)[ \t]*[:：]"
     r")",
     re.IGNORECASE | re.MULTILINE,
 )
