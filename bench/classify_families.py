@@ -9,12 +9,13 @@ sent as a new message (no "Re:", no thread) from a mission address.
 
 Printed per set:
 - bounce recall: expected bounces classified ``bounce``;
-- taken for a reply: bounces and phishing classified ``reply`` (what issue 17
+- taken for a reply: bounces, phishing and receipts classified ``reply`` (what issue 17
   counts as the harm: a non-answer reaching the matcher);
 - replies lost: genuine replies (``reply-``/``suspect-``) not classified
   ``reply`` (the harm the rules must never do);
 - replies flagged: ``reply-`` cases wrongly flagged ``suspect_phishing``;
-- phishing caught: ``phish-`` classified ``unrelated``; suspects flagged.
+- phishing caught: ``phish-`` classified ``unrelated``; suspects flagged;
+- receipts and challenge-response mails (``auto-``) classified ``auto_reply``.
 With ``-v`` every miss is printed.
 """
 
@@ -30,7 +31,7 @@ from bot.inbound.parse import parse_message
 REPO = Path(__file__).resolve().parents[1]
 FAMILIES = REPO / "tests" / "corpus" / "classify" / "families"
 REPLIES = REPO / "tests" / "corpus" / "replies"
-PREFIXES = ("bounce", "reply", "phish", "suspect", "unrelated")
+PREFIXES = ("bounce", "reply", "phish", "suspect", "unrelated", "auto")
 
 
 def expected(name: str) -> str:
@@ -48,6 +49,7 @@ def correct(want: str, got: Classification) -> bool:
         "phish": got.kind == "unrelated",
         "suspect": got.kind == "reply" and flagged,
         "unrelated": got.kind == "unrelated",
+        "auto": got.kind == "auto_reply",
     }[want]
 
 
@@ -81,7 +83,7 @@ def score(part: str, verbose: bool) -> Counter[str]:
         row[f"n_{want}"] += 1
         ok = correct(want, got)
         row[f"ok_{want}"] += ok
-        if want in ("bounce", "phish") and got.kind == "reply":
+        if want in ("bounce", "phish", "auto") and got.kind == "reply":
             row["taken_for_reply"] += 1
         if want in ("reply", "suspect") and got.kind != "reply":
             row["replies_lost"] += 1
@@ -101,12 +103,12 @@ def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     for part in ("tune", "heldout", "replies-corpus"):
         row = score(part, verbose)
-        harmful = row["n_bounce"] + row["n_phish"]
+        harmful = row["n_bounce"] + row["n_phish"] + row["n_auto"]
         genuine = row["n_reply"] + row["n_suspect"]
         print(f"[{part}] {sum(row[f'n_{p}'] for p in PREFIXES)} messages")
         print(f"  bounce recall        {_rate(row['ok_bounce'], row['n_bounce'])}")
         print(f"  taken for a reply    {_rate(row['taken_for_reply'], harmful)}"
-              "  (bounces + phishing classified reply)")
+              "  (bounces, phishing, receipts classified reply)")
         print(f"  replies lost         {_rate(row['replies_lost'], genuine)}"
               "  (genuine replies not classified reply)")
         print(f"  replies flagged      {_rate(row['replies_flagged'], row['n_reply'])}"
@@ -114,6 +116,7 @@ def main(argv: list[str]) -> int:
         print(f"  phishing unrelated   {_rate(row['ok_phish'], row['n_phish'])}")
         print(f"  suspects flagged     {_rate(row['ok_suspect'], row['n_suspect'])}")
         print(f"  other unrelated      {_rate(row['ok_unrelated'], row['n_unrelated'])}")
+        print(f"  receipts, challenges {_rate(row['ok_auto'], row['n_auto'])}  (auto_reply)")
     return 0
 
 

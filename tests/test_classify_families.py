@@ -36,6 +36,7 @@ def _ok(name: str, got: Classification) -> bool:
         "phish": got.kind == "unrelated",
         "suspect": got.kind == "reply" and flagged,
         "unrelated": got.kind == "unrelated",
+        "auto": got.kind == "auto_reply",
     }[prefix]
 
 

@@ -1,8 +1,8 @@
 """Issue 17 end to end: no bounce notice and no phishing mail becomes an answer.
 
-Every ``bounce-`` and ``phish-`` message of ``tests/corpus/classify/families``
+Every ``bounce-``, ``phish-`` and ``auto-`` message of ``tests/corpus/classify/families``
 (both sets) is made as dangerous as it can be: the ones a person or a lure
-sends come from Austria's own address (a spoofed or compromised mailbox),
+sends (and receipts) come from Austria's own address (a spoofed or compromised mailbox),
 and every bounce answers Austria's invitation by In-Reply-To. Run through
 the whole pipeline once, none may leave a Response, and Austria's
 invitation must still wait for its answer.
@@ -31,7 +31,7 @@ AUSTRIA = "pm-vienna@bmeia.gv.at.test"
 INVITATION = "<inv-at.cu2009-33@unodc.test>"
 # Senders that are people or impostors, not mail systems: they may use the
 # mission's own address.
-SPOOFABLE = ("forwarded_bounce", "phishing")
+SPOOFABLE = ("forwarded_bounce", "phishing", "receipt_or_challenge")
 
 
 def _dangerous(raw: bytes) -> bytes:
@@ -52,7 +52,7 @@ def _dangerous(raw: bytes) -> bytes:
 
 def _cases() -> list[Path]:
     return sorted(p for part in ("tune", "heldout") for p in (FAMILIES / part).glob("*.eml")
-                  if p.name.startswith(("bounce-", "phish-")))
+                  if p.name.startswith(("bounce-", "phish-", "auto-")))
 
 
 def test_no_bounce_or_lure_becomes_an_answer(app_factory: Any) -> None:
@@ -64,7 +64,7 @@ def test_no_bounce_or_lure_becomes_an_answer(app_factory: Any) -> None:
     assert process_pending(app) == len(cases)
     rows = inbound_rows(app)
     kinds = {row.subject: row.classification for row in rows}
-    assert set(kinds.values()) <= {"bounce", "unrelated"}, kinds
+    assert set(kinds.values()) <= {"bounce", "unrelated", "auto_reply"}, kinds
     with app.session() as session:
         assert session.exec(select(models.Response)).all() == []
         austria = session.exec(select(models.Invitation).join(models.Mission).where(

@@ -27,6 +27,7 @@ from bot.inbound.classifiers.forwarded import ForwardedBounce
 from bot.inbound.classifiers.human import HumanReply, Newsletter, NoReplySender, Spam
 from bot.inbound.classifiers.list_notice import ListNotice
 from bot.inbound.classifiers.phishing import Phishing
+from bot.inbound.classifiers.receipts import ReceiptOrChallenge
 from bot.inbound.classifiers.webhook import WebhookNotification
 from bot.inbound.parse import ParsedMessage
 
@@ -40,6 +41,7 @@ CLASSIFIERS: tuple[Classifier, ...] = (
     TextBounce(),
     ListNotice(),
     AutoReplyHeaders(),
+    ReceiptOrChallenge(),
     OutOfOffice(),
     Newsletter(),
     Spam(),
