@@ -182,6 +182,17 @@ def find_failed_recipients(msg: ParsedMessage, section: str) -> list[str]:
     return []
 
 
+def _daemon_texts(msg: ParsedMessage) -> list[str]:
+    """The notice's text, and a small text attachment when the body is empty
+    (some daemons put the whole report in ``details.txt``)."""
+    texts = [msg.text[:SCAN_CHARS]]
+    if not msg.text.strip():
+        texts += [a.data[:SCAN_CHARS].decode("utf-8", errors="replace")
+                  for a in msg.attachments[:3]
+                  if a.content_type.startswith("text/") and a.size < 200_000]
+    return texts
+
+
 class TextBounce:
     """A bounce recognised by its sender, subject and wording."""
 
@@ -195,6 +206,8 @@ class TextBounce:
         if not daemon and (REPLY_PREFIX.match(subject) or FORWARD_PREFIX.match(subject)):
             return None
         section = report_section(msg)
+        if not section.strip():
+            section = "\n".join(_daemon_texts(msg))[:SCAN_CHARS]
         signature = _SIGNATURE.search(section) is not None
         subject_hit = _SUBJECT.search(subject) is not None
         # The body's words matter only from a daemon or under a bounce subject:
@@ -204,8 +217,8 @@ class TextBounce:
         # in its text (some put the original's headers first).
         # (A display name such as "System Administrator" can be a person's:
         # one who answers the invitation is not a daemon.)
-        daemon_words = daemon and is_daemon_sender(msg) and (
-            _DAEMON_WORDS.search(msg.text[:SCAN_CHARS]) is not None
+        daemon_words = daemon and is_daemon_sender(msg) and any(
+            _DAEMON_WORDS.search(text) for text in _daemon_texts(msg)
         ) and not has_answer_words(section)
         if not (signature or (daemon and (subject_hit or body_hit)) or (subject_hit and body_hit)
                 or daemon_words):
