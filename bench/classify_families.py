@@ -25,8 +25,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.inbound.classify import Classification, classify
-from bot.inbound.parse import parse_message
+from bot.inbound.classifiers.registry import Classification, classify
+from bot.inbound.parse.message import parse_message
 
 REPO = Path(__file__).resolve().parents[1]
 FAMILIES = REPO / "tests" / "corpus" / "classify" / "families"

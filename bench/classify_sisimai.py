@@ -22,8 +22,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.inbound.classify import classify
-from bot.inbound.parse import parse_message
+from bot.inbound.classifiers.registry import classify
+from bot.inbound.parse.message import parse_message
 
 ENV = "INVITEBOT_SISIMAI_SET"
 

@@ -56,7 +56,10 @@ class InboundStatus(StrEnum):
     DISMISSED = "dismissed"
 
 
-class Classification(StrEnum):
+class MessageKind(StrEnum):
+    """The values of ``InboundMessage.classification`` (what the classifiers' result,
+    ``classifiers.base.Classification``, says in its ``kind``)."""
+
     REPLY = "reply"
     AUTO_REPLY = "auto_reply"
     BOUNCE = "bounce"

@@ -1,7 +1,7 @@
 """``invitebot status``: one row per mission, for a person at a terminal.
 
 Code, country, state, last event, decision and the number of delegates,
-read from the same records as the exports (``bot.service.records``).
+read from the same records as the exports (``bot.results.records``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.table import Table
 
-from bot.service.records import STATUSES, MissionRecord
+from bot.results.records import STATUSES, MissionRecord
 
 _STYLE = {"replied": "green", "needs_review": "yellow", "bounced": "red", "failed": "red",
           "sent": "cyan", "pending": "dim"}

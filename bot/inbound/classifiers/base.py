@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from bot.inbound.parse import ParsedMessage, normalise_msgid
+from bot.inbound.parse.message import ParsedMessage, normalise_msgid
 
 Kind = Literal["bounce", "auto_reply", "reply", "unrelated"]
 

@@ -30,7 +30,7 @@ from bot.inbound.classifiers.lexicon import (
     REPLY_PREFIX,
     has_answer_words,
 )
-from bot.inbound.parse import ParsedMessage
+from bot.inbound.parse.message import ParsedMessage
 
 _SUBJECT = re.compile(
     r"undeliver|undelivered|not delivered|non[- ]?deliver|delivery (status|failure|failed|"

@@ -49,7 +49,7 @@ from bot.inbound.classifiers.lexicon import (
     REPLY_PREFIX,
     has_answer_words,
 )
-from bot.inbound.parse import EmbeddedMessage, ParsedMessage
+from bot.inbound.parse.message import EmbeddedMessage, ParsedMessage
 
 # Attachments that carry an answer of their own (a note verbale, a scan).
 # (An Outlook item, application/vnd.ms-outlook, is the forwarded mail itself.)

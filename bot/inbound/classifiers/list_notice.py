@@ -20,7 +20,7 @@ from bot.inbound.classifiers.base import (
     local_part,
 )
 from bot.inbound.classifiers.lexicon import REPLY_PREFIX
-from bot.inbound.parse import ParsedMessage
+from bot.inbound.parse.message import ParsedMessage
 
 # Headers only list managers write (List-Id alone is any newsletter's).
 _LIST_HEADERS = ("x-mlserver", "x-ml-name", "x-mailman-version", "x-listserver",

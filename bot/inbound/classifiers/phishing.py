@@ -17,7 +17,7 @@ import re
 
 from bot.inbound.classifiers.base import Classification
 from bot.inbound.classifiers.lexicon import REPLY_PREFIX, has_answer_words
-from bot.inbound.parse import ParsedMessage
+from bot.inbound.parse.message import ParsedMessage
 
 _WINDOW = 4000
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from bot.inbound.classifiers.base import Classification, find_original
-from bot.inbound.parse import ParsedMessage
+from bot.inbound.parse.message import ParsedMessage
 
 _WINDOW = 1500
 # A receipt says it in the subject and in the text, in the client's language.

@@ -17,8 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from bot.inbound.classifiers.base import Classification, clean_address
-from bot.inbound.mimetext import normalise_msgid
-from bot.inbound.parse import ParsedMessage
+from bot.inbound.parse.message import ParsedMessage, normalise_msgid
 
 # The JSON must open the text (after at most a form-field name such as
 # "mandrill_events="): a person pasting JSON writes words first.
