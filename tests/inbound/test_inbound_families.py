@@ -8,8 +8,8 @@ the whole pipeline once, none may leave a Response, and Austria's
 invitation must still wait for its answer.
 
 A lure *inside* the thread is kept as a reply flagged ``suspect_phishing``
-(tests/test_classify_families.py); keeping it from the record needs the
-triage and match stages to honour that flag, which is not done here.
+(tests/inbound/test_classify_families.py): the match stage sends it to a
+human even when the thread makes the match certain.
 """
 
 from __future__ import annotations
@@ -70,3 +70,30 @@ def test_no_bounce_or_lure_becomes_an_answer(app_factory: Any) -> None:
         austria = session.exec(select(models.Invitation).join(models.Mission).where(
             models.Mission.email == AUSTRIA)).one()
         assert austria.status == models.InvitationStatus.SENT
+
+
+def _hijacked(raw: bytes) -> bytes:
+    """``raw`` from Austria's own address, threaded on Austria's invitation:
+    a compromised mission mailbox, the match as certain as it gets."""
+    raw = re.sub(rb"(?mi)^From:[^\r\n]*", f"From: Mission <{AUSTRIA}>".encode(), raw, count=1)
+    raw = re.sub(rb"(?mi)^In-Reply-To:[^\r\n]*\r?\n", b"", raw, count=1)
+    return f"In-Reply-To: {INVITATION}\r\nReferences: {INVITATION}\r\n".encode() + raw
+
+
+def test_a_lure_inside_the_thread_waits_for_a_human(app_factory: Any) -> None:
+    app = corpus_app(app_factory)
+    cases = sorted(p for part in ("tune", "heldout")
+                   for p in (FAMILIES / part).glob("suspect-*.eml"))
+    assert len(cases) >= 3
+    for path in cases:
+        ingest(app, _hijacked(path.read_bytes()))
+    assert process_pending(app) == len(cases)
+    rows = inbound_rows(app)
+    assert {row.classification for row in rows} == {"reply"}
+    assert all("suspect_phishing" in row.flags.split(",") for row in rows)
+    assert {row.status for row in rows} == {models.InboundStatus.NEEDS_REVIEW}
+    with app.session() as session:
+        assert session.exec(select(models.Response)).all() == []
+        reasons = [item.reason for item in session.exec(select(models.ReviewItem))]
+    assert len(reasons) == len(cases)
+    assert all("suspect phishing" in reason for reason in reasons), reasons

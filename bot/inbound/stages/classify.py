@@ -6,7 +6,9 @@ waits in review, as every message cut by a limit does. Auto-replies are
 matched for the record but never count as an answer. A permanent bounce, found through the
 original Message-ID or the bounced recipient, marks its invitation
 ``bounced`` with the server's diagnostic; a delay notice changes nothing.
-Only replies go on, to :mod:`bot.inbound.stages.read`.
+Only replies go on, to :mod:`bot.inbound.stages.read`, carrying the
+classifier's flags (a lure inside a thread is a reply flagged
+``suspect_phishing``, which the match stage sends to a human).
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ def stage_classify(session: Session, ctx: PipelineContext, row: models.InboundMe
     row.from_addr = (msg.from_addr or None) and msg.from_addr[:320]
     row.subject = msg.subject[:2000] or None
     flags = [f for f in row.flags.split(",") if f] + [f for f in msg.flags if f not in row.flags]
+    flags += result.flags  # what the classifier doubts, e.g. suspect_phishing
     row.flags = ",".join(dict.fromkeys(flags))
     row.detail = json.dumps({"classifier": result.classifier, "reason": result.reason},
                             ensure_ascii=False)

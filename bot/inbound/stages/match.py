@@ -29,6 +29,14 @@ if TYPE_CHECKING:
     from bot.inbound.context import PipelineContext
 
 
+SUSPECT_FLAG = "suspect_phishing"
+
+
+def _classifier_reason(row: models.InboundMessage) -> str:
+    detail = json.loads(row.detail) if row.detail else {}
+    return str(detail.get("reason") or "a lure inside a thread")
+
+
 def evidence_json(result: MatchResult) -> str:
     return json.dumps(result.detail(), ensure_ascii=False)
 
@@ -60,13 +68,19 @@ def stage_match(session: Session, ctx: PipelineContext, row: models.InboundMessa
         e.method for e in verdict.evidence if e.mission_id == verdict.mission_id))
     if doubt and verdict.trusted:
         reasons.append(doubt)
-    cut = sorted(set(row.flags.split(",")) & LIMIT_FLAGS)
+    flags = set(row.flags.split(","))
+    cut = sorted(flags & LIMIT_FLAGS)
     if cut:
         reasons.append("message exceeds limits: " + ", ".join(cut))
+    # A lure inside a thread (a hijacked or compromised mailbox) is never an
+    # answer without a human: it would otherwise be matched with certainty.
+    lure = SUSPECT_FLAG in flags
+    if lure:
+        reasons.append("suspect phishing: " + _classifier_reason(row))
     if verdict.confidence < ctx.match_threshold and verdict.mission_id is not None:
         reasons.append(f"match confidence {verdict.confidence:.2f} below "
                        f"{ctx.match_threshold:.2f} ({verdict.method})")
-    if verdict.needs_review(ctx.match_threshold) or cut or doubt:
+    if verdict.needs_review(ctx.match_threshold) or cut or doubt or lure:
         open_review(session, row, "; ".join(dict.fromkeys(reasons)))
         return False
     return True
