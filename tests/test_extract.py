@@ -19,7 +19,10 @@ from hypothesis import strategies as st
 from bot.extract import DelegateCandidate, Extraction, extract_response
 
 bench = load_bench("extract")
-CASES = bench.load_cases()
+ALL_CASES = bench.load_cases()
+# The held-out fifth is scored by bench/extract.py only: no test (and so no
+# rule) is tuned on it.
+CASES = [c for c in ALL_CASES if c.split == "tuning"]
 BODY = [c for c in CASES if c.render == "body"]
 ATTACHED_TEXT = [c for c in CASES if c.render in ("text_pdf", "docx")]
 SCANS = [c for c in CASES if c.render in bench.SCAN_RENDERS]
@@ -29,7 +32,7 @@ SECRETARIAT_E164 = {"+431260604283", "+431260605866"}
 
 def test_corpus_has_the_promised_shape() -> None:
     by_language: dict[str, int] = {}
-    for case in CASES:
+    for case in ALL_CASES:
         by_language[case.language] = by_language.get(case.language, 0) + 1
     assert all(by_language[lang] >= 20 for lang in ("en", "fr", "es"))
     assert all(by_language[lang] >= 6 for lang in ("ru", "ar", "zh"))
