@@ -10,6 +10,7 @@ functions: no database, no network.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
@@ -83,6 +84,10 @@ def extract_response(
         notes.append(f"{len(delegates) - len(kept)} weak name candidates dropped")
     delegates = kept
     amendment = detect_amendment(everything)
+    if len(delegates) == 1 and amendment is None and delegates[0].role in (None, "member"):
+        # A delegation of one is led by that person; a follow-up that adds
+        # one person says nothing about who leads.
+        delegates[0].role = "head"
     verdict = decide(everything, delegates=len(delegates), amendment=amendment)
     notes.extend(verdict.notes)
     decision = verdict.decision
@@ -142,12 +147,26 @@ def _plausible_name(name: str) -> bool:
     return odd * 10 <= len(name)
 
 
+def _mentioned(into: list[DelegateCandidate], name: str) -> DelegateCandidate | None:
+    """The person already listed whom a shorter later mention names.
+
+    "Mr. Mwangi will also take part", "Ms. Bergqvist's office", "M. Ben
+    Salah interviendra", "林先生": every word of the mention is a word of
+    one listed name (the possessive dropped), so it is that person again.
+    """
+    words = set(name_key(re.sub(r"['’]s$", "", name)).split())
+    if not words:
+        return None
+    hits = [d for d in into if words < set(name_key(d.name).split())]
+    return hits[0] if len(hits) == 1 else None
+
+
 def _merge(into: list[DelegateCandidate], found: list[DelegateCandidate]) -> None:
     """Add `found` to `into`, merging people already there by normalised name."""
     index = {name_key(d.name): d for d in into}
     for candidate in found:
         key = name_key(candidate.name)
-        known = index.get(key) or _similar(index, key)
+        known = index.get(key) or _similar(index, key) or _mentioned(into, candidate.name)
         if known is None:
             into.append(candidate)
             index[key] = candidate

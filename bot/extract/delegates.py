@@ -31,6 +31,7 @@ from bot.extract.lexicon import (
 from bot.extract.model import DelegateCandidate
 from bot.extract.names import (
     HONORIFIC_RE,
+    RANK_ANYWHERE_RE,
     ZH_NAME_RE,
     NameMatch,
     parse_listed_name,
@@ -60,6 +61,8 @@ _CONTACT_LINE_RE: Final = re.compile(
 )
 _FIELD_AFTER_RE: Final = re.compile(r"[ \t]*(?:[,،，、;(（|–—]|-\s|\n|$)")
 MAX_ENTRY_LINE_WORDS: Final = 22
+# Chinese puts the role before the name with no separator: "副团长周红参赞".
+_ZH_LEAD_ROLE_RE: Final = re.compile(r"(副团长|团长|成员|团员|顾问)(?:为|是|[：:])?$")
 
 
 @dataclass
@@ -115,7 +118,9 @@ def _parse_free_text(
         person = anchor.person
         before = text[previous_end : person.start]
         heading, cue_role = _roles_before(before, heading)
-        following = anchors[index + 1].person.start if index + 1 < len(anchors) else len(text)
+        following = _lead_start(text, anchors[index + 1].person.start) if index + 1 < len(
+            anchors) else len(text)
+        lead = _ZH_LEAD_ROLE_RE.search(text, max(0, person.start - 6), person.start)
         entry = _bound_entry(text[person.end : following], last=index + 1 == len(anchors))
         previous_end = person.end + len(entry)
         just_before = text[max(0, person.start - 60) : person.start]
@@ -133,7 +138,8 @@ def _parse_free_text(
         title = fields.title or _title_before(before)
         if person.title_hint:
             title = person.title_hint + ("，" + title if title else "")
-        role = fields.role or anchor.prefix_role or cue_role or heading or "member"
+        lead_role = role_of(lead.group(1), role_context=True) if lead else None
+        role = fields.role or lead_role or anchor.prefix_role or cue_role or heading or "member"
         if heading == "head":
             # A "Head of Delegation:" heading names one person.
             heading = None
@@ -151,6 +157,9 @@ def _find_anchors(text: str) -> list[_Anchor]:
         starts.setdefault(match.start(), (False, None))
     for start in zh_anchor_starts(text):
         starts.setdefault(start, (False, None))
+    ranked = {m.start(1) for m in RANK_ANYWHERE_RE.finditer(text)}
+    for start in ranked:
+        starts.setdefault(start, (False, None))
     offset = 0
     for line in text.split("\n"):
         content, listed, role = _line_content_start(line)
@@ -166,6 +175,14 @@ def _find_anchors(text: str) -> list[_Anchor]:
         listed, role = starts[start]
         at_line_start = start == 0 or text[start - 1] == "\n" or listed or role is not None
         person = parse_person_at(text, start, need_caps=True)
+        if (person is None or person.honorific is None) and start in ranked and not at_line_start:
+            # "headed by Minister Paulo DOS SANTOS, ...", "la Embajadora Laura DUPUY": a
+            # capitalised rank in a sentence addresses the person named after it.
+            person = _rank_in_sentence(text, start)
+        elif person is not None and person.honorific is None and at_line_start:
+            # "Lieutenant-colonel Ibrahim OUATTARA": the rank is not part of the name.
+            ranked_person = _rank_addressed(text, start, listed=listed, labelled=role is not None)
+            person = ranked_person or person
         # A bare line that starts with capitals is a letterhead or a sentence
         # unless it reads like "Given SURNAME, title".
         bare = person is not None and person.honorific is None and not listed and not role
@@ -180,6 +197,12 @@ def _find_anchors(text: str) -> list[_Anchor]:
         anchors.append(_Anchor(person, listed or at_line_start, role))
         cursor = person.end
     return anchors
+
+
+def _lead_start(text: str, start: int) -> int:
+    """Where the next person's entry starts: before a Chinese role word that leads it."""
+    lead = _ZH_LEAD_ROLE_RE.search(text, max(0, start - 6), start)
+    return lead.start() if lead else start
 
 
 def _bare_name_line(text: str, person: NameMatch) -> bool:
@@ -233,13 +256,30 @@ def _rank_addressed(text: str, start: int, *, listed: bool, labelled: bool) -> N
         return None
     chinese = bool(re.match(r"[\u4e00-\u9fff]", person.name))
     arabic = bool(re.match(r"[\u0600-\u06FF]", person.name))
-    caps = any(len(t) >= 2 and t.isupper() and t.isalpha() for t in person.name.split())
+    caps = _caps(person.name)
     separated = bool(_FIELD_AFTER_RE.match(text, person.end))
     if labelled:
         return person if chinese or caps or separated else None
     if listed:
         return person if (caps or arabic or chinese) and separated else None
     return person if caps and separated and not chinese else None
+
+
+def _rank_in_sentence(text: str, start: int) -> NameMatch | None:
+    person = parse_rank_addressed(text, start)
+    if person is None or not _caps(person.name):
+        return None
+    after = text[person.end : person.end + 12]
+    if _FIELD_AFTER_RE.match(after) or re.match(r"[ \t]*(?:[.;]|and |et |y |и )", after):
+        return person
+    return None
+
+
+def _caps(name: str) -> bool:
+    # "N'GORAN", "EL-MASRY": letters in capitals, apostrophes and hyphens aside.
+    return any(
+        len(t) >= 2 and t.isupper() and re.sub(r"['’\-]", "", t).isalpha() for t in name.split()
+    )
 
 
 def _list_name_without_caps(text: str, start: int, listed: bool) -> NameMatch | None:
@@ -251,7 +291,7 @@ def _list_name_without_caps(text: str, start: int, listed: bool) -> NameMatch | 
     if person is not None:
         return person
     person = parse_person_at(text, start)
-    if person is None or not 2 <= len(person.name.split()) <= 5:
+    if person is None or not 2 <= len(person.name.split()) <= 7:
         return None
     after = text[person.end : person.end + 40]
     nxt = re.match(r"\s*[,(–\-،]\s*(\w+)", after)

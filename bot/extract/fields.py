@@ -44,6 +44,7 @@ _VERB_RE: Final = re.compile(
 _LEAD_CONNECTOR_RE: Final = re.compile(
     r"^(?:and|et|y|e|и|а также|as well as|ainsi que|así como|و|和|以及)\s+", re.IGNORECASE
 )
+_CONNECTOR_ONLY_RE: Final = re.compile(r"^(?:and|et|y|e|и|а также|و|和|以及)$", re.IGNORECASE)
 _TRAIL_CONNECTOR_RE: Final = re.compile(r"\s+(?:and|et|y|e|и|و)$", re.IGNORECASE)
 _LABEL_ONLY_RE: Final = re.compile(
     r"^(?:e-?mail|courriel|m[ée]l|correo(?: electr[óo]nico)?|эл\.? ?почта|электронная почта|"
@@ -166,7 +167,9 @@ def read_fields(
             break
         if _LABEL_ONLY_RE.match(value) or not re.search(r"\w", value):
             continue
-        if _PROSE_START_RE.match(value):
+        if _CONNECTOR_ONLY_RE.match(value):
+            continue
+        if _PROSE_START_RE.match(value) and not _title_word_first(value):
             # Titles start with a capital ("Counsellor"); "comprendra", "y contará"
             # or "إلى الوفد" is the sentence resuming.
             prose_stop = True
@@ -180,6 +183,14 @@ def read_fields(
         phone=contacts.phones[0] if contacts.phones else None,
         prose_stop=prose_stop,
     )
+
+
+def _title_word_first(value: str) -> bool:
+    # French and Spanish write titles in lower case ("sous-directeur, Direction
+    # des affaires juridiques, ministère ..."): a known title word may open one.
+    first = re.split(r"[\s\-'’]", value, maxsplit=1)[0].casefold()
+    whole = value.split(" ", 1)[0].casefold()
+    return first in TITLE_STARTERS or whole in TITLE_STARTERS
 
 
 def _split(text: str) -> list[_Field]:

@@ -49,7 +49,25 @@ def _decision(kind: str) -> tuple[str, ...]:
 # Honorifics that precede a name; names.py tries the longest first.  Single
 # letters ("M.", "D.") are also initials: only honorifics before a
 # capitalised word, which the parser checks.
-HONORIFICS: Final = words("honorifics")
+def _variants(entries: tuple[str, ...]) -> tuple[str, ...]:
+    # Cyrillic ranks open a sentence or sit inside one ("Полковник юстиции",
+    # "полковник полиции"): both spellings of the first letter are meant.
+    # Arabic joins "and" and "by" to the next word ("والمهندس", "بالسيدة").
+    out: dict[str, None] = {}
+    for entry in entries:
+        out[entry] = None
+        if re.match(r"[а-яё]", entry, re.IGNORECASE):
+            out[entry[0].upper() + entry[1:]] = None
+            out[entry[0].lower() + entry[1:]] = None
+        if entry.startswith(("ال", "سعادة", "معالي")):
+            out.update(dict.fromkeys(prefix + entry for prefix in ("و", "ب", "وب")))
+    return tuple(out)
+
+
+HONORIFICS: Final = _variants(words("honorifics"))
+# Honorifics that are also ordinary words or first names ("Sri Lanka", "Me"):
+# only an honorific before a name of two words or more.
+WEAK_HONORIFICS: Final = frozenset(words("weak_honorifics"))
 SINGLE_LETTER_HONORIFICS: Final = frozenset(h for h in HONORIFICS if re.fullmatch(r"\w\.", h))
 # Ranks used as the form of address straight before a name ("Head of
 # delegation: Ambassador Ahmed HASSAN", "Посол Иван ПЕТРОВ", "السفير أحمد حسن").
@@ -61,6 +79,7 @@ ZH_RANK_ADDRESSES: Final = words("ranks_after_name")
 ZH_HONORIFICS: Final = words("honorifics_after_name")
 # Chinese puts the title before the name with no separator: "常驻代表王伟大使".
 ZH_TITLE_ENDINGS: Final = words("title_endings")
+ZH_NAME_OPENERS: Final = words("name_openers")
 NAME_PARTICLES: Final = frozenset(words("particles"))
 # Capitalised words that start a title, so they end a name written without a comma.
 TITLE_STARTERS: Final = frozenset(w.casefold() for w in words("title_words"))
@@ -125,7 +144,7 @@ FAX_LABEL_RE: Final = re.compile(r"(?:fax|télécopie|факс|فاكس|传真)\
 TABLE_HEADERS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("role", re.compile(
         r"^(?:role|r[ôo]le|function in (?:the )?delegation|fonction dans la d[ée]l[ée]gation|"
-        r"funci[óo]n en la delegaci[óo]n|rol|роль(?: в делегации)?|функция в делегации|"
+        r"funci[óo]n(?: en la delegaci[óo]n)?|rol|роль(?: в делегации)?|функция в делегации|"
         r"الصفة(?: في الوفد)?|الدور|代表团职务|团内职务|职责)$", re.IGNORECASE)),
     ("honorific", re.compile(r"^(?:honorific|civilit[ée]|tratamiento|обращение|اللقب|称谓)$",
                              re.IGNORECASE)),

@@ -19,7 +19,9 @@ from bot.extract.lexicon import (
     RANK_ADDRESSES,
     SINGLE_LETTER_HONORIFICS,
     TITLE_STARTERS,
+    WEAK_HONORIFICS,
     ZH_HONORIFICS,
+    ZH_NAME_OPENERS,
     ZH_RANK_ADDRESSES,
     ZH_TITLE_ENDINGS,
 )
@@ -37,11 +39,19 @@ _RANK_ALT = "|".join(re.escape(r) for r in sorted(RANK_ADDRESSES, key=len, rever
 RANK_ADDRESS_RE: Final = re.compile(
     rf"[ \t]*(?:(?:l['’]|le |la |el |the )[ \t]*)?({_RANK_ALT})(?=[ \t])", re.IGNORECASE
 )
-_ZH_RANK_NAME_RE: Final = re.compile(
-    rf"([\u4e00-\u9fff·]{{2,4}}?)({'|'.join(ZH_RANK_ADDRESSES)})(?=[，,、；;（(\s]|$)"
+# A capitalised rank inside a sentence ("headed by Minister Paulo ..."); group 1
+# is where it starts (after an optional article).
+RANK_ANYWHERE_RE: Final = re.compile(
+    rf"(?<![\w\-])(?:(?:l['’]|le |la |el |the )[ \t]*)?((?:{_RANK_ALT}))(?=[ \t])"
 )
+_ZH_RANK_NAME_RE: Final = re.compile(
+    rf"([\u4e00-\u9fff]{{2,4}}?)({'|'.join(ZH_RANK_ADDRESSES)})"
+    r"(?=[，,、；;（(\s。]|$|出席|参加|和|与|及|组成|担任)"
+)
+# A transliterated foreign name keeps its middle dot and runs longer: "巴差·汶玛先生".
 ZH_NAME_RE: Final = re.compile(
-    r"([\u4e00-\u9fff·]{2,4}?)(大使|参赞|公使|秘书|随员)?"
+    r"([\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,4}?|[\u4e00-\u9fff]{2,4}?)"
+    r"(大使|参赞|公使|秘书|随员)?"
     rf"({'|'.join(ZH_HONORIFICS)})"
 )
 _LATIN_TOKEN_RE: Final = re.compile(
@@ -67,7 +77,10 @@ _NOT_NAME: Final = frozenset({
     "и", "в", "постоянное", "представительство", "посольство", "regards", "cordialement",
     "saludos", "thank", "thanks", "merci", "gracias", "спасибо",
 })
-MAX_NAME_TOKENS: Final = 6
+# Arabic names chain particles: "عبد العزيز بن فهد آل سعود" is seven tokens.
+MAX_NAME_TOKENS: Final = 8
+# Russian patronymics mark a personal name even without capitals or honorific.
+_PATRONYMIC_RE: Final = re.compile(r"[А-ЯЁ][а-яё]+(?:ович|евич|ьич|овна|евна|ична|инична)$")
 
 
 @dataclass(frozen=True)
@@ -79,12 +92,19 @@ class NameMatch:
     title_hint: str | None = None  # Chinese rank written between name and honorific
 
 
+# A name does not start with a role word or a joining word ("成员郭明", "和朴智恩").
+_ZH_NOT_NAME_START: Final = (*ZH_NAME_OPENERS, "副团长", "团员", "代表团")
+
+
 def zh_anchor_starts(text: str) -> list[int]:
     """Where a Chinese name followed by 先生/女士/阁下/大使 starts."""
     starts: list[int] = []
     pos = 0
     while pos < len(text):
-        match = ZH_NAME_RE.match(text, pos) if _zh_boundary(text, pos) else None
+        boundary = _zh_boundary(text, pos)
+        match = None
+        if boundary:
+            match = ZH_NAME_RE.match(text, pos) or _ZH_RANK_NAME_RE.match(text, pos)
         if match:
             starts.append(pos)
             pos = match.end()
@@ -94,11 +114,11 @@ def zh_anchor_starts(text: str) -> list[int]:
 
 
 def _zh_boundary(text: str, pos: int) -> bool:
-    if not "\u4e00" <= text[pos] <= "\u9fff":
+    if not "\u4e00" <= text[pos] <= "\u9fff" or text.startswith(_ZH_NOT_NAME_START, pos):
         return False
     if pos == 0 or not "\u4e00" <= text[pos - 1] <= "\u9fff":
         return True
-    return text[:pos].endswith(ZH_TITLE_ENDINGS)
+    return text[:pos].endswith(ZH_TITLE_ENDINGS + ZH_NAME_OPENERS)
 
 
 def zh_title_before(text: str, pos: int) -> str | None:
@@ -106,8 +126,8 @@ def zh_title_before(text: str, pos: int) -> str | None:
     run = re.search(r"[\u4e00-\u9fff]+\Z", text[:pos])
     if run is None:
         return None
-    title = re.sub(r"^(?:代表团)?(?:由|包括|为|是|成员包括)", "", run.group())
-    return title if title and title.endswith(ZH_TITLE_ENDINGS[:-5]) else None
+    title = re.sub(r"^.*?(?:代表团)?(?:由|包括|为|是|成员包括)", "", run.group())
+    return title if title and title.endswith(ZH_TITLE_ENDINGS) else None
 
 
 def match_honorific(text: str, pos: int) -> re.Match[str] | None:
@@ -140,7 +160,7 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
         if tokens and step == cursor:
             break
         particle = _PARTICLE_RE.match(text, step)
-        if particle and tokens:
+        if particle and tokens and not _honorific_after(text, particle.end()):
             nxt = re.match(r"\s+", text[particle.end() :])
             after = particle.end() + (nxt.end() if nxt else 0)
             if (_LATIN_TOKEN_RE.match(text, after) or _ARABIC_TOKEN_RE.match(text, after)
@@ -181,20 +201,36 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
     return " ".join(tokens), ends[len(tokens) - 1]
 
 
+def _honorific_after(text: str, pos: int) -> bool:
+    # "GONZÁLEZ DOS SANTOS y la Sra. Lucía": "y la" joins two people, not a name.
+    nxt = re.match(r"\s+(?:(?:la|el|le|the|de la)\s+)?", text[pos:])
+    return bool(nxt and HONORIFIC_RE.match(text, pos + nxt.end()))
+
+
 def _is_initial(token: str) -> bool:
     return len(token) == 2 and token[0].isupper()
 
 
 def _has_caps_surname(tokens: list[str]) -> bool:
-    return any(len(t) >= 2 and t.isupper() and t.isalpha() for t in tokens) and len(tokens) >= 2
+    if len(tokens) < 2:
+        return False
+    if len(tokens) <= 4 and any(_PATRONYMIC_RE.match(t) for t in tokens[1:]):
+        return True
+    return any(len(t) >= 2 and t.isupper() and t.isalpha() for t in tokens)
 
 
 def parse_person_at(text: str, pos: int, *, need_caps: bool = False) -> NameMatch | None:
     """Honorific (optional) and name at `pos`."""
-    zh = ZH_NAME_RE.match(text, pos) if _zh_boundary(text, pos) else None
+    boundary = _zh_boundary(text, pos)
+    zh = ZH_NAME_RE.match(text, pos) if boundary else None
     if zh:
         hint = zh.group(2) or zh_title_before(text, pos)
         return NameMatch(pos, zh.end(), zh.group(3), zh.group(1), hint)
+    zh_rank = _ZH_RANK_NAME_RE.match(text, pos) if boundary else None
+    if zh_rank:
+        # "团长孙立平大使，副团长周红参赞": the rank after the name is its form of address.
+        return NameMatch(pos, zh_rank.end(), zh_rank.group(2), zh_rank.group(1),
+                         zh_title_before(text, pos))
     honorific = match_honorific(text, pos)
     name_pos = pos
     hon_text: str | None = None
@@ -209,15 +245,21 @@ def parse_person_at(text: str, pos: int, *, need_caps: bool = False) -> NameMatc
             hon_end = rank.end()
         hon_text = re.sub(r"\s+", " ", text[pos:hon_end]).strip()
         # Arabic joins "and" to the next word: "والسيدة" is "و" + "السيدة".
-        hon_text = re.sub(r"^و(?=ال|س)", "", hon_text)
+        # and "by" likewise: "ممثلاً بالسيدة" is "ب" + "السيدة".
+        hon_text = re.sub(r"^(?:و|ب|وب)(?=ال|س)", "", hon_text)
         name_pos = hon_end
     read = read_name(text, name_pos, need_caps=need_caps and honorific is None)
     if read is None:
         return None
     name, end = read
-    if honorific is None and len(name.split()) < 2:
+    if len(name.split()) < 2 and (honorific is None or _weak(honorific.group())):
         return None
     return NameMatch(pos, end, hon_text, name)
+
+
+def _weak(honorifics: str) -> bool:
+    last = honorifics.split()[-1] if honorifics.split() else ""
+    return honorifics in WEAK_HONORIFICS or last in WEAK_HONORIFICS
 
 
 def parse_rank_addressed(text: str, pos: int) -> NameMatch | None:
@@ -244,7 +286,7 @@ _SURNAME_FIRST_RE: Final = re.compile(
 )
 _ZH_BARE_NAME_RE: Final = re.compile(r"([\u4e00-\u9fff·]{2,4})(?=[，,、（(\s])")
 _ZH_TITLE_WORD_RE: Final = re.compile(
-    "|".join(ZH_TITLE_ENDINGS[:-5]) + r"|秘书|团长|成员|顾问|官员|专家|教授|博士|处长|科长|主任"
+    "|".join(ZH_TITLE_ENDINGS) + r"|秘书|团长|成员|顾问|官员|专家|教授|博士|处长|科长|主任"
 )
 
 

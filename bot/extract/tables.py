@@ -70,6 +70,10 @@ def _row_with_header(
     for kind, cell in zip(header, cells, strict=False):
         if not cell:
             continue
+        if kind is None and "role" not in values and role_of(cell, role_context=False):
+            # A column under a header we do not know that holds "Suplente", "Head".
+            values["role"] = cell
+            continue
         if kind is None or kind == "skip":
             if kind is None:
                 extra.append(cell)
