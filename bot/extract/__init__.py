@@ -25,6 +25,7 @@ from bot.extract.lexicon import (
 from bot.extract.model import DelegateCandidate, Extraction
 from bot.extract.names import name_key
 from bot.extract.quotes import split_signature, strip_quoted
+from bot.extract.tables import has_name_header
 from bot.extract.tidy import tidy
 
 __all__ = [
@@ -42,6 +43,7 @@ MERGE_RATIO = 0.88
 # The longest real names ("Excma. Sra. Dña. María Eugenia de los RÍOS BENÍTEZ")
 # are a third of this; longer "names" are noise.
 MAX_NAME_CHARS = 100
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]+")
 # Characters a written name may hold besides letters and combining marks.
 _NAME_PUNCTUATION = frozenset(" .,'’-·()")
 
@@ -69,7 +71,8 @@ def extract_response(
     everything = "\n\n".join(text for text, _ in sources)
     if AUTO_REPLY_RE.search(sources[0][0]) and not any(s == "attachment" for _, s in sources):
         return Extraction(None, 0.0, [], None, 0.0, ["looks like an automatic reply"])
-    has_cue = bool(DELEGATION_CUE_RE.search(everything) or ACCEPT_RE.search(everything))
+    has_cue = bool(DELEGATION_CUE_RE.search(everything) or ACCEPT_RE.search(everything)
+                   or has_name_header(everything))
     delegates: list[DelegateCandidate] = []
     withdrawn: list[str] = []
     for text, source in sources:
@@ -154,6 +157,10 @@ def _mentioned(into: list[DelegateCandidate], name: str) -> DelegateCandidate | 
     Salah interviendra", "林先生": every word of the mention is a word of
     one listed name (the possessive dropped), so it is that person again.
     """
+    if _CJK_RE.fullmatch(name):
+        # Chinese writes no spaces: "郑先生" is 郑志明.
+        hits = [d for d in into if d.name.startswith(name) and len(d.name) > len(name)]
+        return hits[0] if len(hits) == 1 else None
     words = set(name_key(re.sub(r"['’]s$", "", name)).split())
     if not words:
         return None
@@ -167,6 +174,8 @@ def _merge(into: list[DelegateCandidate], found: list[DelegateCandidate]) -> Non
     for candidate in found:
         key = name_key(candidate.name)
         known = index.get(key) or _similar(index, key) or _mentioned(into, candidate.name)
+        if known is None and _CJK_RE.fullmatch(candidate.name) and len(candidate.name) < 2:
+            continue  # a surname alone names nobody new
         if known is None:
             into.append(candidate)
             index[key] = candidate

@@ -28,17 +28,15 @@ from bot.extract.lexicon import (
     WITHDRAWN_AFTER_RE,
     header_kind,
 )
-from bot.extract.model import DelegateCandidate
+from bot.extract.model import DelegateCandidate, NameMatch
 from bot.extract.names import (
     HONORIFIC_RE,
     RANK_ANYWHERE_RE,
-    ZH_NAME_RE,
-    NameMatch,
     parse_listed_name,
     parse_person_at,
     parse_rank_addressed,
-    zh_anchor_starts,
 )
+from bot.extract.names_zh import ZH_LEAD_ROLE_RE, ZH_NAME_RE, zh_anchor_starts, zh_lead_start
 from bot.extract.tables import is_table_row, read_table
 
 _LIST_MARKER_RE: Final = re.compile(
@@ -61,8 +59,6 @@ _CONTACT_LINE_RE: Final = re.compile(
 )
 _FIELD_AFTER_RE: Final = re.compile(r"[ \t]*(?:[,،，、;(（|–—]|-\s|\n|$)")
 MAX_ENTRY_LINE_WORDS: Final = 22
-# Chinese puts the role before the name with no separator: "副团长周红参赞".
-_ZH_LEAD_ROLE_RE: Final = re.compile(r"(副团长|团长|成员|团员|顾问)(?:为|是|[：:])?$")
 
 
 @dataclass
@@ -90,9 +86,14 @@ def parse_delegates(
     free_lines: list[str] = []
     table: list[str] = []
     candidates: list[DelegateCandidate] = []
-    for line in [*lines, ""]:
+    lines.append("")
+    for index, line in enumerate(lines):
         if is_table_row(line):
             table.append(line)
+            free_lines.append("")
+            continue
+        if table and not line.strip() and _table_goes_on(lines, index):
+            # HTML tables arrive with a blank line between rows.
             free_lines.append("")
             continue
         if table:
@@ -106,6 +107,11 @@ def parse_delegates(
     return candidates
 
 
+def _table_goes_on(lines: list[str], index: int) -> bool:
+    following = next((line for line in lines[index + 1 :] if line.strip()), "")
+    return is_table_row(following)
+
+
 def _parse_free_text(
     text: str, *, region: str | None, exclude: list[str], source: str, has_cue: bool,
     withdrawn: list[str] | None,
@@ -117,10 +123,13 @@ def _parse_free_text(
     for index, anchor in enumerate(anchors):
         person = anchor.person
         before = text[previous_end : person.start]
-        heading, cue_role = _roles_before(before, heading)
-        following = _lead_start(text, anchors[index + 1].person.start) if index + 1 < len(
+        # The cue may sit in the previous entry's tail ("... secretary. The delegation
+        # will be led by Mr. X"), but never before the previous name.
+        gap_start = max(anchors[index - 1].person.end if index else 0, person.start - 35)
+        heading, cue_role = _roles_before(before, heading, text[gap_start : person.start])
+        following = zh_lead_start(text, anchors[index + 1].person) if index + 1 < len(
             anchors) else len(text)
-        lead = _ZH_LEAD_ROLE_RE.search(text, max(0, person.start - 6), person.start)
+        lead = ZH_LEAD_ROLE_RE.search(text, max(0, person.start - 6), person.start)
         entry = _bound_entry(text[person.end : following], last=index + 1 == len(anchors))
         previous_end = person.end + len(entry)
         just_before = text[max(0, person.start - 60) : person.start]
@@ -199,13 +208,9 @@ def _find_anchors(text: str) -> list[_Anchor]:
     return anchors
 
 
-def _lead_start(text: str, start: int) -> int:
-    """Where the next person's entry starts: before a Chinese role word that leads it."""
-    lead = _ZH_LEAD_ROLE_RE.search(text, max(0, start - 6), start)
-    return lead.start() if lead else start
-
-
 def _bare_name_line(text: str, person: NameMatch) -> bool:
+    if person.title_hint:
+        return True  # a Chinese name after its title ("处长陈磊")
     tokens = person.name.split()
     if not any(t[:1].isupper() and not t.isupper() for t in tokens):
         return False
@@ -267,9 +272,15 @@ def _rank_addressed(text: str, start: int, *, listed: bool, labelled: bool) -> N
 
 def _rank_in_sentence(text: str, start: int) -> NameMatch | None:
     person = parse_rank_addressed(text, start)
-    if person is None or not _caps(person.name):
+    if person is None:
         return None
     after = text[person.end : person.end + 12]
+    if re.match(r"[\u0600-\u06FF]", person.name):
+        # Arabic has no capitals: "ويضم السفير فيصل بن عبد الله القحطاني، المندوب الدائم"
+        # needs a name of two words or more and a comma after it.
+        return person if len(person.name.split()) >= 2 and re.match(r"[ \t]*[،,]", after) else None
+    if not _caps(person.name):
+        return None
     if _FIELD_AFTER_RE.match(after) or re.match(r"[ \t]*(?:[.;]|and |et |y |и )", after):
         return person
     return None
@@ -300,7 +311,9 @@ def _list_name_without_caps(text: str, start: int, listed: bool) -> NameMatch | 
     return None
 
 
-def _roles_before(before: str, heading: str | None) -> tuple[str | None, str | None]:
+def _roles_before(
+    before: str, heading: str | None, tail: str
+) -> tuple[str | None, str | None]:
     """(heading role in force, narrative role cue) from the text before an anchor."""
     for line in before.split("\n"):
         stripped = _LIST_MARKER_RE.sub("", line, count=1).strip()
@@ -308,8 +321,12 @@ def _roles_before(before: str, heading: str | None) -> tuple[str | None, str | N
             found = role_of(stripped.rstrip(":："), role_context=True)
             if found:
                 heading = found
-    tail = before[-35:]
-    cue = "head" if _HEAD_CUE_RE.search(tail) else None
+    # "led by the", "возглавит": the cue leads straight to the name ("由王伟大使率领，
+    # 成员包括：" leads to the next one's list, not to its head).
+    cue = "head" if any(
+        len(tail) - m.end() <= 12 and not re.search(r"[,，:：;；。.]", tail[m.end() :])
+        for m in _HEAD_CUE_RE.finditer(tail)
+    ) else None
     return heading, cue
 
 

@@ -56,8 +56,9 @@ _LABEL_ONLY_RE: Final = re.compile(
 )
 _EXTRA_HEAD_RE: Final = re.compile(
     r"(?:will|shall|who will) (?:head|lead) (?:the|its|our)(?: \w+)? delegation|"
-    r"qui (?:conduira|dirigera) la d[ée]l[ée]gation|"
-    r"quien (?:encabezar[áa]|presidir[áa]) la delegaci[óo]n|"
+    r"(?:will|shall) (?:head|lead|chair) (?:the|its|our)(?: \w+)? delegation|"
+    r"(?:qui )?(?:conduira|dirigera|pr[ée]sidera) la d[ée]l[ée]gation|"
+    r"(?:quien )?(?:encabezar[áa]|presidir[áa]|dirigir[áa]) la delegaci[óo]n|"
     r"возглавит делегацию|سيرأس الوفد|任团长|率领|率团",
     re.IGNORECASE,
 )
@@ -224,6 +225,7 @@ def _clean(value: str) -> str:
     value = re.sub(r"\s+", " ", value).strip(" .:;-–—*•·\t")
     value = EMAIL_LABEL_RE.sub("", value) if EMAIL_LABEL_RE.match(value) else value
     value = _LEAD_CONNECTOR_RE.sub("", value)
+    value = re.sub(r"^(?:现任|担任)", "", value)  # "黄先生现任……一等秘书": "now serves as"
     value = _TRAIL_CONNECTOR_RE.sub("", value)
     return value.strip(" .:;-–—")
 

@@ -81,6 +81,10 @@ ZH_HONORIFICS: Final = words("honorifics_after_name")
 ZH_TITLE_ENDINGS: Final = words("title_endings")
 ZH_NAME_OPENERS: Final = words("name_openers")
 NAME_PARTICLES: Final = frozenset(words("particles"))
+# Lower-case words that end a name ("Фуад Ильхам оглы").
+NAME_SUFFIXES: Final = frozenset(words("name_suffixes"))
+# Chinese surnames, compound ones included: a bare name must start with one.
+ZH_SURNAMES: Final = frozenset(words("surnames"))
 # Capitalised words that start a title, so they end a name written without a comma.
 TITLE_STARTERS: Final = frozenset(w.casefold() for w in words("title_words"))
 # Canonical spellings, for recognising a misspelt role ("Head of Delgation").
@@ -246,7 +250,8 @@ NOT_DELEGATE_BEFORE_RE: Final = re.compile(
     r"(?<!\w)(?:contact|contacter|contactar|dirigirse a|связаться с|обращаться к|الاتصال ب|联系|"
     r"dear|cher|ch[èe]re|estimad[oa]s?|querid[oa]|уважаем\w+|عزيزي|尊敬的|"
     r"thanks?|grateful to|merci [àa]|remercie|agradece(?:r)? a|благодар\w+|يشكر|感谢|"
-    r"cc|c\.c\.|copy to|copie [àa]|attention(?: of)?|attn\.?|[àa] l'attention de|"
+    r"cc|c\.c\.|copy to|copie [àa]|copies?|copia|копия|نسخة(?: إلى)?|抄送|we copy|"
+    r"of your team|de votre [ée]quipe|de su equipo|attention(?: of)?|attn\.?|[àa] l'attention de|"
     r"a la atenci[óo]n de|вниманию|عناية|"
     r"focal point|point of contact|point focal|punto focal|контактное лицо)" + _ARTICLES,
     re.IGNORECASE,

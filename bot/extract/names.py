@@ -10,21 +10,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Final
 
 from bot.extract.lexicon import (
     HONORIFICS,
     NAME_PARTICLES,
+    NAME_SUFFIXES,
     RANK_ADDRESSES,
     SINGLE_LETTER_HONORIFICS,
     TITLE_STARTERS,
     WEAK_HONORIFICS,
-    ZH_HONORIFICS,
-    ZH_NAME_OPENERS,
-    ZH_RANK_ADDRESSES,
     ZH_TITLE_ENDINGS,
 )
+from bot.extract.model import NameMatch
+from bot.extract.names_zh import ZH_NAME_RE, parse_zh_person, zh_rank_name
 
 _HON_ALT = "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True))
 # One or more honorifics in a row ("H.E. Mr.", "Excmo. Sr. D."), then a space.
@@ -43,16 +42,6 @@ RANK_ADDRESS_RE: Final = re.compile(
 # is where it starts (after an optional article).
 RANK_ANYWHERE_RE: Final = re.compile(
     rf"(?<![\w\-])(?:(?:l['’]|le |la |el |the )[ \t]*)?((?:{_RANK_ALT}))(?=[ \t])"
-)
-_ZH_RANK_NAME_RE: Final = re.compile(
-    rf"([\u4e00-\u9fff]{{2,4}}?)({'|'.join(ZH_RANK_ADDRESSES)})"
-    r"(?=[，,、；;（(\s。]|$|出席|参加|和|与|及|组成|担任)"
-)
-# A transliterated foreign name keeps its middle dot and runs longer: "巴差·汶玛先生".
-ZH_NAME_RE: Final = re.compile(
-    r"([\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,4}?|[\u4e00-\u9fff]{2,4}?)"
-    r"(大使|参赞|公使|秘书|随员)?"
-    rf"({'|'.join(ZH_HONORIFICS)})"
 )
 _LATIN_TOKEN_RE: Final = re.compile(
     r"[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ](?:[\w'’]|-(?=\w))*\.?|[A-ZА-Я]\.", re.UNICODE
@@ -81,53 +70,6 @@ _NOT_NAME: Final = frozenset({
 MAX_NAME_TOKENS: Final = 8
 # Russian patronymics mark a personal name even without capitals or honorific.
 _PATRONYMIC_RE: Final = re.compile(r"[А-ЯЁ][а-яё]+(?:ович|евич|ьич|овна|евна|ична|инична)$")
-
-
-@dataclass(frozen=True)
-class NameMatch:
-    start: int
-    end: int
-    honorific: str | None
-    name: str
-    title_hint: str | None = None  # Chinese rank written between name and honorific
-
-
-# A name does not start with a role word or a joining word ("成员郭明", "和朴智恩").
-_ZH_NOT_NAME_START: Final = (*ZH_NAME_OPENERS, "副团长", "团员", "代表团")
-
-
-def zh_anchor_starts(text: str) -> list[int]:
-    """Where a Chinese name followed by 先生/女士/阁下/大使 starts."""
-    starts: list[int] = []
-    pos = 0
-    while pos < len(text):
-        boundary = _zh_boundary(text, pos)
-        match = None
-        if boundary:
-            match = ZH_NAME_RE.match(text, pos) or _ZH_RANK_NAME_RE.match(text, pos)
-        if match:
-            starts.append(pos)
-            pos = match.end()
-        else:
-            pos += 1
-    return starts
-
-
-def _zh_boundary(text: str, pos: int) -> bool:
-    if not "\u4e00" <= text[pos] <= "\u9fff" or text.startswith(_ZH_NOT_NAME_START, pos):
-        return False
-    if pos == 0 or not "\u4e00" <= text[pos - 1] <= "\u9fff":
-        return True
-    return text[:pos].endswith(ZH_TITLE_ENDINGS + ZH_NAME_OPENERS)
-
-
-def zh_title_before(text: str, pos: int) -> str | None:
-    """The title written straight before a Chinese name ("常驻代表" in "由常驻代表王伟大使")."""
-    run = re.search(r"[\u4e00-\u9fff]+\Z", text[:pos])
-    if run is None:
-        return None
-    title = re.sub(r"^.*?(?:代表团)?(?:由|包括|为|是|成员包括)", "", run.group())
-    return title if title and title.endswith(ZH_TITLE_ENDINGS) else None
 
 
 def match_honorific(text: str, pos: int) -> re.Match[str] | None:
@@ -194,6 +136,12 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
         ends.append(cursor)
     while tokens and tokens[-1].casefold() in NAME_PARTICLES:
         tokens.pop()
+    if tokens:
+        end = ends[len(tokens) - 1]
+        suffix = re.match(r"[ \t]+(\w+)", text[end:])
+        if suffix and suffix.group(1).casefold() in NAME_SUFFIXES:
+            tokens.append(suffix.group(1))
+            ends = [*ends[: len(tokens) - 1], end + suffix.end()]
     if not tokens:
         return None
     if need_caps and not _has_caps_surname(tokens):
@@ -214,6 +162,8 @@ def _is_initial(token: str) -> bool:
 def _has_caps_surname(tokens: list[str]) -> bool:
     if len(tokens) < 2:
         return False
+    if any(t.casefold() in NAME_SUFFIXES for t in tokens):
+        return True
     if len(tokens) <= 4 and any(_PATRONYMIC_RE.match(t) for t in tokens[1:]):
         return True
     return any(len(t) >= 2 and t.isupper() and t.isalpha() for t in tokens)
@@ -221,16 +171,9 @@ def _has_caps_surname(tokens: list[str]) -> bool:
 
 def parse_person_at(text: str, pos: int, *, need_caps: bool = False) -> NameMatch | None:
     """Honorific (optional) and name at `pos`."""
-    boundary = _zh_boundary(text, pos)
-    zh = ZH_NAME_RE.match(text, pos) if boundary else None
+    zh = parse_zh_person(text, pos)
     if zh:
-        hint = zh.group(2) or zh_title_before(text, pos)
-        return NameMatch(pos, zh.end(), zh.group(3), zh.group(1), hint)
-    zh_rank = _ZH_RANK_NAME_RE.match(text, pos) if boundary else None
-    if zh_rank:
-        # "团长孙立平大使，副团长周红参赞": the rank after the name is its form of address.
-        return NameMatch(pos, zh_rank.end(), zh_rank.group(2), zh_rank.group(1),
-                         zh_title_before(text, pos))
+        return zh
     honorific = match_honorific(text, pos)
     name_pos = pos
     hon_text: str | None = None
@@ -268,9 +211,9 @@ def parse_rank_addressed(text: str, pos: int) -> NameMatch | None:
     The rank is returned as the honorific; the caller decides whether the
     place makes a rank an address (the start of an entry) or a title.
     """
-    zh = _ZH_RANK_NAME_RE.match(text, pos)
+    zh = zh_rank_name(text, pos)
     if zh:
-        return NameMatch(pos, zh.end(), zh.group(2), zh.group(1))
+        return zh
     rank = RANK_ADDRESS_RE.match(text, pos)
     if rank is None:
         return None

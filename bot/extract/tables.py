@@ -16,7 +16,8 @@ from typing import Final
 from bot.extract.fields import role_of
 from bot.extract.lexicon import header_kind
 from bot.extract.model import DelegateCandidate
-from bot.extract.names import HONORIFIC_RE, ZH_NAME_RE, split_cell_name
+from bot.extract.names import HONORIFIC_RE, split_cell_name
+from bot.extract.names_zh import ZH_NAME_RE
 from bot.extract.phones import EMAIL_RE, PHONE_RE, find_contacts
 
 _SEPARATOR_ROW_RE: Final = re.compile(r"^[\s|:\-–—=+]*$")
@@ -25,14 +26,27 @@ _CAPS_NAME_RE: Final = re.compile(r"\b[A-ZÀ-ÞА-ЯЁ]{2,}\b")
 
 def is_table_row(line: str) -> bool:
     if "|" not in line:
-        return False
+        # A plain-text table pasted from a spreadsheet or Outlook: tab-separated,
+        # three cells or more (two could be "Tel.:<TAB>number").
+        return "\t" in line and len([c for c in line.split("\t") if c.strip()]) >= 3
     return len([c for c in line.split("|") if c.strip()]) >= 2 or bool(
         _SEPARATOR_ROW_RE.match(line)
     )
 
 
+def has_name_header(text: str) -> bool:
+    """Whether `text` holds a table whose header names a name column: a delegation list."""
+    for line in text.split("\n"):
+        if is_table_row(line):
+            kinds = [header_kind(c) for c in _cells(line)]
+            if "name" in kinds and sum(k is not None for k in kinds) >= 2:
+                return True
+    return False
+
+
 def _cells(line: str) -> list[str]:
-    cells = [re.sub(r"\s+", " ", c).strip() for c in line.strip().strip("|").split("|")]
+    separator = "|" if "|" in line else "\t"
+    cells = [re.sub(r"\s+", " ", c).strip() for c in line.strip().strip("|").split(separator)]
     return cells
 
 
