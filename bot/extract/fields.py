@@ -108,12 +108,14 @@ def _role_by_spelling(value: str) -> str | None:
         return None
     text = " ".join(words)
     best, best_ratio = None, 0.0
+    # The field is the matcher's second sequence, indexed once for every phrase.
+    matcher = SequenceMatcher(None, "", text)
     for phrase, role in ROLE_PHRASES:
         # The length ratio and quick_ratio() bound ratio() from above: a
         # phrase that cannot reach the threshold cannot be the answer.
         if 2.0 * min(len(text), len(phrase)) / (len(text) + len(phrase)) < ROLE_SPELLING_RATIO:
             continue
-        matcher = SequenceMatcher(None, text, phrase)
+        matcher.set_seq1(phrase)
         if matcher.quick_ratio() < ROLE_SPELLING_RATIO:
             continue
         ratio = matcher.ratio()
