@@ -144,6 +144,11 @@ def _parse_free_text(
             entry, region=region, exclude=exclude, role_context=False,
             title_joiner=_joiner(entry + person.name),
         )
+        if fields.secretariat and not anchor.listed:
+            # "We thank Mr. Hans GRUBER (hans.gruber@unodc.test)": a person named in
+            # passing with the secretariat's own contacts is the secretariat's.  (A
+            # listed delegate with our contacts pasted by mistake stays, without them.)
+            continue
         title = fields.title or _title_before(before)
         if person.title_hint:
             title = person.title_hint + ("，" + title if title else "")

@@ -78,6 +78,7 @@ class Fields:
     email: str | None
     phone: str | None
     prose_stop: bool  # reading ended on prose, not at the end of the entry
+    secretariat: bool = False  # the entry holds the secretariat's own contacts
 
 
 @dataclass
@@ -185,6 +186,7 @@ def read_fields(
         email=contacts.emails[0] if contacts.emails else None,
         phone=contacts.phones[0] if contacts.phones else None,
         prose_stop=prose_stop,
+        secretariat=contacts.excluded > 0 and not contacts.emails and not contacts.phones,
     )
 
 

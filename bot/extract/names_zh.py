@@ -17,6 +17,7 @@ from bot.extract.lexicon import (
     ZH_RANK_ADDRESSES,
     ZH_SURNAMES,
     ZH_TITLE_ENDINGS,
+    words,
 )
 from bot.extract.model import NameMatch
 
@@ -37,8 +38,9 @@ _ZH_TITLED_NAME_RE: Final = re.compile(
 )
 # A later mention by surname alone: "郑先生任团长", "林先生将发言".
 _ZH_SURNAME_MENTION_RE: Final = re.compile(rf"((?:{_ZH_SURNAME_ALT}))(先生|女士)")
-# A name does not start with a role word or a joining word ("成员郭明", "和朴智恩").
-_ZH_NOT_NAME_START: Final = (*ZH_NAME_OPENERS, "副团长", "团员", "代表团")
+# A name does not start with a role word, a joining word or a greeting ("成员郭明",
+# "和朴智恩", "谢谢").
+_ZH_NOT_NAME_START: Final = (*ZH_NAME_OPENERS, *words("not_name_starts"))
 
 
 def zh_anchor_starts(text: str) -> list[int]:

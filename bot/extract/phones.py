@@ -45,6 +45,8 @@ class Contacts:
     emails: list[str]
     phones: list[str]
     spans: list[tuple[int, int]]
+    # How many of the secretariat's own contacts were there: the entry is ours.
+    excluded: int = 0
 
 
 def normalise_email(raw: str) -> str:
@@ -84,10 +86,12 @@ def find_contacts(text: str, region: str | None, exclude: Iterable[str] = ()) ->
     excluded = {contact_key(item, region) for item in exclude}
     emails: list[str] = []
     phones: list[str] = []
+    hits = 0
     spans: list[tuple[int, int]] = []
     for match in EMAIL_RE.finditer(text):
         spans.append(match.span())
         email = normalise_email(match.group())
+        hits += email in excluded
         if email not in excluded and email not in emails:
             emails.append(email)
     masked = EMAIL_RE.sub(lambda m: " " * len(m.group()), text)
@@ -102,12 +106,13 @@ def find_contacts(text: str, region: str | None, exclude: Iterable[str] = ()) ->
         extension = _EXTENSION_RE.match(masked, match.end())
         if extension:
             spans.append(extension.span())
+        hits += phone in excluded
         if phone and phone not in excluded:
             # RFC 3966 spelling, so the desk officer still dials the right person.
             phone = f"{phone};ext={extension.group(1)}" if extension else phone
             if phone not in phones:
                 phones.append(phone)
-    return Contacts(emails=emails, phones=phones, spans=spans)
+    return Contacts(emails=emails, phones=phones, spans=spans, excluded=hits)
 
 
 def _looks_dialled(raw: str) -> bool:

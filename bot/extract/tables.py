@@ -65,11 +65,14 @@ def read_table(
         if sum(k is not None for k in kinds) >= 2:
             header = kinds
             continue
-        candidate = (
-            _row_with_header(cells, header, region, excluded, source)
-            if header
-            else _row_by_shape(cells, region, excluded, source)
-        )
+        if header and len(cells) < len(header):
+            # HTML-to-text drops empty cells, so the columns no longer line up
+            # with the header: read the cells by what they look like.
+            candidate = _row_by_shape(cells, region, excluded, source)
+        elif header:
+            candidate = _row_with_header(cells, header, region, excluded, source)
+        else:
+            candidate = _row_by_shape(cells, region, excluded, source)
         if candidate is not None:
             out.append(candidate)
     return out
