@@ -81,6 +81,8 @@ ZH_HONORIFICS: Final = words("honorifics_after_name")
 ZH_TITLE_ENDINGS: Final = words("title_endings")
 ZH_NAME_OPENERS: Final = words("name_openers")
 NAME_PARTICLES: Final = frozenset(words("particles"))
+# Abbreviations inside a name ("Nigel ST. HILL"): their full stop ends no sentence.
+NAME_ABBREVIATIONS: Final = frozenset(words("name_abbreviations"))
 # Lower-case words that end a name ("Фуад Ильхам оглы").
 NAME_SUFFIXES: Final = frozenset(words("name_suffixes"))
 # Chinese surnames, compound ones included: a bare name must start with one.

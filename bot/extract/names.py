@@ -14,6 +14,7 @@ from typing import Final
 
 from bot.extract.lexicon import (
     HONORIFICS,
+    NAME_ABBREVIATIONS,
     NAME_PARTICLES,
     NAME_SUFFIXES,
     RANK_ADDRESSES,
@@ -21,6 +22,7 @@ from bot.extract.lexicon import (
     TITLE_STARTERS,
     WEAK_HONORIFICS,
     ZH_TITLE_ENDINGS,
+    header_kind,
 )
 from bot.extract.model import NameMatch
 from bot.extract.names_zh import ZH_NAME_RE, parse_zh_person, zh_rank_name
@@ -126,7 +128,8 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
         first_word = text[step : step + 40].split(" ")[0]
         if bare in TITLE_STARTERS or bare in _NOT_NAME or "@" in first_word:
             break
-        if token.endswith(".") and len(token) > 2 and not _is_initial(token):
+        if (token.endswith(".") and len(token) > 2 and not _is_initial(token)
+                and bare not in NAME_ABBREVIATIONS):
             # "SMITH." ends a sentence; keep the word, not the full stop.
             tokens.append(token[:-1])
             ends.append(token_match.end() - 1)
@@ -244,6 +247,9 @@ def parse_listed_name(text: str, pos: int) -> NameMatch | None:
         name = f"{form.group(1)}, {form.group(2)}"
         return NameMatch(pos, form.end(), form.group(3).strip(), name)
     zh = _ZH_BARE_NAME_RE.match(text, pos)
+    line_start = text.rfind("\n", 0, pos) + 1
+    if zh and header_kind(text[line_start:pos]) == "name":
+        return NameMatch(pos, zh.end(), None, zh.group(1))  # "姓名：高志远"
     line_end = text.find("\n", pos)
     rest = text[zh.end() : line_end if line_end >= 0 else len(text)] if zh else ""
     # Only when a rank or function follows: "1. 感谢贵处，……" is a sentence.

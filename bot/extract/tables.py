@@ -35,13 +35,24 @@ def is_table_row(line: str) -> bool:
 
 
 def has_name_header(text: str) -> bool:
-    """Whether `text` holds a table whose header names a name column: a delegation list."""
+    """Whether `text` lists people as a table or a form: a delegation list.
+
+    A table whose header names a name column, or form-style lines
+    ("Name: ...", "Position: ...", "姓名：……") with a name label and another one.
+    """
+    labels: set[str | None] = set()
     for line in text.split("\n"):
         if is_table_row(line):
             kinds = [header_kind(c) for c in _cells(line)]
             if "name" in kinds and sum(k is not None for k in kinds) >= 2:
                 return True
-    return False
+        label = _FORM_LABEL_RE.match(line)
+        if label:
+            labels.add(header_kind(label.group(1)))
+    return "name" in labels and bool(labels & {"title", "role"})
+
+
+_FORM_LABEL_RE: Final = re.compile(r"^\s*([^:：\n|]{1,30}?)\s*[:：]")
 
 
 def _cells(line: str) -> list[str]:
