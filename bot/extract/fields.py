@@ -67,6 +67,10 @@ _PROSE_START_RE: Final = re.compile(
     r"^[a-zà-ÿ](?![.)]?$)(?!\.)|^(?:إلى|الى|في|من|على|عن|مع|وذلك|إضافة|بالإضافة|وسيتم|سوف|كما|و?يضم|و?يتألف|و?يشمل|"
     r"و?يتكون|وكذلك)(?:\s|$)"
 )
+_WRAP_AFTER_RE: Final = re.compile(
+    r"(\s(?:of|the|de|la|del|des|du|and|et|y|и|for|pour|para|в|по|à|al|en|in))\n(?=\S)",
+    re.IGNORECASE,
+)
 MAX_TITLE_WORDS: Final = 22
 ROLE_SPELLING_RATIO: Final = 0.9
 
@@ -140,6 +144,8 @@ def read_fields(
         masked[start:end] = " " * (end - start)
     # A soft line wrap inside a title ("Police nationale\nd'Haïti") is a space.
     plain = re.sub(r"(?<=[^\s,;.:،，])\n(?=[a-zà-ÿ])", " ", "".join(masked))
+    # A line that ends on a preposition goes on ("Head of\nDelegation", "Jefa de\nDelegación").
+    plain = _WRAP_AFTER_RE.sub(r"\1 ", plain)
     title_parts: list[str] = []
     role: str | None = None
     prose_stop = False

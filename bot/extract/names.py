@@ -34,7 +34,10 @@ HONORIFIC_RE: Final = re.compile(
 )
 # Arabic uses the title "the Ambassador" as part of the form of address.
 _AR_TITLE_HON_RE: Final = re.compile(r"\s+(?:السفيرة|السفير)(?=\s)")
-_RANK_ALT = "|".join(re.escape(r) for r in sorted(RANK_ADDRESSES, key=len, reverse=True))
+# A PDF may wrap a line inside a rank ("Comisario\nGeneral"): any space will do.
+_RANK_ALT = "|".join(
+    re.escape(r).replace(r"\ ", r"\s+") for r in sorted(RANK_ADDRESSES, key=len, reverse=True)
+)
 # A rank as the form of address ("Ambassador", "l'Ambassadeur", "el Embajador");
 # group 1 is the rank without its article.
 RANK_ADDRESS_RE: Final = re.compile(
@@ -223,7 +226,7 @@ def parse_rank_addressed(text: str, pos: int) -> NameMatch | None:
     read = read_name(text, rank.end())
     if read is None or len(read[0].split()) < 2:
         return None
-    return NameMatch(pos, read[1], rank.group(1), read[0])
+    return NameMatch(pos, read[1], re.sub(r"\s+", " ", rank.group(1)), read[0])
 
 
 _SURNAME_FIRST_RE: Final = re.compile(
