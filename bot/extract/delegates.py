@@ -272,6 +272,9 @@ def _rank_addressed(text: str, start: int, *, listed: bool, labelled: bool) -> N
         return person if chinese or caps or separated else None
     if listed:
         return person if (caps or arabic or chinese) and separated else None
+    if arabic:
+        # A line of its own opening with a rank: "السفير وليد محمود عبد الناصر، المندوب الدائم".
+        return person if separated and len(person.name.split()) >= 2 else None
     return person if caps and separated and not chinese else None
 
 
@@ -322,7 +325,8 @@ def _roles_before(
     """(heading role in force, narrative role cue) from the text before an anchor."""
     for line in before.split("\n"):
         stripped = _LIST_MARKER_RE.sub("", line, count=1).strip()
-        if stripped.endswith((":", "：")):
+        # "Advisers:" or, on a line of its own, "Head of Delegation".
+        if stripped.endswith((":", "：")) or (stripped and len(stripped.split()) <= 5):
             found = role_of(stripped.rstrip(":："), role_context=True)
             if found:
                 heading = found
