@@ -59,6 +59,11 @@ _CONTACT_LINE_RE: Final = re.compile(
 )
 _FIELD_AFTER_RE: Final = re.compile(r"[ \t]*(?:[,،，、;(（|–—]|-\s|\n|$)")
 MAX_ENTRY_LINE_WORDS: Final = 22
+# A transliteration in parentheses straight after the name: "王建军先生（Mr. WANG Jianjun）".
+_ALIAS_OPEN_RE: Final = re.compile(r"[ \t]*[(（]")
+_ALIAS_RE: Final = re.compile(
+    r"^[ \t]*[(（](?:" + HONORIFIC_RE.pattern + r")[ \t]+[A-Z][\w'’\- .]*[)）]"
+)
 
 
 @dataclass
@@ -131,6 +136,7 @@ def _parse_free_text(
             anchors) else len(text)
         lead = ZH_LEAD_ROLE_RE.search(text, max(0, person.start - 6), person.start)
         entry = _bound_entry(text[person.end : following], last=index + 1 == len(anchors))
+        entry = _ALIAS_RE.sub("", entry, count=1)
         previous_end = person.end + len(entry)
         just_before = text[max(0, person.start - 60) : person.start]
         if NOT_DELEGATE_BEFORE_RE.search(just_before):
@@ -207,6 +213,10 @@ def _find_anchors(text: str) -> list[_Anchor]:
         if person is None and at_line_start:
             person = _rank_addressed(text, start, listed=listed, labelled=role is not None)
         if person is None:
+            continue
+        if anchors and _ALIAS_OPEN_RE.fullmatch(text, anchors[-1].person.end, person.start):
+            # "г-н Игорь ЛЕБЕДЕВ (Mr. Igor LEBEDEV)": the same person, transliterated.
+            cursor = person.end
             continue
         anchors.append(_Anchor(person, listed or at_line_start, role))
         cursor = person.end
