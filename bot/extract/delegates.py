@@ -36,7 +36,13 @@ from bot.extract.names import (
     parse_person_at,
     parse_rank_addressed,
 )
-from bot.extract.names_zh import ZH_LEAD_ROLE_RE, ZH_NAME_RE, zh_anchor_starts, zh_lead_start
+from bot.extract.names_zh import (
+    ZH_LEAD_ROLE_RE,
+    ZH_NAME_RE,
+    zh_anchor_starts,
+    zh_lead_start,
+    zh_title_hint,
+)
 from bot.extract.tables import is_table_row, read_table
 
 _LIST_MARKER_RE: Final = re.compile(
@@ -49,7 +55,8 @@ _HEAD_CUE_RE: Final = re.compile(
     re.IGNORECASE,
 )
 _TITLE_BEFORE_RE: Final = re.compile(
-    r"(?:^|\s)((?:[A-ZÀ-ÞА-ЯЁ][\w\-]+ ){0,3}[A-ZÀ-ÞА-ЯЁ][\w\-]+),[ \t]*$"
+    r"(?:^|\s)((?:[A-ZÀ-ÞА-ЯЁ][\w\-]+ (?:(?:de|del|de la|of|the|des|du) )?){0,3}"
+    r"[A-ZÀ-ÞА-ЯЁ][\w\-]+),[ \t]*$"
 )
 _SENTENCE_END_RE: Final = re.compile(r"[.!?。；;]\s|\n\s*\n|[。！？]")
 _CONTACT_LINE_RE: Final = re.compile(
@@ -112,6 +119,19 @@ def parse_delegates(
     return candidates
 
 
+def _drop_next_title(entry: str) -> str:
+    """Cut "и советник" off "... (глава делегации) и советник": written with no comma
+    straight before the next person, a rank is that person's, not this one's."""
+    tail = re.search(r"[,;()（），、]\s*(?:and|et|y|e|и|а также|ainsi que|as well as)\s+"
+                     r"([^,;()（），、]*)$", entry, re.IGNORECASE)
+    if tail is None:
+        return entry
+    words = tail.group(1).split()
+    if words and words[-1].casefold().strip(".") in TITLE_STARTERS:
+        return entry[: tail.start(1)]
+    return entry
+
+
 def _table_goes_on(lines: list[str], index: int) -> bool:
     following = next((line for line in lines[index + 1 :] if line.strip()), "")
     return is_table_row(following)
@@ -137,6 +157,8 @@ def _parse_free_text(
         lead = ZH_LEAD_ROLE_RE.search(text, max(0, person.start - 6), person.start)
         entry = _bound_entry(text[person.end : following], last=index + 1 == len(anchors))
         entry = _ALIAS_RE.sub("", entry, count=1)
+        if index + 1 < len(anchors) and "\n" not in text[person.end : following]:
+            entry = _drop_next_title(entry)
         previous_end = person.end + len(entry)
         just_before = text[max(0, person.start - 60) : person.start]
         if NOT_DELEGATE_BEFORE_RE.search(just_before):
@@ -155,9 +177,11 @@ def _parse_free_text(
             # passing with the secretariat's own contacts is the secretariat's.  (A
             # listed delegate with our contacts pasted by mistake stays, without them.)
             continue
-        title = fields.title or _title_before(before)
-        if person.title_hint:
-            title = person.title_hint + ("，" + title if title else "")
+        previous_name_end = anchors[index - 1].person.end if index else 0
+        title = fields.title or _title_before(text[previous_name_end : person.start])
+        hint = zh_title_hint(text, person, previous_name_end)
+        if hint:
+            title = hint + ("，" + title if title else "")
         lead_role = role_of(lead.group(1), role_context=True) if lead else None
         role = fields.role or lead_role or anchor.prefix_role or cue_role or heading or "member"
         if heading == "head":
@@ -333,10 +357,12 @@ def _roles_before(
     before: str, heading: str | None, tail: str
 ) -> tuple[str | None, str | None]:
     """(heading role in force, narrative role cue) from the text before an anchor."""
-    for line in before.split("\n"):
+    lines = before.split("\n")
+    for number, line in enumerate(lines):
         stripped = _LIST_MARKER_RE.sub("", line, count=1).strip()
+        whole_line = 0 < number < len(lines) - 1
         # "Advisers:" or, on a line of its own, "Head of Delegation".
-        if stripped.endswith((":", "：")) or (stripped and len(stripped.split()) <= 5):
+        if stripped.endswith((":", "：")) or (whole_line and 0 < len(stripped.split()) <= 5):
             found = role_of(stripped.rstrip(":："), role_context=True)
             if found:
                 heading = found

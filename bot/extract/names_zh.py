@@ -34,7 +34,7 @@ ZH_NAME_RE: Final = re.compile(
 _ZH_SURNAME_ALT: Final = "|".join(sorted(ZH_SURNAMES, key=len, reverse=True))
 # A bare name right after its title: "国际合作局局长张晓明（团长）、处长陈磊、".
 _ZH_TITLED_NAME_RE: Final = re.compile(
-    rf"((?:{_ZH_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}}?)(?=[（(、，,；;。\s]|$)"
+    rf"((?:{_ZH_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}}?)(?=[（(、，,；;。\s]|$|率领|率团|和|与|及)"
 )
 # A later mention by surname alone: "郑先生任团长", "林先生将发言".
 _ZH_SURNAME_MENTION_RE: Final = re.compile(rf"((?:{_ZH_SURNAME_ALT}))(先生|女士)")
@@ -85,6 +85,14 @@ def zh_title_before(text: str, pos: int) -> str | None:
     return title if title and title.endswith(ZH_TITLE_ENDINGS) else None
 
 
+def is_zh_bare_name(cell: str) -> bool:
+    """A table cell that is a Chinese name alone: a surname and one or two characters."""
+    return _ZH_BARE_CELL_RE.fullmatch(cell) is not None
+
+
+_ZH_BARE_CELL_RE: Final = re.compile(rf"(?:{_ZH_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}}")
+
+
 def parse_zh_person(text: str, pos: int) -> NameMatch | None:
     """A Chinese name and its form of address at `pos`, if one starts there."""
     boundary = _zh_boundary(text, pos)
@@ -117,6 +125,18 @@ def zh_rank_name(text: str, pos: int) -> NameMatch | None:
 # Chinese puts the role before the name with no separator: "副团长周红参赞".
 ZH_LEAD_ROLE_RE: Final = re.compile(r"(副团长|团长|成员|团员|顾问)(?:为|是|[：:])?$")
 _RANKS_AFTER_NAME: Final = ("大使", "参赞", "公使", "秘书", "随员")
+
+
+def zh_title_hint(text: str, person: NameMatch, previous_end: int) -> str | None:
+    """The title written before a Chinese name, not reaching back into the previous person
+    ("处长张军和外交部条约法律司参赞李娜": 李娜's title starts after "张军和")."""
+    hint = person.title_hint
+    if not hint:
+        return None
+    room = person.start - previous_end
+    if len(hint) > room and text.endswith(hint, 0, person.start):
+        hint = hint[len(hint) - room :]
+    return re.sub(r"^[和与及、，,]+", "", hint) or None
 
 
 def zh_lead_start(text: str, person: NameMatch) -> int:

@@ -17,7 +17,7 @@ from bot.extract.fields import role_of
 from bot.extract.lexicon import header_kind
 from bot.extract.model import DelegateCandidate
 from bot.extract.names import HONORIFIC_RE, split_cell_name
-from bot.extract.names_zh import ZH_NAME_RE
+from bot.extract.names_zh import ZH_NAME_RE, is_zh_bare_name
 from bot.extract.phones import EMAIL_RE, PHONE_RE, find_contacts
 
 _SEPARATOR_ROW_RE: Final = re.compile(r"^[\s|:\-–—=+]*$")
@@ -26,8 +26,9 @@ _CAPS_NAME_RE: Final = re.compile(r"\b[A-ZÀ-ÞА-ЯЁ]{2,}\b")
 
 def is_table_row(line: str) -> bool:
     if "|" not in line:
-        # A plain-text table pasted from a spreadsheet or Outlook: tab-separated,
-        # three cells or more (two could be "Tel.:<TAB>number").
+        # A plain-text table pasted from a spreadsheet or Outlook (tidy() turns
+        # the gaps into " | " first): tab-separated, three cells or more (two
+        # could be "Tel.:<TAB>number").
         return "\t" in line and len([c for c in line.split("\t") if c.strip()]) >= 3
     return len([c for c in line.split("|") if c.strip()]) >= 2 or bool(
         _SEPARATOR_ROW_RE.match(line)
@@ -142,6 +143,7 @@ def _row_by_shape(
             continue
         if name_cell is None and (
             HONORIFIC_RE.match(cell) or ZH_NAME_RE.match(cell) or _CAPS_NAME_RE.search(cell)
+            or is_zh_bare_name(cell)
         ):
             name_cell = cell
             continue
