@@ -1,9 +1,10 @@
 """Find the people a reply names as its delegation.
 
-A delegate starts at an anchor: an honorific ("H.E. Mr.", "S.E. M.",
-"Excmo. Sr.", "г-н", "السيد", "王伟先生"), or a list item whose text is a
-name with an ALL-CAPS surname.  Everything from the end of that name to the
-next anchor, up to where prose resumes, is read by `fields.read_fields`.
+A delegate starts at an anchor (found by `anchors.find_anchors`): an
+honorific ("H.E. Mr.", "S.E. M.", "Excmo. Sr.", "г-н", "السيد", "王伟先生"),
+a rank used as the form of address, or a list item whose text is a name.
+Everything from the end of that name to the next anchor, up to where prose
+resumes, is read by `fields.read_fields`.
 Role headings ("Advisers:", "Suppléants :") and narrative cues ("headed
 by") set the role of the entries after them.  Tables arrive as " | "-joined
 rows and are read by `tables.read_table`.  The caller (`extract_response`)
@@ -14,9 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Final
 
+from bot.extract.anchors import LIST_MARKER_RE, find_anchors, starts_list_item
 from bot.extract.fields import read_fields, role_of
 from bot.extract.lexicon import (
     EMAIL_LABEL_RE,
@@ -26,29 +27,19 @@ from bot.extract.lexicon import (
     REPLACED_BEFORE_RE,
     TITLE_STARTERS,
     WITHDRAWN_AFTER_RE,
-    header_kind,
 )
 from bot.extract.model import DelegateCandidate, NameMatch
 from bot.extract.names import (
     HONORIFIC_RE,
-    RANK_ANYWHERE_RE,
-    parse_listed_name,
-    parse_person_at,
-    parse_rank_addressed,
 )
 from bot.extract.names_zh import (
     ZH_LEAD_ROLE_RE,
     ZH_NAME_RE,
-    zh_anchor_starts,
     zh_lead_start,
     zh_title_hint,
 )
 from bot.extract.tables import is_table_row, read_table
 
-_LIST_MARKER_RE: Final = re.compile(
-    r"[ \t]*(?:\(?\d{1,2}[.)](?!\d)|\(?[a-zA-Z][.)](?=\s|$)|[ivx]{1,4}[.)]|[-•*·▪◦–>])[ \t]*"
-)
-_ROLE_PREFIX_RE: Final = re.compile(r"([^:：\n]{2,60}?)(?:\s*[:：]|\s+[-–—])\s*")
 _HEAD_CUE_RE: Final = re.compile(
     r"(?:headed|led|chaired) by|(?:conduite|dirig[ée]e|pr[ée]sid[ée]e) par|"
     r"(?:encabezad[ao]|presidid[ao]|dirigid[ao]) por|возглав\w*|برئاسة|率领|率团",
@@ -64,20 +55,11 @@ _CONTACT_LINE_RE: Final = re.compile(
     + r"|\+\d|\S+@\S+\.\w+\s*$)",
     re.IGNORECASE,
 )
-_FIELD_AFTER_RE: Final = re.compile(r"[ \t]*(?:[,،，、;(（|–—]|-\s|\n|$)")
 MAX_ENTRY_LINE_WORDS: Final = 22
 # A transliteration in parentheses straight after the name: "王建军先生（Mr. WANG Jianjun）".
-_ALIAS_OPEN_RE: Final = re.compile(r"[ \t]*[(（]")
 _ALIAS_RE: Final = re.compile(
     r"^[ \t]*[(（](?:" + HONORIFIC_RE.pattern + r")[ \t]+[A-Z][\w'’\- .]*[)）]"
 )
-
-
-@dataclass
-class _Anchor:
-    person: NameMatch
-    listed: bool  # came from a list item or a line of its own
-    prefix_role: str | None
 
 
 def parse_delegates(
@@ -141,7 +123,7 @@ def _parse_free_text(
     text: str, *, region: str | None, exclude: list[str], source: str, has_cue: bool,
     withdrawn: list[str] | None,
 ) -> list[DelegateCandidate]:
-    anchors = _find_anchors(text)
+    anchors = find_anchors(text)
     out: list[DelegateCandidate] = []
     heading: str | None = None
     previous_end = 0
@@ -195,171 +177,13 @@ def _parse_free_text(
     return out
 
 
-def _find_anchors(text: str) -> list[_Anchor]:
-    starts: dict[int, tuple[bool, str | None]] = {}
-    for match in HONORIFIC_RE.finditer(text):
-        starts.setdefault(match.start(), (False, None))
-    for start in zh_anchor_starts(text):
-        starts.setdefault(start, (False, None))
-    ranked = {m.start(1) for m in RANK_ANYWHERE_RE.finditer(text)}
-    for start in ranked:
-        starts.setdefault(start, (False, None))
-    offset = 0
-    for line in text.split("\n"):
-        content, listed, role = _line_content_start(line)
-        if content is not None:
-            prev = starts.get(offset + content)
-            starts[offset + content] = (listed or (prev[0] if prev else False), role)
-        offset += len(line) + 1
-    anchors: list[_Anchor] = []
-    cursor = 0
-    for start in sorted(starts):
-        if start < cursor:
-            continue
-        listed, role = starts[start]
-        at_line_start = start == 0 or text[start - 1] == "\n" or listed or role is not None
-        person = parse_person_at(text, start, need_caps=True)
-        if (person is None or person.honorific is None) and start in ranked and not at_line_start:
-            # "headed by Minister Paulo DOS SANTOS, ...", "la Embajadora Laura DUPUY": a
-            # capitalised rank in a sentence addresses the person named after it.
-            person = _rank_in_sentence(text, start)
-        elif person is not None and person.honorific is None and at_line_start:
-            # "Lieutenant-colonel Ibrahim OUATTARA": the rank is not part of the name.
-            ranked_person = _rank_addressed(text, start, listed=listed, labelled=role is not None)
-            person = ranked_person or person
-        # A bare line that starts with capitals is a letterhead or a sentence
-        # unless it reads like "Given SURNAME, title".
-        bare = person is not None and person.honorific is None and not listed and not role
-        if bare and person is not None and not _bare_name_line(text, person):
-            person = None
-        if person is None and at_line_start:
-            person = _list_name_without_caps(text, start, listed)
-        if person is None and at_line_start:
-            person = _rank_addressed(text, start, listed=listed, labelled=role is not None)
-        if person is None:
-            continue
-        if anchors and _ALIAS_OPEN_RE.fullmatch(text, anchors[-1].person.end, person.start):
-            # "г-н Игорь ЛЕБЕДЕВ (Mr. Igor LEBEDEV)": the same person, transliterated.
-            cursor = person.end
-            continue
-        anchors.append(_Anchor(person, listed or at_line_start, role))
-        cursor = person.end
-    return anchors
-
-
-def _bare_name_line(text: str, person: NameMatch) -> bool:
-    if person.title_hint:
-        return True  # a Chinese name after its title ("处长陈磊")
-    tokens = person.name.split()
-    if not any(t[:1].isupper() and not t.isupper() for t in tokens):
-        return False
-    follows = text[person.end : person.end + 200]
-    if re.match(r"[ \t]*(?:[,(|–—]|-\s)", follows):
-        return True
-    # "John SMITH" alone on a line counts only when a title follows on the next line.
-    nxt = re.match(r"[ \t]*\n[ \t]*(\w+)", follows)
-    return bool(nxt and nxt.group(1).casefold() in TITLE_STARTERS)
-
-
-def _line_content_start(line: str) -> tuple[int | None, bool, str | None]:
-    """Where a line's text starts after a list marker and a "Role:" prefix."""
-    pos = 0
-    listed = False
-    marker = _LIST_MARKER_RE.match(line)
-    if marker and _starts_list_item(line):
-        pos, listed = marker.end(), True
-    else:
-        pos = len(line) - len(line.lstrip())
-    role: str | None = None
-    prefix = _ROLE_PREFIX_RE.match(line, pos)
-    if prefix:
-        role = role_of(prefix.group(1), role_context=True)
-        if role:
-            pos = prefix.end()
-        elif header_kind(prefix.group(1)) == "name":
-            # "Name: John SMITH" in a form-style reply.
-            pos, listed = prefix.end(), True
-    if pos >= len(line):
-        return None, listed, role
-    return pos, listed, role
-
-
-def _rank_addressed(text: str, start: int, *, listed: bool, labelled: bool) -> NameMatch | None:
-    """A rank as the form of address where an entry starts.
-
-    "Head of delegation: Ambassador Ahmed HASSAN, Permanent Representative" or
-    "Alternate: First Secretary Ana LÓPEZ": the rank is the honorific and the
-    title is what follows the name.  "Ambassador, Permanent Representative"
-    reads no name.  Without a role label the name must look like one: in a
-    list item, an ALL-CAPS surname (or Arabic or Chinese script, which have
-    no capitals) and a field after it; on a bare line, both in Latin or
-    Cyrillic script.
-    """
-    person = parse_rank_addressed(text, start)
-    if person is None:
-        return None
-    chinese = bool(re.match(r"[\u4e00-\u9fff]", person.name))
-    arabic = bool(re.match(r"[\u0600-\u06FF]", person.name))
-    caps = _caps(person.name)
-    separated = bool(_FIELD_AFTER_RE.match(text, person.end))
-    if labelled:
-        return person if chinese or caps or separated else None
-    if listed:
-        return person if (caps or arabic or chinese) and separated else None
-    if arabic:
-        # A line of its own opening with a rank: "السفير وليد محمود عبد الناصر، المندوب الدائم".
-        return person if separated and len(person.name.split()) >= 2 else None
-    return person if caps and separated and not chinese else None
-
-
-def _rank_in_sentence(text: str, start: int) -> NameMatch | None:
-    person = parse_rank_addressed(text, start)
-    if person is None:
-        return None
-    after = text[person.end : person.end + 12]
-    if re.match(r"[\u0600-\u06FF]", person.name):
-        # Arabic has no capitals: "ويضم السفير فيصل بن عبد الله القحطاني، المندوب الدائم"
-        # needs a name of two words or more and a comma after it.
-        return person if len(person.name.split()) >= 2 and re.match(r"[ \t]*[،,]", after) else None
-    if not _caps(person.name):
-        return None
-    if _FIELD_AFTER_RE.match(after) or re.match(r"[ \t]*(?:[.;]|and |et |y |и )", after):
-        return person
-    return None
-
-
-def _caps(name: str) -> bool:
-    # "N'GORAN", "EL-MASRY": letters in capitals, apostrophes and hyphens aside.
-    return any(
-        len(t) >= 2 and t.isupper() and re.sub(r"['’\-]", "", t).isalpha() for t in name.split()
-    )
-
-
-def _list_name_without_caps(text: str, start: int, listed: bool) -> NameMatch | None:
-    # "1. María José García López, Primera Secretaria": no honorific, no
-    # capitals, but a list item whose next field starts with a rank.
-    if not listed:
-        return None
-    person = parse_listed_name(text, start)
-    if person is not None:
-        return person
-    person = parse_person_at(text, start)
-    if person is None or not 2 <= len(person.name.split()) <= 7:
-        return None
-    after = text[person.end : person.end + 40]
-    nxt = re.match(r"\s*[,(–\-،]\s*(\w+)", after)
-    if nxt and nxt.group(1).casefold() in TITLE_STARTERS:
-        return person
-    return None
-
-
 def _roles_before(
     before: str, heading: str | None, tail: str
 ) -> tuple[str | None, str | None]:
     """(heading role in force, narrative role cue) from the text before an anchor."""
     lines = before.split("\n")
     for number, line in enumerate(lines):
-        stripped = _LIST_MARKER_RE.sub("", line, count=1).strip()
+        stripped = LIST_MARKER_RE.sub("", line, count=1).strip()
         whole_line = 0 < number < len(lines) - 1
         # "Advisers:" or, on a line of its own, "Head of Delegation".
         if stripped.endswith((":", "：")) or (whole_line and 0 < len(stripped.split()) <= 5):
@@ -395,7 +219,7 @@ def _bound_entry(gap: str, *, last: bool) -> str:
             line.endswith((":", "："))
             or PROSE_RE.search(line)
             or len(line.split()) > MAX_ENTRY_LINE_WORDS
-            or _starts_list_item(line)
+            or starts_list_item(line)
         ):
             break
         kept.append(lines[index])
@@ -409,11 +233,6 @@ def _title_before(text: str) -> str | None:
     if match and match.group(1).split()[0].casefold() in TITLE_STARTERS:
         return match.group(1)
     return None
-
-
-def _starts_list_item(line: str) -> bool:
-    marker = _LIST_MARKER_RE.match(line)
-    return marker is not None and bool(marker.group().strip())
 
 
 def _joiner(text: str) -> str:
