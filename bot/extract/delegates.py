@@ -45,10 +45,8 @@ _HEAD_CUE_RE: Final = re.compile(
     r"(?:encabezad[ao]|presidid[ao]|dirigid[ao]) por|возглав\w*|برئاسة|率领|率团",
     re.IGNORECASE,
 )
-_TITLE_BEFORE_RE: Final = re.compile(
-    r"(?:^|\s)((?:[A-ZÀ-ÞА-ЯЁ][\w\-]+ (?:(?:de|del|de la|of|the|des|du) )?){0,3}"
-    r"[A-ZÀ-ÞА-ЯЁ][\w\-]+),[ \t]*$"
-)
+# The words between the last break and a comma right before the honorific.
+_TITLE_BEFORE_RE: Final = re.compile(r"([^\W\d][\w\-' ]{0,80}?),[ \t]*$")
 _SENTENCE_END_RE: Final = re.compile(r"[.!?。；;]\s|\n\s*\n|[。！？]")
 _CONTACT_LINE_RE: Final = re.compile(
     r"^\s*(?:" + EMAIL_LABEL_RE.pattern.lstrip("^") + "|" + PHONE_LABEL_RE.pattern
@@ -228,10 +226,15 @@ def _bound_entry(gap: str, *, last: bool) -> str:
 
 
 def _title_before(text: str) -> str | None:
-    # "la Embajadora, Sra. Carmen ORTIZ": a rank written before the honorific.
+    """"la Embajadora, Sra. Carmen ORTIZ", "le Directeur général de la police, M. X": a
+    title written before the honorific, from its first title word to the comma."""
     match = _TITLE_BEFORE_RE.search(text)
-    if match and match.group(1).split()[0].casefold() in TITLE_STARTERS:
-        return match.group(1)
+    if match is None:
+        return None
+    words = match.group(1).split()
+    for index, word in enumerate(words):
+        if word[:1].isupper() and word.casefold() in TITLE_STARTERS:
+            return " ".join(words[index:])
     return None
 
 

@@ -129,7 +129,9 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
         token = token_match.group()
         bare = token.rstrip(".").casefold()
         first_word = text[step : step + 40].split(" ")[0]
-        if bare in TITLE_STARTERS or bare in _NOT_NAME or "@" in first_word:
+        initial = _is_initial(token)  # "В." is an initial, not the preposition "в"
+        if (bare in TITLE_STARTERS or (bare in _NOT_NAME and not initial)
+                or "@" in first_word):
             break
         if (token.endswith(".") and len(token) > 2 and not _is_initial(token)
                 and bare not in NAME_ABBREVIATIONS):

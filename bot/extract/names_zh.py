@@ -51,11 +51,10 @@ def zh_anchor_starts(text: str) -> list[int]:
         boundary = _zh_boundary(text, pos)
         match = None
         if boundary:
-            match = (ZH_NAME_RE.match(text, pos) or _ZH_RANK_NAME_RE.match(text, pos)
-                     or _zh_titled_name(text, pos) or _ZH_SURNAME_MENTION_RE.match(text, pos))
+            match = parse_zh_person(text, pos)
         if match:
             starts.append(pos)
-            pos = match.end()
+            pos = match.end
         else:
             pos += 1
     return starts
@@ -93,13 +92,21 @@ def is_zh_bare_name(cell: str) -> bool:
 _ZH_BARE_CELL_RE: Final = re.compile(rf"(?:{_ZH_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}}")
 
 
+_ZH_NOT_IN_NAMES: Final = words("not_in_names")
+
+
+def _titled(name: str) -> bool:
+    # "特命全权大使": a title read as a name before 大使.
+    return any(word in name for word in _ZH_NOT_IN_NAMES)
+
+
 def parse_zh_person(text: str, pos: int) -> NameMatch | None:
     """A Chinese name and its form of address at `pos`, if one starts there."""
     boundary = _zh_boundary(text, pos)
     if not boundary:
         return None
     zh = ZH_NAME_RE.match(text, pos)
-    if zh:
+    if zh and not _titled(zh.group(1)):
         hint = zh.group(2) or zh_title_before(text, pos)
         return NameMatch(pos, zh.end(), zh.group(3), zh.group(1), hint)
     titled = _zh_titled_name(text, pos)
@@ -109,7 +116,7 @@ def parse_zh_person(text: str, pos: int) -> NameMatch | None:
     if mention:
         return NameMatch(pos, mention.end(), mention.group(2), mention.group(1))
     zh_rank = _ZH_RANK_NAME_RE.match(text, pos)
-    if zh_rank:
+    if zh_rank and not _titled(zh_rank.group(1)):
         # "团长孙立平大使，副团长周红参赞": the rank after the name is its form of address.
         return NameMatch(pos, zh_rank.end(), zh_rank.group(2), zh_rank.group(1),
                          zh_title_before(text, pos))
