@@ -189,7 +189,7 @@ def run_case(case: Case, cache_dir: Path | None = None) -> Extraction:
         body, attachments = case.text, []
     elif case.render == "html":
         # HTML-only mail: the body reaches the extractor as the read stage's text.
-        from bot.inbound.mimetext import html_to_text
+        from bot.inbound.parse.mimetext import html_to_text
 
         body, attachments = html_to_text(case.text), []
     else:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.extract import extract_response
-from bot.inbound.mimetext import html_to_text
+from bot.inbound.parse.mimetext import html_to_text
 
 
 def test_french_title_in_lower_case_after_the_name() -> None:
