@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import click
 
 from bot.app import App
+from bot.auth.login import smtp_authenticate
 from bot.cliutil import config_option
 from bot.settings import ServerSettings
 from bot.transport import imap_connect, smtp_client
@@ -34,8 +35,10 @@ def check_smtp(server: ServerSettings) -> CheckResult:
         client = smtp_client(server)
         await client.connect()
         try:
+            await smtp_authenticate(client, server)
             code, _message = await client.ehlo()
-            return f"{server.host}:{server.port} answered {code}"
+            signed = f", signed in as {server.user}" if server.user else ""
+            return f"{server.host}:{server.port} answered {code}{signed}"
         finally:
             await client.quit()
 
