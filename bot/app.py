@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,7 +33,15 @@ class App:
 
     @cached_property
     def settings(self) -> Settings:
-        return self._settings if self._settings is not None else load_settings()
+        if self._settings is not None:
+            return self._settings
+        settings = load_settings()
+        if self.config_path.exists():
+            # mail.provider fills in the host, port and TLS the environment leaves out.
+            from bot.outbound.providers import with_profile
+
+            settings = with_profile(settings, self.config.campaign.mail.provider, os.environ)
+        return settings
 
     @cached_property
     def engine(self) -> Engine:
