@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import re
 import stat
 import threading
@@ -140,7 +141,8 @@ def cached_token(settings: Settings) -> str:
 
 
 def test_client_credentials_xoauth2_then_expired_token_is_renewed(
-        oauth_stack: OAuthStack, tmp_path: Path) -> None:
+        oauth_stack: OAuthStack, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)  # the most verbose logs hold no secret or token either
     user, rcpt = mailbox(), mailbox()
     config = app_settings(oauth_stack, tmp_path, user)
     assert imap_signs_in(config)
@@ -154,6 +156,8 @@ def test_client_credentials_xoauth2_then_expired_token_is_renewed(
     assert imap_signs_in(config)
     assert send(config.smtp, mailbox()).status == "sent"
     assert cached_token(config) != first
+    for secret in (APP_SECRET, first, cached_token(config)):
+        assert secret not in caplog.text
     log = (oauth_stack.stack.dir / "log" / "dovecot.log").read_text()
     assert APP_SECRET not in log and first not in log
 
@@ -295,3 +299,30 @@ def test_google_service_account_with_delegation(oauth_stack: OAuthStack, tmp_pat
     config.imap.auth.cache_file.unlink()
     with pytest.raises(AuthError, match="set up domain-wide delegation"):
         imap_connect(config.imap)
+
+
+# ---------------------------------------------------------------- what Microsoft and Google say
+
+# Answers these providers give and the local server cannot (an Exchange mailbox
+# without the service principal's permission, a clock off by an hour).
+@pytest.mark.parametrize(("answer", "expected"), [
+    ("NO AUTHENTICATE failed. User is authenticated but not connected.",
+     "New-ServicePrincipal and Add-MailboxPermission"),
+    ("invalid_client: AADSTS700024: Client assertion is not within its valid time range.",
+     "the clock of this machine is off"),
+    ("invalid_grant: Invalid JWT: Token must be a short-lived token (60 minutes) and in a "
+     "reasonable timeframe. Check your iat and exp values in the JWT claim.",
+     "the clock of this machine is off"),
+    ("invalid_grant: AADSTS50173: The provided grant has expired due to it being revoked",
+     "run `invitebot auth login`"),
+    ("invalid_grant: Token has been expired or revoked.", "run `invitebot auth login`"),
+    ("invalid_client: AADSTS7000222: The provided client secret keys for app are expired.",
+     "client secret has expired"),
+    ("unauthorized_client: Client is unauthorized to retrieve access tokens using this method",
+     "domain-wide delegation"),
+])
+def test_provider_answers_become_actions(answer: str, expected: str) -> None:
+    from bot.auth.errors import explain
+
+    message = explain("sec@unodc.org", answer)
+    assert message is not None and expected in message

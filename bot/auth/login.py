@@ -80,6 +80,8 @@ async def smtp_authenticate(client: aiosmtplib.SMTP, server: ServerSettings) -> 
     user, auth = server.user, server.auth
     if not user:
         return
+    if client.is_ehlo_or_helo_needed:  # after STARTTLS the extensions are asked again
+        await client.ehlo()
     if not client.supports_extension("auth"):
         raise SmtpAuthFailed(f"the SMTP server {server.host}:{server.port} offers no sign-in "
                              "(AUTH) on this connection: use its submission port with TLS "
