@@ -216,6 +216,32 @@ def test_provider_refusals_are_one_actionable_line(oauth_stack: OAuthStack,
         assert expected in message and "\n" not in message and APP_SECRET not in message
 
 
+def test_auth_login_and_status_commands(oauth_stack: OAuthStack, tmp_path: Path) -> None:
+    user, client_id = mailbox(), f"cli-{uuid.uuid4().hex[:6]}"
+    oauth_stack.register(client_id, secret=APP_SECRET, mailbox=user)
+    env = oauth_stack.env(tmp_path, INVITEBOT_SMTP_AUTH="oauth2-client-credentials",
+                          INVITEBOT_IMAP_AUTH="oauth2-client-credentials",
+                          INVITEBOT_SMTP_USER=user, INVITEBOT_IMAP_USER=user,
+                          INVITEBOT_OAUTH_CLIENT_ID=client_id,
+                          INVITEBOT_OAUTH_CLIENT_SECRET=APP_SECRET)
+    runner = CliRunner()
+    before = runner.invoke(cli, ["auth", "status"], env=env)
+    assert f"smtp  oauth2-client-credentials  {user}  no token cached" in before.output
+    login = runner.invoke(cli, ["-vv", "auth", "login"], env=env)
+    assert login.exit_code == 0, login.output
+    assert f"smtp: {user} signed in (oauth2-client-credentials)" in login.output
+    after = runner.invoke(cli, ["auth", "status"], env=env)
+    assert re.search(rf"imap  oauth2-client-credentials  {re.escape(user)}  token valid until "
+                     r"\S+ \S+ UTC \(in 5\d min\)", after.output), after.output
+    token = cached_token(load_settings(env))
+    for output in (login.output, after.output):
+        assert token not in output and APP_SECRET not in output
+    refused = runner.invoke(cli, ["auth", "login"],
+                            env={**env, "INVITEBOT_OAUTH_CLIENT_SECRET": "not-it"})
+    assert refused.exit_code == 2
+    assert refused.output.count("\n") == 1 and "invalid_client" in refused.output
+
+
 # ---------------------------------------------------------------- device code
 
 

@@ -10,6 +10,7 @@ its last token in the cache file and asks for a new one when less than
 from __future__ import annotations
 
 import functools
+import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -235,7 +236,9 @@ def source_for(config: AuthConfig, account: str) -> TokenSource:
     kinds: dict[str, type[TokenSource]] = {
         "oauth2-client-credentials": ClientCredentials, "oauth2-device-code": DeviceCode,
         "google-service-account": GoogleServiceAccount}
-    key = (config.model_dump_json(), account.lower(), config.mode)
+    secret = config.client_secret.get_secret_value() if config.client_secret else ""
+    # The dump masks the secret: a digest of it keeps two credentials apart.
+    key = (config.model_dump_json(), account.lower(), hashlib.sha256(secret.encode()).hexdigest())
     with _SOURCES_LOCK:
         if key not in _SOURCES:
             _SOURCES[key] = kinds[config.mode](config, account)
