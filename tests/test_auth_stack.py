@@ -162,6 +162,22 @@ def test_client_credentials_xoauth2_then_expired_token_is_renewed(
     assert APP_SECRET not in log and first not in log
 
 
+def test_token_is_renewed_before_it_expires(oauth_stack: OAuthStack, tmp_path: Path) -> None:
+    user, client_id = mailbox(), f"short-{uuid.uuid4().hex[:6]}"
+    # Two minutes of life: always inside the five-minute margin, so never used as cached.
+    oauth_stack.register(client_id, secret=APP_SECRET, mailbox=user, lifetime=120)
+    config = oauth_stack.settings(tmp_path, INVITEBOT_IMAP_AUTH="oauth2-client-credentials",
+                                  INVITEBOT_IMAP_USER=user, INVITEBOT_OAUTH_CLIENT_ID=client_id,
+                                  INVITEBOT_OAUTH_CLIENT_SECRET=APP_SECRET)
+    assert imap_signs_in(config)
+    first = cached_token(config)
+    assert imap_signs_in(config)
+    assert cached_token(config) != first
+    log = (oauth_stack.stack.dir / "log" / "dovecot.log").read_text()
+    # Renewed ahead of time: the server never refused one of this mailbox's tokens.
+    assert not [line for line in log.splitlines() if f"oauth2({user}," in line and "failed" in line]
+
+
 @pytest.mark.parametrize("mechanism", ["xoauth2", "oauthbearer"])
 def test_each_mechanism_on_both_servers(oauth_stack: OAuthStack, tmp_path: Path,
                                         mechanism: str) -> None:
