@@ -63,7 +63,11 @@ def imap_authenticate(client: IMAPClient, server: ServerSettings) -> None:
     mechanism = sasl.choose(auth.sasl, offered)
     answer = ""
     for force in (False, True):
-        token = source.token(force=force)
+        try:
+            token = source.token(force=force)
+        except AuthError as exc:
+            # Still a LoginError for the callers that handle a refused login.
+            raise ImapAuthFailed(str(exc)) from None
         try:
             if mechanism == "oauthbearer":
                 client.oauthbearer_login(user, token.value)
