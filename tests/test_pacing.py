@@ -143,3 +143,24 @@ def test_send_says_how_long_and_paces_a_campaign_to_the_window(
             for k in range(3)]
     # Every full window holds the limit: within 2 % of it, never above.
     assert all(0.98 * limit <= count <= limit for count in full), full
+
+
+@pytest.mark.stack
+def test_a_throttling_reply_pauses_the_sends_after_it(
+        mailstack: Stack, app_factory: AppFactory) -> None:
+    app = app_factory(missions=4, mail__concurrency=1, mail__rate_limit_per_minute=60_000)
+    missions = app.config_path.parent / "missions.csv"
+    lines = missions.read_text(encoding="utf-8").splitlines()
+    fields = lines[2].split(",")  # M001: Exchange Online's "451 4.7.500 Server busy"
+    fields[3] = "pm-m001@throttle.test"
+    lines[2] = ",".join(fields)
+    missions.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert plan_invitations(app) == 4
+    pacer = Pacer([], backoff=0.5)
+    report = asyncio.run(dispatch(app, pacer=pacer))
+    assert (report.sent, report.deferred) == (3, 1)
+    granted = pacer.granted
+    assert len(granted) == 4
+    # The second send was throttled: the third waited out the pause, the first two did not.
+    assert granted[2] - granted[1] >= 0.5
+    assert granted[1] - granted[0] < 0.5

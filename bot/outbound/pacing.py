@@ -85,12 +85,12 @@ class SlidingWindow:
 class Pacer:
     """Every window of a provider's limits, shared by the workers of one dispatch run."""
 
-    def __init__(self, limits: Iterable[Limit],
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, limits: Iterable[Limit], clock: Callable[[], float] = time.monotonic,
+                 backoff: float = BACKOFF_FIRST) -> None:
         self.windows = [SlidingWindow(limit) for limit in limits]
         self.clock = clock
         self.paused_until = 0.0
-        self.backoff = BACKOFF_FIRST
+        self.first_backoff = self.backoff = backoff
         self.granted: list[float] = []  # grant times, for the rate tests and the bench
         self._lock = asyncio.Lock()
 
@@ -115,7 +115,8 @@ class Pacer:
     async def wait(self, recipients: int = 1, stop: asyncio.Event | None = None) -> bool:
         """True once a message to ``recipients`` addresses may go (counted then);
         False if ``stop`` was set meanwhile (nothing counted)."""
-        if not self.windows and not self.paused_until:
+        if not self.windows and self.paused_until <= self.clock():
+            self.take(recipients)
             return True
         stop = stop or asyncio.Event()
         async with self._lock:  # one waiter at a time keeps the order of the queue
@@ -131,10 +132,10 @@ class Pacer:
         """Note a send's outcome; True (and a pause) when it was a throttling reply."""
         if state == "deferred" and detail and THROTTLED.search(detail):
             self.paused_until = self.clock() + self.backoff
-            self.backoff = min(self.backoff * 2, BACKOFF_MAX)
+            self.backoff = min(self.backoff * 2, max(BACKOFF_MAX, self.first_backoff))
             return True
         if state == "sent":
-            self.backoff = BACKOFF_FIRST
+            self.backoff = self.first_backoff
         return False
 
     def seed(self, sent: Iterable[tuple[datetime, int]], now: datetime | None = None) -> None:
