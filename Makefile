@@ -35,6 +35,7 @@ stack-stop:
 lint: venv
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/mypy --strict bot
+	$(BIN)/lint-imports
 
 # pytest exits 5 when it collected nothing: that is a failure here, not a pass.
 test: venv stack lint

@@ -29,10 +29,11 @@ sys.path.insert(0, str(REPO / "bench"))
 import send as send_bench  # noqa: E402 - the campaign and stack helpers of bench/send.py
 
 from bot.app import App  # noqa: E402
+from bot.config.providers import Limit  # noqa: E402
+from bot.config.settings import load_settings  # noqa: E402
 from bot.outbound.dispatch import dispatch  # noqa: E402
-from bot.outbound.pacing import Limit, Pacer, estimate  # noqa: E402
+from bot.outbound.pacing import Pacer, estimate  # noqa: E402
 from bot.outbound.plan import plan_invitations  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
 
 
 def main() -> int:

@@ -13,10 +13,11 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot import models
-from bot.campaign import sync_campaign
-from bot.config import LoadedConfig, load_config
+from bot.config.campaign import LoadedConfig, load_config
+from bot.config.providers import with_profile
+from bot.config.settings import Settings, load_settings
+from bot.config.sync import sync_campaign
 from bot.db import make_engine, migrate, session_scope
-from bot.settings import Settings, load_settings
 
 
 @dataclass
@@ -38,8 +39,6 @@ class App:
         settings = load_settings()
         if self.config_path.exists():
             # mail.provider fills in the host, port and TLS the environment leaves out.
-            from bot.outbound.providers import with_profile
-
             settings = with_profile(settings, self.config.campaign.mail.provider, os.environ)
         return settings
 

@@ -13,7 +13,7 @@ import aiosmtplib
 from imapclient import IMAPClient
 
 from bot.auth.login import imap_authenticate
-from bot.settings import ServerSettings
+from bot.config.settings import ServerSettings
 
 
 def ssl_context(server: ServerSettings) -> ssl.SSLContext:

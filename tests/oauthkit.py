@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
 
-from bot.settings import Settings, load_settings
+from bot.config.settings import Settings, load_settings
 
 TENANT = "contoso.test"
 APP_SECRET = "app-Secret-3f9c"  # a secret the tests look for in every output

@@ -19,7 +19,7 @@ from imapclient.exceptions import LoginError
 from bot.auth import sasl
 from bot.auth.errors import AuthError, scrub, server_refused
 from bot.auth.sources import source_for
-from bot.settings import ServerSettings
+from bot.config.settings import ServerSettings
 
 
 class ImapAuthFailed(AuthError, LoginError):  # type: ignore[misc]

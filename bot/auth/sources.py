@@ -18,9 +18,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.auth.cache import TokenCache
-from bot.auth.config import APP_SCOPES, GOOGLE_SCOPES, USER_SCOPES, AuthConfig
 from bot.auth.errors import LOGIN_AGAIN, AuthError, scrub, token_error
 from bot.clock import utcnow
+from bot.config.auth import APP_SCOPES, GOOGLE_SCOPES, USER_SCOPES, AuthConfig
 
 REFRESH_MARGIN = timedelta(minutes=5)
 TIMEOUT = 30.0

@@ -22,32 +22,18 @@ import math
 import re
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlmodel import Session, col, select
 
 from bot.clock import utcnow
+from bot.config.providers import Limit
+from bot.mail.outbox import _RETRYABLE as RETRYABLE
 from bot.models import OutboxMessage
-from bot.outbound.outbox import _RETRYABLE as RETRYABLE
 
 THROTTLED = re.compile(r"^(?:connect: )?(?:421\b|4\d\d 4\.7\.\d+)|\b4\.7\.\d+\b")
 BACKOFF_FIRST = 60.0
 BACKOFF_MAX = 900.0
-
-
-@dataclass(frozen=True)
-class Limit:
-    """At most ``amount`` of ``unit`` ("messages" or "recipients") in any ``seconds``."""
-
-    amount: int
-    seconds: float
-    unit: str = "messages"
-
-    def describe(self) -> str:
-        span = {60.0: "minute", 3600.0: "hour", 86400.0: "day"}.get(self.seconds,
-                                                                  f"{self.seconds:g} s")
-        return f"{self.amount:,} {self.unit}/{span}"
 
 
 class SlidingWindow:

@@ -31,8 +31,8 @@ from aiosmtplib.errors import SMTPException, SMTPResponseException, SMTPServerDi
 from aiosmtplib.response import SMTPResponse
 
 from bot.auth.login import smtp_authenticate
+from bot.config.settings import ServerSettings
 from bot.outbound.replies import ReplyReader
-from bot.settings import ServerSettings
 from bot.transport import smtp_client
 
 Status = Literal["sent", "deferred", "failed"]
