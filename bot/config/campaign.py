@@ -15,7 +15,14 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from bot.config.missions import ListedMission, check_email, load_missions
 from bot.errors import ConfigError
@@ -69,6 +76,10 @@ class Mail(_Strict):
     sender: Address
     reply_to: str
     token_in_address: bool = True
+    # The token in the Subject helps match replies that lost the Reply-To;
+    # None means "when the campaign expects replies". An informational
+    # letter reads better without it.
+    token_in_subject: bool | None = None
     sent_folder: str = "Sent"
     inbox_folders: list[str] = Field(default_factory=lambda: ["INBOX"])
     processed_mode: Literal["keyword", "move"] = "keyword"
@@ -110,7 +121,8 @@ class Digest(_Strict):
 
 class Schedule(_Strict):
     send_at: datetime | None = None
-    reply_deadline: date
+    # Required only when the campaign expects replies (CampaignFile checks).
+    reply_deadline: date | None = None
     reminders: Reminders = Field(default_factory=Reminders)
     digest: Digest = Field(default_factory=Digest)
 
@@ -124,6 +136,9 @@ class CampaignFile(_Strict):
     """The validated campaign file (its database row is ``models.Campaign``)."""
 
     meeting: Meeting
+    # False for an informational letter (no registration asked): no reply
+    # deadline, no reminders, no "silent" missions; replies are still read.
+    expects_reply: bool = True
     mail: Mail
     templates: Templates = Field(default_factory=Templates)
     attachments: list[Path] = Field(default_factory=list)
@@ -131,6 +146,23 @@ class CampaignFile(_Strict):
     missions_file: Path
     thresholds: Thresholds = Field(default_factory=Thresholds)
     secretariat_contacts: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _deadline_when_replies_expected(self) -> CampaignFile:
+        if self.expects_reply and self.schedule.reply_deadline is None:
+            raise ValueError("schedule.reply_deadline is required unless expects_reply is "
+                             "false (an informational letter)")
+        return self
+
+    @property
+    def token_in_subject(self) -> bool:
+        chosen = self.mail.token_in_subject
+        return self.expects_reply if chosen is None else chosen
+
+    @property
+    def reminders_enabled(self) -> bool:
+        reminders = self.schedule.reminders
+        return self.expects_reply and bool(reminders.after_days) and reminders.max_per_mission > 0
 
 
 @dataclass(frozen=True)
@@ -194,8 +226,16 @@ def load_campaign(path: Path) -> CampaignFile:
         messages = []
         for err in exc.errors():
             loc = tuple(err["loc"])
+            msg = str(err["msg"])
+            if not loc:
+                # A rule across keys names its key first ("schedule.reply_deadline
+                # is required ..."): point at the nearest line that exists.
+                msg = msg.removeprefix("Value error, ")
+                first = msg.split(" ", 1)[0]
+                loc = tuple(first.split(".")) if "." in first else ()
+                msg = msg.split(" ", 1)[1] if loc else msg
             key = ".".join(str(p) for p in loc) or "(top)"
-            messages.append(f"{path}:{_line_for(loc, lines)}: {key}: {err['msg']}")
+            messages.append(f"{path}:{_line_for(loc, lines)}: {key}: {msg}")
         raise ConfigError("\n".join(messages)) from None
 
 

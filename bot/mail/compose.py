@@ -77,6 +77,12 @@ class Composer:
         self.renderer = Renderer(config.template_dir)
         self._attachments: list[tuple[str, str, str, bytes]] | None = None
         self._parts: list[MIMEBase] | None = None
+        self._by_code: dict[str, ListedMission] | None = None
+
+    def _listed_by_code(self) -> dict[str, ListedMission]:
+        if self._by_code is None:
+            self._by_code = {m.code: m for m in self.config.missions}
+        return self._by_code
 
     def attachment_parts(self) -> list[MIMEBase]:
         if self._parts is None:
@@ -103,12 +109,24 @@ class Composer:
         campaign = self.config.campaign
         meeting = campaign.meeting
         clean = {k: one_line(v) if isinstance(v, str) else v for k, v in extra.items()}
+        # The database row keeps only what matching needs; type, names and
+        # the list's other columns come from the list as loaded.
+        mission = self._listed_by_code().get(mission.code, mission)
+        columns = {k: one_line(v) for k, v in mission.extra}
         return {
             "mission": {
-                "code": one_line(mission.code), "country": one_line(mission.country),
+                **columns,
+                "code": one_line(mission.code),
+                "country": one_line(mission.name_in(language)),
+                "country_as_listed": one_line(mission.country),
+                "names": {lang: one_line(name) for lang, name in mission.names},
                 "mission_name": one_line(mission.mission_name),
                 "name": one_line(mission.mission_name),
                 "email": mission.email, "language": mission.language,
+                "type": mission.type,
+                "is_member_state": mission.type == "member_state",
+                "is_state": mission.type in ("member_state", "observer_state"),
+                "extra": columns,
             },
             "meeting": {
                 "reference": one_line(meeting.reference), "title": one_line(meeting.title),
@@ -119,7 +137,10 @@ class Composer:
                 "start": long_date(meeting.start, language),
                 "end": long_date(meeting.end, language),
                 "range": date_range(meeting.start, meeting.end, language),
-                "deadline": long_date(campaign.schedule.reply_deadline, language),
+                # No key at all for an informational letter: a template that
+                # names a deadline then fails in ``check``, not in the mail.
+                **({"deadline": long_date(campaign.schedule.reply_deadline, language)}
+                   if campaign.schedule.reply_deadline is not None else {}),
                 "today": long_date(utcnow().date(), language),
             },
             "token": token,
@@ -139,7 +160,10 @@ class Composer:
         return self.renderer.render(template, [language], context, who=mission.code)
 
     def subject(self, rendered: Rendered, token: str) -> str:
-        tag = f"[Ref. {one_line(self.config.campaign.meeting.reference)} · {token}]"
+        campaign = self.config.campaign
+        reference = one_line(campaign.meeting.reference)
+        tag = f"[Ref. {reference} · {token}]" if campaign.token_in_subject else (
+            f"[Ref. {reference}]")
         subject = one_line(rendered.subject)
         return f"{subject} {tag}" if subject else tag
 
@@ -251,7 +275,8 @@ def check_templates(app: App) -> CheckResult:
             if index == 0:
                 composer.invitation(recipient, token)
             composer.render(templates.invitation, recipient, token)
-            composer.render_reminder(recipient, token, 1, utcnow().date())
+            if config.campaign.reminders_enabled:
+                composer.render_reminder(recipient, token, 1, utcnow().date())
             if templates.acknowledgement:
                 composer.render(templates.acknowledgement, recipient, token)
             rendered += 1
