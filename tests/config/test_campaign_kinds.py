@@ -1,0 +1,82 @@
+"""Campaign files: informational letters, the shipped examples, proofreading before send_at."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot.cli import main
+from bot.config.campaign import load_campaign, load_config
+from bot.errors import ConfigError
+
+REPO = Path(__file__).resolve().parents[2]
+PGA = REPO / "examples" / "pga-2017-06-13"
+UNODC = REPO / "examples" / "unodc-cu-2009-33"
+
+
+def test_informational_campaign_needs_no_deadline_nor_reminder_templates() -> None:
+    config = load_config(PGA / "campaign.yaml")
+    campaign = config.campaign
+    assert campaign.expects_reply is False
+    assert campaign.schedule.reply_deadline is None
+    assert campaign.token_in_subject is False and campaign.reminders_enabled is False
+    assert not list((PGA / "templates").glob("reminder.*"))
+
+
+def test_a_campaign_expecting_replies_still_needs_its_deadline(tmp_path: Path) -> None:
+    text = (UNODC / "campaign.yaml").read_text(encoding="utf-8")
+    text = text.replace("  reply_deadline: 2009-03-31\n", "")
+    path = tmp_path / "campaign.yaml"
+    path.write_text(text, encoding="utf-8")
+    line = next(n for n, row in enumerate(text.splitlines(), 1) if row == "schedule:")
+    with pytest.raises(ConfigError) as err:
+        load_campaign(path)
+    assert str(err.value) == (f"{path}:{line}: schedule.reply_deadline: is required unless "
+                              "expects_reply is false (an informational letter)")
+
+
+def test_token_in_subject_can_be_asked_for_in_an_informational_letter(tmp_path: Path) -> None:
+    text = (PGA / "campaign.yaml").read_text(encoding="utf-8").replace(
+        "  reply_to: pga-office@un.test\n",
+        "  reply_to: pga-office@un.test\n  token_in_subject: true\n")
+    path = tmp_path / "campaign.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert load_campaign(path).token_in_subject is True
+
+
+@pytest.mark.parametrize("example", [PGA, UNODC], ids=lambda p: p.name)
+def test_examples_pass_check_without_servers(example: Path, tmp_path: Path) -> None:
+    env = {"INVITEBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    result = CliRunner(env=env).invoke(
+        main, ["check", "--no-servers", "-c", str(example / "campaign.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "8 missions rendered" in result.output
+
+
+def test_enclosures_are_what_the_generator_writes() -> None:
+    proc = subprocess.run([sys.executable, str(REPO / "scripts" / "gen-example-pdfs"), "--check"],
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    pdf = (PGA / "co-facilitators-letter.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-1.4") and b"/MediaBox [0 0 595 842]" in pdf
+
+
+def test_send_dry_run_renders_before_send_at(tmp_path: Path) -> None:
+    shutil.copytree(PGA, tmp_path / "pga")
+    config = tmp_path / "pga" / "campaign.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "send_at: 2017-06-13T17:00:00", "send_at: 2099-06-13T17:00:00"), encoding="utf-8")
+    env = {"INVITEBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    out = tmp_path / "out"
+    runner = CliRunner(env=env)
+    result = runner.invoke(main, ["send", "--dry-run", "--out", str(out), "-c", str(config)])
+    assert result.exit_code == 0, result.output
+    assert "dry run: 8 message(s) rendered" in result.output
+    assert len(list(out.glob("*.eml"))) == 8
+    refused = runner.invoke(main, ["send", "-c", str(config)])
+    assert "not due until 2099-06-13 17:00 EDT" in refused.output
