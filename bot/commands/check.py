@@ -10,12 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+from zoneinfo import ZoneInfo
 
 import click
 
 from bot.app import App
 from bot.checkresult import CheckResult
+from bot.clock import utcnow
 from bot.commands.options import config_option
+from bot.config.advice import date_warnings, missing_languages
 from bot.config.settings import ServerSettings
 from bot.mail.compose import check_templates
 from bot.transport import imap_connect, smtp_client
@@ -65,9 +68,15 @@ def run_checks(app: App, *, servers: bool = True) -> list[CheckResult]:
     results.append(CheckResult(
         "config", True,
         f"{config.path}: campaign {config.campaign.meeting.reference!r}, "
-        f"{len(config.missions)} missions from {config.campaign.missions_file}",
+        f"{len(config.missions)} missions from {config.campaign.missions_file}"
+        + (f" (read as {config.missions_read_as})" if config.missions_read_as else ""),
     ))
     results.append(check_templates(app))
+    today = utcnow().astimezone(ZoneInfo(config.campaign.meeting.timezone)).date()
+    for line in missing_languages(config):
+        results.append(CheckResult("languages", True, line, warning=True))
+    for line in date_warnings(config, today):
+        results.append(CheckResult("dates", True, line, warning=True))
     if servers:
         results.append(check_smtp(app.settings.smtp))
         results.append(check_imap(app.settings.imap, list(config.campaign.mail.inbox_folders)))
@@ -82,7 +91,10 @@ def check(app: App, no_servers: bool) -> None:
     results = run_checks(app, servers=not no_servers)
     failed = False
     for result in results:
-        mark = click.style("ok  ", fg="green") if result.ok else click.style("FAIL", fg="red")
+        if result.warning:
+            mark = click.style("warn", fg="yellow")
+        else:
+            mark = click.style("ok  ", fg="green") if result.ok else click.style("FAIL", fg="red")
         click.echo(f"{mark} {result.name:<10} {result.detail}")
         failed = failed or not result.ok
     if failed:

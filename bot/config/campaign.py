@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from bot.config.missions import ListedMission, check_email, load_missions
+from bot.config.missions import ListedMission, check_email, read_mission_list
 from bot.errors import ConfigError
 
 Language = Literal["en", "fr", "es", "ru", "ar", "zh"]
@@ -173,6 +173,8 @@ class LoadedConfig:
     campaign: CampaignFile
     missions: tuple[ListedMission, ...]
     template_dir: Path
+    # How the mission list was read ("Windows-1252 (not UTF-8), ';'-separated").
+    missions_read_as: str = ""
 
     @property
     def base_dir(self) -> Path:
@@ -246,7 +248,7 @@ def load_config(path: Path, template_dir: Path | None = None) -> LoadedConfig:
     missions_path = campaign.missions_file
     if not missions_path.is_absolute():
         missions_path = base / missions_path
-    missions = load_missions(missions_path, list(campaign.meeting.languages))
+    listed = read_mission_list(missions_path, list(campaign.meeting.languages))
     attachments = []
     for index, attachment in enumerate(campaign.attachments):
         full = attachment if attachment.is_absolute() else base / attachment
@@ -258,7 +260,8 @@ def load_config(path: Path, template_dir: Path | None = None) -> LoadedConfig:
     )
     if template_dir is None:
         template_dir = _default_template_dir(base)
-    return LoadedConfig(path=path, campaign=campaign, missions=missions, template_dir=template_dir)
+    return LoadedConfig(path=path, campaign=campaign, missions=listed.missions,
+                        template_dir=template_dir, missions_read_as=listed.detected)
 
 
 def _default_template_dir(base: Path) -> Path:

@@ -80,3 +80,30 @@ def test_send_dry_run_renders_before_send_at(tmp_path: Path) -> None:
     assert len(list(out.glob("*.eml"))) == 8
     refused = runner.invoke(main, ["send", "-c", str(config)])
     assert "not due until 2099-06-13 17:00 EDT" in refused.output
+
+
+def test_check_warns_about_missing_languages_and_dates(tmp_path: Path) -> None:
+    shutil.copytree(UNODC, tmp_path / "unodc")
+    config = tmp_path / "unodc" / "campaign.yaml"
+    config.write_text(config.read_text(encoding="utf-8")
+                      .replace("languages: [en, fr, es]", "languages: [en, fr, es, ru]")
+                      .replace("send_at: 2009-03-04T09:00:00", "send_at: 2009-04-16T09:00:00")
+                      .replace("reply_deadline: 2009-03-31", "reply_deadline: 2009-04-20"),
+                      encoding="utf-8")
+    missions = tmp_path / "unodc" / "missions.csv"
+    missions.write_text(missions.read_text(encoding="utf-8").replace(
+        "pm-at@vienna.missions.test,,en,", "pm-at@vienna.missions.test,,ru,"), encoding="utf-8")
+    env = {"INVITEBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    result = CliRunner(env=env).invoke(main, ["check", "--no-servers", "-c", str(config)])
+    assert result.exit_code == 0, result.output
+    templates = tmp_path / "unodc" / "templates"
+    warnings = [line for line in result.output.splitlines() if line.startswith("warn")]
+    assert warnings[:2] == [
+        f"warn languages  no invitation.ru.txt in {templates}: 1 mission(s) (AT) would get en",
+        f"warn languages  no reminder.ru.txt in {templates}: 1 mission(s) (AT) would get en",
+    ]
+    assert "warn dates      schedule.reply_deadline 2009-04-20 is already past" in result.output
+    assert ("warn dates      schedule.reply_deadline 2009-04-20 is after the meeting opens "
+            "(2009-04-14)") in result.output
+    assert ("warn dates      schedule.send_at 2009-04-16 09:00 is after the meeting ends "
+            "(2009-04-15)") in result.output
