@@ -128,3 +128,35 @@ def test_type_names_and_extra_columns_reach_the_templates(tmp_path: Path) -> Non
         "Délégation de l'Union européenne",
     ]
     assert dict(config.missions[1].extra) == {"salutation": "Monsieur l'Ambassadeur"}
+
+
+GOVERNMENT = {"en": "Government", "fr": "Gouvernement", "es": "Gobierno", "ru": "правительство",
+              "ar": "حكومة", "zh": "政府"}
+
+
+def test_shipped_invitations_say_government_only_to_member_states(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[2]
+    header = [*HEADER, "type"]
+    rows = []
+    for lang in GOVERNMENT:
+        rows.append([f"S{lang}", "Ghana", "Permanent Mission of Ghana", f"s-{lang}@missions.test",
+                     "", lang, "member_state"])
+        rows.append([f"O{lang}", "Holy See", "Permanent Observer Mission of the Holy See",
+                     f"o-{lang}@missions.test", "", lang, "observer_state"])
+        rows.append([f"I{lang}", "European Union", "Delegation of the European Union",
+                     f"i-{lang}@missions.test", "", lang, "igo"])
+    _csv(tmp_path / "missions.csv", rows, header=header)
+    campaign = repo / "config" / "campaign.example.yaml"
+    text = campaign.read_text(encoding="utf-8").replace(
+        "missions_file: missions.example.csv", "missions_file: missions.csv").replace(
+        "  - information-note.pdf", f"  - {campaign.parent / 'information-note.pdf'}")
+    (tmp_path / "campaign.yaml").write_text(text, encoding="utf-8")
+    config = load_config(tmp_path / "campaign.yaml", repo / "templates")
+    composer = Composer(config)
+    for mission in config.missions:
+        rendered = composer.render("invitation", mission, "TOKEN")
+        word = GOVERNMENT[mission.language]
+        assert rendered.language == mission.language
+        for part in (rendered.text, rendered.html or ""):
+            assert (word.casefold() in part.casefold()) is (mission.type == "member_state"), (
+                mission.code, part)
