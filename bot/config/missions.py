@@ -62,6 +62,7 @@ class ListedMission:
         return dict(self.names).get(language) or self.country
 
 
+_MAX_ERRORS = 20
 _REQUIRED = ("code", "country", "mission_name", "email")
 _KNOWN = (*_REQUIRED, "cc", "language", "type", *(f"country_{lang}" for lang in LANGUAGES))
 
@@ -100,7 +101,10 @@ def read_mission_list(path: Path, languages: list[str] | None = None) -> Mission
         seen[mission.code] = line
         missions.append(mission)
     if errors:
-        raise ConfigError("\n".join(errors))
+        more = len(errors) - _MAX_ERRORS
+        shown = errors[:_MAX_ERRORS] + ([f"{path}: ... and {more} more error(s)"] if more > 0
+                                        else [])
+        raise ConfigError("\n".join(shown))
     if not missions:
         raise ConfigError(f"{path}: the mission list is empty")
     return MissionList(tuple(missions), table.detected)
@@ -126,10 +130,13 @@ def _read_row(row: dict[str, str], languages: list[str],
     for key in ("country", "mission_name"):
         if not values[key]:
             problems.append(f"{key}: empty")
-    try:
-        check_email(values["email"])
-    except ValueError as exc:
-        problems.append(f"email: {exc}")
+    if not values["email"]:
+        problems.append("email: empty (the mission's official address)")
+    else:
+        try:
+            check_email(values["email"])
+        except ValueError as exc:
+            problems.append(f"email: {exc}")
     cc = tuple(c.strip() for c in re.split(r"[;,\s]+", values["cc"]) if c.strip())
     for extra in cc:
         try:
