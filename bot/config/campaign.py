@@ -53,7 +53,11 @@ class Address(_Strict):
 
 class Meeting(_Strict):
     reference: str = Field(min_length=1)
+    # As it reads mid-sentence in a letter ("first meeting of the ...").
     title: str = Field(min_length=1)
+    # As it heads a document (the list of participants); default: the
+    # title with a capital first letter.
+    display_title: str | None = None
     organizer: str = Field(min_length=1)
     start: date
     end: date
@@ -61,6 +65,14 @@ class Meeting(_Strict):
     language: Language = "en"
     languages: list[Language] = Field(default_factory=_all_languages)
     timezone: str = "UTC"
+
+    @property
+    def heading(self) -> str:
+        """The title as it heads a document."""
+        if self.display_title:
+            return " ".join(self.display_title.split())
+        title = " ".join(self.title.split())
+        return title[:1].upper() + title[1:]
 
     @field_validator("timezone")
     @classmethod

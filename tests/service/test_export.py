@@ -170,3 +170,26 @@ def test_participants_order_and_names(app_factory: Any) -> None:
                               "decision": "accept", "country": name, "code": code})
                for name, code in (("Zambia", "ZM"), ("Égypte", "EG"), ("Austria", "AT")))
     assert participants_text([a, b, c]).split("\n")[::3][:3] == ["AUSTRIA", "ÉGYPTE", "ZAMBIA"]
+
+
+def test_participants_pdf_from_the_cli_uses_the_display_title(
+        app_factory: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import subprocess
+
+    app = app_factory(missions=3, meeting__title="first informal meeting on the declaration",
+                      meeting__display_title="First Informal Meeting on the Declaration")
+    seed_results(app, NOW)
+    for key, value in {"INVITEBOT_DATABASE_URL": app.settings.database_url,
+                       "INVITEBOT_STORE_DIR": str(app.settings.store_dir)}.items():
+        monkeypatch.setenv(key, value)
+    out = tmp_path / "lop.pdf"
+    invoke(app.config_path, "--format", "participants", "-o", str(out))
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "First Informal Meeting on the Declaration" in text
+    assert "Member States" in text and "Page 1 of 1" in text
+    assert "H.E. Mr. Johann SCHMIDT, Ambassador, Permanent Representative" in text
+    assert app.config.campaign.meeting.heading == "First Informal Meeting on the Declaration"
+    untitled = app_factory(missions=1, meeting__title="first informal meeting")
+    assert untitled.config.campaign.meeting.heading == "First informal meeting"
