@@ -91,7 +91,9 @@ def status(app: App, states: tuple[str, ...]) -> None:
               show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Output file (default: standard output; required for xlsx and participants).")
-def export(app: App, fmt: str, what: str, output: Path | None) -> None:
+@click.option("--with-confidence", is_flag=True,
+              help="XLSX: add the extraction's confidence column (JSON and CSV always have it).")
+def export(app: App, fmt: str, what: str, output: Path | None, with_confidence: bool) -> None:
     """Results as JSON, CSV or XLSX (docs/design.md), or the participants list (DOCX, or PDF
     when -o ends in .pdf)."""
     from bot.results import export as exporter
@@ -119,7 +121,14 @@ def export(app: App, fmt: str, what: str, output: Path | None) -> None:
     else:
         with app.session() as session:
             items = exporter.collect(session, campaign_id, what)
-        data = exporter.render(items, fmt, what)
+        if fmt == "xlsx":
+            from bot.results.sheets import to_xlsx
+
+            campaign = app.config.campaign
+            data = to_xlsx(items, what, language=campaign.meeting.language,
+                           confidence=with_confidence, silent_sheet=campaign.expects_reply)
+        else:
+            data = exporter.render(items, fmt, what)
     exporter.write(data, output)
     if output is not None:
         click.echo(f"wrote {output}", err=True)

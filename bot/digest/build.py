@@ -178,8 +178,10 @@ def build_message(campaign: CampaignFile, data: DigestData, rendered: Rendered,
     message.set_content(rendered.text)
     if rendered.html is not None:  # the digest's renderer always makes one
         message.add_alternative(rendered.html, subtype="html")
+    # UTF-8 with a BOM (for Excel), and said in the header (for everything else).
     message.add_attachment(data.delegates_csv, maintype="text", subtype="csv",
-                           filename=f"delegates-{data.day.isoformat()}.csv")
+                           filename=f"delegates-{data.day.isoformat()}.csv",
+                           params={"charset": "utf-8"})
     return message
 
 

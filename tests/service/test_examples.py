@@ -185,3 +185,11 @@ def test_pga_letter_is_informational_end_to_end(mailstack: Stack, tmp_path: Path
     assert re.search(r"Replied\s+1\n\s+accepted\s+1\n", digest)
     assert "NOT DELIVERED (bounced or failed) (1)\n  XX  Nowhere" in digest
     assert f"from pm-ie@newyork.missions-{tag}.test" in digest
+    # Nobody is "silent" in an informational campaign: one sheet, every mission on it.
+    from openpyxl import load_workbook
+
+    sheet = tmp_path / "results.xlsx"
+    cli(env, "export", "-c", str(config), "--format", "xlsx", "-o", str(sheet))
+    book = load_workbook(sheet)
+    assert book.sheetnames == ["Delegations"]
+    assert len(list(book["Delegations"].iter_rows(values_only=True))) == 1 + 9
