@@ -114,6 +114,9 @@ def _problems(session: Session, campaign_id: int) -> tuple[list[Problem], list[P
                   select(models.ReviewItem, models.InboundMessage)
                   .where(models.ReviewItem.inbound_id == models.InboundMessage.id)
                   .where(models.ReviewItem.state == "open")
+                  # Another campaign's doubts are for its own digest.
+                  .where(or_(col(models.InboundMessage.campaign_id) == campaign_id,
+                             col(models.InboundMessage.campaign_id).is_(None)))
                   .order_by(col(models.ReviewItem.created_at)))]
     failed = [Problem("inbound", as_utc(m.updated_at), m.from_addr or "", m.subject or "",
                       f"{m.stage or '?'}: {m.error or ''}")
