@@ -107,3 +107,43 @@ def test_check_warns_about_missing_languages_and_dates(tmp_path: Path) -> None:
             "(2009-04-14)") in result.output
     assert ("warn dates      schedule.send_at 2009-04-16 09:00 is after the meeting ends "
             "(2009-04-15)") in result.output
+
+
+def test_check_names_addresses_that_bounced_in_another_campaign(tmp_path: Path) -> None:
+    import uuid
+    from datetime import UTC, datetime
+
+    from appfixtures import REPO as ROOT
+    from appfixtures import write_campaign
+    from sqlmodel import select
+
+    from bot import models
+    from bot.app import App
+    from bot.config.settings import load_settings
+
+    database = tmp_path / "shared.db"
+    env = {"INVITEBOT_DATABASE_URL": f"sqlite:///{database}"}
+    domain = f"m{uuid.uuid4().hex[:6]}.test"
+    earlier, later = (write_campaign(tmp_path / n, missions=3, domain=domain) for n in "ab")
+    runner = CliRunner(env=env)
+    first = runner.invoke(main, ["check", "--no-servers", "-c", str(later),
+                                 "--templates", str(ROOT / "templates")])
+    assert first.exit_code == 0, first.output
+    assert "history" not in first.output and not database.exists()  # check creates no database
+    app = App(config_path=earlier, template_dir=ROOT / "templates", _settings=load_settings(env))
+    campaign_id = app.campaign_id()
+    with app.session() as session:
+        mission = session.exec(select(models.Mission).where(
+            models.Mission.campaign_id == campaign_id, models.Mission.code == "M001")).one()
+        assert mission.id is not None
+        session.add(models.Invitation(
+            campaign_id=campaign_id, mission_id=mission.id, token="ABCD-EFG",
+            status=models.InvitationStatus.BOUNCED, error="5.1.1 user unknown",
+            last_event_at=datetime(2026, 3, 2, 10, 0, tzinfo=UTC)))
+    reference = app.config.campaign.meeting.reference
+    result = runner.invoke(main, ["check", "--no-servers", "-c", str(later),
+                                  "--templates", str(ROOT / "templates")])
+    assert result.exit_code == 0, result.output
+    assert (f"warn history    pm-m001@{domain} bounced in campaign {reference!r} on "
+            "2026-03-02: 5.1.1 user unknown") in result.output
+    assert result.output.count("warn history") == 1
