@@ -110,3 +110,47 @@ def test_reply_to_one_campaign_is_recorded_there_whoever_polls_first(
     assert "Maria Lopez" in cli(env, "export", "-c", str(configs[1]), "--format", "json").output
     assert "SINCE THE START" in cli(env, "digest", "-c", str(configs[0])).output
     assert "Maria Lopez" not in cli(env, "digest", "-c", str(configs[0])).output
+
+
+def test_a_sender_confirmed_in_one_campaign_is_known_to_the_next(tmp_path: Path) -> None:
+    from bot.inbound.matchers import MatchInput
+    from bot.inbound.matchers.directory import load_directory
+    from bot.inbound.matchers.verdict import match_message
+    from bot.inbound.parse.message import parse_message
+
+    env = {"INVITEBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'shared.db'}",
+           "INVITEBOT_STORE_DIR": str(tmp_path / "store")}
+    domain = f"m{uuid.uuid4().hex[:6]}.test"
+    earlier, later = (App(config_path=write_campaign(tmp_path / n, missions=3, domain=domain),
+                          template_dir=REPO / "templates", _settings=load_settings(env))
+                      for n in "ab")
+    attache = "m.lopez.attache@gmail.com"
+    message = EmailMessage()
+    message["From"] = attache
+    message["To"] = "secretariat@unodc.test"
+    message["Subject"] = "Participation"
+    message["Message-ID"] = "<x1@gmail.com>"
+    message.set_content("We will participate.")
+    parsed = parse_message(message.as_bytes())
+    seen = MatchInput(parsed, parsed.text, ())
+    with later.session() as session:
+        before = load_directory(session, later.campaign_id(), "secretariat@unodc.test")
+    assert match_message(before, seen).mission_id is None
+    with earlier.session() as session:
+        mission = session.exec(select(models.Mission).where(
+            models.Mission.campaign_id == earlier.campaign_id(),
+            models.Mission.code == "M001")).one()
+        session.add(models.InboundMessage(
+            message_key="<x0@gmail.com>", message_id="<x0@gmail.com>", raw_sha256="0" * 64,
+            raw_size=10, from_addr=attache, campaign_id=earlier.campaign_id(),
+            mission_id=mission.id, match_method="manual", confidence=1.0,
+            status="processed"))
+    with later.session() as session:
+        after = load_directory(session, later.campaign_id(), "secretariat@unodc.test")
+        own = session.exec(select(models.Mission).where(
+            models.Mission.campaign_id == later.campaign_id(),
+            models.Mission.code == "M001")).one()
+    verdict = match_message(after, seen)
+    assert verdict.mission_id == own.id and verdict.method == "sender_address"
+    assert after.sender_known(own.id or 0, attache)
+    assert "gmail.com" not in after.by_domain
