@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -65,13 +66,23 @@ def select_entries(*, member_states: bool, observers: bool) -> list[Entry]:
     return sorted(chosen, key=lambda e: (order[e.type], e.names["en"]))
 
 
-def write_list(path: Path, entries: list[Entry], language: str = "en") -> int:
-    """Write a mission list (UTF-8 with BOM, for Excel) with empty addresses; return rows."""
+def write_list(path: Path, entries: list[Entry], language: str = "en",
+               known: Mapping[str, Mapping[str, str]] | None = None) -> int:
+    """Write a mission list (UTF-8 with BOM, for Excel); return its rows.
+
+    ``known``: per code, what an earlier campaign had (``email``, ``cc``,
+    ``language``, ``mission_name``, and a ``note`` for staff); without it,
+    or for a code it lacks, the addresses are left empty.
+    """
     with path.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(COLUMNS)
+        writer.writerow([*COLUMNS, *(["note"] if known is not None else [])])
         for entry in entries:
-            writer.writerow([entry.code, entry.names["en"], mission_name(entry), "", "",
-                             language, entry.type,
-                             *(entry.names.get(lang, "") for lang in LANGUAGES)])
+            had = (known or {}).get(entry.code, {})
+            writer.writerow([entry.code, entry.names["en"],
+                             had.get("mission_name") or mission_name(entry),
+                             had.get("email", ""), had.get("cc", ""),
+                             had.get("language") or language, entry.type,
+                             *(entry.names.get(lang, "") for lang in LANGUAGES),
+                             *([had.get("note", "")] if known is not None else [])])
     return len(entries)

@@ -97,3 +97,38 @@ def test_init_writes_a_campaign_that_checks_once_addresses_are_in(tmp_path: Path
     assert "ok   templates  210 missions rendered" in checked.output
     assert runner.invoke(main, ["init", str(target)]).exit_code == 2
     assert json.loads(DIRECTORY.read_text(encoding="utf-8"))
+
+
+def test_missions_init_takes_the_addresses_of_the_latest_campaign(tmp_path: Path) -> None:
+    from sqlmodel import select
+
+    from bot import models
+    from bot.app import App
+    from bot.config.settings import load_settings
+
+    env = {"INVITEBOT_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite'}"}
+    app = App(config_path=REPO / "examples" / "unodc-cu-2009-33" / "campaign.yaml",
+              _settings=load_settings(env))
+    campaign_id = app.campaign_id()
+    with app.session() as session:
+        holy_see = session.exec(select(models.Mission).where(
+            models.Mission.campaign_id == campaign_id, models.Mission.code == "VA")).one()
+        assert holy_see.id is not None
+        session.add(models.Invitation(campaign_id=campaign_id, mission_id=holy_see.id,
+                                      token="ABCD-EFG", status=models.InvitationStatus.BOUNCED))
+    out = tmp_path / "next.csv"
+    result = CliRunner(env=env).invoke(main, ["missions", "init", "--member-states",
+                                              "--observers", "--addresses-from-database",
+                                              "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "wrote 210 missions" in result.output
+    assert "7 with the addresses of earlier campaigns" in result.output
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = {r["code"]: r for r in csv.DictReader(handle)}
+    assert rows["ES"]["email"] == "pm-es@vienna.missions.test"
+    assert rows["ES"]["cc"] == "consular-es@vienna.missions.test"
+    assert rows["ES"]["language"] == "es"
+    assert rows["ES"]["note"] == "from campaign 'CU 2009/33 (A)'"
+    assert rows["VA"]["email"] == ""
+    assert rows["VA"]["note"] == "pm-va@vienna.missions.test bounced in campaign 'CU 2009/33 (A)'"
+    assert rows["GH"]["email"] == "" and rows["GH"]["note"] == ""
