@@ -21,6 +21,7 @@ import mimetypes
 import re
 import unicodedata
 import weakref
+from dataclasses import replace
 from datetime import date
 from email import policy
 from email.message import EmailMessage
@@ -36,7 +37,8 @@ from bot.app import App
 from bot.checkresult import CheckResult
 from bot.clock import utcnow
 from bot.config.campaign import LoadedConfig
-from bot.config.missions import ListedMission
+from bot.config.directory import load_directory
+from bot.config.missions import LANGUAGES, ListedMission
 from bot.errors import NotFoundError, TemplateError
 from bot.mail import mime
 from bot.mail.dates import date_range, long_date
@@ -64,6 +66,27 @@ def listed(row: models.Mission) -> ListedMission:
     return ListedMission(row.code, row.country, row.mission_name, row.email, cc, row.language)
 
 
+_STATES: dict[str, dict[str, str]] | None = None
+
+
+def with_shipped_names(mission: ListedMission) -> ListedMission:
+    """A State listed under its ISO code gets the shipped names in the languages the list
+    leaves out (not English: the list's ``country`` is the English name staff chose), so a
+    Chinese letter does not print "Austria"."""
+    global _STATES
+    if mission.type not in ("member_state", "observer_state"):
+        return mission
+    if _STATES is None:
+        _STATES = {e.iso: e.names for e in load_directory() if e.iso}
+    shipped = _STATES.get(mission.code)
+    if not shipped:
+        return mission
+    given = dict(mission.names)
+    merged = {**{k: v for k, v in shipped.items() if k != "en"}, **given}
+    return replace(mission, names=tuple((lang, merged[lang]) for lang in LANGUAGES
+                                        if lang in merged))
+
+
 def plus_address(address: str, token: str) -> str:
     local, _, domain = address.rpartition("@")
     return f"{local}+{token}@{domain}"
@@ -81,7 +104,7 @@ class Composer:
 
     def _listed_by_code(self) -> dict[str, ListedMission]:
         if self._by_code is None:
-            self._by_code = {m.code: m for m in self.config.missions}
+            self._by_code = {m.code: with_shipped_names(m) for m in self.config.missions}
         return self._by_code
 
     def attachment_parts(self) -> list[MIMEBase]:

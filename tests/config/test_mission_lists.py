@@ -160,3 +160,23 @@ def test_shipped_invitations_say_government_only_to_member_states(tmp_path: Path
         for part in (rendered.text, rendered.html or ""):
             assert (word.casefold() in part.casefold()) is (mission.type == "member_state"), (
                 mission.code, part)
+
+
+def test_states_listed_by_iso_code_get_the_shipped_names_the_list_leaves_out() -> None:
+    from bot.config.missions import ListedMission
+    from bot.mail.compose import with_shipped_names
+
+    china = with_shipped_names(ListedMission("CN", "China", "Permanent Mission of China",
+                                             "pm-cn@missions.test", (), "zh"))
+    assert china.name_in("zh") == "中国" and china.name_in("ru") == "Китай"
+    assert china.name_in("en") == "China"  # English stays as the list wrote it
+    austria = with_shipped_names(ListedMission(
+        "AT", "Austria", "Permanent Mission of Austria", "pm-at@missions.test", (), "fr",
+        names=(("fr", "l'Autriche"),)))
+    assert austria.name_in("fr") == "l'Autriche" and austria.name_in("es") == "Austria"
+    union = ListedMission("EU", "European Union", "Delegation of the European Union",
+                          "eu@missions.test", (), "fr", type="igo")
+    assert with_shipped_names(union) is union
+    unknown = ListedMission("M001", "Country 1", "Permanent Mission of Country 1",
+                            "m1@missions.test", (), "fr")
+    assert with_shipped_names(unknown).name_in("fr") == "Country 1"
