@@ -14,3 +14,5 @@ class CheckResult:
     name: str
     ok: bool
     detail: str
+    # A warning is printed but does not fail ``check`` (ok stays True).
+    warning: bool = False

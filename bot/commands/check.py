@@ -10,15 +10,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import click
 
 from bot.app import App
 from bot.auth.login import smtp_authenticate
 from bot.checkresult import CheckResult
+from bot.clock import utcnow
 from bot.commands.options import config_option
+from bot.config.advice import date_warnings, missing_languages
 from bot.config.settings import ServerSettings
 from bot.mail.compose import check_templates
+from bot.results.learnt import bounced_elsewhere
 from bot.transport import imap_connect, smtp_client
 
 
@@ -62,15 +67,38 @@ def _describe(exc: BaseException) -> str:
     return f"{exc.__class__.__name__}: {text}" if text != exc.__class__.__name__ else text
 
 
+def check_history(app: App) -> list[CheckResult]:
+    """Warn about addresses that bounced in another campaign of the same database."""
+    url = app.settings.database_url
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
+        return []  # no database yet: nothing learnt, and check creates none
+    config = app.config
+    emails = [e for m in config.missions for e in (m.email, *m.cc)]
+    with app.session() as session:
+        found = bounced_elsewhere(session, config.campaign.meeting.reference, emails)
+    return [CheckResult("history", True,
+                        f"{b.email} bounced in campaign {b.campaign!r}"
+                        + (f" on {b.when:%Y-%m-%d}" if b.when else "")
+                        + (f": {b.error}" if b.error else ""), warning=True)
+            for b in found]
+
+
 def run_checks(app: App, *, servers: bool = True) -> list[CheckResult]:
     results = []
     config = app.config
     results.append(CheckResult(
         "config", True,
         f"{config.path}: campaign {config.campaign.meeting.reference!r}, "
-        f"{len(config.missions)} missions from {config.campaign.missions_file}",
+        f"{len(config.missions)} missions from {config.campaign.missions_file}"
+        + (f" (read as {config.missions_read_as})" if config.missions_read_as else ""),
     ))
     results.append(check_templates(app))
+    today = utcnow().astimezone(ZoneInfo(config.campaign.meeting.timezone)).date()
+    for line in missing_languages(config):
+        results.append(CheckResult("languages", True, line, warning=True))
+    for line in date_warnings(config, today):
+        results.append(CheckResult("dates", True, line, warning=True))
+    results.extend(check_history(app))
     if servers:
         results.append(check_smtp(app.settings.smtp))
         results.append(check_imap(app.settings.imap, list(config.campaign.mail.inbox_folders)))
@@ -85,7 +113,10 @@ def check(app: App, no_servers: bool) -> None:
     results = run_checks(app, servers=not no_servers)
     failed = False
     for result in results:
-        mark = click.style("ok  ", fg="green") if result.ok else click.style("FAIL", fg="red")
+        if result.warning:
+            mark = click.style("warn", fg="yellow")
+        else:
+            mark = click.style("ok  ", fg="green") if result.ok else click.style("FAIL", fg="red")
         click.echo(f"{mark} {result.name:<10} {result.detail}")
         failed = failed or not result.ok
     if failed:

@@ -5,7 +5,8 @@ dispatch with a progress bar. It honours ``schedule.send_at`` (meeting time
 zone) unless ``--now``. ``send --dry-run`` renders and validates everything
 and writes the would-be messages as ``.eml`` files; it leaves the database
 as it found it (the work happens in a transaction that is rolled back, so
-its tokens are throwaway) and talks to no mail server.
+its tokens are throwaway), talks to no mail server, and renders even
+before ``send_at``: proofreading is what it is for.
 """
 
 from __future__ import annotations
@@ -131,15 +132,16 @@ def time_needed(app: App, limit: int | None) -> str:
 def send(app: App, dry_run: bool, out: Path, limit: int | None, now_flag: bool) -> None:
     """Plan invitations, enqueue due reminders and send what is due now."""
     due = send_at(app)
+    if dry_run:
+        # Proofreading happens before the send date: a dry run ignores it.
+        count = write_dry_run(app, out)
+        click.echo(f"dry run: {count} message(s) rendered to {out}/; nothing sent, "
+                   f"database unchanged")
+        return
     if due is not None and utcnow() < due and not now_flag:
         local = due.astimezone(ZoneInfo(app.config.campaign.meeting.timezone))
         click.echo(f"not due until {local:%Y-%m-%d %H:%M} {local.tzname()} "
                    f"(schedule.send_at); nothing sent. Use --now to send anyway.")
-        return
-    if dry_run:
-        count = write_dry_run(app, out)
-        click.echo(f"dry run: {count} message(s) rendered to {out}/; nothing sent, "
-                   f"database unchanged")
         return
     created = plan_invitations(app)
     reminders = enqueue_reminders(app)

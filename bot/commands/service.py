@@ -91,8 +91,11 @@ def status(app: App, states: tuple[str, ...]) -> None:
               show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Output file (default: standard output; required for xlsx and participants).")
-def export(app: App, fmt: str, what: str, output: Path | None) -> None:
-    """Results as JSON, CSV or XLSX (docs/design.md), or the participants list (DOCX)."""
+@click.option("--with-confidence", is_flag=True,
+              help="XLSX: add the extraction's confidence column (JSON and CSV always have it).")
+def export(app: App, fmt: str, what: str, output: Path | None, with_confidence: bool) -> None:
+    """Results as JSON, CSV or XLSX (docs/design.md), or the participants list (DOCX, or PDF
+    when -o ends in .pdf)."""
     from bot.results import export as exporter
 
     if fmt in ("xlsx", "participants") and output is None:
@@ -102,18 +105,30 @@ def export(app: App, fmt: str, what: str, output: Path | None) -> None:
         from bot.clock import utcnow
         from bot.results.records import load_missions
         from bot.service.participants import participants_docx
+        from bot.service.participants_pdf import participants_pdf
 
         if what != "delegations":
             raise InvitebotError("--format participants lists delegations only")
         with app.session() as session:
             records = load_missions(session, campaign_id)
         meeting = app.config.campaign.meeting
-        data = participants_docx(records, title=meeting.title, reference=meeting.reference,
-                                 issued=utcnow().date())
+        types = {m.code: m.type for m in app.config.missions}
+        # -o list.pdf gives a PDF, any other name a DOCX.
+        draw = participants_pdf if output and output.suffix.lower() == ".pdf" else (
+            participants_docx)
+        data = draw(records, title=meeting.heading, reference=meeting.reference,
+                    issued=utcnow().date(), types=types)
     else:
         with app.session() as session:
             items = exporter.collect(session, campaign_id, what)
-        data = exporter.render(items, fmt, what)
+        if fmt == "xlsx":
+            from bot.results.sheets import to_xlsx
+
+            campaign = app.config.campaign
+            data = to_xlsx(items, what, language=campaign.meeting.language,
+                           confidence=with_confidence, silent_sheet=campaign.expects_reply)
+        else:
+            data = exporter.render(items, fmt, what)
     exporter.write(data, output)
     if output is not None:
         click.echo(f"wrote {output}", err=True)

@@ -15,9 +15,16 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from bot.config.missions import ListedMission, check_email, load_missions
+from bot.config.missions import ListedMission, check_email, read_mission_list
 from bot.errors import ConfigError
 
 Language = Literal["en", "fr", "es", "ru", "ar", "zh"]
@@ -46,7 +53,11 @@ class Address(_Strict):
 
 class Meeting(_Strict):
     reference: str = Field(min_length=1)
+    # As it reads mid-sentence in a letter ("first meeting of the ...").
     title: str = Field(min_length=1)
+    # As it heads a document (the list of participants); default: the
+    # title with a capital first letter.
+    display_title: str | None = None
     organizer: str = Field(min_length=1)
     start: date
     end: date
@@ -54,6 +65,14 @@ class Meeting(_Strict):
     language: Language = "en"
     languages: list[Language] = Field(default_factory=_all_languages)
     timezone: str = "UTC"
+
+    @property
+    def heading(self) -> str:
+        """The title as it heads a document."""
+        if self.display_title:
+            return " ".join(self.display_title.split())
+        title = " ".join(self.title.split())
+        return title[:1].upper() + title[1:]
 
     @field_validator("timezone")
     @classmethod
@@ -69,6 +88,10 @@ class Mail(_Strict):
     sender: Address
     reply_to: str
     token_in_address: bool = True
+    # The token in the Subject helps match replies that lost the Reply-To;
+    # None means "when the campaign expects replies". An informational
+    # letter reads better without it.
+    token_in_subject: bool | None = None
     sent_folder: str = "Sent"
     inbox_folders: list[str] = Field(default_factory=lambda: ["INBOX"])
     processed_mode: Literal["keyword", "move"] = "keyword"
@@ -112,7 +135,8 @@ class Digest(_Strict):
 
 class Schedule(_Strict):
     send_at: datetime | None = None
-    reply_deadline: date
+    # Required only when the campaign expects replies (CampaignFile checks).
+    reply_deadline: date | None = None
     reminders: Reminders = Field(default_factory=Reminders)
     digest: Digest = Field(default_factory=Digest)
 
@@ -126,6 +150,9 @@ class CampaignFile(_Strict):
     """The validated campaign file (its database row is ``models.Campaign``)."""
 
     meeting: Meeting
+    # False for an informational letter (no registration asked): no reply
+    # deadline, no reminders, no "silent" missions; replies are still read.
+    expects_reply: bool = True
     mail: Mail
     templates: Templates = Field(default_factory=Templates)
     attachments: list[Path] = Field(default_factory=list)
@@ -133,6 +160,23 @@ class CampaignFile(_Strict):
     missions_file: Path
     thresholds: Thresholds = Field(default_factory=Thresholds)
     secretariat_contacts: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _deadline_when_replies_expected(self) -> CampaignFile:
+        if self.expects_reply and self.schedule.reply_deadline is None:
+            raise ValueError("schedule.reply_deadline is required unless expects_reply is "
+                             "false (an informational letter)")
+        return self
+
+    @property
+    def token_in_subject(self) -> bool:
+        chosen = self.mail.token_in_subject
+        return self.expects_reply if chosen is None else chosen
+
+    @property
+    def reminders_enabled(self) -> bool:
+        reminders = self.schedule.reminders
+        return self.expects_reply and bool(reminders.after_days) and reminders.max_per_mission > 0
 
 
 @dataclass(frozen=True)
@@ -143,6 +187,8 @@ class LoadedConfig:
     campaign: CampaignFile
     missions: tuple[ListedMission, ...]
     template_dir: Path
+    # How the mission list was read ("Windows-1252 (not UTF-8), ';'-separated").
+    missions_read_as: str = ""
 
     @property
     def base_dir(self) -> Path:
@@ -196,8 +242,16 @@ def load_campaign(path: Path) -> CampaignFile:
         messages = []
         for err in exc.errors():
             loc = tuple(err["loc"])
+            msg = str(err["msg"])
+            if not loc:
+                # A rule across keys names its key first ("schedule.reply_deadline
+                # is required ..."): point at the nearest line that exists.
+                msg = msg.removeprefix("Value error, ")
+                first = msg.split(" ", 1)[0]
+                loc = tuple(first.split(".")) if "." in first else ()
+                msg = msg.split(" ", 1)[1] if loc else msg
             key = ".".join(str(p) for p in loc) or "(top)"
-            messages.append(f"{path}:{_line_for(loc, lines)}: {key}: {err['msg']}")
+            messages.append(f"{path}:{_line_for(loc, lines)}: {key}: {msg}")
         raise ConfigError("\n".join(messages)) from None
 
 
@@ -208,7 +262,7 @@ def load_config(path: Path, template_dir: Path | None = None) -> LoadedConfig:
     missions_path = campaign.missions_file
     if not missions_path.is_absolute():
         missions_path = base / missions_path
-    missions = load_missions(missions_path, list(campaign.meeting.languages))
+    listed = read_mission_list(missions_path, list(campaign.meeting.languages))
     attachments = []
     for index, attachment in enumerate(campaign.attachments):
         full = attachment if attachment.is_absolute() else base / attachment
@@ -220,7 +274,8 @@ def load_config(path: Path, template_dir: Path | None = None) -> LoadedConfig:
     )
     if template_dir is None:
         template_dir = _default_template_dir(base)
-    return LoadedConfig(path=path, campaign=campaign, missions=missions, template_dir=template_dir)
+    return LoadedConfig(path=path, campaign=campaign, missions=listed.missions,
+                        template_dir=template_dir, missions_read_as=listed.detected)
 
 
 def _default_template_dir(base: Path) -> Path:

@@ -54,7 +54,8 @@ def slot_date(campaign: CampaignFile, slot: datetime) -> date:
     return slot.astimezone(ZoneInfo(campaign.meeting.timezone)).date()
 
 
-def count_totals(records: list[MissionRecord]) -> dict[str, int]:
+def count_totals(records: list[MissionRecord], *, expects_reply: bool = True) -> dict[str, int]:
+    """The digest's totals; an informational campaign counts nobody as silent."""
     totals = dict.fromkeys(TOTALS, 0)
     totals["missions"] = len(records)
     for r in records:
@@ -70,7 +71,7 @@ def count_totals(records: list[MissionRecord]) -> dict[str, int]:
             decision = {"accept": "accepted", "decline": "declined"}.get(r.decision or "",
                                                                           "undecided")
             totals[decision] += 1
-        elif r.silent:
+        elif r.silent and expects_reply:
             totals["silent"] += 1
     return totals
 
@@ -114,6 +115,9 @@ def _problems(session: Session, campaign_id: int) -> tuple[list[Problem], list[P
                   select(models.ReviewItem, models.InboundMessage)
                   .where(models.ReviewItem.inbound_id == models.InboundMessage.id)
                   .where(models.ReviewItem.state == "open")
+                  # Another campaign's doubts are for its own digest.
+                  .where(or_(col(models.InboundMessage.campaign_id) == campaign_id,
+                             col(models.InboundMessage.campaign_id).is_(None)))
                   .order_by(col(models.ReviewItem.created_at)))]
     failed = [Problem("inbound", as_utc(m.updated_at), m.from_addr or "", m.subject or "",
                       f"{m.stage or '?'}: {m.error or ''}")
@@ -142,13 +146,18 @@ def collect(session: Session, campaign: CampaignFile, campaign_id: int, *, now: 
     zone = ZoneInfo(campaign.meeting.timezone)
     today = now.astimezone(zone).date()
     deadline = campaign.schedule.reply_deadline
+    expects = campaign.expects_reply
     silent = sorted((Silent(r.code, r.country, (now - r.sent_at).days if r.sent_at else 0)
-                     for r in records if r.silent), key=lambda s: (-s.days, s.code))
+                     for r in records if r.silent and expects), key=lambda s: (-s.days, s.code))
+    undelivered = [Silent(r.code, r.country, 0) for r in records
+                   if r.status in ("bounced", "failed")]
     review, failed = _problems(session, campaign_id)
     return DigestData(
         reference=campaign.meeting.reference, title=campaign.meeting.title,
         day=slot_date(campaign, digest_slot(campaign, now)), since=since, now=now,
-        deadline=deadline, days_left=(deadline - today).days, totals=count_totals(records),
+        expects_reply=expects, deadline=deadline,
+        days_left=(deadline - today).days if deadline is not None else None,
+        totals=count_totals(records, expects_reply=expects), undelivered=undelivered,
         arrivals=_arrivals(session, campaign_id, since, names), silent=silent,
         review=review, failed=failed,
         delegates_csv=to_csv(delegations(session, campaign_id), "delegations"),
@@ -173,8 +182,10 @@ def build_message(campaign: CampaignFile, data: DigestData, rendered: Rendered,
     message.set_content(rendered.text)
     if rendered.html is not None:  # the digest's renderer always makes one
         message.add_alternative(rendered.html, subtype="html")
+    # UTF-8 with a BOM (for Excel), and said in the header (for everything else).
     message.add_attachment(data.delegates_csv, maintype="text", subtype="csv",
-                           filename=f"delegates-{data.day.isoformat()}.csv")
+                           filename=f"delegates-{data.day.isoformat()}.csv",
+                           params={"charset": "utf-8"})
     return message
 
 

@@ -46,9 +46,13 @@ class DigestData:
     day: date
     since: datetime | None
     now: datetime
-    deadline: date
-    days_left: int
+    deadline: date | None
+    days_left: int | None
     totals: dict[str, int]
+    # False for an informational letter: no deadline and no silent list.
+    expects_reply: bool = True
+    # Missions whose invitation bounced or failed (days unused).
+    undelivered: list[Silent] = field(default_factory=list)
     arrivals: list[Arrival] = field(default_factory=list)
     silent: list[Silent] = field(default_factory=list)
     review: list[Problem] = field(default_factory=list)

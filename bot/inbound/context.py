@@ -64,6 +64,8 @@ class PipelineContext:
     exclude_contacts: tuple[str, ...]
     read_images: bool = True
     manual: bool = False
+    # False for an informational letter: a bare "we will attend" is complete.
+    expects_reply: bool = True
     # PostgreSQL: lock rows that concurrent workers may write (see record).
     row_locks: bool = True
     _work: dict[int, Work] = field(default_factory=dict)
@@ -111,5 +113,6 @@ def build_context(app: App, session: Session, *, read_images: bool = True) -> Pi
         authserv_id=app.settings.authserv_id,
         exclude_contacts=tuple(dict.fromkeys(contacts)),
         read_images=read_images,
+        expects_reply=config.campaign.expects_reply,
         row_locks=is_postgres(app.engine),
     )

@@ -21,6 +21,7 @@ import mimetypes
 import re
 import unicodedata
 import weakref
+from dataclasses import replace
 from datetime import date
 from email import policy
 from email.message import EmailMessage
@@ -36,7 +37,8 @@ from bot.app import App
 from bot.checkresult import CheckResult
 from bot.clock import utcnow
 from bot.config.campaign import LoadedConfig
-from bot.config.missions import ListedMission
+from bot.config.directory import load_directory
+from bot.config.missions import LANGUAGES, ListedMission
 from bot.errors import NotFoundError, TemplateError
 from bot.mail import mime
 from bot.mail.dates import date_range, long_date
@@ -64,6 +66,27 @@ def listed(row: models.Mission) -> ListedMission:
     return ListedMission(row.code, row.country, row.mission_name, row.email, cc, row.language)
 
 
+_STATES: dict[str, dict[str, str]] | None = None
+
+
+def with_shipped_names(mission: ListedMission) -> ListedMission:
+    """A State listed under its ISO code gets the shipped names in the languages the list
+    leaves out (not English: the list's ``country`` is the English name staff chose), so a
+    Chinese letter does not print "Austria"."""
+    global _STATES
+    if mission.type not in ("member_state", "observer_state"):
+        return mission
+    if _STATES is None:
+        _STATES = {e.iso: e.names for e in load_directory() if e.iso}
+    shipped = _STATES.get(mission.code)
+    if not shipped:
+        return mission
+    given = dict(mission.names)
+    merged = {**{k: v for k, v in shipped.items() if k != "en"}, **given}
+    return replace(mission, names=tuple((lang, merged[lang]) for lang in LANGUAGES
+                                        if lang in merged))
+
+
 def plus_address(address: str, token: str) -> str:
     local, _, domain = address.rpartition("@")
     return f"{local}+{token}@{domain}"
@@ -77,6 +100,12 @@ class Composer:
         self.renderer = Renderer(config.template_dir)
         self._attachments: list[tuple[str, str, str, bytes]] | None = None
         self._parts: list[MIMEBase] | None = None
+        self._by_code: dict[str, ListedMission] | None = None
+
+    def _listed_by_code(self) -> dict[str, ListedMission]:
+        if self._by_code is None:
+            self._by_code = {m.code: with_shipped_names(m) for m in self.config.missions}
+        return self._by_code
 
     def attachment_parts(self) -> list[MIMEBase]:
         if self._parts is None:
@@ -103,12 +132,24 @@ class Composer:
         campaign = self.config.campaign
         meeting = campaign.meeting
         clean = {k: one_line(v) if isinstance(v, str) else v for k, v in extra.items()}
+        # The database row keeps only what matching needs; type, names and
+        # the list's other columns come from the list as loaded.
+        mission = self._listed_by_code().get(mission.code, mission)
+        columns = {k: one_line(v) for k, v in mission.extra}
         return {
             "mission": {
-                "code": one_line(mission.code), "country": one_line(mission.country),
+                **columns,
+                "code": one_line(mission.code),
+                "country": one_line(mission.name_in(language)),
+                "country_as_listed": one_line(mission.country),
+                "names": {lang: one_line(name) for lang, name in mission.names},
                 "mission_name": one_line(mission.mission_name),
                 "name": one_line(mission.mission_name),
                 "email": mission.email, "language": mission.language,
+                "type": mission.type,
+                "is_member_state": mission.type == "member_state",
+                "is_state": mission.type in ("member_state", "observer_state"),
+                "extra": columns,
             },
             "meeting": {
                 "reference": one_line(meeting.reference), "title": one_line(meeting.title),
@@ -119,7 +160,10 @@ class Composer:
                 "start": long_date(meeting.start, language),
                 "end": long_date(meeting.end, language),
                 "range": date_range(meeting.start, meeting.end, language),
-                "deadline": long_date(campaign.schedule.reply_deadline, language),
+                # No key at all for an informational letter: a template that
+                # names a deadline then fails in ``check``, not in the mail.
+                **({"deadline": long_date(campaign.schedule.reply_deadline, language)}
+                   if campaign.schedule.reply_deadline is not None else {}),
                 "today": long_date(utcnow().date(), language),
             },
             "token": token,
@@ -139,7 +183,10 @@ class Composer:
         return self.renderer.render(template, [language], context, who=mission.code)
 
     def subject(self, rendered: Rendered, token: str) -> str:
-        tag = f"[Ref. {one_line(self.config.campaign.meeting.reference)} · {token}]"
+        campaign = self.config.campaign
+        reference = one_line(campaign.meeting.reference)
+        tag = f"[Ref. {reference} · {token}]" if campaign.token_in_subject else (
+            f"[Ref. {reference}]")
         subject = one_line(rendered.subject)
         return f"{subject} {tag}" if subject else tag
 
@@ -251,7 +298,8 @@ def check_templates(app: App) -> CheckResult:
             if index == 0:
                 composer.invitation(recipient, token)
             composer.render(templates.invitation, recipient, token)
-            composer.render_reminder(recipient, token, 1, utcnow().date())
+            if config.campaign.reminders_enabled:
+                composer.render_reminder(recipient, token, 1, utcnow().date())
             if templates.acknowledgement:
                 composer.render(templates.acknowledgement, recipient, token)
             rendered += 1

@@ -44,6 +44,8 @@ def _invitation_row(session: Session, invitation_id: int) -> OutboxMessage | Non
 def reminders_in(session: Session, config: LoadedConfig, campaign: models.Campaign,
                  now: datetime) -> int:
     """Enqueue due reminders in ``session``; return how many."""
+    if not config.campaign.reminders_enabled:  # informational letters remind nobody
+        return 0
     settings = config.campaign.schedule.reminders
     after_days = sorted(settings.after_days)[:settings.max_per_mission]
     if not after_days:

@@ -26,7 +26,7 @@ DELEGATION_COLUMNS = ("mission_code", "country", "status", "decision", "honorifi
                       "title", "role", "email", "phone", "confidence")
 MESSAGE_COLUMNS = ("message_id", "received_at", "from", "subject", "classification",
                    "mission_code", "match_method", "confidence", "status", "error")
-FORMATS = ("json", "csv", "xlsx")
+FORMATS = ("json", "csv", "xlsx")  # xlsx: bot.results.sheets
 WHATS = ("delegations", "messages")
 
 
@@ -106,33 +106,19 @@ def to_csv(items: list[dict[str, Any]], what: str) -> bytes:
     writer.writerow(columns)
     for row in rows:
         writer.writerow([_cell(row.get(c)) for c in columns])
-    # No BOM: this is for programs; people open the XLSX.
-    return out.getvalue().encode()
+    # With a BOM: Excel, where most of these files are opened, otherwise
+    # reads UTF-8 as the local code page and garbles every accent.
+    return BOM + out.getvalue().encode()
 
 
-def to_xlsx(items: list[dict[str, Any]], what: str) -> bytes:
-    from openpyxl import Workbook  # here, not at the top: start-up time of every command
-
-    columns, rows = (MESSAGE_COLUMNS, items) if what == "messages" else (
-        DELEGATION_COLUMNS, delegation_rows(items))
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Messages" if what == "messages" else "Delegations"
-    sheet.append(list(columns))
-    for row in rows:
-        sheet.append([row.get(c) for c in columns])
-    sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+BOM = b"\xef\xbb\xbf"
 
 
 def render(items: list[dict[str, Any]], fmt: str, what: str) -> bytes:
+    """JSON or CSV; the XLSX for people is :func:`bot.results.sheets.to_xlsx`."""
     if fmt == "json":
         return to_json(items)
-    if fmt == "csv":
-        return to_csv(items, what)
-    return to_xlsx(items, what)
+    return to_csv(items, what)
 
 
 def write(data: bytes, output: Path | None) -> None:

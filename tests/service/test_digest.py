@@ -54,7 +54,7 @@ def test_digest_reports_everything(app_factory: Any) -> None:
     accept = next(a for a in data.arrivals if a.decision == "accept")
     assert accept.delegates == ("Ms. Anna Berger, First Secretary",
                                 "H.E. Mr. Johann Schmidt, Ambassador, Permanent Representative")
-    assert data.delegates_csv.startswith(b"mission_code,country,status,decision,")
+    assert data.delegates_csv.startswith(b"\xef\xbb\xbfmission_code,country,status,decision,")
     text = digest_render.render(app.config, data).text
     for needle in ("Silent          2", "M006  Country 6", "extraction below threshold",
                    "550 5.1.1 no such user", "PDF too many pages", "Johann Schmidt",
@@ -123,6 +123,9 @@ def test_digest_is_sent_once_per_local_date(app_factory: Any) -> None:
     assert message["To"] == app.config.campaign.schedule.digest.recipients[0]
     parts = {p.get_content_type() for p in message.walk()}
     assert {"text/plain", "text/html", "text/csv"} <= parts
+    [attached] = [p for p in message.walk() if p.get_content_type() == "text/csv"]
+    assert attached.get_content_charset() == "utf-8"
+    assert attached.get_payload(decode=True).startswith(b"\xef\xbb\xbfmission_code,")
     # The second day's digest covers only what arrived since the first.
     second = email.message_from_bytes(rows[1].raw, policy=policy.default)
     body = second.get_body(("plain",))

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from service_seed import seed_results
 
 from bot.cli import main
-from bot.results import export
+from bot.results import export, sheets
 from bot.results.records import DelegateRecord, load_missions
 from bot.service.participants import participant_line, participants_text, surname_caps
 
@@ -112,7 +112,9 @@ def test_json_messages_follow_the_contract(seeded: Any) -> None:
 
 def test_csv_one_row_per_delegate(seeded: Any) -> None:
     app, _data = seeded
-    text = invoke(app.config_path, "--format", "csv").decode()
+    raw = invoke(app.config_path, "--format", "csv")
+    assert raw.startswith(b"\xef\xbb\xbfmission_code,")  # UTF-8 BOM, for Excel
+    text = raw.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     assert text.splitlines()[0] == ",".join(export.DELEGATION_COLUMNS)
     # 9 missions, M000 has two delegates.
@@ -128,11 +130,22 @@ def test_xlsx_readable_by_openpyxl(seeded: Any, tmp_path: Path) -> None:
     app, _data = seeded
     out = tmp_path / "d.xlsx"
     invoke(app.config_path, "--format", "xlsx", "-o", str(out))
-    sheet = load_workbook(out).active
+    book = load_workbook(out)
+    sheet = book.active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == export.DELEGATION_COLUMNS
-    assert len(rows) == 11
+    # Headings for people, in the digest language; no confidence unless asked.
+    assert rows[0] == ("Mission code", "Country", "Status", "Decision", "Honorific", "Name",
+                       "Title", "Role", "Email", "Phone")
+    assert [c for c in export.DELEGATION_COLUMNS if c != "confidence"] == list(
+        sheets.headings("delegations", "en"))[:10]
+    # 9 missions, M000 with two delegates; the two silent ones have their own sheet.
+    assert len(rows) == 9
     assert rows[2][:6] == ("M000", "Country 0", "replied", "accept", "H.E. Mr.", "Johann Schmidt")
+    assert book.sheetnames == ["Delegations", "Silent missions"]
+    silent = list(book["Silent missions"].iter_rows(values_only=True))
+    assert silent == [("Mission code", "Country"), ("M005", "Country 5"), ("M006", "Country 6")]
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:J9"
+    assert sheet.column_dimensions["F"].width == len("Johann Schmidt") + 2
 
 
 def test_xlsx_without_output_is_refused(seeded: Any) -> None:
@@ -170,3 +183,53 @@ def test_participants_order_and_names(app_factory: Any) -> None:
                               "decision": "accept", "country": name, "code": code})
                for name, code in (("Zambia", "ZM"), ("Égypte", "EG"), ("Austria", "AT")))
     assert participants_text([a, b, c]).split("\n")[::3][:3] == ["AUSTRIA", "ÉGYPTE", "ZAMBIA"]
+
+
+def test_participants_pdf_from_the_cli_uses_the_display_title(
+        app_factory: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import subprocess
+
+    app = app_factory(missions=3, meeting__title="first informal meeting on the declaration",
+                      meeting__display_title="First Informal Meeting on the Declaration")
+    seed_results(app, NOW)
+    for key, value in {"INVITEBOT_DATABASE_URL": app.settings.database_url,
+                       "INVITEBOT_STORE_DIR": str(app.settings.store_dir)}.items():
+        monkeypatch.setenv(key, value)
+    out = tmp_path / "lop.pdf"
+    invoke(app.config_path, "--format", "participants", "-o", str(out))
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "First Informal Meeting on the Declaration" in text
+    assert "Member States" in text and "Page 1 of 1" in text
+    assert "H.E. Mr. Johann SCHMIDT, Ambassador, Permanent Representative" in text
+    assert app.config.campaign.meeting.heading == "First Informal Meeting on the Declaration"
+    untitled = app_factory(missions=1, meeting__title="first informal meeting")
+    assert untitled.config.campaign.meeting.heading == "First informal meeting"
+
+
+def test_xlsx_in_french_with_confidence_and_international_phones(
+        app_factory: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+    from sqlmodel import select
+
+    from bot import models
+
+    app = app_factory(missions=9, meeting__language="fr")
+    seed_results(app, NOW)
+    with app.session() as session:
+        for delegate in session.exec(select(models.Delegate)):
+            delegate.phone = "+431531150"
+            session.add(delegate)
+    for key, value in {"INVITEBOT_DATABASE_URL": app.settings.database_url,
+                       "INVITEBOT_STORE_DIR": str(app.settings.store_dir)}.items():
+        monkeypatch.setenv(key, value)
+    out = tmp_path / "d.xlsx"
+    invoke(app.config_path, "--format", "xlsx", "--with-confidence", "-o", str(out))
+    book = load_workbook(out)
+    assert book.sheetnames == ["Délégations", "Missions sans réponse"]
+    rows = list(book["Délégations"].iter_rows(values_only=True))
+    assert rows[0] == ("Code de la mission", "Pays", "État", "Décision", "Civilité", "Nom",
+                       "Fonction", "Rôle", "Courriel", "Téléphone", "Confiance")
+    assert rows[1][9] == "+43 1 531150" and isinstance(rows[1][10], float)
+    assert sheets.international("not a number") == "not a number"

@@ -15,8 +15,9 @@ import logging
 import os
 import socket
 from collections import Counter
+from typing import Any
 
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, or_, select, update
 
 from bot import models
 from bot.app import App
@@ -37,9 +38,17 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def _claim(session: Session, app: App, size: int) -> list[models.InboundMessage]:
+def _ours(campaign_id: int) -> Any:
+    """New rows not yet known to be another campaign's (see stages.match)."""
+    return or_(col(models.InboundMessage.campaign_id).is_(None),
+               col(models.InboundMessage.campaign_id) == campaign_id)
+
+
+def _claim(session: Session, app: App, size: int,
+           campaign_id: int) -> list[models.InboundMessage]:
     query = (select(models.InboundMessage)
-             .where(models.InboundMessage.status == models.InboundStatus.NEW)
+             .where(models.InboundMessage.status == models.InboundStatus.NEW,
+                    _ours(campaign_id))
              .order_by(col(models.InboundMessage.id)).limit(size))
     if is_postgres(app.engine):
         query = query.with_for_update(skip_locked=True)
@@ -49,13 +58,13 @@ def _claim(session: Session, app: App, size: int) -> list[models.InboundMessage]
     return rows
 
 
-def _waiting(app: App, after: int, size: int) -> list[tuple[int, str]]:
+def _waiting(app: App, after: int, size: int, campaign_id: int) -> list[tuple[int, str]]:
     """(id, raw hash) of up to ``size`` new rows past ``after``, in queue order."""
     with app.session() as session:
         rows = session.exec(
             select(models.InboundMessage.id, models.InboundMessage.raw_sha256)
             .where(models.InboundMessage.status == models.InboundStatus.NEW,
-                   col(models.InboundMessage.id) > after)
+                   col(models.InboundMessage.id) > after, _ours(campaign_id))
             .order_by(col(models.InboundMessage.id)).limit(size))
         return [(row_id, sha) for row_id, sha in rows if row_id is not None]
 
@@ -66,7 +75,7 @@ def _work_ahead(app: App, ctx: PipelineContext, limit: int | None,
     workers = app.settings.process_workers if workers is None else workers
     if workers <= 0 or (limit is not None and limit < PREPARE_MIN):
         return None
-    waiting = _waiting(app, 0, LOOKAHEAD)
+    waiting = _waiting(app, 0, LOOKAHEAD, ctx.campaign_id)
     if len(waiting) < PREPARE_MIN:
         return None
     try:
@@ -100,10 +109,11 @@ def process_batches(app: App, *, limit: int | None = None, read_images: bool = T
     try:
         while limit is None or done < limit:
             if ahead is not None and ahead.ahead < LOOKAHEAD // 2:
-                ahead.submit(_waiting(app, ahead.last_id, LOOKAHEAD - ahead.ahead))
+                ahead.submit(_waiting(app, ahead.last_id, LOOKAHEAD - ahead.ahead,
+                                      ctx.campaign_id))
             size = batch if limit is None else min(batch, limit - done)
             with app.session() as session:
-                rows = _claim(session, app, size)
+                rows = _claim(session, app, size, ctx.campaign_id)
                 for row in rows:
                     if (ahead is not None and row.id is not None
                             and (ready := ahead.take(row.id)) is not None):

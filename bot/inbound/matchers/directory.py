@@ -1,12 +1,13 @@
 """The mission directory the matchers look messages up in, read from the database once per run.
 
 Built by :func:`bot.inbound.context.build_context` before any stage runs, so
-the stages only read it.
+the stages only read it. Besides the campaign's own list, it knows the
+senders staff confirmed for the same mission codes in any campaign.
 """
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot import models
 from bot.inbound.matchers.base import Directory, MissionEntry
@@ -36,6 +37,7 @@ def load_directory(session: Session, campaign_id: int, reply_to: str) -> Directo
         for email in emails:
             directory.by_address.setdefault(email, set()).add(row.id)
             directory.by_domain.setdefault(email.rpartition("@")[2], set()).add(row.id)
+    _confirmed_senders(session, directory, {e.code: e.id for e in entries.values()})
     by_invitation = {inv.id: inv.mission_id for inv in invitations.values()}
     outbound = session.exec(
         select(models.OutboxMessage.message_id, models.OutboxMessage.invitation_id).where(
@@ -49,3 +51,24 @@ def load_directory(session: Session, campaign_id: int, reply_to: str) -> Directo
             directory.by_outbound_id[key] = by_invitation[invitation_id]
     directory.names = compile_names(entries.values())
     return directory
+
+
+def _confirmed_senders(session: Session, directory: Directory, by_code: dict[str, int]) -> None:
+    """Senders staff assigned to a mission by hand, in any campaign, count as its addresses.
+
+    The same missions are invited meeting after meeting: an attaché's own
+    address confirmed once (``review assign``) is known to every later
+    campaign of the database, by mission code. Exact addresses only; a
+    confirmed sender never makes its domain the mission's.
+    """
+    if not by_code:
+        return
+    rows = session.exec(
+        select(models.InboundMessage.from_addr, models.Mission.code)
+        .where(models.InboundMessage.mission_id == models.Mission.id,
+               models.InboundMessage.match_method == "manual",
+               col(models.InboundMessage.from_addr).is_not(None),
+               col(models.Mission.code).in_(list(by_code))).distinct())
+    for address, code in rows:
+        if address:
+            directory.by_address.setdefault(address.strip().lower(), set()).add(by_code[code])

@@ -5,11 +5,16 @@ texts of its attachments (from :mod:`bot.inbound.stages.read`), with the
 mission's country for national phone numbers. A summary is kept in the row's
 detail; the message goes next to :mod:`bot.inbound.stages.record`, which
 writes it down.
+
+An informational campaign asks for no delegation, so a courtesy reply
+("we will attend") that names nobody is as sure as its decision, not
+marked down for the missing names as a registration would be.
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 from sqlmodel import Session, select
 
@@ -31,9 +36,19 @@ def extraction_for(ctx: PipelineContext, row: models.InboundMessage,
     if (work.ready_extraction is not None and not texts and work.attachments_read
             and region == work.ready_region):
         ready: Extraction = work.ready_extraction  # computed ahead by a worker, same inputs
-        return ready
-    return extract_response(work.parsed.text, texts, region=region,
-                            exclude_contacts=ctx.exclude_contacts)
+        return for_campaign(ctx, ready)
+    return for_campaign(ctx, extract_response(work.parsed.text, texts, region=region,
+                                              exclude_contacts=ctx.exclude_contacts))
+
+
+def for_campaign(ctx: PipelineContext, extraction: Extraction) -> Extraction:
+    """The extraction as the campaign weighs it: no names asked, none missing."""
+    if (ctx.expects_reply or extraction.delegates
+            or extraction.decision not in ("accept", "decline")):
+        return extraction
+    note = "informational campaign: no delegation asked"
+    return replace(extraction, confidence=extraction.decision_confidence,
+                   notes=[*extraction.notes, note])
 
 
 def stage_extract(session: Session, ctx: PipelineContext, row: models.InboundMessage) -> bool:

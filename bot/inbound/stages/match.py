@@ -7,7 +7,9 @@ otherwise good match to a human: a sender the mission is not known for, and an
 ``Authentication-Results`` header from our own server saying DKIM or DMARC
 failed. Below ``thresholds.match`` the message goes to the review queue;
 above it, on to extraction (:mod:`bot.inbound.stages.read`, then
-:mod:`bot.inbound.stages.record`).
+:mod:`bot.inbound.stages.record`). A message whose token or thread belongs
+to another campaign of the database is handed to that campaign
+(:mod:`bot.inbound.matchers.campaigns`), however well its sender matches.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlmodel import Session, select
 from bot import models
 from bot.extract.quotes import strip_quoted
 from bot.inbound.matchers import MatchInput
+from bot.inbound.matchers.campaigns import OWN_PROOF, other_campaign
 from bot.inbound.matchers.verdict import MatchResult, match_message
 from bot.inbound.review import open_review
 from bot.inbound.stages.classify import LIMIT_FLAGS
@@ -56,6 +59,13 @@ def stage_match(session: Session, ctx: PipelineContext, row: models.InboundMessa
     else:
         verdict = match_message(ctx.directory, MatchInput(work.parsed, own, tuple(texts)),
                                 ctx.authserv_id)
+    if verdict.method not in OWN_PROOF:
+        other = other_campaign(session, ctx.campaign_id, work.parsed, ctx.directory.reply_to)
+        if other is not None:
+            # Another campaign's token or thread: that campaign's queue takes
+            # it (status stays new), rather than this one taking the sender's word.
+            row.campaign_id, row.stage = other, "match"
+            return False
     row.campaign_id = ctx.campaign_id
     row.mission_id, row.invitation_id = verdict.mission_id, verdict.invitation_id
     row.match_method, row.confidence = verdict.method, verdict.confidence
