@@ -47,7 +47,7 @@ def _register() -> None:
     from bot.checks import check
 
     main.add_command(check)
-    for module in ("bot.outbound.cli", "bot.inbound.cli", "bot.service.cli"):
+    for module in ("bot.outbound.cli", "bot.inbound.cli", "bot.service.cli", "bot.web.cli"):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
