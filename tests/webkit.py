@@ -18,7 +18,7 @@ from email.utils import make_msgid
 from pathlib import Path
 from typing import Any
 
-from inboundkit import CORPUS, corpus_app, ingest
+from inboundkit import CORPUS, corpus_app, ingest, seed_invitations
 from PIL import Image, ImageDraw, ImageFont
 from sqlmodel import select
 from starlette.testclient import TestClient
@@ -142,3 +142,24 @@ def logged_in(app: App, user: str = "olga") -> Iterator[TestClient]:
                                follow_redirects=False)
         assert response.status_code == 303, response.text
         yield client
+
+
+def other_campaign(app_factory: Any, database_url: str) -> tuple[App, int, int]:
+    """A second campaign in the same database with one held hostile message.
+
+    Returns the app, the message id and the id of its first attachment.
+    """
+    app: App = app_factory(database_url=database_url)
+    seed_invitations(app)
+    ingest(app, hostile_message())
+    process_pending(app)
+    with app.session() as session:
+        message = session.exec(select(models.InboundMessage).where(
+            models.InboundMessage.campaign_id.is_(None)  # type: ignore[union-attr]
+            | (models.InboundMessage.campaign_id == app.campaign_id()))
+            .order_by(models.InboundMessage.id.desc())).first()  # type: ignore[union-attr]
+        assert message is not None and message.id is not None
+        attachment = session.exec(select(models.Attachment).where(
+            models.Attachment.inbound_id == message.id)).first()
+        assert attachment is not None and attachment.id is not None
+        return app, message.id, attachment.id

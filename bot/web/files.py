@@ -61,7 +61,7 @@ def attachment_page(request: Request) -> Response:
     with db(request) as session:
         attachment, blob = _attachment(request, session)
     kind = render.kind_of(attachment.content_type, attachment.filename)
-    if kind == "file" or not 1 <= page <= render.MAX_PAGES:
+    if kind == "file" or not 1 <= page <= render.page_count(kind, blob):
         raise HTTPException(404, "this attachment has no such page")
     try:
         png = render.render_page(kind, attachment.sha256, blob, page)
