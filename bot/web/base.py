@@ -8,6 +8,7 @@ in the thread pool too.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -106,3 +107,28 @@ def back_to(path: str, **notice: str) -> RedirectResponse:
     """After a POST: back to a page (303, so a reload does not post again)."""
     query = "&".join(f"{k}={quote(v, safe='')}" for k, v in notice.items())
     return RedirectResponse(path + (f"?{query}" if query else ""), status_code=303)
+
+
+def describe(detail: str | None) -> str:
+    """An audit event's JSON detail as one readable line ("name: old → new; …")."""
+    if not detail:
+        return ""
+    try:
+        value = json.loads(detail)
+    except ValueError:
+        return detail
+    if not isinstance(value, dict):
+        return str(value)
+    before, after = value.pop("before", None), value.pop("after", None)
+    parts = [f"{k}: {v}" for k, v in value.items() if v not in (None, "", [])]
+    if isinstance(before, dict) and isinstance(after, dict):
+        parts += [f"{k}: {before.get(k) or '—'} → {after.get(k) or '—'}"
+                  for k in after if before.get(k) != after.get(k)]
+    elif isinstance(before, dict) or isinstance(after, dict):
+        shown = before if isinstance(before, dict) else after
+        assert isinstance(shown, dict)
+        label = "was" if isinstance(before, dict) else "new"
+        parts.append(f"{label}: " + ", ".join(str(v) for v in shown.values() if v))
+    elif before is not None or after is not None:
+        parts.append(f"{before or '—'} → {after or '—'}")
+    return "; ".join(parts)

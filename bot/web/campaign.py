@@ -7,7 +7,6 @@ search and sorting are query parameters handled here on the server.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +16,7 @@ from starlette.responses import Response
 
 from bot import models
 from bot.web import data
-from bot.web.base import console, db, render, require_staff
+from bot.web.base import console, db, describe, render, require_staff
 
 SORTS: dict[str, Callable[[data.MissionRecord], Any]] = {
     "code": lambda r: r.code,
@@ -70,20 +69,8 @@ def audit_page(request: Request) -> Response:
     with db(request) as session:
         events = session.exec(select(models.AuditEvent)
                               .order_by(col(models.AuditEvent.id).desc()).limit(300)).all()
-    rows = [(e, _detail(e.detail)) for e in events]
+    rows = [(e, describe(e.detail)) for e in events]
     return render(request, "audit.html", {"events": rows}, staff=staff)
-
-
-def _detail(text: str | None) -> str:
-    if not text:
-        return ""
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return text
-    if isinstance(value, dict):
-        return "; ".join(f"{k}: {v}" for k, v in value.items() if v not in (None, "", []))
-    return str(value)
 
 
 def _download(body: bytes, filename: str, media_type: str) -> Response:

@@ -24,7 +24,7 @@ from bot import models
 from bot.clock import as_utc
 from bot.web import data
 from bot.web.auth import Staff
-from bot.web.base import back_to, console, db, render, require_staff
+from bot.web.base import back_to, console, db, describe, render, require_staff
 from bot.web.security import checked_form
 
 FIELDS = ("honorific", "name", "title", "role", "email", "phone")
@@ -92,8 +92,9 @@ def timeline(session: Session, mission: models.Mission,
     for audit in session.exec(select(models.AuditEvent)
                               .where(or_(*(col(models.AuditEvent.subject) == s
                                            for s in subjects)))):
+        detail = describe(audit.detail)
         events.append(Event(as_utc(audit.at), "staff", f"{audit.action} by {audit.actor}"
-                            + (f": {audit.detail}" if audit.detail else "")))
+                            + (f": {detail}" if detail else "")))
     return sorted(events, key=lambda e: e.at)
 
 
