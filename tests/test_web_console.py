@@ -11,6 +11,7 @@ import io
 import re
 from datetime import UTC, datetime
 
+import pytest
 from openpyxl import load_workbook
 from service_seed import seed_results
 from sqlmodel import select
@@ -175,3 +176,18 @@ def test_confirm_a_doubtful_delegation(app_factory) -> None:  # type: ignore[no-
             models.ReviewItem.inbound_id == austria)).one()
     assert invitation.status == "replied"
     assert item.state == "confirmed" and item.resolved_by == "web:olga"
+
+
+@pytest.mark.postgres
+def test_the_console_on_postgresql(app_factory, pg_url) -> None:  # type: ignore[no-untyped-def]
+    scenario = build_scenario(app_factory, database_url=pg_url)
+    dominica = scenario.held["dominica"]
+    at = scenario.mission_id("AT")
+    with logged_in(scenario.app) as client:
+        assert shown_totals(client.get("/").text)["to_review"] == 2
+        page = client.get(f"/messages/{dominica}").text
+        client.post(f"/messages/{dominica}/assign", data={"csrf": csrf_of(page), "mission": "DM"})
+        client.post(f"/missions/{at}/decision", data={"csrf": csrf_of(page), "decision": "decline"})
+        assert shown_totals(client.get("/").text)["to_review"] == 1
+        assert "web.decision" in client.get("/audit").text
+    assert scenario.message(dominica).status == "processed"
