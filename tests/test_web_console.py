@@ -76,6 +76,9 @@ def test_mission_edits_reach_the_export_and_the_audit_log(app_factory) -> None: 
     with logged_in(scenario.app) as client:
         page = client.get(f"/missions/{at}").text
         assert "Stix-Hackl" in page and "Holzer" in page
+        words = page[page.index('id="words"'):]
+        assert "<q>Head of delegation: Ambassador Dr. Christine Stix-Hackl, Permanent " \
+            "Representative</q>" in words  # the words each delegate came from
         token = csrf_of(page)
         ids = re.findall(r'name="delegate_id" value="(\d+)"', page)
         holzer = next(i for i in dict.fromkeys(ids) if f'id="edit-{i}"' in page

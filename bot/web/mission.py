@@ -71,6 +71,27 @@ def delegates_of(session: Session, responses: list[models.Response]) -> list[mod
                              .order_by(col(models.Delegate.position), col(models.Delegate.id))))
 
 
+def source_words(session: Session, delegates: list[models.Delegate],
+                 source: dict[int | None, int]) -> dict[int, str]:
+    """For each delegate, the line of its message (or attachment text) that names it."""
+    texts: dict[int, list[str]] = {}
+    for inbound_id in set(source.values()):
+        message = session.get(models.InboundMessage, inbound_id)
+        lines = (message.body_text or "").splitlines() if message else []
+        for attachment in session.exec(select(models.Attachment)
+                                       .where(models.Attachment.inbound_id == inbound_id)):
+            lines += (attachment.text or "").splitlines()
+        texts[inbound_id] = lines
+    found: dict[int, str] = {}
+    for d in delegates:
+        words = d.name.casefold().split()
+        for line in texts.get(source.get(d.response_id, -1), []):
+            if words and all(w in line.casefold() for w in words):
+                found[d.id or 0] = " ".join(line.split())[:200]
+                break
+    return found
+
+
 def timeline(session: Session, mission: models.Mission,
              invitation: models.Invitation | None) -> list[Event]:
     events: list[Event] = []
@@ -107,12 +128,13 @@ def mission_page(request: Request) -> Response:
         responses = current_responses(session, invitation)
         delegates = delegates_of(session, responses)
         events = timeline(session, mission, invitation)
+        source = {r.id: r.inbound_id for r in responses}
+        words = source_words(session, delegates, source)
     decision = responses[-1].decision if responses else None
-    source = {r.id: r.inbound_id for r in responses}
     return render(request, "mission.html", {
         "mission": mission, "invitation": invitation, "decision": decision,
         "delegates": [(d, source.get(d.response_id)) for d in delegates],
-        "events": events, "roles": ROLES, "decisions": DECISIONS,
+        "events": events, "roles": ROLES, "decisions": DECISIONS, "words": words,
         "has_response": bool(responses), "notice": request.query_params.get("notice", ""),
     }, staff=staff)
 
