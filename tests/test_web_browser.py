@@ -176,3 +176,33 @@ def test_payloads_stay_inert_in_names_and_search(app_factory, tmp_path: Path) ->
         driver.get(base + "/?q=img")
         driver.get(f"{base}/audit")
         assert_inert(driver, base)
+
+
+def test_confirm_and_dismiss_by_keyboard(app_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    # Every extraction below 0.999 is held: Austria's reply waits for a confirmation.
+    scenario = build_scenario(app_factory, thresholds__extraction=0.999)
+    austria, dominica = scenario.replied, scenario.held["dominica"]
+    with console_server(scenario.app) as base, chrome(tmp_path) as driver:
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": DIALOG_TRAP})
+        driver.get(f"{base}/login?next=/messages/{austria}")
+        driver.find_element(By.NAME, "username").send_keys("olga")
+        driver.find_element(By.NAME, "password").send_keys(PASSWORD + Keys.ENTER)
+        wait_for(lambda: driver.current_url.endswith(f"/messages/{austria}"))
+        assert "extraction confidence" in driver.find_element(By.ID, "reason").text
+        screenshot(driver, "09-review-message-to-confirm")
+        press(driver, "e")  # the first delegate's name field takes the focus
+        assert driver.switch_to.active_element.get_attribute("name") == "name"
+        press(driver, Keys.ESCAPE)
+        press(driver, "c")
+        wait_for(lambda: f"/messages/{dominica}" in driver.current_url)
+        assert "delegation confirmed" in driver.find_element(By.ID, "notice").text
+        press(driver, "d")
+        wait_for(lambda: f"/messages/{scenario.held['hostile']}" in driver.current_url)
+        press(driver, "d")
+        wait_for(lambda: driver.find_elements(By.ID, "queue-empty"))
+        assert_inert(driver, base)
+    assert scenario.message(austria).status == "processed"
+    assert scenario.message(dominica).status == "dismissed"
