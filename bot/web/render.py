@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import subprocess
 import tempfile
+import threading
 from collections import OrderedDict
 from pathlib import Path
 
@@ -19,9 +20,12 @@ from PIL import Image, ImageSequence
 
 MAX_WIDTH = 1400
 PDF_DPI = 110
+PDF_BATCH = 6
 MAX_PAGES = 50
 _CACHE: OrderedDict[tuple[str, int], bytes] = OrderedDict()
 _CACHE_SIZE = 64
+_GUARD = threading.Lock()
+_LOCKS: dict[str, threading.Lock] = {}
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/tiff", "image/bmp",
                "image/webp")
 
@@ -58,15 +62,42 @@ def page_count(kind: str, data: bytes) -> int:
 def render_page(kind: str, sha256: str, data: bytes, page: int) -> bytes:
     """Page ``page`` (1-based) as PNG bytes."""
     key = (sha256, page)
-    cached = _CACHE.get(key)
+    cached = _cached(key)
     if cached is not None:
-        _CACHE.move_to_end(key)
         return cached
-    png = _pdf_page(data, page) if kind == "pdf" else _image_page(data, page)
-    _CACHE[key] = png
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return png
+    if kind != "pdf":
+        png = _image_page(data, page)
+        _remember(key, png)
+        return png
+    # One pdftoppm run draws this page and the next few: the browser asks for
+    # them all at once, and each run re-reads the whole PDF. Requests for the
+    # same PDF wait for the run under way instead of starting their own.
+    with _GUARD:
+        lock = _LOCKS.setdefault(sha256, threading.Lock())
+    with lock:
+        cached = _cached(key)
+        if cached is None:
+            pages = _pdf_pages(data, page, page + PDF_BATCH - 1)
+            for number, png in pages.items():
+                _remember((sha256, number), png)
+            cached = pages[page]
+    return cached
+
+
+def _cached(key: tuple[str, int]) -> bytes | None:
+    with _GUARD:
+        png = _CACHE.get(key)
+        if png is not None:
+            _CACHE.move_to_end(key)
+        return png
+
+
+def _remember(key: tuple[str, int], png: bytes) -> None:
+    with _GUARD:
+        _CACHE[key] = png
+        _CACHE.move_to_end(key)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
 
 
 def _image_page(data: bytes, page: int) -> bytes:
@@ -82,19 +113,22 @@ def _image_page(data: bytes, page: int) -> bytes:
         raise RenderError(f"cannot draw image page {page}: {exc}") from None
 
 
-def _pdf_page(data: bytes, page: int) -> bytes:
+def _pdf_pages(data: bytes, first: int, last: int) -> dict[int, bytes]:
+    """Pages ``first``..``last`` (those that exist) as PNG bytes by page number."""
     with tempfile.TemporaryDirectory(prefix="invitebot-web-") as scratch:
         source = Path(scratch) / "in.pdf"
         source.write_bytes(data)
         try:
             done = subprocess.run(
-                ["pdftoppm", "-png", "-r", str(PDF_DPI), "-f", str(page), "-l", str(page),
-                 "-singlefile", str(source), str(Path(scratch) / "page")],
-                capture_output=True, timeout=30, check=False)
+                ["pdftoppm", "-png", "-r", str(PDF_DPI), "-f", str(first), "-l", str(last),
+                 str(source), str(Path(scratch) / "page")],
+                capture_output=True, timeout=60, check=False)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise RenderError(f"pdftoppm failed: {exc}") from None
-        out = Path(scratch) / "page.png"
-        if done.returncode != 0 or not out.is_file():
+        # pdftoppm names pages page-1.png or page-01.png, by the document's page count.
+        pages = {int(out.stem.rpartition("-")[2]): out.read_bytes()
+                 for out in Path(scratch).glob("page-*.png")}
+        if done.returncode != 0 or first not in pages:
             reason = done.stderr.decode(errors="replace").strip().splitlines()
-            raise RenderError(f"cannot draw PDF page {page}: {reason[-1] if reason else '?'}")
-        return out.read_bytes()
+            raise RenderError(f"cannot draw PDF page {first}: {reason[-1] if reason else '?'}")
+        return pages
