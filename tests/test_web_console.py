@@ -194,3 +194,13 @@ def test_the_console_on_postgresql(app_factory, pg_url) -> None:  # type: ignore
         assert shown_totals(client.get("/").text)["to_review"] == 1
         assert "web.decision" in client.get("/audit").text
     assert scenario.message(dominica).status == "processed"
+
+
+def test_the_audit_log_links_to_what_it_is_about(app_factory) -> None:  # type: ignore[no-untyped-def]
+    scenario = build_scenario(app_factory)
+    dominica = scenario.held["dominica"]
+    with logged_in(scenario.app) as client:
+        page = client.get(f"/messages/{dominica}").text
+        client.post(f"/messages/{dominica}/dismiss", data={"csrf": csrf_of(page)})
+        audit = client.get("/audit").text
+    assert f'<a href="/messages/{dominica}">inbound:{dominica}</a>' in audit
