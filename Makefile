@@ -41,6 +41,7 @@ browser:
 lint: venv
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/mypy --strict bot
+	$(BIN)/lint-imports
 
 # pytest exits 5 when it collected nothing: that is a failure here, not a pass.
 test: venv stack browser lint

@@ -7,7 +7,7 @@ text replies (body, text PDF, DOCX) and scans (scanned PDF, photo).
     .venv/bin/python bench/extract.py            # text only (fast)
     .venv/bin/python bench/extract.py --scans    # also OCR the scans and photos
 
-The scoring helpers are imported by tests/test_extract.py, so the test
+The scoring helpers are imported by tests/extract/test_extract.py, so the test
 gate and this report always measure the same thing.
 """
 
@@ -127,7 +127,7 @@ def render_attachment(case: Case, cache_dir: Path | None = None) -> str:
     sys.path.insert(0, str(ROOT / "tests"))
     import docgen  # type: ignore[import-not-found]
 
-    from bot.inbound.attachments import read_attachment
+    from bot.inbound.readers.attachments import read_attachment
 
     lang = case.language
     if case.render == "text_pdf":

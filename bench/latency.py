@@ -42,7 +42,7 @@ from webkit import PASSWORD, csrf_of  # noqa: E402
 
 from bot import models  # noqa: E402
 from bot.app import App  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
+from bot.config.settings import load_settings  # noqa: E402
 
 REPLY = ("The Permanent Mission presents its compliments and will participate.\n"
          "Head of delegation: Mr. Jan Novak, Counsellor\n")

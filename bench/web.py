@@ -34,7 +34,7 @@ from webkit import PASSWORD, csrf_of, pdf_scan  # noqa: E402
 
 from bot import models  # noqa: E402
 from bot.app import App  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
+from bot.config.settings import load_settings  # noqa: E402
 
 
 def build(directory: Path, missions: int) -> App:
@@ -119,7 +119,7 @@ def main() -> None:
     args = parser.parse_args()
     from starlette.testclient import TestClient
 
-    from bot.inbound.queue import process_pending
+    from bot.inbound.intake.queue import process_pending
     from bot.web import render
     from bot.web.app import create_app
 

@@ -12,10 +12,10 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from bot import models
-from bot.campaign import sync_campaign
-from bot.config import LoadedConfig, load_config
+from bot.config.campaign import LoadedConfig, load_config
+from bot.config.settings import Settings, load_settings
+from bot.config.sync import sync_campaign
 from bot.db import make_engine, migrate, session_scope
-from bot.settings import Settings, load_settings
 
 
 @dataclass

@@ -12,7 +12,7 @@ import ssl
 import aiosmtplib
 from imapclient import IMAPClient
 
-from bot.settings import ServerSettings
+from bot.config.settings import ServerSettings
 
 
 def ssl_context(server: ServerSettings) -> ssl.SSLContext:

@@ -25,7 +25,7 @@ from starlette.testclient import TestClient
 
 from bot import models
 from bot.app import App
-from bot.inbound.queue import process_pending
+from bot.inbound.intake.queue import process_pending
 from bot.web.app import create_app
 from bot.web.auth import add_user
 

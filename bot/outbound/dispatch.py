@@ -64,15 +64,14 @@ from typing import TypeVar
 from bot import audit
 from bot.app import App
 from bot.clock import utcnow
-from bot.models import OutboxState
-from bot.outbound.hotpath import (
+from bot.mail.hotpath import (
     Claimed,
     EndOfDataMarker,
     claim,
     record_appended,
     record_plain_sent,
 )
-from bot.outbound.outbox import (
+from bot.mail.outbox import (
     ACTIVE_CLAIMS,
     Outcome,
     count_due,
@@ -83,6 +82,7 @@ from bot.outbound.outbox import (
     requeue,
     stale_claims,
 )
+from bot.models import OutboxState
 from bot.outbound.sentfolder import SentFolder
 from bot.outbound.smtp import SmtpSession
 

@@ -30,8 +30,8 @@ import aiosmtplib
 from aiosmtplib.errors import SMTPException, SMTPResponseException, SMTPServerDisconnected
 from aiosmtplib.response import SMTPResponse
 
+from bot.config.settings import ServerSettings
 from bot.outbound.replies import ReplyReader
-from bot.settings import ServerSettings
 from bot.transport import smtp_client
 
 Status = Literal["sent", "deferred", "failed"]

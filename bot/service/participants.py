@@ -14,7 +14,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
-from bot.service.records import DelegateRecord, MissionRecord, ordered_delegates
+from bot.results.records import DelegateRecord, MissionRecord, ordered_delegates
 
 
 def surname_caps(name: str) -> str:
@@ -54,6 +54,7 @@ def participants_text(records: Sequence[MissionRecord]) -> str:
 def participants_docx(records: Sequence[MissionRecord], *, title: str, reference: str,
                       issued: date) -> bytes:
     """Render the list of participants as a DOCX document."""
+    # Here, not at the top: python-docx is slow to import, and only this export needs it.
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.shared import Pt

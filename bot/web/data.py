@@ -17,13 +17,13 @@ from sqlmodel import Session, col, or_, select
 from bot import audit, models
 from bot.app import App
 from bot.clock import utcnow
+from bot.digest.build import TOTALS, count_totals
+from bot.digest.build import _problems as digest_problems
 from bot.errors import NotFoundError
 from bot.inbound import review as review_queue
-from bot.inbound.store import load_raw
-from bot.service import export as exporter
-from bot.service.digest import TOTALS, count_totals
-from bot.service.digest import _problems as digest_problems
-from bot.service.records import (
+from bot.inbound.intake.store import load_raw
+from bot.results import export as exporter
+from bot.results.records import (
     STATUSES,
     DelegateRecord,
     MissionRecord,
@@ -37,7 +37,7 @@ __all__ = ["STATUSES", "TOTALS", "DelegateRecord", "MissionRecord", "NotFoundErr
 # The campaign page's totals, in the order shown: the digest's own numbers
 # (``count_totals``) plus the length of the digest's review list.
 SHOWN_TOTALS = ("missions", "invited", "delivered", "replied", "accepted", "declined",
-                "undecided", "silent", "bounced", "failed", "to_review")
+                "undecided", "silent", "bounced", "failed", "to_review", "to_confirm")
 
 
 def campaign_totals(session: Session, campaign_id: int,
@@ -46,6 +46,13 @@ def campaign_totals(session: Session, campaign_id: int,
     totals = count_totals(list(records))
     review, _failed = digest_problems(session, campaign_id)
     totals["to_review"] = len(review)
+    # Recorded answers not yet proven to be the mission's (``Response.to_confirm``).
+    totals["to_confirm"] = len(session.exec(
+        select(models.Response.id)
+        .join(models.Invitation, col(models.Invitation.id) == models.Response.invitation_id)
+        .where(models.Invitation.campaign_id == campaign_id)
+        .where(col(models.Response.current).is_(True))
+        .where(col(models.Response.to_confirm).is_not(None))).all())
     return totals
 
 
@@ -106,6 +113,6 @@ def open_items(session: Session, campaign_id: int) -> list[tuple[models.ReviewIt
 
 def parse_raw(raw: bytes) -> Any:
     """The parsed message (``bot.inbound.parsed.ParsedMessage``): text, HTML, attachments."""
-    from bot.inbound.parse import parse_message
+    from bot.inbound.parse.message import parse_message
 
     return parse_message(raw)

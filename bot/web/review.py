@@ -152,7 +152,8 @@ def message_page(request: Request) -> Response:
         "html": html, "raw_error": raw_error, "response": responses[-1] if responses else None,
         "pairs": [(d, None) for d in delegates], "codes": codes, "mission": mission, "roles": ROLES,
         "decisions": DECISIONS, "top": guesses[0].code if guesses else "",
-        "held": item is not None and item.state == "open",
+        "held": (item is not None and item.state == "open")
+        or bool(responses and responses[-1].current and responses[-1].to_confirm),
         "queue_position": position + 1, "queue_size": len(queue_ids),
         "notice": request.query_params.get("notice", ""),
     }, staff=staff)
@@ -164,7 +165,7 @@ def confirm(session: Session, message: models.InboundMessage, actor: str) -> str
                             .order_by(col(models.Response.id).desc())).first()
     if response is None:
         raise HTTPException(409, "nothing was extracted from this message: assign it first")
-    response.needs_review = False
+    reason, response.needs_review, response.to_confirm = response.to_confirm, False, None
     session.add(response)
     invitation = session.get(models.Invitation, response.invitation_id)
     if invitation is not None and invitation.status == models.InvitationStatus.NEEDS_REVIEW:
@@ -174,7 +175,8 @@ def confirm(session: Session, message: models.InboundMessage, actor: str) -> str
     session.add(message)
     data.close_review(session, message, "confirmed", actor)
     data.record_audit(session, actor, "web.review.confirm", f"inbound:{message.id}",
-                      decision=response.decision, message_id=message.message_id)
+                      decision=response.decision, message_id=message.message_id,
+                      was_to_confirm=reason)
     return f"message {message.id}: delegation confirmed"
 
 

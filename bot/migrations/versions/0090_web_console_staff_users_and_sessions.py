@@ -1,7 +1,7 @@
 """web console staff users and sessions
 
 Revision ID: 0090
-Revises: 0001
+Revises: 0002
 Create Date: 2026-12-07 12:33:11.492617
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 revision = '0090'
-down_revision = '0001'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

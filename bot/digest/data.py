@@ -1,0 +1,60 @@
+"""What a digest says, as plain data: built by :mod:`bot.digest.build`, shown by
+:mod:`bot.digest.render`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Arrival:
+    received_at: datetime
+    from_addr: str
+    subject: str
+    classification: str
+    status: str
+    mission: str
+    decision: str | None
+    delegates: tuple[str, ...]
+    to_confirm: str | None = None  # why the answer is not proven to be the mission's
+
+
+@dataclass(frozen=True)
+class Silent:
+    code: str
+    country: str
+    days: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A review item or a failed message: what, from or to whom, and why."""
+
+    kind: str
+    when: datetime
+    who: str
+    subject: str
+    reason: str
+
+
+@dataclass
+class DigestData:
+    reference: str
+    title: str
+    day: date
+    since: datetime | None
+    now: datetime
+    deadline: date
+    days_left: int
+    totals: dict[str, int]
+    arrivals: list[Arrival] = field(default_factory=list)
+    silent: list[Silent] = field(default_factory=list)
+    review: list[Problem] = field(default_factory=list)
+    failed: list[Problem] = field(default_factory=list)
+    delegates_csv: bytes = b""
+
+    @property
+    def nothing_new(self) -> bool:
+        return not self.arrivals
