@@ -125,8 +125,10 @@ def export(app: App, fmt: str, what: str, output: Path | None) -> None:
 def demo(directory: Path) -> None:
     """The whole loop on the local mail stack with sample missions."""
     from bot.service.demo import run_demo
+    from bot.web.demo import demo_login
 
     run_demo(directory)
+    click.echo(demo_login(directory))
 
 
 commands = [run, digest, status, export, demo]

@@ -251,6 +251,3 @@ def run_demo(directory: Path) -> None:
                f"{', '.join(data['schedule']['digest']['recipients'])}")
     click.echo(f"\nTry: INVITEBOT_DATABASE_URL={env['INVITEBOT_DATABASE_URL']} "
                f"invitebot export -c {config_path} --format json")
-    from bot.web.demo import demo_login
-
-    click.echo(demo_login(app, config_path, env))

@@ -5,19 +5,26 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from bot.app import App
+from bot.db import make_engine, migrate, session_scope
 from bot.web.auth import add_user
 
 DEMO_USER = "demo-officer"
 DEMO_PORT = 8080
 
 
-def demo_login(app: App, config_path: Path, env: dict[str, str]) -> str:
-    """Create (or reset) the demo's officer with a fresh password; say how to log in."""
+def demo_login(directory: Path) -> str:
+    """Create (or reset) the demo's officer with a fresh password; say how to log in.
+
+    ``directory`` is the demo's folder (``invitebot demo --dir``), where the
+    demo keeps its SQLite database and raw store.
+    """
+    folder = directory.resolve()
+    url = f"sqlite:///{folder / 'invitebot.db'}"
     password = secrets.token_urlsafe(12)
-    with app.session() as session:
+    migrate(url)
+    with session_scope(make_engine(url)) as session:
         add_user(session, DEMO_USER, password, "officer")
-    variables = " ".join(f"{k}={env[k]}" for k in ("INVITEBOT_DATABASE_URL",
-                                                   "INVITEBOT_STORE_DIR"))
-    return (f"\nStaff console: {variables} invitebot web -c {config_path} --port {DEMO_PORT}\n"
+    return (f"\nStaff console: INVITEBOT_DATABASE_URL={url} "
+            f"INVITEBOT_STORE_DIR={folder / 'store'} "
+            f"invitebot web -c {directory / 'campaign.yaml'} --port {DEMO_PORT}\n"
             f"  then open http://127.0.0.1:{DEMO_PORT}/ and log in as {DEMO_USER} / {password}")
