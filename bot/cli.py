@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from bot import __version__
-from bot.commands import auth, check, inbound, outbound, service, setup
+from bot.commands import auth, check, inbound, outbound, service, setup, web
 from bot.errors import InvitebotError
 from bot.logs import setup_logging
 
@@ -44,7 +44,7 @@ def main(verbose: int, log_json: bool) -> None:
 
 def _register() -> None:
     main.add_command(check.check)
-    for area in (outbound, inbound, service, auth, setup):
+    for area in (outbound, inbound, service, auth, setup, web):
         for command in area.commands:
             main.add_command(command)
 

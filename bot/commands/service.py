@@ -140,8 +140,10 @@ def export(app: App, fmt: str, what: str, output: Path | None, with_confidence: 
 def demo(directory: Path) -> None:
     """The whole loop on the local mail stack with sample missions."""
     from bot.service.demo import run_demo
+    from bot.web.demo import demo_login
 
     run_demo(directory)
+    click.echo(demo_login(directory))
 
 
 commands = [run, digest, status, export, demo]

@@ -43,7 +43,7 @@ def _expand(value: str) -> str:
 
 def test_services_and_volumes(compose: dict[str, Any]) -> None:
     services = compose["services"]
-    assert set(services) == {"invitebot", "postgres", "mail"}
+    assert set(services) == {"invitebot", "postgres", "mail", "web"}
     assert services["invitebot"]["build"] == "."
     assert services["postgres"]["image"].startswith("postgres:")
     assert services["mail"]["image"].startswith("greenmail/standalone:")
@@ -83,6 +83,24 @@ def test_command_is_a_real_cli_invocation(compose: dict[str, Any]) -> None:
     assert "--once" in result.output
     # SIGTERM and a grace period long enough to finish the message in hand.
     assert compose["services"]["invitebot"]["stop_signal"] == "SIGTERM"
+
+
+def test_web_console_service(compose: dict[str, Any]) -> None:
+    from click.testing import CliRunner
+
+    from bot.cli import main
+
+    web = compose["services"]["web"]
+    assert web["image"] == compose["services"]["invitebot"]["image"]
+    result = CliRunner().invoke(main, [*web["command"], "--help"])
+    assert result.exit_code == 0, result.output
+    assert "adduser" in result.output
+    settings = load_settings({k: _expand(v) for k, v in _env(web).items()})
+    assert settings.database_url.endswith("@postgres:5432/invitebot")
+    assert str(settings.store_dir) == "/var/lib/invitebot/store"
+    # It reads the raw store, never writes it, and faces loopback only.
+    assert "store:/var/lib/invitebot/store:ro" in web["volumes"]
+    assert all(port.startswith("127.0.0.1:") for port in web["ports"])
 
 
 def test_dockerfile() -> None:
