@@ -82,7 +82,7 @@ def export_xlsx(request: Request) -> Response:
     require_staff(request)
     con = console(request)
     with db(request) as session:
-        body = data.export_xlsx(session, con.campaign_id)
+        body = data.export_xlsx(session, con.app, con.campaign_id)
     return _download(body, "delegations.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -91,6 +91,6 @@ def export_participants(request: Request) -> Response:
     require_staff(request)
     con = console(request)
     with db(request) as session:
-        body = data.export_participants(session, con.campaign_id, con.title, con.reference)
+        body = data.export_participants(session, con.app, con.campaign_id)
     return _download(body, "participants.docx",
                      "application/vnd.openxmlformats-officedocument.wordprocessingml.document")

@@ -23,6 +23,7 @@ from bot.errors import NotFoundError
 from bot.inbound import review as review_queue
 from bot.inbound.intake.store import load_raw
 from bot.results import export as exporter
+from bot.results import sheets
 from bot.results.records import (
     STATUSES,
     DelegateRecord,
@@ -61,16 +62,22 @@ def record_audit(session: Session, actor: str, action: str, subject: str,
     audit.record(session, action, subject, actor=f"web:{actor}", **detail)
 
 
-def export_xlsx(session: Session, campaign_id: int) -> bytes:
-    return exporter.to_xlsx(exporter.delegations(session, campaign_id), "delegations")
+def export_xlsx(session: Session, app: App, campaign_id: int) -> bytes:
+    """The same workbook as ``invitebot export --format xlsx``."""
+    campaign = app.config.campaign
+    return sheets.to_xlsx(exporter.delegations(session, campaign_id), "delegations",
+                          language=campaign.meeting.language,
+                          silent_sheet=campaign.expects_reply)
 
 
-def export_participants(session: Session, campaign_id: int, title: str,
-                        reference: str) -> bytes:
+def export_participants(session: Session, app: App, campaign_id: int) -> bytes:
+    """The same document as ``invitebot export --format participants``."""
     from bot.service.participants import participants_docx
 
-    return participants_docx(load_missions(session, campaign_id), title=title,
-                             reference=reference, issued=utcnow().date())
+    meeting = app.config.campaign.meeting
+    return participants_docx(load_missions(session, campaign_id), title=meeting.heading,
+                             reference=meeting.reference, issued=utcnow().date(),
+                             types={m.code: m.type for m in app.config.missions})
 
 
 def raw_message(app: App, message: models.InboundMessage) -> bytes:
