@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 export DEBIAN_FRONTEND := noninteractive
 PG_DEFAULT_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: venv stack stack-stop lint test demo bench
+.PHONY: venv stack stack-stop browser lint test demo bench
 
 venv: $(STAMP)
 
@@ -32,12 +32,19 @@ stack:
 stack-stop:
 	scripts/mailstack stop
 
+# Debian's Chromium and its driver, for the staff console's browser tests.
+browser:
+	@command -v chromedriver >/dev/null && command -v chromium >/dev/null || { \
+	  apt-get update && apt-get install -y --no-install-recommends chromium chromium-driver \
+	    fonts-dejavu-core; }
+
 lint: venv
 	$(BIN)/ruff check bot tests bench
 	$(BIN)/mypy --strict bot
+	$(BIN)/lint-imports
 
 # pytest exits 5 when it collected nothing: that is a failure here, not a pass.
-test: venv stack lint
+test: venv stack browser lint
 	@if [ -z "$${INVITEBOT_TEST_POSTGRES_URL:-}" ] && command -v pg_isready >/dev/null \
 	    && pg_isready -q -h 127.0.0.1 -p 5432; then \
 	  export INVITEBOT_TEST_POSTGRES_URL='$(PG_DEFAULT_URL)'; fi; \

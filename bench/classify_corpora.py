@@ -15,8 +15,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from bot.inbound.classify import classify
-from bot.inbound.parse import parse_message
+from bot.inbound.classifiers.registry import classify
+from bot.inbound.parse.message import parse_message
 
 KINDS = ("bounce", "auto_reply", "reply", "unrelated")
 

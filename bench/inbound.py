@@ -127,7 +127,7 @@ def write_campaign(directory: Path, user: str, missions: int) -> Path:
 
 def make_app(workdir: Path, user: str, port: int, missions: int = 200) -> object:
     from bot.app import App
-    from bot.settings import load_settings
+    from bot.config.settings import load_settings
 
     config = workdir / "campaign.yaml"
     if not config.exists():
@@ -144,7 +144,7 @@ def seed(app: object) -> list[tuple[str, str, str]]:
     from sqlmodel import select
 
     from bot import models
-    from bot.outbound.tokens import new_token
+    from bot.tokens import new_token
 
     campaign_id = app.campaign_id()  # type: ignore[attr-defined]
     out = []
@@ -289,9 +289,9 @@ class TreeMemory:
 
 
 def phase_pipeline(port: int, user: str, workdir: Path) -> dict[str, float]:
-    from bot.inbound.imap import IntakeReport
-    from bot.inbound.poll import connect, flag_all, intake_all
-    from bot.inbound.queue import process_batches
+    from bot.inbound.intake.imap import IntakeReport
+    from bot.inbound.intake.poll import connect, flag_all, intake_all
+    from bot.inbound.intake.queue import process_batches
 
     app = make_app(workdir, user, port)
     _ = app.engine  # type: ignore[attr-defined]  # migrations are not part of the run
@@ -319,8 +319,8 @@ def phase_pipeline(port: int, user: str, workdir: Path) -> dict[str, float]:
 def phase_compute(port: int, user: str) -> dict[str, float]:
     """Parse, classify and extract the mailbox's messages in memory: the CPU floor."""
     from bot.extract import extract_response
-    from bot.inbound.classify import classify
-    from bot.inbound.parse import parse_message
+    from bot.inbound.classifiers.registry import classify
+    from bot.inbound.parse.message import parse_message
 
     client = IMAPClient("127.0.0.1", port=port, ssl=False)
     client.login(user, "secret")

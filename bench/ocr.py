@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import docgen  # noqa: E402
 
-from bot.inbound.attachments import read_attachment  # noqa: E402
+from bot.inbound.readers.attachments import read_attachment  # noqa: E402
 
 PARAGRAPH = (
     "The Permanent Mission of {country} to the United Nations presents its compliments "

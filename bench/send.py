@@ -49,9 +49,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from bot.app import App  # noqa: E402 - after the path tweak, for running from a checkout
+from bot.config.settings import load_settings  # noqa: E402
 from bot.outbound.dispatch import dispatch  # noqa: E402
 from bot.outbound.plan import plan_invitations  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
 
 SMTP_SOURCE = "/usr/sbin/smtp-source"
 

@@ -17,7 +17,7 @@ final status, failures), and the bounce recall: bounces (excluding
 ``rfc3834-*`` auto-replies and ``arf-*`` feedback reports) classified as
 such with the hand-checked recipient of
 ``tests/corpus/classify/corpora-bounce-recipients.json`` among the bounced
-recipients. ``tests/test_corpora_sweep.py`` asserts on the same
+recipients. ``tests/inbound/test_corpora_sweep.py`` asserts on the same
 ``SweepResult``, so the gate and this report measure the same thing.
 """
 
@@ -48,8 +48,8 @@ from sqlmodel import select  # noqa: E402
 
 from bot import models  # noqa: E402
 from bot.app import App  # noqa: E402
-from bot.inbound.imap import message_key, read_message_id  # noqa: E402
-from bot.inbound.poll import PollReport, poll_once  # noqa: E402
+from bot.inbound.intake.imap import message_key, read_message_id  # noqa: E402
+from bot.inbound.intake.poll import PollReport, poll_once  # noqa: E402
 
 SKIP_NAMES = re.compile(r"^(LICENSE|README|\.gitignore)", re.IGNORECASE)
 EXPECTED_RECIPIENTS = ROOT / "tests" / "corpus" / "classify" / "corpora-bounce-recipients.json"
@@ -372,7 +372,7 @@ def make_app(directory: Path, server: Server, *, missions: int = 20) -> App:
     from appfixtures import write_campaign
     from inboundkit import seed_invitations
 
-    from bot.settings import load_settings
+    from bot.config.settings import load_settings
 
     user = f"sweep-{uuid.uuid4().hex[:10]}@unodc.test"
     config = write_campaign(directory, missions=missions, secretariat=user)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,12 +14,13 @@ from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from bot import models
-from bot.campaign import sync_campaign
-from bot.config import LoadedConfig, load_config
+from bot.config.campaign import LoadedConfig, load_config
+from bot.config.providers import with_profile
+from bot.config.settings import Settings, load_settings
+from bot.config.sync import sync_campaign
 from bot.db import make_engine, migrate, session_scope
 from bot.errors import InvitebotError
 from bot.operrors import database_line
-from bot.settings import Settings, load_settings
 
 
 @dataclass
@@ -37,8 +39,15 @@ class App:
     def settings(self) -> Settings:
         if self._settings is not None:
             return self._settings
-        return load_settings(base=self.config_path.resolve().parent,
-                             database=self.config.campaign.database)
+        # Where the data lives follows the campaign file (bot.location), even
+        # before the file exists (init, web adduser): never the current folder.
+        base = self.config_path.resolve().parent
+        if not self.config_path.exists():
+            return load_settings(base=base)
+        campaign = self.config.campaign
+        settings = load_settings(base=base, database=campaign.database)
+        # mail.provider fills in the host, port and TLS the environment leaves out.
+        return with_profile(settings, campaign.mail.provider, os.environ)
 
     @cached_property
     def engine(self) -> Engine:

@@ -1,13 +1,12 @@
-"""The ``invitebot`` command line: one subcommand per verb of DESIGN.md.
+"""The ``invitebot`` command line: one subcommand per verb of docs/design.md.
 
-Each area registers its own commands (``bot.outbound.cli``,
-``bot.inbound.cli``, ``bot.service.cli``); this module holds the group, the
-shared ``-c/--config`` option and the one-line error reporting.
+Each area keeps its verbs in ``bot.commands`` (``outbound``, ``inbound``,
+``service``, ``auth``, ``check``; the shared ``-c/--config`` option in ``options``);
+this module holds the group, registers them, and reports errors in one line.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import os
 import sys
@@ -16,7 +15,9 @@ from typing import Any
 import click
 
 from bot import __version__
+from bot.commands import auth, check, inbound, outbound, service, setup, web
 from bot.errors import InvitebotError
+from bot.logs import setup_logging
 from bot.operrors import operational_line
 
 
@@ -45,26 +46,15 @@ class Group(click.Group):
 @click.option("--log-json", is_flag=True, help="Structured logs: one JSON object per line.")
 def main(verbose: int, log_json: bool) -> None:
     """invitebot: send invitations by email and track the answers."""
-    from bot.logs import setup_logging
-
     level = logging.WARNING - 10 * verbose
     json_lines = log_json or bool(os.environ.get("INVITEBOT_LOG_JSON"))
     setup_logging(max(level, logging.DEBUG), json_lines=json_lines)
 
 
 def _register() -> None:
-    from bot.checks import check
-
-    main.add_command(check)
-    for module in ("bot.outbound.cli", "bot.inbound.cli", "bot.service.cli"):
-        try:
-            mod = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            # An area not built yet; any other missing module is a real error.
-            if exc.name is None or not module.startswith(exc.name):
-                raise
-            continue
-        for command in mod.commands:
+    main.add_command(check.check)
+    for area in (outbound, inbound, service, auth, setup, web):
+        for command in area.commands:
             main.add_command(command)
 
 

@@ -1,6 +1,6 @@
 """Worker processes die with the process that started them.
 
-``bot.inbound.prepare`` runs its workers through a forkserver: the workers
+``bot.inbound.intake.prepare`` runs its workers through a forkserver: the workers
 are the forkserver's children, not the poller's, and each holds the write
 end of the forkserver's "alive" pipe and of the resource tracker's pipe. So
 when the poller is killed (``kill -9``, the OOM killer) nothing tells the

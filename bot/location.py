@@ -39,10 +39,15 @@ def sqlite_url(url: str, base: Path | None) -> str:
     return _SQLITE + str(_anchor(Path(path), base))
 
 
+def var_dir(env: Mapping[str, str], base: Path | None) -> Path:
+    """``$INVITEBOT_VAR_DIR`` or ``var``, taken from the campaign file's folder ``base``."""
+    return _anchor(Path(env.get("INVITEBOT_VAR_DIR") or "var"), base)
+
+
 def locate(env: Mapping[str, str], base: Path | None,
            database: str | None) -> tuple[str, Path]:
     """(database URL, store folder) for a campaign whose file lives in ``base``."""
-    var = _anchor(Path(env.get("INVITEBOT_VAR_DIR") or "var"), base)
+    var = var_dir(env, base)
     if env.get("INVITEBOT_DATABASE_URL"):
         url = sqlite_url(env["INVITEBOT_DATABASE_URL"], base)
     elif database:

@@ -56,7 +56,10 @@ class InboundStatus(StrEnum):
     DISMISSED = "dismissed"
 
 
-class Classification(StrEnum):
+class MessageKind(StrEnum):
+    """The values of ``InboundMessage.classification`` (what the classifiers' result,
+    ``classifiers.base.Classification``, says in its ``kind``)."""
+
     REPLY = "reply"
     AUTO_REPLY = "auto_reply"
     BOUNCE = "bounce"
@@ -198,6 +201,9 @@ class Response(SQLModel, table=True):
     current: bool = True  # False once a later message replaced it
     needs_review: bool = False
     notes: str | None = Field(default=None, sa_column=Column(Text))
+    # Set when nothing proves the sender is the mission (a "claim", see
+    # bot.inbound.matchers.trust): why, for status, the digest and the exports.
+    to_confirm: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
 
 

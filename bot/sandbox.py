@@ -13,9 +13,9 @@ every render here has a budget:
 - the rendered output stays under ``MAX_OUTPUT`` characters.
 
 Crossing a bound raises ``TemplateLimitError`` (a ``SecurityError``), which
-the renderers turn into one line naming the file, the line and the mission.
-Both renderers (``bot.outbound.render`` and ``bot.service.digest_render``)
-use ``BoundedSandbox`` and ``render``.
+the renderer turns into one line naming the file, the line and the mission.
+The one renderer, ``bot.mail.render`` (invitations, reminders and, through
+``bot.digest.render``, the digest), uses ``BoundedSandbox`` and ``render``.
 """
 
 from __future__ import annotations

@@ -13,9 +13,10 @@ import ssl
 import aiosmtplib
 from imapclient import IMAPClient
 
-from bot.errors import ConfigError
+from bot.auth.login import imap_authenticate
+from bot.config.settings import ServerSettings
+from bot.errors import InvitebotError
 from bot.operrors import ServerError, ServerUnreachable, describe, login_refused
-from bot.settings import ServerSettings
 
 
 def ssl_context(server: ServerSettings) -> ssl.SSLContext:
@@ -29,7 +30,7 @@ def ssl_context(server: ServerSettings) -> ssl.SSLContext:
 
 
 def smtp_client(server: ServerSettings) -> aiosmtplib.SMTP:
-    """An unconnected aiosmtplib client for the configured server."""
+    """An unconnected aiosmtplib client; ``bot.auth.login.smtp_authenticate`` signs it in."""
     tls = server.tls
     return aiosmtplib.SMTP(
         hostname=server.host,
@@ -39,21 +40,16 @@ def smtp_client(server: ServerSettings) -> aiosmtplib.SMTP:
         tls_context=ssl_context(server) if tls != "none" else None,
         validate_certs=server.verify,
         timeout=server.timeout,
-        username=server.user,
-        password=server.password.get_secret_value() if server.password else None,
     )
 
 
 def imap_connect(server: ServerSettings) -> IMAPClient:
     """Connect and log in to the IMAP server; the caller logs out.
 
-    Failures an operator fixes (refused, TLS, login) raise ``ServerError``,
-    one line naming the server.
+    Failures an operator fixes (refused, TLS) raise ``ServerError``, one line
+    naming the server; a sign-in failure is ``bot.auth``'s ``AuthError``.
     """
     where = f"IMAP server {server.host}:{server.port}"
-    if server.user and server.password is None:
-        raise ConfigError(f"{where}: INVITEBOT_IMAP_USER is set but no password is: set "
-                          "INVITEBOT_IMAP_PASSWORD or INVITEBOT_IMAP_PASSWORD_FILE")
     tls = server.tls
     context = ssl_context(server) if tls != "none" else None
     try:
@@ -64,12 +60,14 @@ def imap_connect(server: ServerSettings) -> IMAPClient:
     try:
         if tls == "starttls":
             client.starttls(context)
-        if server.user:
-            password = server.password.get_secret_value() if server.password else ""
-            client.login(server.user, password)
+        # Password or OAuth2 (bot.auth.login); its failures are one line already.
+        imap_authenticate(client, server)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             client.shutdown()
+        if isinstance(exc, InvitebotError):
+            # An unset password, a refused login or token (bot.auth): said already.
+            raise
         if login_refused(exc):
             raise ServerError(f"{where}: login as {server.user} refused: {describe(exc)}") from exc
         if isinstance(exc, (OSError, imaplib.IMAP4.error)):

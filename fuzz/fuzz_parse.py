@@ -21,8 +21,8 @@ import sys
 import atheris  # type: ignore[import-not-found]
 
 with atheris.instrument_imports():
-    from bot.inbound.classify import classify
-    from bot.inbound.parse import Limits, parse_message
+    from bot.inbound.classifiers.registry import classify
+    from bot.inbound.parse.message import Limits, parse_message
 
 # Small limits keep each run fast, so the fuzzer explores more shapes.
 LIMITS = Limits(max_message_bytes=256 * 1024, max_parts=50, max_depth=6,

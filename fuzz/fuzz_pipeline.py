@@ -21,7 +21,7 @@ atheris==3.0.0)::
 ``var/fuzz-pipeline``; a crashing input is written as ``crash-*`` (or
 ``timeout-*``, ``oom-*``) in the working directory. Reproduce one with
 ``.venv/bin/python fuzz/fuzz_pipeline.py crash-XXXX``; every crash found
-becomes a regression test in ``tests/test_injection.py``.
+becomes a regression test in ``tests/inbound/test_injection.py``.
 """
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ import atheris  # type: ignore[import-not-found]
 # Only our code is instrumented: tracing the stdlib email package too slowed
 # some seeds a thousandfold (60 s for a 60 kB spam) without finding anything.
 with atheris.instrument_imports(include=["bot"]):
+    from bot import tokens
     from bot.extract import extract_response
     from bot.extract.quotes import strip_quoted
-    from bot.inbound.auth import check_authentication
-    from bot.inbound.classify import classify
-    from bot.inbound.parse import Limits, parse_message
-    from bot.outbound import tokens
+    from bot.inbound.classifiers.registry import classify
+    from bot.inbound.matchers.auth import check_authentication
+    from bot.inbound.parse.message import Limits, parse_message
 
 # Small limits keep each run fast, so the fuzzer explores more shapes.
 LIMITS = Limits(max_message_bytes=256 * 1024, max_parts=50, max_depth=6,

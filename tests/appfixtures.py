@@ -22,7 +22,7 @@ import yaml
 from sqlalchemy import create_engine, text
 
 from bot.app import App
-from bot.settings import load_settings
+from bot.config.settings import load_settings
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "config" / "campaign.example.yaml"

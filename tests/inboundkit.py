@@ -16,9 +16,9 @@ from sqlmodel import select
 
 from bot import models
 from bot.app import App
-from bot.inbound.imap import IntakeReport, fetched_item, record_batch
-from bot.inbound.store import store_raw
-from bot.outbound.tokens import new_token
+from bot.inbound.intake.imap import IntakeReport, fetched_item, record_batch
+from bot.inbound.intake.store import store_raw
+from bot.tokens import new_token
 
 CORPUS = Path(__file__).resolve().parent / "corpus" / "inbound"
 SECRETARIAT = "secretariat@unodc.test"

@@ -1,1 +1,3 @@
-"""Inbound mail: fetch, store, parse, classify, match, read and extract replies."""
+"""Inbound mail: fetch and store (``intake``), parse (``parse``), then the stages
+(``stages``: classify, read, match, extract, record, acknowledge) run by ``pipeline``.
+"""

@@ -17,15 +17,17 @@ from sqlmodel import Session
 
 from bot import models
 from bot.app import App
+from bot.config.sync import sync_campaign
 from bot.db import is_postgres
-from bot.inbound.classify import Classification, classify
+from bot.inbound.classifiers.registry import Classification, classify
+from bot.inbound.intake.store import load_raw
 from bot.inbound.matchers.base import Directory
-from bot.inbound.parse import ParsedMessage, parse_message
-from bot.inbound.store import load_raw
+from bot.inbound.matchers.directory import load_directory
+from bot.inbound.parse.message import ParsedMessage, parse_message
 
 if TYPE_CHECKING:
-    from bot.inbound.prepare import Prepared
-    from bot.inbound.verdict import MatchResult
+    from bot.inbound.intake.prepare import Prepared
+    from bot.inbound.matchers.verdict import MatchResult
 
 
 @dataclass
@@ -40,7 +42,7 @@ class Work:
     # Set by the classify stage for a row no stage has touched before: it has
     # no Attachment or Response rows yet, so nothing needs clearing.
     first_pass: bool = False
-    # Computed ahead by a worker (bot.inbound.prepare); a stage uses them
+    # Computed ahead by a worker (bot.inbound.intake.prepare); a stage uses them
     # only when its own inputs are the ones the worker had.
     own_text: str | None = None
     verdict: MatchResult | None = None
@@ -62,6 +64,8 @@ class PipelineContext:
     exclude_contacts: tuple[str, ...]
     read_images: bool = True
     manual: bool = False
+    # False for an informational letter: a bare "we will attend" is complete.
+    expects_reply: bool = True
     # PostgreSQL: lock rows that concurrent workers may write (see record).
     row_locks: bool = True
     _work: dict[int, Work] = field(default_factory=dict)
@@ -94,9 +98,6 @@ class PipelineContext:
 
 def build_context(app: App, session: Session, *, read_images: bool = True) -> PipelineContext:
     """Load the campaign's directory and settings for one processing run."""
-    from bot.campaign import sync_campaign
-    from bot.inbound.match import load_directory
-
     config = app.config
     campaign = sync_campaign(session, config)
     assert campaign.id is not None
@@ -112,5 +113,6 @@ def build_context(app: App, session: Session, *, read_images: bool = True) -> Pi
         authserv_id=app.settings.authserv_id,
         exclude_contacts=tuple(dict.fromkeys(contacts)),
         read_images=read_images,
+        expects_reply=config.campaign.expects_reply,
         row_locks=is_postgres(app.engine),
     )

@@ -20,8 +20,8 @@ from sqlmodel import Session
 
 from bot import models
 from bot.clock import utcnow
-from bot.inbound import match, read, record, triage
 from bot.inbound.context import PipelineContext
+from bot.inbound.stages import acknowledge, classify, extract, match, read, record
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +30,12 @@ Stage = Callable[[Session, PipelineContext, models.InboundMessage], bool]
 STAGES: tuple[str, ...] = ("classify", "read", "match", "extract", "record", "acknowledge")
 
 STAGE_FUNCTIONS: Mapping[str, Stage] = {
-    "classify": triage.stage_classify,
+    "classify": classify.stage_classify,
     "read": read.stage_read,
     "match": match.stage_match,
-    "extract": record.stage_extract,
+    "extract": extract.stage_extract,
     "record": record.stage_record,
-    "acknowledge": record.stage_acknowledge,
+    "acknowledge": acknowledge.stage_acknowledge,
 }
 
 # After a human has assigned the mission, matching is settled.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import click
 
-from bot.inbound.imap import IntakeReport
+from bot.inbound.intake.imap import IntakeReport
 
 LARGE = 200
 

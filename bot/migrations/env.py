@@ -7,6 +7,7 @@ from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
 import bot.models  # noqa: F401  (registers the tables)
+import bot.web.models as web_models  # noqa: F401  (the staff console's tables)
 
 config = context.config
 target_metadata = SQLModel.metadata

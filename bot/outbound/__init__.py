@@ -2,16 +2,11 @@
 
 The stages, in the order a message meets them:
 
-- ``plan``       one Invitation (and reply token, ``tokens``) per mission, enqueued;
-- ``reminders``  reminders to the silent, acknowledgements of replies;
-- ``compose`` / ``render`` / ``mime``  templates → MIME bytes (sandboxed Jinja2);
-- ``outbox``     the queue table: enqueue once, back-off, outcomes;
+- ``plan``       one Invitation (and reply token, :mod:`bot.tokens`) per mission, enqueued
+                 through :mod:`bot.mail` (compose, render, outbox);
 - ``dispatch``   claim → SMTP (``smtp``, ``replies``) → Sent folder (``sentfolder``),
-                 with the crash-safety argument in its docstring;
-- ``cli``        ``invitebot preview`` and ``invitebot send``.
+                 with the crash-safety argument in its docstring.
 
-Public API used elsewhere: ``plan.plan_invitations``, ``reminders.enqueue_reminders``,
-``reminders.enqueue_acknowledgement``, ``outbox.enqueue_message``, ``dispatch.dispatch``,
-``dispatch.recover_sending``, ``compose.check_templates``, ``compose.render_invitation``,
-``tokens.normalize_token`` / ``find_tokens`` / ``find_candidates`` / ``correct_token``.
+Reminders and acknowledgements are queued by :mod:`bot.mail.reminders`, shared
+with inbound; the verbs ``preview`` and ``send`` are in :mod:`bot.commands.outbound`.
 """

@@ -11,7 +11,7 @@ its subject). Finding any refuses the plan with one line saying what to
 do; ``--new-database-ok`` (``allow_fresh``) proceeds anyway.
 
 Campaigns sharing one database are told apart by their reference, as in
-``bot.campaign``: a second campaign finds none of the first one's mail.
+``bot.config.sync``: a second campaign finds none of the first one's mail.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from sqlmodel import select
 from bot import models
 from bot.app import App
 from bot.errors import InvitebotError
-from bot.outbound.compose import one_line
+from bot.mail.compose import one_line
 from bot.transport import imap_connect
 
 log = logging.getLogger(__name__)

@@ -16,14 +16,14 @@ from sqlmodel import Session, col, select
 
 from bot import models
 from bot.app import App
-from bot.campaign import active_missions, sync_campaign
 from bot.clock import utcnow
-from bot.config import LoadedConfig
+from bot.config.campaign import LoadedConfig
+from bot.config.sync import active_missions, sync_campaign
+from bot.mail.compose import composer_for, listed
+from bot.mail.outbox import enqueue_raw, make_message_id
 from bot.models import Invitation, InvitationStatus, OutboxKind, OutboxMessage
-from bot.outbound.compose import Recipient, composer_for
 from bot.outbound.freshstart import guard_fresh_start
-from bot.outbound.outbox import enqueue_raw, make_message_id
-from bot.outbound.tokens import new_token
+from bot.tokens import new_token
 
 
 def plan_in(session: Session, config: LoadedConfig, campaign: models.Campaign) -> int:
@@ -62,7 +62,7 @@ def plan_in(session: Session, config: LoadedConfig, campaign: models.Campaign) -
             continue
         key = f"invitation:{invitation.id}"
         message_id = make_message_id(key, domain)
-        recipient = Recipient.from_row(mission)
+        recipient = listed(mission)
         raw, subject = composer.invitation_raw(recipient, invitation.token, message_id)
         # Bounces go to the token's plus-address, like replies.
         enqueue_raw(session, kind=OutboxKind.INVITATION, dedupe_key=key, raw=raw,

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientError
 
-from bot.settings import ServerSettings
+from bot.config.settings import ServerSettings
 from bot.transport import imap_connect
 
 SEEN = b"\\Seen"

@@ -38,8 +38,14 @@ from sqlmodel import col, select
 from bot import models
 from bot.app import App
 from bot.clock import utcnow
+from bot.config.settings import load_settings
+from bot.digest.build import preview, send_digest
 from bot.errors import InvitebotError
-from bot.settings import load_settings
+from bot.inbound.intake.poll import poll_once
+from bot.outbound.dispatch import dispatch
+from bot.outbound.plan import plan_invitations
+from bot.results.records import load_missions
+from bot.service.status import print_status
 from bot.transport import imap_connect
 
 REPO = Path(__file__).resolve().parents[2]
@@ -112,7 +118,7 @@ def demo_environment(directory: Path, secretariat: str) -> dict[str, str]:
 
 def scanned_page(text: str) -> Any:
     """A white A4-ish page with ``text`` typed on it, as a scanner would deliver it."""
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw, ImageFont  # only the demo draws; start-up time
 
     page = Image.new("L", (1240, 1754), 255)
     draw = ImageDraw.Draw(page)
@@ -188,13 +194,6 @@ def wait_for_mail(app: App, expected: int, timeout: float = 120.0) -> int:
 
 def run_demo(directory: Path) -> None:
     """Run the whole loop once and print what came of it."""
-    from bot.inbound.poll import poll_once
-    from bot.outbound.dispatch import dispatch
-    from bot.outbound.plan import plan_invitations
-    from bot.service.digest import preview, send_digest
-    from bot.service.records import load_missions
-    from bot.service.status import print_status
-
     ensure_stack()
     tag = uuid.uuid4().hex[:6]
     config_path, data = write_campaign(directory, tag)

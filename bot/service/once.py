@@ -1,7 +1,9 @@
 """``invitebot run --once``: one pass of every job, for cron users.
 
-Plan what is due, dispatch, read the mailbox, process what arrived, queue
-reminders and the digest if its time has come, dispatch again, and exit.
+Each job of ``bot.jobs.JOBS`` runs once, in that order (its ``once``
+function), each followed by the drain it feeds: plan what is due, dispatch,
+read the mailbox, process what arrived, queue reminders and the digest if
+its time has come, dispatch again, and exit.
 The same election as the service applies: on SQLite a second process
 refuses; on PostgreSQL a pass that finds another scheduler only drains.
 """
@@ -14,8 +16,10 @@ from dataclasses import dataclass
 
 from bot import events, jobs
 from bot.app import App
-from bot.clock import utcnow
+from bot.inbound.intake.queue import process_pending
+from bot.outbound.dispatch import dispatch, recover_sending
 from bot.service.leader import leadership_for, startup_lock
+from bot.service.run import count_done
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +44,6 @@ class OnceReport:
 
 
 async def _dispatch_all(app: App, stop: asyncio.Event) -> int:
-    from bot.outbound.dispatch import dispatch
-    from bot.service.run import count_done
-
     total = 0
     while not stop.is_set():
         report = await dispatch(app, stop=stop)
@@ -55,22 +56,28 @@ async def _dispatch_all(app: App, stop: asyncio.Event) -> int:
 
 
 def _process_all(app: App) -> int:
-    from bot.inbound.queue import process_pending
-    from bot.service.run import count_done
-
     total = 0
     while (done := count_done(process_pending(app, limit=100))) > 0:
         total += done
     return total
 
 
-async def run_once(app: App, stop: asyncio.Event | None = None) -> OnceReport:
-    from bot.inbound.poll import poll_once
-    from bot.outbound.dispatch import recover_sending
-    from bot.outbound.plan import plan_invitations
-    from bot.outbound.reminders import enqueue_reminders
-    from bot.service.digest import digest_due, send_digest
+# Which line of the report each job's result fills.
+REPORT_FIELD = {"invite": "planned", "intake": "polled", "remind": "reminders",
+                "digest": "digest"}
 
+
+async def _drain_after(job: str, app: App, stop: asyncio.Event, report: OnceReport) -> None:
+    """Move on what ``job`` queued: invitations are sent, new mail is processed."""
+    if job == "invite":
+        report.dispatched += await _dispatch_all(app, stop)
+    elif job == "intake":
+        report.processed = await asyncio.to_thread(_process_all, app)
+    elif job == jobs.JOBS[-1].name and report.scheduler and not stop.is_set():
+        report.dispatched += await _dispatch_all(app, stop)
+
+
+async def run_once(app: App, stop: asyncio.Event | None = None) -> OnceReport:
     stop = stop or asyncio.Event()
     report = OnceReport()
     with startup_lock(app.settings.database_url, app.config.campaign.meeting.reference):
@@ -80,18 +87,16 @@ async def run_once(app: App, stop: asyncio.Event | None = None) -> OnceReport:
         report.scheduler = leadership.try_acquire()
         if report.scheduler:
             report.recovered = await asyncio.to_thread(recover_sending, app)
-            due = jobs.send_time(app.config.campaign)
-            if due is None or due <= utcnow():
-                report.planned = await asyncio.to_thread(plan_invitations, app)
-        report.dispatched = await _dispatch_all(app, stop)
-        if report.scheduler and not stop.is_set():
-            report.polled = str(await asyncio.to_thread(poll_once, app))
-        report.processed = await asyncio.to_thread(_process_all, app)
-        if report.scheduler and not stop.is_set():
-            report.reminders = await asyncio.to_thread(enqueue_reminders, app)
-            if await asyncio.to_thread(digest_due, app):
-                report.digest = str(await asyncio.to_thread(send_digest, app))
-            report.dispatched += await _dispatch_all(app, stop)
+        for job in jobs.JOBS:
+            # Only the elected process schedules; a stopped pass starts no
+            # job, but every process drains what is already queued.
+            if report.scheduler and not stop.is_set() and job.once is not None:
+                result = await asyncio.to_thread(job.once, app)
+                if result is not None:
+                    field = REPORT_FIELD[job.name]
+                    setattr(report, field, str(result) if field in ("polled", "digest")
+                            else result)
+            await _drain_after(job.name, app, stop, report)
     finally:
         leadership.release()
     return report

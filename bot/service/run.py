@@ -26,8 +26,11 @@ from typing import Any
 from bot import events
 from bot.app import App
 from bot.db import is_postgres
+from bot.inbound.intake.queue import process_pending
 from bot.operrors import operational_line
+from bot.outbound.dispatch import dispatch, recover_sending
 from bot.service.leader import Leadership, leadership_for, startup_lock
+from bot.service.scheduler import start_scheduler
 
 log = logging.getLogger(__name__)
 
@@ -85,8 +88,6 @@ def count_done(report: object) -> int:
 
 async def drain_outbox(app: App, stop: asyncio.Event, options: RunOptions,
                        stats: RunStats) -> None:
-    from bot.outbound.dispatch import dispatch
-
     while not stop.is_set():
         try:
             report = await dispatch(app, limit=options.batch, stop=stop)
@@ -104,8 +105,6 @@ async def drain_outbox(app: App, stop: asyncio.Event, options: RunOptions,
 
 async def drain_inbound(app: App, stop: asyncio.Event, options: RunOptions,
                         stats: RunStats) -> None:
-    from bot.inbound.queue import process_pending
-
     while not stop.is_set():
         try:
             done = count_done(await asyncio.to_thread(process_pending, app, limit=options.batch))
@@ -123,15 +122,13 @@ class _Reign:
     """What the elected process runs on top of draining: the scheduler and IMAP IDLE."""
 
     def __init__(self, app: App, campaign_id: int, options: RunOptions) -> None:
-        from bot.service.scheduler import start_scheduler
-
         skip = {"intake"} if options.idle else set()
         self.scheduler = start_scheduler(app, campaign_id, poll_seconds=options.poll_seconds,
                                          skip=skip)
         self.halt = asyncio.Event()
         self.watcher: asyncio.Task[None] | None = None
         if options.idle:
-            from bot.inbound.poll import watch
+            from bot.inbound.intake.poll import watch
 
             # IDLE wakes the intake as soon as a reply lands; it also polls
             # every poll_seconds and processes what it stored.
@@ -155,8 +152,6 @@ class _Reign:
 async def lead(app: App, campaign_id: int, leadership: Leadership, stop: asyncio.Event,
                options: RunOptions, stats: RunStats) -> None:
     """Become the scheduler when the lock is free; stop scheduling if it is lost."""
-    from bot.outbound.dispatch import recover_sending
-
     reign: _Reign | None = None
     try:
         while not stop.is_set():

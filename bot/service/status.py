@@ -1,7 +1,8 @@
 """``invitebot status``: one row per mission, for a person at a terminal.
 
-Code, country, state, last event, decision and the number of delegates,
-read from the same records as the exports (``bot.service.records``).
+Code, country, state, last event, decision (marked "to confirm" when
+nothing proves the answer came from the mission) and the number of
+delegates, read from the same records as the exports (``bot.results.records``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Sequence
 from rich.console import Console
 from rich.table import Table
 
-from bot.service.records import STATUSES, MissionRecord
+from bot.results.records import STATUSES, MissionRecord
 
 _STYLE = {"replied": "green", "needs_review": "yellow", "bounced": "red", "failed": "red",
           "sent": "cyan", "pending": "dim"}
@@ -42,13 +43,23 @@ def status_table(records: Sequence[MissionRecord], title: str) -> Table:
     for r in records:
         style = _STYLE.get(r.status, "")
         table.add_row(r.code, r.country, f"[{style}]{r.status}[/]" if style else r.status,
-                      last_event(r), r.decision or "", str(len(r.delegates)))
+                      last_event(r), _decision(r), str(len(r.delegates)))
     return table
+
+
+def _decision(record: MissionRecord) -> str:
+    # An answer nothing proves to be the mission's is shown as such.
+    if record.to_confirm:
+        return f"{record.decision or ''} (to confirm)".strip()
+    return record.decision or ""
 
 
 def summary(records: Sequence[MissionRecord]) -> str:
     counts = Counter(r.status for r in records)
     parts = [f"{counts[s]} {s}" for s in STATUSES if counts[s]]
+    doubtful = sum(1 for r in records if r.to_confirm)
+    if doubtful:
+        parts.append(f"{doubtful} to confirm")
     return f"{len(records)} missions: " + (", ".join(parts) if parts else "none")
 
 

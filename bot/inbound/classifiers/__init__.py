@@ -1,1 +1,1 @@
-"""One small rule per module; :mod:`bot.inbound.classify` orders them."""
+"""One small rule per module; :mod:`bot.inbound.classifiers.registry` orders them."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from bot.inbound.classifiers.base import Classification, find_original
-from bot.inbound.parse import ParsedMessage
+from bot.inbound.parse.message import ParsedMessage
 
 _STRONG_SUBJECT = re.compile(
     r"out of (the )?office|automatic reply|auto[- ]?reply|auto[- ]?response|"

@@ -18,7 +18,7 @@ from bot.inbound.classifiers.base import (
     clean_address,
     find_original,
 )
-from bot.inbound.parse import ParsedMessage
+from bot.inbound.parse.message import ParsedMessage
 
 _FIELD = re.compile(r"^([A-Za-z][A-Za-z0-9-]{0,60})[ \t]*:[ \t]*(.*)$")
 _STATUS = re.compile(r"\b([245])\.(\d{1,3})\.(\d{1,3})\b")

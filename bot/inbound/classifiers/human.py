@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from bot.inbound.classifiers.base import Classification, local_part
-from bot.inbound.parse import ParsedMessage
+from bot.inbound.parse.message import ParsedMessage
 
 _NOREPLY = re.compile(
     r"^(no[-_.]?reply|do[-_.]?not[-_.]?reply|donotreply|noreply[-_.].*|.*[-_.]noreply|"

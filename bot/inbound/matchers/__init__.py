@@ -1,6 +1,6 @@
 """Matchers: each names the mission a message answers, with a confidence.
 
-``MATCHERS`` is the order they run in; :mod:`bot.inbound.match` weighs
+``MATCHERS`` is the order they run in; :mod:`bot.inbound.stages.match` weighs
 what they found.
 """
 

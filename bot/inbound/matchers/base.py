@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-from bot.inbound.parse import ParsedMessage
-
-if TYPE_CHECKING:
-    from bot.inbound.matchers.country import NameTable
+from bot.inbound.parse.message import ParsedMessage
 
 # Webmail domains are shared by everybody: a sender there says nothing about a mission.
 PUBLIC_DOMAINS = frozenset({
@@ -17,6 +15,17 @@ PUBLIC_DOMAINS = frozenset({
     "yandex.ru", "gmx.de", "gmx.net", "web.de", "orange.fr", "free.fr", "laposte.net",
     "qq.com", "163.com", "126.com", "proton.me", "protonmail.com",
 })
+
+
+class NameIndex(Protocol):
+    """The compiled mission and country names (``country.NameTable``), as the directory holds them.
+
+    A protocol, so that this module need not import the country matcher that builds it.
+    """
+
+    def find(self, text: str) -> Iterator[int]:
+        """The mission ids whose names occur in ``text``."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -43,7 +52,7 @@ class Directory:
     by_address: dict[str, set[int]] = field(default_factory=dict)
     by_domain: dict[str, set[int]] = field(default_factory=dict)
     by_outbound_id: dict[str, int] = field(default_factory=dict)
-    names: NameTable | None = None
+    names: NameIndex | None = None
     _near: dict[str, int] | None = None
 
     def region(self, mission_id: int | None) -> str | None:

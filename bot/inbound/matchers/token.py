@@ -5,21 +5,15 @@ which mail clients keep in To/Cc and servers in Delivered-To or
 X-Original-To, and in the subject line (``[Ref. … · K7Q2-MX]``), which
 survives a new message, a forward or a stripped header. People retype it,
 so case, spaces and one mistyped character (caught by the check
-character) are tolerated by :mod:`bot.outbound.tokens`.
+character) are tolerated by :mod:`bot.tokens`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from types import ModuleType
 
+from bot import tokens
 from bot.inbound.matchers.base import Directory, Evidence, MatchInput
-
-tokens: ModuleType | None
-try:
-    from bot.outbound import tokens
-except ImportError:  # the outbound area not installed: no token can be read
-    tokens = None
 
 ADDRESS_HEADERS = ("x-original-to", "envelope-to", "x-delivered-to")
 
@@ -29,8 +23,6 @@ MAX_CANDIDATES = 50
 
 def resolve_token(ctx: Directory, candidate: str) -> tuple[int, str, bool] | None:
     """``(mission id, token, corrected?)`` for a token as written, or None."""
-    if tokens is None:
-        return None
     token = tokens.normalize_token(candidate)
     if token is not None and token in ctx.by_token:
         return ctx.by_token[token], token, False
@@ -81,8 +73,6 @@ class TokenInText:
     name = "token_text"
 
     def match(self, ctx: Directory, msg: MatchInput) -> Evidence | None:
-        if tokens is None:
-            return None
         places: list[tuple[str, float, Iterable[str]]] = [
             ("subject", 0.95, (msg.msg.subject,)),
             ("body", 0.9, (msg.msg.text[:200_000],)),

@@ -1,1 +1,3 @@
-"""Format readers behind ``bot.inbound.attachments.read_attachment``: one module per format."""
+"""Format readers behind ``bot.inbound.readers.attachments.read_attachment``.
+
+One module per format."""

@@ -1,0 +1,64 @@
+"""What a digest says, as plain data: built by :mod:`bot.digest.build`, shown by
+:mod:`bot.digest.render`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class Arrival:
+    received_at: datetime
+    from_addr: str
+    subject: str
+    classification: str
+    status: str
+    mission: str
+    decision: str | None
+    delegates: tuple[str, ...]
+    to_confirm: str | None = None  # why the answer is not proven to be the mission's
+
+
+@dataclass(frozen=True)
+class Silent:
+    code: str
+    country: str
+    days: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A review item or a failed message: what, from or to whom, and why."""
+
+    kind: str
+    when: datetime
+    who: str
+    subject: str
+    reason: str
+
+
+@dataclass
+class DigestData:
+    reference: str
+    title: str
+    day: date
+    since: datetime | None
+    now: datetime
+    deadline: date | None
+    days_left: int | None
+    totals: dict[str, int]
+    # False for an informational letter: no deadline and no silent list.
+    expects_reply: bool = True
+    # Missions whose invitation bounced or failed (days unused).
+    undelivered: list[Silent] = field(default_factory=list)
+    arrivals: list[Arrival] = field(default_factory=list)
+    silent: list[Silent] = field(default_factory=list)
+    review: list[Problem] = field(default_factory=list)
+    failed: list[Problem] = field(default_factory=list)
+    delegates_csv: bytes = b""
+
+    @property
+    def nothing_new(self) -> bool:
+        return not self.arrivals
