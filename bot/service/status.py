@@ -16,7 +16,7 @@ from rich.table import Table
 from bot.results.records import STATUSES, MissionRecord
 
 _STYLE = {"replied": "green", "needs_review": "yellow", "bounced": "red", "failed": "red",
-          "sent": "cyan", "pending": "dim"}
+          "sent": "cyan", "pending": "dim", "answer waiting for review": "yellow"}
 
 
 def filter_records(records: Sequence[MissionRecord], states: Sequence[str]) -> list[MissionRecord]:
@@ -40,15 +40,20 @@ def status_table(records: Sequence[MissionRecord], title: str) -> Table:
                           ("delegates", "right")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in records:
-        style = _STYLE.get(r.status, "")
-        table.add_row(r.code, r.country, f"[{style}]{r.status}[/]" if style else r.status,
-                      last_event(r), r.decision or "", str(len(r.delegates)))
+        style = _STYLE.get(r.state, "")
+        # A delegation recorded "to confirm" counts as replied; the mark says so.
+        decision = (r.decision or "") + (" (to confirm)" if r.to_confirm else "")
+        table.add_row(r.code, r.country, f"[{style}]{r.state}[/]" if style else r.state,
+                      last_event(r), decision, str(len(r.delegates)))
     return table
 
 
 def summary(records: Sequence[MissionRecord]) -> str:
-    counts = Counter(r.status for r in records)
-    parts = [f"{counts[s]} {s}" for s in STATUSES if counts[s]]
+    counts = Counter(r.state for r in records)
+    parts = [f"{counts[s]} {s}" for s in (*STATUSES, "answer waiting for review") if counts[s]]
+    confirm = sum(1 for r in records if r.to_confirm)
+    if confirm:
+        parts.append(f"{confirm} to confirm")
     return f"{len(records)} missions: " + (", ".join(parts) if parts else "none")
 
 

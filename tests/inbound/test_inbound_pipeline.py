@@ -15,6 +15,7 @@ from bot.cli import main
 from bot.extract.model import DelegateCandidate, Extraction
 from bot.inbound.intake.queue import process_pending
 from bot.inbound.intake.store import raw_path
+from bot.results.records import load_missions
 
 
 def corpus(name: str) -> bytes:
@@ -110,8 +111,14 @@ def test_follow_ups_keep_history(app_factory: Any, monkeypatch: pytest.MonkeyPat
         names = [[d.name for d in session.exec(select(models.Delegate).where(
             models.Delegate.response_id == r.id).order_by(col(models.Delegate.position)))]
             for r in responses]
-        assert names == [["Anna Berger"], ["Anna Berger", "Karl Maier"], [], ["Eva Huber"]]
+        # Each response is the delegation folded up to its message: the
+        # "thank you" leaves it as it was.
+        assert names == [["Anna Berger"], ["Anna Berger", "Karl Maier"],
+                         ["Anna Berger", "Karl Maier"], ["Eva Huber"]]
         assert responses[1].decision == "accept"  # carried over by "extend"
+        operations = [e.operation for e in session.exec(
+            select(models.DelegationEvent).order_by(col(models.DelegationEvent.inbound_id)))]
+        assert operations == ["first", "add", "none", "replace"]
         invitation = session.get(models.Invitation, responses[0].invitation_id)
         assert invitation is not None and invitation.status == "replied"
 
@@ -138,21 +145,47 @@ def test_replacement_of_one_person_keeps_the_others(app_factory: Any,
         assert current.decision == "accept"
 
 
-def test_low_extraction_goes_to_review(app_factory: Any,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_certain_match_with_low_extraction_is_replied_to_confirm(
+        app_factory: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two doubts apart: the token settles the mission, so the reply counts at once;
+    only the delegation is marked to confirm, with the reason (issue 17)."""
     app = corpus_app(app_factory)
-    fake_extraction(monkeypatch, [Extraction("accept", 0.4, [], None, 0.4)])
+    fake_extraction(monkeypatch, [Extraction("accept", 0.4, [person("Anna Berger")], None, 0.4,
+                                             notes=["no head of delegation named"])])
     ingest(app, corpus("reply_token_address"))
     process_pending(app)
     [row] = inbound_rows(app)
-    assert row.status == "needs_review"
+    assert row.status == "processed"
+    with app.session() as session:
+        assert session.exec(select(models.ReviewItem)).all() == []
+        [response] = session.exec(select(models.Response)).all()
+        assert response.current and response.to_confirm is not None
+        assert "extraction confidence 0.40" in response.to_confirm
+        assert "no head of delegation named" in response.to_confirm
+        invitation = session.get(models.Invitation, response.invitation_id)
+        assert invitation is not None and invitation.status == "replied"
+        [record] = [r for r in load_missions(session, app.campaign_id()) if r.code == "AT"]
+        assert not record.silent and record.state == "replied"
+        assert record.to_confirm == response.to_confirm
+        assert [d.name for d in record.delegates] == ["Anna Berger"]
+
+
+def test_doubtful_match_and_low_extraction_wait_for_review_not_silent(
+        app_factory: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Match and extraction both in doubt: review; the mission shows an answer waiting."""
+    app = corpus_app(app_factory)
+    fake_extraction(monkeypatch, [Extraction("accept", 0.4, [], None, 0.4)])
+    ingest(app, corpus("sender_domain_and_country"))
+    process_pending(app)
+    [row] = inbound_rows(app)
+    assert row.status == "needs_review" and (row.confidence or 0) < 0.95
     with app.session() as session:
         [item] = session.exec(select(models.ReviewItem)).all()
-        assert "extraction confidence 0.40" in item.reason
-        [response] = session.exec(select(models.Response)).all()
-        assert response.needs_review
-        invitation = session.get(models.Invitation, response.invitation_id)
-        assert invitation is not None and invitation.status == "needs_review"
+        assert "extraction confidence 0.40" in item.reason and "not certain" in item.reason
+        assert session.exec(select(models.Response)).all() == []
+        [record] = [r for r in load_missions(session, app.campaign_id()) if r.code == "ZA"]
+        assert record.status == "sent" and record.awaiting_review == 1
+        assert not record.silent and record.state == "answer waiting for review"
 
 
 def cli(app: Any, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
