@@ -79,7 +79,8 @@ def apply(state: State, operation: str, decision: str | None, people: Sequence[P
         return State(state.decision, kept)
     if operation == Operation.REPLACE and removed:
         rest = [p for p in state.people if not any(names_match(p["name"], r) for r in removed)]
-        return State("accept" if people else state.decision, _union(rest, people))
+        coming = [p for p in people if not any(names_match(p["name"], r) for r in removed)]
+        return State("accept" if coming else state.decision, _union(rest, coming))
     # first, complete, a whole new list: what the message says is the delegation.
     return State(decision or ("accept" if people else state.decision), tuple(people))
 

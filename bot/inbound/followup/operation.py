@@ -34,7 +34,10 @@ from bot.models import Operation
 from bot.results.delegation import Person, State, names_match, person_key, same_people
 
 CUES_FILE = Path(__file__).with_name("cues.yaml")
-CATEGORIES = ("withdraw", "remove", "replace", "add", "followup")
+CATEGORIES = ("withdraw", "remove", "replace", "add", "followup", "leaving_before",
+              "leaving_after")
+# How far from a leaving cue the name of the one leaving may be written.
+_WINDOW = 50
 LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")
 _GAP = r".{0,80}?"
 _BOUNDED = re.compile(r"^[\w'’-]", re.UNICODE)
@@ -82,6 +85,46 @@ def find_cues(text: str) -> dict[str, str]:
     return found
 
 
+def _stem_match(a: str, b: str) -> bool:
+    # Case endings change the end of a name ("Хольцер" / "Хольцера",
+    # "Иванова" / "Ивановой"): a common beginning of all but two letters.
+    if a == b:
+        return True
+    common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                  min(len(a), len(b)))
+    return common >= 3 and common >= max(len(a), len(b)) - 2
+
+
+def _named_in(window: str, person: Person) -> bool:
+    words = [w for w in person_key(person["name"]).split() if len(w) >= 2]
+    if any("\u3400" <= ch <= "\u9fff" for ch in person["name"]):
+        # Chinese names are written without spaces: look for the name itself.
+        return "".join(person["name"].split()) in "".join(window.split())
+    seen = person_key(window).split()
+    surname = person_key(person["name"].split()[-1]) if person["name"].split() else ""
+    return bool(words) and any(_stem_match(surname, w) for w in seen if len(w) >= 3)
+
+
+def leaving(text: str, before: State) -> list[str]:
+    """Names of the delegation ``before`` that ``text`` says are leaving or replaced.
+
+    Read beside the extractor's own list: a name right after "instead of",
+    "en sustitución de", "вместо"…, or right before "will no longer",
+    "ne participera pas", "больше не"…, in any grammatical case.
+    """
+    patterns = cue_patterns()
+    found: list[str] = []
+    for category, side in (("leaving_before", 1), ("leaving_after", -1)):
+        for match in patterns[category].finditer(text):
+            window = (text[match.end():match.end() + _WINDOW] if side > 0
+                      else text[max(0, match.start() - _WINDOW):match.start()])
+            # Only the line next to the cue (not a period: "Mr." is in names).
+            window = re.split(r"[;\n]", window)[0 if side > 0 else -1]
+            found += [p["name"] for p in before.people
+                      if _named_in(window, p) and p["name"] not in found]
+    return found
+
+
 @dataclass(frozen=True)
 class Decided:
     """The operation, the words that caused it, the names taken off, and any doubt."""
@@ -105,6 +148,7 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
     counted as a cue when the words of ``cues.yaml`` say nothing.
     """
     cues = find_cues(text)
+    written = dict(cues)  # the words of the message itself, before the extractor's reading
     if amendment == "extend":
         cues.setdefault("add", "(read by the extractor as an addition)")
     elif amendment == "replace":
@@ -113,9 +157,15 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
         if decision is None and not people:
             return Decided(Operation.NONE, "no decision and nobody named")
         return Decided(Operation.FIRST, "the first answer")
-    removed = tuple(w for w in withdrawn if any(names_match(p["name"], w) for p in before.people))
-    unknown = [w for w in withdrawn if w not in removed]
-    people = [p for p in people if not any(names_match(p["name"], r) for r in removed)]
+    named = [p["name"] for p in before.people
+             if any(names_match(p["name"], w) or _named_in(w, p) for w in withdrawn)]
+    removed = tuple(dict.fromkeys([*named, *leaving(text, before)]))
+    unknown = [w for w in withdrawn
+               if not any(names_match(p["name"], w) or _named_in(w, p) for p in before.people)]
+    people = [p for p in people if p["name"] not in removed
+              and not any(names_match(p["name"], r) for r in removed)]
+    if "withdraw" in cues and not people and not removed and before.decision != "decline":
+        return Decided(Operation.WITHDRAW, _said("withdraw", cues))
     if decision == "decline" and not people and not removed:
         if before.decision in (None, "undecided"):
             return Decided(Operation.COMPLETE, "declines after an undecided answer")
@@ -130,9 +180,17 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
     if removed:
         known = {person_key(p["name"]) for p in before.people}
         newcomers = [p for p in people if person_key(p["name"]) not in known]
-        cue = next((_said(c, cues) for c in ("replace", "remove", "withdraw") if c in cues),
+        if newcomers:
+            cue = next((_said(c, cues) for c in ("replace", "remove", "withdraw") if c in cues),
+                       "names taken off: " + ", ".join(removed))
+            return Decided(Operation.REPLACE, cue, removed)
+        cue = next((_said(c, cues) for c in ("remove", "withdraw", "replace") if c in cues),
                    "names taken off: " + ", ".join(removed))
-        return Decided(Operation.REPLACE if newcomers else Operation.REMOVE, cue, removed)
+        # "B is replaced by…" with nobody read after it: the newcomer was missed.
+        missed = ("replace" in written or "add" in written) and "remove" not in written
+        return Decided(Operation.REMOVE, cue, removed, to_confirm=(
+            f"{_said('replace' if 'replace' in written else 'add', written)} but no newcomer "
+            "was read; only the departure is recorded") if missed else None)
     doubt = (f"names {', '.join(unknown)} as leaving, who is not in the delegation"
              if unknown else None)
     if people:
@@ -161,8 +219,12 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
             return Decided(Operation.COMPLETE, f"{decision} after an undecided answer")
         if decision == "accept":
             return Decided(Operation.REPLACE, "accepts after declining")
-    if "remove" in cues or "withdraw" in cues:
-        word = _said("remove" if "remove" in cues else "withdraw", cues)
+    if "remove" in written or "withdraw" in written:
+        word = _said("remove" if "remove" in written else "withdraw", written)
         return Decided(Operation.NONE, word, to_confirm=f"{word} but no delegate of the "
                                                         "recorded list is named")
+    if "add" in written or "replace" in written:
+        word = _said("add" if "add" in written else "replace", written)
+        return Decided(Operation.NONE, word, to_confirm=f"{word} but no name was read; "
+                                                        "the delegation is unchanged")
     return Decided(Operation.NONE, "nothing that changes the delegation", to_confirm=doubt)

@@ -46,6 +46,9 @@ from bot.results.delegation import Person, State, Step, fold
 # A match at least this sure (a token, the invitation's thread) settles the
 # mission: the reply counts as answered whatever the extraction's doubt.
 CERTAIN_MATCH = 0.95
+# Operations whose result is what the extractor read (names, a decision).
+READ_OPERATIONS = frozenset({Operation.FIRST, Operation.ADD, Operation.REPLACE,
+                             Operation.COMPLETE})
 # Operations that change a delegation already recorded (the sender rules
 # of issue 16 ask more of a message that does this).
 CHANGES = frozenset({Operation.ADD, Operation.REPLACE, Operation.REMOVE, Operation.WITHDRAW,
@@ -135,7 +138,12 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
     people = people_of(extraction)
     decided = decide_operation(before, extraction.decision, people, extraction.withdrawn,
                                _own_words(ctx, row, session), extraction.amendment)
-    low = extraction.confidence < ctx.extraction_threshold and not ctx.manual
+    # The extraction's doubt is about names and a decision read from the
+    # message; a "thank you" (none), or a departure or withdrawal its own
+    # words state about people already recorded, does not rest on it.
+    read = decided.operation in READ_OPERATIONS or not decided.cue.startswith('"')
+    low = (extraction.confidence < ctx.extraction_threshold and not ctx.manual and read
+           and (decided.operation != Operation.NONE or not before.said_something))
     doubt = (f"extraction confidence {extraction.confidence:.2f} below "
              f"{ctx.extraction_threshold:.2f}"
              + (f" ({'; '.join(extraction.notes)})" if extraction.notes else "")) if low else None
