@@ -27,7 +27,7 @@ from bot.results.delegation import State, Step, apply, fold
 from bot.results.records import load_missions
 
 
-def P(name: str, role: str = "member") -> dict[str, Any]:  # noqa: N802 - a person, briefly
+def P(name: str, role: str = "member") -> dict[str, Any]:
     return {"honorific": None, "name": name, "title": None, "role": role, "email": None,
             "phone": None, "confidence": 0.9, "source": "body"}
 
