@@ -204,9 +204,10 @@ class Response(SQLModel, table=True):
     needs_review: bool = False
     notes: str | None = Field(default=None, sa_column=Column(Text))
     # Set when the recorded delegation waits for the mission or a human to
-    # confirm it: why (extraction doubt, an ambiguous follow-up; the sender
-    # rules of issue 16 add "a claim"). The answer still counts: the
-    # invitation is ``replied``. None when nothing is in doubt.
+    # confirm it: why. Nothing proves the sender is the mission (a "claim",
+    # see bot.inbound.matchers.trust), the extraction is in doubt, or a
+    # follow-up is ambiguous. The answer still counts: the invitation is
+    # ``replied``. None when nothing is in doubt.
     to_confirm: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
 

@@ -108,7 +108,8 @@ def _arrivals(session: Session, campaign_id: int, since: datetime | None,
             status=m.status, mission=names.get(m.mission_id or -1, ""),
             decision=response.decision if response else None, delegates=people,
             operation=event.operation if event else None,
-            to_confirm=event.to_confirm if event else None))
+            to_confirm=(event.to_confirm if event is not None
+                        else response.to_confirm if response else None)))
     return out
 
 

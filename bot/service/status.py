@@ -1,7 +1,8 @@
 """``invitebot status``: one row per mission, for a person at a terminal.
 
-Code, country, state, last event, decision and the number of delegates,
-read from the same records as the exports (``bot.results.records``).
+Code, country, state, last event, decision (marked "to confirm" when
+nothing proves the answer came from the mission) and the number of
+delegates, read from the same records as the exports (``bot.results.records``).
 """
 
 from __future__ import annotations
@@ -41,19 +42,24 @@ def status_table(records: Sequence[MissionRecord], title: str) -> Table:
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in records:
         style = _STYLE.get(r.state, "")
-        # A delegation recorded "to confirm" counts as replied; the mark says so.
-        decision = (r.decision or "") + (" (to confirm)" if r.to_confirm else "")
         table.add_row(r.code, r.country, f"[{style}]{r.state}[/]" if style else r.state,
-                      last_event(r), decision, str(len(r.delegates)))
+                      last_event(r), _decision(r), str(len(r.delegates)))
     return table
+
+
+def _decision(record: MissionRecord) -> str:
+    # An answer nothing proves to be the mission's is shown as such.
+    if record.to_confirm:
+        return f"{record.decision or ''} (to confirm)".strip()
+    return record.decision or ""
 
 
 def summary(records: Sequence[MissionRecord]) -> str:
     counts = Counter(r.state for r in records)
     parts = [f"{counts[s]} {s}" for s in (*STATUSES, "answer waiting for review") if counts[s]]
-    confirm = sum(1 for r in records if r.to_confirm)
-    if confirm:
-        parts.append(f"{confirm} to confirm")
+    doubtful = sum(1 for r in records if r.to_confirm)
+    if doubtful:
+        parts.append(f"{doubtful} to confirm")
     return f"{len(records)} missions: " + (", ".join(parts) if parts else "none")
 
 

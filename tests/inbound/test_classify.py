@@ -111,13 +111,19 @@ def test_precedence_bulk_alone_stays_a_reply() -> None:
     assert classify(msg).kind == "reply"
 
 
-def test_human_forward_of_a_bounce_is_not_a_bounce() -> None:
-    msg = _msg(
-        "From: a@mission.example\nSubject: Fwd: Mail delivery failed",
+def test_human_forward_of_a_bounce_is_a_reply_only_when_it_answers() -> None:
+    bounce = (
         "This message was created automatically by mail delivery software.\n"
-        "  old@mission.example\n    550 user unknown",
+        "  old@mission.example\n    550 user unknown"
     )
-    # A person forwarding a bounce is talking to us: the matcher must see it.
+    # Issue 17: a forwarded bounce with nothing of the forwarder's own is a
+    # bounce notice (recorded, not permanent), never an answer.
+    alone = classify(_msg("From: a@mission.example\nSubject: Fwd: Mail delivery failed", bounce))
+    assert (alone.kind, alone.classifier, alone.permanent) == ("bounce", "forwarded_bounce", False)
+    # A person forwarding a bounce *and* answering is talking to us: the
+    # matcher must see it.
+    answer = "We will attend; please write to new@mission.example.\n\n-----Original Message-----\n"
+    msg = _msg("From: a@mission.example\nSubject: Fwd: Mail delivery failed", answer + bounce)
     assert classify(msg).kind == "reply"
 
 

@@ -146,3 +146,13 @@ def test_authentication_results_only_from_our_server() -> None:
     assert check_authentication([ok, fail], "MX.unodc.test").trusted
     assert "dkim=fail" in (check_authentication(
         ["mx.unodc.test; dkim=fail; dmarc=none"], "mx.unodc.test").reason or "")
+
+
+def test_reply_to_is_never_evidence_of_the_sender(directory: Directory) -> None:
+    # Issue 16, defect 1: a mission's address in Reply-To matched that mission
+    # at 0.9, and with its country named, at 0.96.
+    found = code_of(directory, "The Niger will attend.", from_addr="evil@attacker.test",
+                    reply_to=("ne@missions.test",))
+    assert found[:2] == ("NE", "country_named") and found[2] < 0.8
+    assert code_of(directory, "We will attend.", from_addr="evil@attacker.test",
+                   reply_to=("ng@nigeria.test",))[0] is None

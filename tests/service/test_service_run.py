@@ -155,7 +155,11 @@ async def test_reminders_go_only_to_the_silent(mailstack: Stack, app_factory: An
 
     app = app_factory(missions=4, schedule__reminders__after_days=[14])
     plan_invitations(app)
-    assert (await dispatch(app)).sent == 4
+    report = await dispatch(app)
+    with app.session() as session:
+        errors = [row.last_error for row in session.exec(select(models.OutboxMessage)).all()
+                  if row.last_error]
+    assert report.sent == 4, f"{report}: {errors}"
     with app.session() as session:
         invitations = session.exec(select(models.Invitation)
                                    .order_by(col(models.Invitation.id))).all()

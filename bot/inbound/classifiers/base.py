@@ -19,7 +19,7 @@ ADDRESS = re.compile(
 _DAEMON_LOCALS = re.compile(
     r"^(mailer[-_.]?daemon|mail[-_.]?daemon|postmaster|post[-_]master|poostmaster|"
     r"mail\.delivery\.system|mail[-_]delivery[-_]system|mdaemon|mmsc|"
-    r"bounces?|nobody|mta|smtp)$",
+    r"bounces?|nobody|mta|smtp|microsoftexchange[0-9a-f]{8,})$",
     re.IGNORECASE,
 )
 _DAEMON_NAMES = re.compile(
@@ -45,6 +45,9 @@ class Classification:
     diagnostic: str | None = None
     original_message_id: str | None = None
     original_subject: str | None = None
+    # Doubts for a person to look at (e.g. "suspect_phishing" on a reply);
+    # the kind stays what the classifier decided.
+    flags: tuple[str, ...] = ()
 
 
 class Classifier(Protocol):

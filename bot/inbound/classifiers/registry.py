@@ -11,6 +11,15 @@ invitation ``bounced``. A ``reply`` goes on to the matcher, which decides
 whether it answers an invitation; ``auto_reply`` and ``bounce`` go to the
 matcher too (by original Message-ID and recipient); ``unrelated`` stops here.
 
+Issue 17's families sit where they protect something: JSON delivery events
+(SES over SNS, webhook relays) before the no-reply rule that would call them
+unrelated noise; a person's forward of a bounce before ``text_bounce``,
+which trusts only daemons; list-manager refusals before ``newsletter``
+(they carry List-* headers); text receipts and challenge-response filters
+with the auto-replies; phishing just before ``human_reply``. A
+classification may carry ``flags`` (``suspect_phishing`` on a reply kept
+for a person to look at, ``forwarded_with_note`` on a forwarded bounce).
+
 ``classify`` never raises: a classifier that fails is skipped and named in
 the result's reason.
 """
@@ -23,7 +32,12 @@ from bot.inbound.classifiers.autoreply import AutoReplyHeaders, OutOfOffice
 from bot.inbound.classifiers.base import Classification, Classifier, Kind
 from bot.inbound.classifiers.bounce_text import TextBounce
 from bot.inbound.classifiers.dsn import DeliveryStatusReport, FeedbackReport
+from bot.inbound.classifiers.forwarded import ForwardedBounce
 from bot.inbound.classifiers.human import HumanReply, Newsletter, NoReplySender, Spam
+from bot.inbound.classifiers.list_notice import ListNotice
+from bot.inbound.classifiers.phishing import Phishing
+from bot.inbound.classifiers.receipts import ReceiptOrChallenge
+from bot.inbound.classifiers.webhook import WebhookNotification
 from bot.inbound.parse.message import ParsedMessage
 
 __all__ = ["CLASSIFIERS", "Classification", "Classifier", "Kind", "classify"]
@@ -31,11 +45,16 @@ __all__ = ["CLASSIFIERS", "Classification", "Classifier", "Kind", "classify"]
 CLASSIFIERS: tuple[Classifier, ...] = (
     FeedbackReport(),
     DeliveryStatusReport(),
+    WebhookNotification(),
+    ForwardedBounce(),
     TextBounce(),
+    ListNotice(),
     AutoReplyHeaders(),
+    ReceiptOrChallenge(),
     OutOfOffice(),
     Newsletter(),
     Spam(),
+    Phishing(),
     NoReplySender(),
     HumanReply(),
 )

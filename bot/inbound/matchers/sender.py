@@ -2,7 +2,9 @@
 
 An exact address (the mission's email or one of its cc addresses) is good
 evidence; a domain is weaker, and counts only when no other mission uses it
-and it is not a public webmail domain.
+and it is not a public webmail domain. ``Reply-To`` is never read: anybody
+may put a mission's address there, and it says nothing about who wrote the
+message (issue 16, defect 1).
 """
 
 from __future__ import annotations
@@ -11,18 +13,16 @@ from bot.inbound.matchers.base import PUBLIC_DOMAINS, Directory, Evidence, Match
 
 
 class SenderKnown:
-    """From (or Reply-To) address or domain known for exactly one mission."""
+    """From address or domain known for exactly one mission."""
 
     name = "sender"
 
     def match(self, ctx: Directory, msg: MatchInput) -> Evidence | None:
-        candidates = [msg.msg.from_addr, *msg.msg.reply_to]
-        for address in (a.lower() for a in candidates if a):
-            missions = sorted(ctx.by_address.get(address, set()))
-            if missions:
-                return Evidence(missions[0], "sender_address", 0.9 if len(missions) == 1 else 0.5,
-                                address, tuple(missions[1:]))
         sender = (msg.msg.from_addr or "").lower()
+        missions = sorted(ctx.by_address.get(sender, set())) if sender else []
+        if missions:
+            return Evidence(missions[0], "sender_address", 0.9 if len(missions) == 1 else 0.5,
+                            sender, tuple(missions[1:]))
         domain = sender.rpartition("@")[2]
         if domain and domain not in PUBLIC_DOMAINS:
             missions = sorted(ctx.by_domain.get(domain, set()))

@@ -1,11 +1,14 @@
 """Classify stage: what kind of mail this is, and the end of the road for most.
 
 ``classify()`` says bounce, auto_reply, reply or unrelated. Unrelated mail
-stops here (status ``processed``). Auto-replies are matched for the record
-but never count as an answer. A permanent bounce, found through the
+stops here (status ``processed``), unless a parse limit cut it: then it
+waits in review, as every message cut by a limit does. Auto-replies are
+matched for the record but never count as an answer. A permanent bounce, found through the
 original Message-ID or the bounced recipient, marks its invitation
 ``bounced`` with the server's diagnostic; a delay notice changes nothing.
-Only replies go on, to :mod:`bot.inbound.stages.read`.
+Only replies go on, to :mod:`bot.inbound.stages.read`, carrying the
+classifier's flags (a lure inside a thread is a reply flagged
+``suspect_phishing``, which the match stage sends to a human).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from bot.inbound.context import PipelineContext
 from bot.inbound.matchers.base import MatchInput
 from bot.inbound.matchers.verdict import match_message
 from bot.inbound.parse.message import normalise_msgid
+from bot.inbound.review import open_review
 
 # Parse flags that mean the message was cut: a human must see the whole thing.
 LIMIT_FLAGS = frozenset({"too_large", "too_many_lines", "too_many_parts", "too_deep",
@@ -39,22 +43,25 @@ def stage_classify(session: Session, ctx: PipelineContext, row: models.InboundMe
     row.from_addr = (msg.from_addr or None) and msg.from_addr[:320]
     row.subject = msg.subject[:2000] or None
     flags = [f for f in row.flags.split(",") if f] + [f for f in msg.flags if f not in row.flags]
+    flags += result.flags  # what the classifier doubts, e.g. suspect_phishing
     row.flags = ",".join(dict.fromkeys(flags))
     row.detail = json.dumps({"classifier": result.classifier, "reason": result.reason},
                             ensure_ascii=False)
     row.stage = "classify"
-    if result.kind == "unrelated":
-        row.status = models.InboundStatus.PROCESSED
-        return False
+    if result.kind == "reply":
+        return True  # the match stage sends a reply cut by the limits to review
     if result.kind == "bounce":
         _record_bounce(session, ctx, row)
-        row.status = models.InboundStatus.PROCESSED
-        return False
-    if result.kind == "auto_reply":
+    elif result.kind == "auto_reply":
         _note_auto_reply(ctx, row)
-        row.status = models.InboundStatus.PROCESSED
-        return False
-    return True
+    row.status = models.InboundStatus.PROCESSED
+    # A message cut by a limit was not read whole: what looked empty or
+    # automatic may hide a reply, so a human sees it (issue 16, defect 6).
+    cut = sorted(set(row.flags.split(",")) & LIMIT_FLAGS)
+    if cut:
+        open_review(session, row, f"message exceeds limits: {', '.join(cut)} "
+                                  f"(classified {result.kind})")
+    return False
 
 
 def _record_bounce(session: Session, ctx: PipelineContext, row: models.InboundMessage) -> None:

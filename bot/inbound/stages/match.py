@@ -2,8 +2,8 @@
 
 Every matcher in ``MATCHERS`` runs; the mission with the strongest evidence
 wins, agreeing evidence raises the confidence, conflicting evidence lowers
-it. Two things send an otherwise good match to a human: a token used by a
-sender the mission is not known for (a forwarded or spoofed token), and an
+it. The sender-trust rules (:mod:`bot.inbound.matchers.trust`) send an
+otherwise good match to a human: a sender the mission is not known for, and an
 ``Authentication-Results`` header from our own server saying DKIM or DMARC
 failed. Below ``thresholds.match`` the message goes to the review queue;
 above it, on to extraction (:mod:`bot.inbound.stages.read`, then
@@ -23,9 +23,18 @@ from bot.inbound.matchers import MatchInput
 from bot.inbound.matchers.verdict import MatchResult, match_message
 from bot.inbound.review import open_review
 from bot.inbound.stages.classify import LIMIT_FLAGS
+from bot.inbound.trust_stage import review_reason_at_match
 
 if TYPE_CHECKING:
     from bot.inbound.context import PipelineContext
+
+
+SUSPECT_FLAG = "suspect_phishing"
+
+
+def _classifier_reason(row: models.InboundMessage) -> str:
+    detail = json.loads(row.detail) if row.detail else {}
+    return str(detail.get("reason") or "a lure inside a thread")
 
 
 def evidence_json(result: MatchResult) -> str:
@@ -55,13 +64,23 @@ def stage_match(session: Session, ctx: PipelineContext, row: models.InboundMessa
     row.detail = json.dumps(detail, ensure_ascii=False)
     row.stage = "match"
     reasons = list(verdict.reasons)
-    cut = sorted(set(row.flags.split(",")) & LIMIT_FLAGS)
+    doubt = review_reason_at_match(ctx, row, tuple(
+        e.method for e in verdict.evidence if e.mission_id == verdict.mission_id))
+    if doubt and verdict.trusted:
+        reasons.append(doubt)
+    flags = set(row.flags.split(","))
+    cut = sorted(flags & LIMIT_FLAGS)
     if cut:
         reasons.append("message exceeds limits: " + ", ".join(cut))
+    # A lure inside a thread (a hijacked or compromised mailbox) is never an
+    # answer without a human: it would otherwise be matched with certainty.
+    lure = SUSPECT_FLAG in flags
+    if lure:
+        reasons.append("suspect phishing: " + _classifier_reason(row))
     if verdict.confidence < ctx.match_threshold and verdict.mission_id is not None:
         reasons.append(f"match confidence {verdict.confidence:.2f} below "
                        f"{ctx.match_threshold:.2f} ({verdict.method})")
-    if verdict.needs_review(ctx.match_threshold) or cut:
+    if verdict.needs_review(ctx.match_threshold) or cut or doubt or lure:
         open_review(session, row, "; ".join(dict.fromkeys(reasons)))
         return False
     return True

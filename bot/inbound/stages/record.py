@@ -11,6 +11,11 @@ confirmation echo) and the desk officer (the digest) to check. Only a reply
 whose match is not certain *and* whose extraction is doubtful waits in the
 review queue.
 
+The sender-trust rules (:mod:`bot.inbound.trust_stage`, issue 16) are one
+input: a reply that would change a delegation already recorded needs the
+token or thread from an address already seen, else review; an answer
+nothing proves is recorded to confirm, its reason joined to any other.
+
 Each reply becomes one ``DelegationEvent``: the operation
 (:func:`bot.inbound.followup.operation.decide_operation`) on the
 delegation folded from the earlier replies, the people the message names
@@ -27,7 +32,6 @@ transaction (:func:`bot.mail.echo.enqueue_echo`). The message goes next to
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
@@ -39,6 +43,7 @@ from bot.inbound.context import PipelineContext
 from bot.inbound.followup.operation import Decided, decide_operation
 from bot.inbound.review import open_review
 from bot.inbound.stages.extract import extraction_for
+from bot.inbound.trust_stage import Judgement, judge_answer
 from bot.mail.echo import enqueue_echo
 from bot.models import Operation
 from bot.results.delegation import Person, State, Step, fold
@@ -55,23 +60,11 @@ CHANGES = frozenset({Operation.ADD, Operation.REPLACE, Operation.REMOVE, Operati
                      Operation.COMPLETE})
 
 
-@dataclass(frozen=True)
-class Gate:
-    """What the sender rules say of this reply: go to review, or record maybe to confirm.
-
-    The plug-in point for ``bot.inbound.trust_stage.judge_answer`` (issue 16):
-    its ``Judgement(review, to_confirm)`` maps one to one onto this.
-    """
-
-    review: str | None = None
-    to_confirm: str | None = None
-
-
 def sender_gate(session: Session, ctx: PipelineContext, row: models.InboundMessage,
-                invitation_id: int, changes: bool) -> Gate:
-    """The sender-trust verdict on recording this reply; ``changes``: it alters a delegation."""
-    del session, ctx, row, invitation_id, changes  # the rules arrive with issue 16's branch
-    return Gate()
+                invitation_id: int, changes: bool) -> Judgement:
+    """The sender-trust verdict (issue 16) on recording this reply: review, or record,
+    maybe to confirm. ``changes``: it alters a delegation already recorded."""
+    return judge_answer(session, ctx, row, invitation_id, changes=changes)
 
 
 def _forget_earlier_run(session: Session, row: models.InboundMessage) -> None:
