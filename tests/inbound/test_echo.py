@@ -139,3 +139,26 @@ def test_echo_speaks_the_missions_language(app_factory: Any, language: str, word
     assert words in rendered.text and "Mr. Karl Maier, Counsellor" in rendered.text
     assert "k@x.test" in rendered.text and "+43 1 1234" in rendered.text
     assert "<m@x.test>" in rendered.text and rendered.subject.strip()
+
+
+def test_a_claim_is_recorded_to_confirm_and_the_listed_address_is_told(
+        app_factory: Any) -> None:
+    """The sender rules (issue 16) are one input: an answer from the mission's address
+    that nothing proves (no token, no thread, no authentication) is recorded "to
+    confirm" with their reason, and the echo tells the mission what was recorded."""
+    app = corpus_app(app_factory)
+    message = email.message_from_bytes(reply(FIRST, 0), policy=policy.default)
+    for name in ("To", "Subject", "In-Reply-To", "References", "Delivered-To"):
+        del message[name]
+    message["To"] = "secretariat@unodc.test"
+    message["Subject"] = "Participation of Austria in the working group"
+    ingest(app, message.as_bytes())
+    process_pending(app)
+    with app.session() as session:
+        [response] = session.exec(select(models.Response)).all()
+        assert response.to_confirm is not None and "not proven" in response.to_confirm
+        invitation = session.get(models.Invitation, response.invitation_id)
+        assert invitation is not None and invitation.status == "replied"
+    [echo] = echoes(app)
+    assert echo["To"].addresses[0].addr_spec == "pm-vienna@bmeia.gv.at.test"
+    assert "To be confirmed: " in text_of(echo) and "not proven" in text_of(echo)
