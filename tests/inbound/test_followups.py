@@ -23,6 +23,7 @@ from sqlmodel import col, select
 from bot import models
 from bot.inbound.followup.operation import decide_operation, find_cues
 from bot.inbound.intake.queue import process_pending
+from bot.models import Operation
 from bot.results.delegation import State, Step, apply, fold
 from bot.results.records import load_missions
 
@@ -278,3 +279,25 @@ def test_same_list_again_as_a_scan_changes_nothing_and_sends_no_second_echo(
         assert len(echoes) == 1  # the first answer's; the re-send changed nothing
         [record] = [r for r in load_missions(session, app.campaign_id()) if r.code == "AT"]
         assert [d.name for d in record.delegates] == ["Christine Stix-Hackl", "Andreas Holzer"]
+
+
+# ---------------------------------------------------------------- the chain corpus
+
+
+def test_chain_corpus_is_well_formed_and_the_tuning_part_is_exact() -> None:
+    """The chains of tests/corpus/followups replayed as the record stage would
+    (bench/followups.py): every chain well formed; the tuning part, which the cue
+    words were written against, ends exact. The held-out part is only reported."""
+    from appfixtures import load_bench
+
+    bench = load_bench("followups")
+    kinds = {o.value for o in Operation}
+    for _part, name in bench.PARTS:
+        chains = bench.load(name)
+        assert chains
+        for chain in chains:
+            assert chain["language"] in {"en", "fr", "es", "ru", "ar", "zh"}
+            assert chain["kind"] in kinds and len(chain["messages"]) >= 2
+            assert chain["final"]["decision"] in {"accept", "decline", "undecided"}
+    misses = [o for o in map(bench.score, bench.load("tune.yaml")) if not o.exact]
+    assert misses == []
