@@ -301,3 +301,53 @@ def test_chain_corpus_is_well_formed_and_the_tuning_part_is_exact() -> None:
             assert chain["final"]["decision"] in {"accept", "decline", "undecided"}
     misses = [o for o in map(bench.score, bench.load("tune.yaml")) if not o.exact]
     assert misses == []
+
+
+def test_an_older_reply_recorded_again_keeps_the_fold_of_all(app_factory: Any) -> None:
+    """Re-running an older reply (a retry, ``review assign``) after a newer one was
+    recorded: its event goes back in its place and the current delegation is still
+    the fold of every event, with one current response."""
+    app = corpus_app(app_factory)
+    events, names, _decision = run_chain(app, [
+        FIRST, "In addition, Ms. Eva Gruber, First Secretary, will also attend."])
+    with app.session() as session:
+        older = session.get(models.InboundMessage, events[0].inbound_id)
+        assert older is not None
+        older.status = models.InboundStatus.NEW
+        session.add(older)
+    process_pending(app)
+    again, names_again, _ = run_chain(app, [])
+    assert [e.operation for e in again] == ["first", "add"]
+    assert names_again == names == ["Christine Stix-Hackl", "Andreas Holzer", "Eva Gruber"]
+    with app.session() as session:
+        current = session.exec(select(models.Response).where(
+            col(models.Response.current))).all()
+        assert [r.inbound_id for r in current] == [events[1].inbound_id]
+
+
+@pytest.mark.parametrize("body", [
+    "\x00\x01\x02 ÿþ", "%PDF-1.4 garbage " * 200, "Mr. " * 500,
+    "取消 replace instead of вместо بدلاً من " * 50])
+def test_garbage_is_recorded_to_confirm_with_a_reason_never_raises(
+        app_factory: Any, body: str) -> None:
+    """Bad input: a token-matched reply whose text says nothing readable counts as the
+    mission's answer, "to confirm" with the reason; nothing raises, nothing is lost."""
+    app = corpus_app(app_factory)
+    ingest(app, reply(body, 0))
+    process_pending(app)
+    with app.session() as session:
+        [row] = session.exec(select(models.InboundMessage)).all()
+        assert row.status == "processed", (row.status, row.error, row.detail)
+        [response] = session.exec(select(models.Response)).all()
+        assert response.to_confirm and "extraction confidence" in response.to_confirm
+        invitation = session.get(models.Invitation, response.invitation_id)
+        assert invitation is not None and invitation.status == "replied"
+
+
+def test_decide_operation_never_raises_on_odd_people() -> None:
+    odd = [P(""), P(" "), P("-"), P("Mr."), P("x" * 300), P("李")]
+    for before in (State(), LATIN, CHINESE, State("decline", ()), State("undecided", ())):
+        for decision in (None, "accept", "decline", "undecided"):
+            decided = decide_operation(before, decision, odd, ["", "Mr.", "李"],
+                                       "instead of  будет заменен 替换 ")
+            apply(before, decided.operation, decision, odd, decided.removed)

@@ -156,7 +156,9 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
         removed=json.dumps(list(decided.removed), ensure_ascii=False), cue=decided.cue,
         to_confirm=_doubts(gate.to_confirm, doubt, decided.to_confirm))
     session.add(event)
-    after = _write_fold(session, row, invitation, [*events, event], extraction, decided)
+    # In message order: a re-run of an older reply goes back in its place.
+    ordered = sorted([*events, event], key=lambda e: e.inbound_id)
+    after = _write_fold(session, row, invitation, ordered, extraction, decided)
     row.status = models.InboundStatus.PROCESSED
     now = utcnow()
     invitation.status = models.InvitationStatus.REPLIED
