@@ -11,8 +11,10 @@ holds the operation and the folded delegation.
 
 from __future__ import annotations
 
+import email
 import io
 import json
+from email import policy
 from email.message import EmailMessage
 from typing import Any
 
@@ -76,6 +78,10 @@ CASES = [
      ["Karl Maier", "Eva Gruber"]),
     ("remove-en", LATIN, "Mr. Andreas Holzer will no longer attend the meeting.", None, [],
      ["Andreas Holzer"], "remove", ["Christine Stix-Hackl"]),
+    ("remove-en-ask", LATIN, "Please remove Mr. Andreas Holzer from the list.", None, [], [],
+     "remove", ["Christine Stix-Hackl"]),
+    ("remove-fr-ask", LATIN, "Prière de retirer M. Holzer de la liste.", None, [], [],
+     "remove", ["Christine Stix-Hackl"]),
     ("remove-fr", LATIN, "M. Holzer ne fera plus partie de la délégation.", None, [], [],
      "remove", ["Christine Stix-Hackl"]),
     ("remove-es", LATIN, "El Sr. Holzer ya no formará parte de la delegación.", None, [], [],
@@ -342,6 +348,14 @@ def test_garbage_is_recorded_to_confirm_with_a_reason_never_raises(
         assert response.to_confirm and "extraction confidence" in response.to_confirm
         invitation = session.get(models.Invitation, response.invitation_id)
         assert invitation is not None and invitation.status == "replied"
+        # The mission is told nothing could be read, with the reason.
+        [echo] = session.exec(select(models.OutboxMessage).where(
+            models.OutboxMessage.kind == models.OutboxKind.ECHO)).all()
+        parsed = email.message_from_bytes(echo.raw, policy=policy.default)
+        assert isinstance(parsed, EmailMessage)
+        body = parsed.get_body(("plain",))
+        assert isinstance(body, EmailMessage)
+        assert "To be confirmed: extraction confidence" in body.get_content()
 
 
 def test_decide_operation_never_raises_on_odd_people() -> None:

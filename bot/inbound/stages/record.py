@@ -166,7 +166,11 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
     invitation.last_event, invitation.last_event_at = "replied", now
     session.add(invitation)
     _note(row, decided, event.to_confirm)
-    if after != before and after.said_something and row.classification in (
+    # Echo a change; and a first answer nothing could be read from, so the
+    # mission learns it was not understood (and can answer in plain words).
+    changed = after != before and after.said_something
+    unread = not before.said_something and not after.said_something and bool(event.to_confirm)
+    if (changed or unread) and row.classification in (
             None, models.MessageKind.REPLY) and ctx.app.config.campaign.confirmation_echo:
         session.flush()
         enqueue_echo(ctx.app, session, invitation.id, row, event)
