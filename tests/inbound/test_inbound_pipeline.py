@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from bot import models
 from bot.cli import main
+from bot.digest.build import preview
 from bot.extract.model import DelegateCandidate, Extraction
 from bot.inbound.intake.queue import process_pending
 from bot.inbound.intake.store import raw_path
@@ -186,6 +187,28 @@ def test_doubtful_match_and_low_extraction_wait_for_review_not_silent(
         [record] = [r for r in load_missions(session, app.campaign_id()) if r.code == "ZA"]
         assert record.status == "sent" and record.awaiting_review == 1
         assert not record.silent and record.state == "answer waiting for review"
+
+
+def test_digest_keeps_the_two_doubts_apart(app_factory: Any,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digest: a certain match read with doubt is replied and "to confirm"; a
+    doubtful match is an answer waiting for review; neither is silent."""
+    app = corpus_app(app_factory)
+    fake_extraction(monkeypatch, [Extraction("accept", 0.4, [person("Anna Berger")], None, 0.4),
+                                  Extraction("accept", 0.4, [], None, 0.4)])
+    ingest(app, corpus("reply_token_address"))  # AT, token: certain
+    ingest(app, corpus("sender_domain_and_country"))  # ZA, domain and country: not certain
+    process_pending(app)
+    data, rendered = preview(app)
+    assert [t.code for t in data.to_confirm] == ["AT"]
+    assert "extraction confidence 0.40" in data.to_confirm[0].reason
+    assert [a.code for a in data.awaiting] == ["ZA"]
+    silent = {s.code for s in data.silent}
+    assert "AT" not in silent and "ZA" not in silent
+    assert data.totals["awaiting_review"] == 1 and data.totals["replied"] == 1
+    assert "DELEGATIONS TO CONFIRM" in rendered.text
+    assert "ANSWER WAITING FOR REVIEW" in rendered.text
+    assert rendered.html is not None and "Answers waiting for review" in rendered.html
 
 
 def cli(app: Any, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:
