@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from sqlmodel import Session
 
 from bot import models
 from bot.config.campaign import LoadedConfig, load_config
+from bot.config.providers import with_profile
 from bot.config.settings import Settings, load_settings
 from bot.config.sync import sync_campaign
 from bot.db import make_engine, migrate, session_scope
@@ -32,7 +34,13 @@ class App:
 
     @cached_property
     def settings(self) -> Settings:
-        return self._settings if self._settings is not None else load_settings()
+        if self._settings is not None:
+            return self._settings
+        settings = load_settings()
+        if self.config_path.exists():
+            # mail.provider fills in the host, port and TLS the environment leaves out.
+            settings = with_profile(settings, self.config.campaign.mail.provider, os.environ)
+        return settings
 
     @cached_property
     def engine(self) -> Engine:

@@ -1,7 +1,7 @@
 """The ``invitebot`` command line: one subcommand per verb of docs/design.md.
 
 Each area keeps its verbs in ``bot.commands`` (``outbound``, ``inbound``,
-``service``, ``check``; the shared ``-c/--config`` option in ``options``);
+``service``, ``auth``, ``check``; the shared ``-c/--config`` option in ``options``);
 this module holds the group, registers them, and reports errors in one line.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from bot import __version__
-from bot.commands import check, inbound, outbound, service
+from bot.commands import auth, check, inbound, outbound, service
 from bot.errors import InvitebotError
 from bot.logs import setup_logging
 
@@ -44,7 +44,7 @@ def main(verbose: int, log_json: bool) -> None:
 
 def _register() -> None:
     main.add_command(check.check)
-    for area in (outbound, inbound, service):
+    for area in (outbound, inbound, service, auth):
         for command in area.commands:
             main.add_command(command)
 

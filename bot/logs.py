@@ -17,7 +17,8 @@ class _Redact(logging.Filter):
     def __init__(self) -> None:
         super().__init__()
         self.secrets = [v for k, v in os.environ.items()
-                        if k.startswith("INVITEBOT_") and k.endswith("PASSWORD") and len(v) >= 4]
+                        if k.startswith("INVITEBOT_") and k.endswith(("PASSWORD", "SECRET"))
+                        and len(v) >= 4]
 
     def filter(self, record: logging.LogRecord) -> bool:
         if self.secrets:

@@ -12,6 +12,7 @@ import ssl
 import aiosmtplib
 from imapclient import IMAPClient
 
+from bot.auth.login import imap_authenticate
 from bot.config.settings import ServerSettings
 
 
@@ -26,7 +27,7 @@ def ssl_context(server: ServerSettings) -> ssl.SSLContext:
 
 
 def smtp_client(server: ServerSettings) -> aiosmtplib.SMTP:
-    """An unconnected aiosmtplib client for the configured server."""
+    """An unconnected aiosmtplib client; ``bot.auth.login.smtp_authenticate`` signs it in."""
     tls = server.tls
     return aiosmtplib.SMTP(
         hostname=server.host,
@@ -36,8 +37,6 @@ def smtp_client(server: ServerSettings) -> aiosmtplib.SMTP:
         tls_context=ssl_context(server) if tls != "none" else None,
         validate_certs=server.verify,
         timeout=server.timeout,
-        username=server.user,
-        password=server.password.get_secret_value() if server.password else None,
     )
 
 
@@ -50,9 +49,7 @@ def imap_connect(server: ServerSettings) -> IMAPClient:
     try:
         if tls == "starttls":
             client.starttls(context)
-        if server.user:
-            password = server.password.get_secret_value() if server.password else ""
-            client.login(server.user, password)
+        imap_authenticate(client, server)
     except BaseException:
         with contextlib.suppress(OSError):
             client.shutdown()

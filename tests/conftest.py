@@ -59,6 +59,9 @@ class Stack:
 
 def start_stack(env: Mapping[str, str]) -> Stack:
     """Start (or find running) the instance that `env` describes; fail loudly if it can't."""
+    if "INVITEBOT_STACK_DIR" in env and "INVITEBOT_STACK_AUTH_PORT" not in env:
+        # A private instance gets its own authorization server port too.
+        env = {**env, "INVITEBOT_STACK_AUTH_PORT": str(free_port())}
     merged = {**os.environ, **env}
     state = merged.get("INVITEBOT_STACK_DIR") or str(MAILSTACK_SCRIPT.parents[1] / "var/mailstack")
     stack = Stack(

@@ -14,6 +14,7 @@ import sys
 import click
 
 from bot.app import App
+from bot.auth.login import smtp_authenticate
 from bot.checkresult import CheckResult
 from bot.commands.options import config_option
 from bot.config.settings import ServerSettings
@@ -26,8 +27,10 @@ def check_smtp(server: ServerSettings) -> CheckResult:
         client = smtp_client(server)
         await client.connect()
         try:
+            await smtp_authenticate(client, server)
             code, _message = await client.ehlo()
-            return f"{server.host}:{server.port} answered {code}"
+            signed = f", signed in as {server.user}" if server.user else ""
+            return f"{server.host}:{server.port} answered {code}{signed}"
         finally:
             await client.quit()
 

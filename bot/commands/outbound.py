@@ -25,11 +25,13 @@ from sqlmodel import Session, select
 from bot.app import App
 from bot.clock import utcnow
 from bot.commands.options import config_option
+from bot.config.providers import PROFILES
 from bot.config.sync import sync_campaign
 from bot.mail.compose import render_invitation
 from bot.mail.reminders import enqueue_reminders, reminders_in
 from bot.models import Invitation, Mission
 from bot.outbound.dispatch import DispatchReport, dispatch
+from bot.outbound.pacing import describe_duration, due_load, estimate
 from bot.outbound.plan import pending_rows, plan_in, plan_invitations
 
 
@@ -102,6 +104,21 @@ async def _dispatch_with_progress(app: App, limit: int | None) -> DispatchReport
         return await dispatch(app, limit=limit, progress=progress, stop=stop)
 
 
+def time_needed(app: App, limit: int | None) -> str:
+    """``N message(s) due; at <provider limits> this takes about …``."""
+    mail = app.config.campaign.mail
+    with app.session() as session:
+        messages, recipients = due_load(session, utcnow())
+    if limit is not None and messages > limit:
+        recipients, messages = recipients * limit // messages, limit
+    profile = PROFILES[mail.provider]
+    limits = ", ".join([*(x.describe() for x in profile.limits),
+                        f"{mail.rate_limit_per_minute}/minute (mail.rate_limit_per_minute)"])
+    span = estimate(profile.limits, messages, recipients, mail.rate_limit_per_minute)
+    return (f"{messages} message(s) to {recipients} recipient(s) due; at {profile.name} limits "
+            f"({limits}) sending takes {describe_duration(span)}")
+
+
 @click.command()
 @config_option
 @click.option("--dry-run", is_flag=True,
@@ -127,6 +144,7 @@ def send(app: App, dry_run: bool, out: Path, limit: int | None, now_flag: bool) 
     created = plan_invitations(app)
     reminders = enqueue_reminders(app)
     click.echo(f"planned {created} new invitation(s), {reminders} reminder(s)")
+    click.echo(time_needed(app, limit))
     report = asyncio.run(_dispatch_with_progress(app, limit))
     click.echo(f"sent {report.sent}, deferred {report.deferred}, failed {report.failed}"
                + (f", recovered {report.recovered} interrupted" if report.recovered else ""))

@@ -75,6 +75,8 @@ class Mail(_Strict):
     processed_keyword: str = "$Invitebot"
     processed_folder: str = "Processed"
     rate_limit_per_minute: int = Field(default=600, gt=0)
+    # Server defaults and sending limits (bot.config.providers).
+    provider: Literal["microsoft365", "google", "generic"] = "generic"
     concurrency: int = Field(default=2, ge=1, le=16)
     retry_first_minutes: float = Field(default=5, gt=0)
     retry_max_minutes: float = Field(default=60, gt=0)

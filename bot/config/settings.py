@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, SecretStr
 
+from bot.config.auth import AuthConfig, load_auth, token_cache_path
 from bot.errors import ConfigError
 
 TlsMode = Literal["none", "starttls", "tls"]
@@ -32,6 +33,7 @@ class ServerSettings(BaseModel):
     verify: bool = True
     ca_file: Path | None = None
     timeout: float = 30.0
+    auth: AuthConfig = AuthConfig()
 
 
 class Settings(BaseModel):
@@ -78,11 +80,13 @@ def _secret(env: Mapping[str, str], name: str) -> SecretStr | None:
         try:
             return SecretStr(Path(file_name).read_text(encoding="utf-8").strip())
         except OSError as exc:
-            raise ConfigError(f"environment variable {name}_FILE: {exc.strerror}") from None
+            raise ConfigError(f"environment variable {name}_FILE: cannot read {file_name}: "
+                              f"{exc.strerror}") from None
     return None
 
 
-def _server(env: Mapping[str, str], kind: str, default_port: int) -> ServerSettings:
+def _server(env: Mapping[str, str], kind: str, default_port: int,
+            cache: Path = Path("var/tokens.json")) -> ServerSettings:
     prefix = f"INVITEBOT_{kind}_"
     tls = env.get(prefix + "TLS", "none").lower()
     if tls not in ("none", "starttls", "tls"):
@@ -97,6 +101,7 @@ def _server(env: Mapping[str, str], kind: str, default_port: int) -> ServerSetti
         verify=_flag(env, prefix + "VERIFY", True),
         ca_file=Path(ca) if ca else None,
         timeout=float(_int(env, prefix + "TIMEOUT", 30)),
+        auth=load_auth(env, kind, cache),
     )
 
 
@@ -104,11 +109,13 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     """Read the settings from the environment (or the mapping given)."""
     env = os.environ if env is None else env
     var = Path(env.get("INVITEBOT_VAR_DIR", "var"))
+    database_url = env.get("INVITEBOT_DATABASE_URL", f"sqlite:///{var / 'invitebot.db'}")
+    cache = token_cache_path(env, database_url, var)
     return Settings(
-        database_url=env.get("INVITEBOT_DATABASE_URL", f"sqlite:///{var / 'invitebot.db'}"),
+        database_url=database_url,
         store_dir=Path(env.get("INVITEBOT_STORE_DIR", str(var / "store"))),
-        smtp=_server(env, "SMTP", 25),
-        imap=_server(env, "IMAP", 143),
+        smtp=_server(env, "SMTP", 25, cache),
+        imap=_server(env, "IMAP", 143, cache),
         authserv_id=env.get("INVITEBOT_AUTHSERV_ID") or None,
         instance=env.get("INVITEBOT_INSTANCE", "invitebot"),
         process_workers=_workers(env),

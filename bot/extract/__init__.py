@@ -10,6 +10,7 @@ functions: no database, no network.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
@@ -24,6 +25,7 @@ from bot.extract.lexicon import (
 from bot.extract.model import DelegateCandidate, Extraction
 from bot.extract.names import name_key
 from bot.extract.quotes import split_signature, strip_quoted
+from bot.extract.tables import has_name_header
 from bot.extract.tidy import tidy
 
 __all__ = [
@@ -41,6 +43,7 @@ MERGE_RATIO = 0.88
 # The longest real names ("Excma. Sra. Dña. María Eugenia de los RÍOS BENÍTEZ")
 # are a third of this; longer "names" are noise.
 MAX_NAME_CHARS = 100
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]+")
 # Characters a written name may hold besides letters and combining marks.
 _NAME_PUNCTUATION = frozenset(" .,'’-·()")
 
@@ -68,7 +71,8 @@ def extract_response(
     everything = "\n\n".join(text for text, _ in sources)
     if AUTO_REPLY_RE.search(sources[0][0]) and not any(s == "attachment" for _, s in sources):
         return Extraction(None, 0.0, [], None, 0.0, ["looks like an automatic reply"])
-    has_cue = bool(DELEGATION_CUE_RE.search(everything) or ACCEPT_RE.search(everything))
+    has_cue = bool(DELEGATION_CUE_RE.search(everything) or ACCEPT_RE.search(everything)
+                   or has_name_header(everything))
     delegates: list[DelegateCandidate] = []
     withdrawn: list[str] = []
     for text, source in sources:
@@ -83,6 +87,10 @@ def extract_response(
         notes.append(f"{len(delegates) - len(kept)} weak name candidates dropped")
     delegates = kept
     amendment = detect_amendment(everything)
+    if len(delegates) == 1 and amendment is None and delegates[0].role in (None, "member"):
+        # A delegation of one is led by that person; a follow-up that adds
+        # one person says nothing about who leads.
+        delegates[0].role = "head"
     verdict = decide(everything, delegates=len(delegates), amendment=amendment)
     notes.extend(verdict.notes)
     decision = verdict.decision
@@ -142,12 +150,32 @@ def _plausible_name(name: str) -> bool:
     return odd * 10 <= len(name)
 
 
+def _mentioned(into: list[DelegateCandidate], name: str) -> DelegateCandidate | None:
+    """The person already listed whom a shorter later mention names.
+
+    "Mr. Mwangi will also take part", "Ms. Bergqvist's office", "M. Ben
+    Salah interviendra", "林先生": every word of the mention is a word of
+    one listed name (the possessive dropped), so it is that person again.
+    """
+    if _CJK_RE.fullmatch(name):
+        # Chinese writes no spaces: "郑先生" is 郑志明.
+        hits = [d for d in into if d.name.startswith(name) and len(d.name) > len(name)]
+        return hits[0] if len(hits) == 1 else None
+    words = set(name_key(re.sub(r"['’]s$", "", name)).split())
+    if not words:
+        return None
+    hits = [d for d in into if words < set(name_key(d.name).split())]
+    return hits[0] if len(hits) == 1 else None
+
+
 def _merge(into: list[DelegateCandidate], found: list[DelegateCandidate]) -> None:
     """Add `found` to `into`, merging people already there by normalised name."""
     index = {name_key(d.name): d for d in into}
     for candidate in found:
         key = name_key(candidate.name)
-        known = index.get(key) or _similar(index, key)
+        known = index.get(key) or _similar(index, key) or _mentioned(into, candidate.name)
+        if known is None and _CJK_RE.fullmatch(candidate.name) and len(candidate.name) < 2:
+            continue  # a surname alone names nobody new
         if known is None:
             into.append(candidate)
             index[key] = candidate

@@ -1,9 +1,10 @@
 """Find the people a reply names as its delegation.
 
-A delegate starts at an anchor: an honorific ("H.E. Mr.", "S.E. M.",
-"Excmo. Sr.", "г-н", "السيد", "王伟先生"), or a list item whose text is a
-name with an ALL-CAPS surname.  Everything from the end of that name to the
-next anchor, up to where prose resumes, is read by `fields.read_fields`.
+A delegate starts at an anchor (found by `anchors.find_anchors`): an
+honorific ("H.E. Mr.", "S.E. M.", "Excmo. Sr.", "г-н", "السيد", "王伟先生"),
+a rank used as the form of address, or a list item whose text is a name.
+Everything from the end of that name to the next anchor, up to where prose
+resumes, is read by `fields.read_fields`.
 Role headings ("Advisers:", "Suppléants :") and narrative cues ("headed
 by") set the role of the entries after them.  Tables arrive as " | "-joined
 rows and are read by `tables.read_table`.  The caller (`extract_response`)
@@ -14,9 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Final
 
+from bot.extract.anchors import LIST_MARKER_RE, find_anchors, starts_list_item
 from bot.extract.fields import read_fields, role_of
 from bot.extract.lexicon import (
     EMAIL_LABEL_RE,
@@ -26,47 +27,37 @@ from bot.extract.lexicon import (
     REPLACED_BEFORE_RE,
     TITLE_STARTERS,
     WITHDRAWN_AFTER_RE,
-    header_kind,
 )
-from bot.extract.model import DelegateCandidate
+from bot.extract.model import DelegateCandidate, NameMatch
 from bot.extract.names import (
     HONORIFIC_RE,
+)
+from bot.extract.names_zh import (
+    ZH_LEAD_ROLE_RE,
     ZH_NAME_RE,
-    NameMatch,
-    parse_listed_name,
-    parse_person_at,
-    parse_rank_addressed,
-    zh_anchor_starts,
+    zh_lead_start,
+    zh_title_hint,
 )
 from bot.extract.tables import is_table_row, read_table
 
-_LIST_MARKER_RE: Final = re.compile(
-    r"[ \t]*(?:\(?\d{1,2}[.)](?!\d)|\(?[a-zA-Z][.)](?=\s|$)|[ivx]{1,4}[.)]|[-•*·▪◦–>])[ \t]*"
-)
-_ROLE_PREFIX_RE: Final = re.compile(r"([^:：\n]{2,60}?)(?:\s*[:：]|\s+[-–—])\s*")
 _HEAD_CUE_RE: Final = re.compile(
     r"(?:headed|led|chaired) by|(?:conduite|dirig[ée]e|pr[ée]sid[ée]e) par|"
     r"(?:encabezad[ao]|presidid[ao]|dirigid[ao]) por|возглав\w*|برئاسة|率领|率团",
     re.IGNORECASE,
 )
-_TITLE_BEFORE_RE: Final = re.compile(
-    r"(?:^|\s)((?:[A-ZÀ-ÞА-ЯЁ][\w\-]+ ){0,3}[A-ZÀ-ÞА-ЯЁ][\w\-]+),[ \t]*$"
-)
+# The words between the last break and a comma right before the honorific.
+_TITLE_BEFORE_RE: Final = re.compile(r"([^\W\d][\w\-' ]{0,80}?),[ \t]*$")
 _SENTENCE_END_RE: Final = re.compile(r"[.!?。；;]\s|\n\s*\n|[。！？]")
 _CONTACT_LINE_RE: Final = re.compile(
     r"^\s*(?:" + EMAIL_LABEL_RE.pattern.lstrip("^") + "|" + PHONE_LABEL_RE.pattern
     + r"|\+\d|\S+@\S+\.\w+\s*$)",
     re.IGNORECASE,
 )
-_FIELD_AFTER_RE: Final = re.compile(r"[ \t]*(?:[,،，、;(（|–—]|-\s|\n|$)")
 MAX_ENTRY_LINE_WORDS: Final = 22
-
-
-@dataclass
-class _Anchor:
-    person: NameMatch
-    listed: bool  # came from a list item or a line of its own
-    prefix_role: str | None
+# A transliteration in parentheses straight after the name: "王建军先生（Mr. WANG Jianjun）".
+_ALIAS_RE: Final = re.compile(
+    r"^[ \t]*[(（](?:" + HONORIFIC_RE.pattern + r")[ \t]+[A-Z][\w'’\- .]*[)）]"
+)
 
 
 def parse_delegates(
@@ -87,9 +78,14 @@ def parse_delegates(
     free_lines: list[str] = []
     table: list[str] = []
     candidates: list[DelegateCandidate] = []
-    for line in [*lines, ""]:
+    lines.append("")
+    for index, line in enumerate(lines):
         if is_table_row(line):
             table.append(line)
+            free_lines.append("")
+            continue
+        if table and not line.strip() and _table_goes_on(lines, index):
+            # HTML tables arrive with a blank line between rows.
             free_lines.append("")
             continue
         if table:
@@ -103,20 +99,46 @@ def parse_delegates(
     return candidates
 
 
+def _drop_next_title(entry: str) -> str:
+    """Cut "и советник" off "... (глава делегации) и советник": written with no comma
+    straight before the next person, a rank is that person's, not this one's."""
+    tail = re.search(r"[,;()（），、]\s*(?:and|et|y|e|и|а также|ainsi que|as well as)\s+"
+                     r"([^,;()（），、]*)$", entry, re.IGNORECASE)
+    if tail is None:
+        return entry
+    words = tail.group(1).split()
+    if words and words[-1].casefold().strip(".") in TITLE_STARTERS:
+        return entry[: tail.start(1)]
+    return entry
+
+
+def _table_goes_on(lines: list[str], index: int) -> bool:
+    following = next((line for line in lines[index + 1 :] if line.strip()), "")
+    return is_table_row(following)
+
+
 def _parse_free_text(
     text: str, *, region: str | None, exclude: list[str], source: str, has_cue: bool,
     withdrawn: list[str] | None,
 ) -> list[DelegateCandidate]:
-    anchors = _find_anchors(text)
+    anchors = find_anchors(text)
     out: list[DelegateCandidate] = []
     heading: str | None = None
     previous_end = 0
     for index, anchor in enumerate(anchors):
         person = anchor.person
         before = text[previous_end : person.start]
-        heading, cue_role = _roles_before(before, heading)
-        following = anchors[index + 1].person.start if index + 1 < len(anchors) else len(text)
+        # The cue may sit in the previous entry's tail ("... secretary. The delegation
+        # will be led by Mr. X"), but never before the previous name.
+        gap_start = max(anchors[index - 1].person.end if index else 0, person.start - 35)
+        heading, cue_role = _roles_before(before, heading, text[gap_start : person.start])
+        following = zh_lead_start(text, anchors[index + 1].person) if index + 1 < len(
+            anchors) else len(text)
+        lead = ZH_LEAD_ROLE_RE.search(text, max(0, person.start - 6), person.start)
         entry = _bound_entry(text[person.end : following], last=index + 1 == len(anchors))
+        entry = _ALIAS_RE.sub("", entry, count=1)
+        if index + 1 < len(anchors) and "\n" not in text[person.end : following]:
+            entry = _drop_next_title(entry)
         previous_end = person.end + len(entry)
         just_before = text[max(0, person.start - 60) : person.start]
         if NOT_DELEGATE_BEFORE_RE.search(just_before):
@@ -130,10 +152,18 @@ def _parse_free_text(
             entry, region=region, exclude=exclude, role_context=False,
             title_joiner=_joiner(entry + person.name),
         )
-        title = fields.title or _title_before(before)
-        if person.title_hint:
-            title = person.title_hint + ("，" + title if title else "")
-        role = fields.role or anchor.prefix_role or cue_role or heading or "member"
+        if fields.secretariat and not anchor.listed:
+            # "We thank Mr. Hans GRUBER (hans.gruber@unodc.test)": a person named in
+            # passing with the secretariat's own contacts is the secretariat's.  (A
+            # listed delegate with our contacts pasted by mistake stays, without them.)
+            continue
+        previous_name_end = anchors[index - 1].person.end if index else 0
+        title = fields.title or _title_before(text[previous_name_end : person.start])
+        hint = zh_title_hint(text, person, previous_name_end)
+        if hint:
+            title = hint + ("，" + title if title else "")
+        lead_role = role_of(lead.group(1), role_context=True) if lead else None
+        role = fields.role or lead_role or anchor.prefix_role or cue_role or heading or "member"
         if heading == "head":
             # A "Head of Delegation:" heading names one person.
             heading = None
@@ -145,131 +175,25 @@ def _parse_free_text(
     return out
 
 
-def _find_anchors(text: str) -> list[_Anchor]:
-    starts: dict[int, tuple[bool, str | None]] = {}
-    for match in HONORIFIC_RE.finditer(text):
-        starts.setdefault(match.start(), (False, None))
-    for start in zh_anchor_starts(text):
-        starts.setdefault(start, (False, None))
-    offset = 0
-    for line in text.split("\n"):
-        content, listed, role = _line_content_start(line)
-        if content is not None:
-            prev = starts.get(offset + content)
-            starts[offset + content] = (listed or (prev[0] if prev else False), role)
-        offset += len(line) + 1
-    anchors: list[_Anchor] = []
-    cursor = 0
-    for start in sorted(starts):
-        if start < cursor:
-            continue
-        listed, role = starts[start]
-        at_line_start = start == 0 or text[start - 1] == "\n" or listed or role is not None
-        person = parse_person_at(text, start, need_caps=True)
-        # A bare line that starts with capitals is a letterhead or a sentence
-        # unless it reads like "Given SURNAME, title".
-        bare = person is not None and person.honorific is None and not listed and not role
-        if bare and person is not None and not _bare_name_line(text, person):
-            person = None
-        if person is None and at_line_start:
-            person = _list_name_without_caps(text, start, listed)
-        if person is None and at_line_start:
-            person = _rank_addressed(text, start, listed=listed, labelled=role is not None)
-        if person is None:
-            continue
-        anchors.append(_Anchor(person, listed or at_line_start, role))
-        cursor = person.end
-    return anchors
-
-
-def _bare_name_line(text: str, person: NameMatch) -> bool:
-    tokens = person.name.split()
-    if not any(t[:1].isupper() and not t.isupper() for t in tokens):
-        return False
-    follows = text[person.end : person.end + 200]
-    if re.match(r"[ \t]*(?:[,(|–—]|-\s)", follows):
-        return True
-    # "John SMITH" alone on a line counts only when a title follows on the next line.
-    nxt = re.match(r"[ \t]*\n[ \t]*(\w+)", follows)
-    return bool(nxt and nxt.group(1).casefold() in TITLE_STARTERS)
-
-
-def _line_content_start(line: str) -> tuple[int | None, bool, str | None]:
-    """Where a line's text starts after a list marker and a "Role:" prefix."""
-    pos = 0
-    listed = False
-    marker = _LIST_MARKER_RE.match(line)
-    if marker and _starts_list_item(line):
-        pos, listed = marker.end(), True
-    else:
-        pos = len(line) - len(line.lstrip())
-    role: str | None = None
-    prefix = _ROLE_PREFIX_RE.match(line, pos)
-    if prefix:
-        role = role_of(prefix.group(1), role_context=True)
-        if role:
-            pos = prefix.end()
-        elif header_kind(prefix.group(1)) == "name":
-            # "Name: John SMITH" in a form-style reply.
-            pos, listed = prefix.end(), True
-    if pos >= len(line):
-        return None, listed, role
-    return pos, listed, role
-
-
-def _rank_addressed(text: str, start: int, *, listed: bool, labelled: bool) -> NameMatch | None:
-    """A rank as the form of address where an entry starts.
-
-    "Head of delegation: Ambassador Ahmed HASSAN, Permanent Representative" or
-    "Alternate: First Secretary Ana LÓPEZ": the rank is the honorific and the
-    title is what follows the name.  "Ambassador, Permanent Representative"
-    reads no name.  Without a role label the name must look like one: in a
-    list item, an ALL-CAPS surname (or Arabic or Chinese script, which have
-    no capitals) and a field after it; on a bare line, both in Latin or
-    Cyrillic script.
-    """
-    person = parse_rank_addressed(text, start)
-    if person is None:
-        return None
-    chinese = bool(re.match(r"[\u4e00-\u9fff]", person.name))
-    arabic = bool(re.match(r"[\u0600-\u06FF]", person.name))
-    caps = any(len(t) >= 2 and t.isupper() and t.isalpha() for t in person.name.split())
-    separated = bool(_FIELD_AFTER_RE.match(text, person.end))
-    if labelled:
-        return person if chinese or caps or separated else None
-    if listed:
-        return person if (caps or arabic or chinese) and separated else None
-    return person if caps and separated and not chinese else None
-
-
-def _list_name_without_caps(text: str, start: int, listed: bool) -> NameMatch | None:
-    # "1. María José García López, Primera Secretaria": no honorific, no
-    # capitals, but a list item whose next field starts with a rank.
-    if not listed:
-        return None
-    person = parse_listed_name(text, start)
-    if person is not None:
-        return person
-    person = parse_person_at(text, start)
-    if person is None or not 2 <= len(person.name.split()) <= 5:
-        return None
-    after = text[person.end : person.end + 40]
-    nxt = re.match(r"\s*[,(–\-،]\s*(\w+)", after)
-    if nxt and nxt.group(1).casefold() in TITLE_STARTERS:
-        return person
-    return None
-
-
-def _roles_before(before: str, heading: str | None) -> tuple[str | None, str | None]:
+def _roles_before(
+    before: str, heading: str | None, tail: str
+) -> tuple[str | None, str | None]:
     """(heading role in force, narrative role cue) from the text before an anchor."""
-    for line in before.split("\n"):
-        stripped = _LIST_MARKER_RE.sub("", line, count=1).strip()
-        if stripped.endswith((":", "：")):
+    lines = before.split("\n")
+    for number, line in enumerate(lines):
+        stripped = LIST_MARKER_RE.sub("", line, count=1).strip()
+        whole_line = 0 < number < len(lines) - 1
+        # "Advisers:" or, on a line of its own, "Head of Delegation".
+        if stripped.endswith((":", "：")) or (whole_line and 0 < len(stripped.split()) <= 5):
             found = role_of(stripped.rstrip(":："), role_context=True)
             if found:
                 heading = found
-    tail = before[-35:]
-    cue = "head" if _HEAD_CUE_RE.search(tail) else None
+    # "led by the", "возглавит": the cue leads straight to the name ("由王伟大使率领，
+    # 成员包括：" leads to the next one's list, not to its head).
+    cue = "head" if any(
+        len(tail) - m.end() <= 12 and not re.search(r"[,，:：;；。.]", tail[m.end() :])
+        for m in _HEAD_CUE_RE.finditer(tail)
+    ) else None
     return heading, cue
 
 
@@ -293,7 +217,7 @@ def _bound_entry(gap: str, *, last: bool) -> str:
             line.endswith((":", "："))
             or PROSE_RE.search(line)
             or len(line.split()) > MAX_ENTRY_LINE_WORDS
-            or _starts_list_item(line)
+            or starts_list_item(line)
         ):
             break
         kept.append(lines[index])
@@ -302,16 +226,16 @@ def _bound_entry(gap: str, *, last: bool) -> str:
 
 
 def _title_before(text: str) -> str | None:
-    # "la Embajadora, Sra. Carmen ORTIZ": a rank written before the honorific.
+    """"la Embajadora, Sra. Carmen ORTIZ", "le Directeur général de la police, M. X": a
+    title written before the honorific, from its first title word to the comma."""
     match = _TITLE_BEFORE_RE.search(text)
-    if match and match.group(1).split()[0].casefold() in TITLE_STARTERS:
-        return match.group(1)
+    if match is None:
+        return None
+    words = match.group(1).split()
+    for index, word in enumerate(words):
+        if word[:1].isupper() and word.casefold() in TITLE_STARTERS:
+            return " ".join(words[index:])
     return None
-
-
-def _starts_list_item(line: str) -> bool:
-    marker = _LIST_MARKER_RE.match(line)
-    return marker is not None and bool(marker.group().strip())
 
 
 def _joiner(text: str) -> str:

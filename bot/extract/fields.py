@@ -44,6 +44,7 @@ _VERB_RE: Final = re.compile(
 _LEAD_CONNECTOR_RE: Final = re.compile(
     r"^(?:and|et|y|e|и|а также|as well as|ainsi que|así como|و|和|以及)\s+", re.IGNORECASE
 )
+_CONNECTOR_ONLY_RE: Final = re.compile(r"^(?:and|et|y|e|и|а также|و|和|以及)$", re.IGNORECASE)
 _TRAIL_CONNECTOR_RE: Final = re.compile(r"\s+(?:and|et|y|e|и|و)$", re.IGNORECASE)
 _LABEL_ONLY_RE: Final = re.compile(
     r"^(?:e-?mail|courriel|m[ée]l|correo(?: electr[óo]nico)?|эл\.? ?почта|электронная почта|"
@@ -55,8 +56,9 @@ _LABEL_ONLY_RE: Final = re.compile(
 )
 _EXTRA_HEAD_RE: Final = re.compile(
     r"(?:will|shall|who will) (?:head|lead) (?:the|its|our)(?: \w+)? delegation|"
-    r"qui (?:conduira|dirigera) la d[ée]l[ée]gation|"
-    r"quien (?:encabezar[áa]|presidir[áa]) la delegaci[óo]n|"
+    r"(?:will|shall) (?:head|lead|chair) (?:the|its|our)(?: \w+)? delegation|"
+    r"(?:qui )?(?:conduira|dirigera|pr[ée]sidera) la d[ée]l[ée]gation|"
+    r"(?:quien )?(?:encabezar[áa]|presidir[áa]|dirigir[áa]) la delegaci[óo]n|"
     r"возглавит делегацию|سيرأس الوفد|任团长|率领|率团",
     re.IGNORECASE,
 )
@@ -64,6 +66,10 @@ _LABEL_RE: Final = re.compile(r"^([^\W\d][\w .\-/]{0,40}?)\s*[:：]\s*(.*)$")
 _PROSE_START_RE: Final = re.compile(
     r"^[a-zà-ÿ](?![.)]?$)(?!\.)|^(?:إلى|الى|في|من|على|عن|مع|وذلك|إضافة|بالإضافة|وسيتم|سوف|كما|و?يضم|و?يتألف|و?يشمل|"
     r"و?يتكون|وكذلك)(?:\s|$)"
+)
+_WRAP_AFTER_RE: Final = re.compile(
+    r"(\s(?:of|the|de|la|del|des|du|and|et|y|и|for|pour|para|в|по|à|al|en|in))\n(?=\S)",
+    re.IGNORECASE,
 )
 MAX_TITLE_WORDS: Final = 22
 ROLE_SPELLING_RATIO: Final = 0.9
@@ -76,6 +82,7 @@ class Fields:
     email: str | None
     phone: str | None
     prose_stop: bool  # reading ended on prose, not at the end of the entry
+    secretariat: bool = False  # the entry holds the secretariat's own contacts
 
 
 @dataclass
@@ -106,12 +113,14 @@ def _role_by_spelling(value: str) -> str | None:
         return None
     text = " ".join(words)
     best, best_ratio = None, 0.0
+    # The field is the matcher's second sequence, indexed once for every phrase.
+    matcher = SequenceMatcher(None, "", text)
     for phrase, role in ROLE_PHRASES:
         # The length ratio and quick_ratio() bound ratio() from above: a
         # phrase that cannot reach the threshold cannot be the answer.
         if 2.0 * min(len(text), len(phrase)) / (len(text) + len(phrase)) < ROLE_SPELLING_RATIO:
             continue
-        matcher = SequenceMatcher(None, text, phrase)
+        matcher.set_seq1(phrase)
         if matcher.quick_ratio() < ROLE_SPELLING_RATIO:
             continue
         ratio = matcher.ratio()
@@ -135,6 +144,8 @@ def read_fields(
         masked[start:end] = " " * (end - start)
     # A soft line wrap inside a title ("Police nationale\nd'Haïti") is a space.
     plain = re.sub(r"(?<=[^\s,;.:،，])\n(?=[a-zà-ÿ])", " ", "".join(masked))
+    # A line that ends on a preposition goes on ("Head of\nDelegation", "Jefa de\nDelegación").
+    plain = _WRAP_AFTER_RE.sub(r"\1 ", plain)
     title_parts: list[str] = []
     role: str | None = None
     prose_stop = False
@@ -166,7 +177,9 @@ def read_fields(
             break
         if _LABEL_ONLY_RE.match(value) or not re.search(r"\w", value):
             continue
-        if _PROSE_START_RE.match(value):
+        if _CONNECTOR_ONLY_RE.match(value):
+            continue
+        if _PROSE_START_RE.match(value) and not _title_word_first(value):
             # Titles start with a capital ("Counsellor"); "comprendra", "y contará"
             # or "إلى الوفد" is the sentence resuming.
             prose_stop = True
@@ -179,7 +192,16 @@ def read_fields(
         email=contacts.emails[0] if contacts.emails else None,
         phone=contacts.phones[0] if contacts.phones else None,
         prose_stop=prose_stop,
+        secretariat=contacts.excluded > 0 and not contacts.emails and not contacts.phones,
     )
+
+
+def _title_word_first(value: str) -> bool:
+    # French and Spanish write titles in lower case ("sous-directeur, Direction
+    # des affaires juridiques, ministère ..."): a known title word may open one.
+    first = re.split(r"[\s\-'’]", value, maxsplit=1)[0].casefold()
+    whole = value.split(" ", 1)[0].casefold()
+    return first in TITLE_STARTERS or whole in TITLE_STARTERS
 
 
 def _split(text: str) -> list[_Field]:
@@ -213,6 +235,7 @@ def _clean(value: str) -> str:
     value = re.sub(r"\s+", " ", value).strip(" .:;-–—*•·\t")
     value = EMAIL_LABEL_RE.sub("", value) if EMAIL_LABEL_RE.match(value) else value
     value = _LEAD_CONNECTOR_RE.sub("", value)
+    value = re.sub(r"^(?:现任|担任)", "", value)  # "黄先生现任……一等秘书": "now serves as"
     value = _TRAIL_CONNECTOR_RE.sub("", value)
     return value.strip(" .:;-–—")
 

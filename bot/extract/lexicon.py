@@ -1,181 +1,150 @@
 """Words the extractor recognises, per language (en, fr, es, ru, ar, zh).
 
-Everything language-specific lives here as data so that a desk officer who
-meets a new phrasing can add it without touching the parsing code.  The
-patterns are regular-expression fragments, matched case-insensitively on
+The word lists (honorifics, ranks, title words, name particles, role labels,
+decision phrases) live in lexicons/<language>.toml, so that a desk officer
+who meets a new phrasing ("Lcda.") adds one line of data without touching
+the parsing code; every language's lists are always consulted, because
+missions mix languages.  The regular expressions built here from those lists,
+and the few patterns that span languages, are matched case-insensitively on
 text whose whitespace has been collapsed.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Final
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any, Final
 
 LANGUAGES: Final = ("en", "fr", "es", "ru", "ar", "zh")
 
-# Honorifics that precede a name, longest first so "H.E. Mr." wins over "H.E.".
-# Single letters ("M.", "D.") are only honorifics before a capitalised word,
-# which the parser checks; they are listed last for that reason.
-HONORIFICS: Final[tuple[str, ...]] = (
-    "His Excellency", "Her Excellency", "H. E.", "H.E.", "H.E", "Amb.", "Ambassador Dr.",
-    "Pol. Col.", "Pol. Gen.", "Lt. Col.", "Col.", "Gen.", "Maj.", "Capt.", "Adv.", "Hon.",
-    "Mr.", "Mrs.", "Ms.", "Miss", "Dr.", "Prof.", "Mr", "Mrs", "Ms", "Dr", "Prof",
-    "MR.", "MRS.", "MS.", "DR.", "PROF.", "MR", "MRS", "MS", "MME", "MLLE", "SR.", "SRA.",
-    "Son Excellence", "S. E.", "S.E.", "S.E", "Mme.", "Mme", "Mlle.", "Mlle", "Pr.",
-    "Monsieur l'Ambassadeur", "Madame l'Ambassadrice", "Monsieur", "Madame", "Mademoiselle",
-    "Señor Embajador", "Señora Embajadora", "Señor", "Señora", "Señorita",
-    "Excmo.", "Excma.", "Sr.", "Sra.", "Srta.", "Lic.", "Licda.", "Dña.", "Doña", "Dra.",
-    "Ing.", "Don",
-    "Его Превосходительство", "Ее Превосходительство", "Её Превосходительство",
-    "Г-н", "Г-жа", "г-н", "г-жа", "Господин", "Госпожа", "господин", "госпожа", "д-р",
-    "г-на", "г-жи", "г-ну", "г-же", "г-ном", "г-жой",
-    "Д-р",
-    "صاحب السمو الملكي", "صاحب السمو", "صاحبة السمو", "سمو", "الأمير", "الأميرة", "الشيخ",
-    "الشيخة", "صاحب السعادة", "سعادة", "معالي", "السيدة", "السيد", "الآنسة", "الدكتورة",
-    "الدكتور", "والسيدة", "والسيد", "وسعادة", "والدكتور", "والدكتورة",
-    "M.", "D.",
-)
-SINGLE_LETTER_HONORIFICS: Final = frozenset({"M.", "D."})
+
+@cache
+def lexicon(language: str) -> dict[str, Any]:
+    """The parsed lexicons/<language>.toml."""
+    data = resources.files("bot.extract").joinpath("lexicons", f"{language}.toml").read_bytes()
+    return tomllib.loads(data.decode("utf-8"))
+
+
+def words(key: str) -> tuple[str, ...]:
+    """Every language's list under `key`, in the order of LANGUAGES, without repeats."""
+    merged: dict[str, None] = {}
+    for language in LANGUAGES:
+        merged.update(dict.fromkeys(lexicon(language).get(key, ())))
+    return tuple(merged)
+
+
+def _table(key: str) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for language in LANGUAGES:
+        merged.update(lexicon(language).get(key, {}))
+    return merged
+
+
+def _decision(kind: str) -> tuple[str, ...]:
+    return tuple(p for lang in LANGUAGES for p in lexicon(lang).get("decision", {}).get(kind, ()))
+
+
+# Honorifics that precede a name; names.py tries the longest first.  Single
+# letters ("M.", "D.") are also initials: only honorifics before a
+# capitalised word, which the parser checks.
+def _variants(entries: tuple[str, ...]) -> tuple[str, ...]:
+    # Cyrillic ranks open a sentence or sit inside one ("Полковник юстиции",
+    # "полковник полиции"): both spellings of the first letter are meant.
+    # Arabic joins "and" and "by" to the next word ("والمهندس", "بالسيدة").
+    out: dict[str, None] = {}
+    for entry in entries:
+        out[entry] = None
+        if re.match(r"[а-яё]", entry, re.IGNORECASE):
+            out[entry[0].upper() + entry[1:]] = None
+            out[entry[0].lower() + entry[1:]] = None
+        if entry.startswith(("ال", "سعادة", "معالي")):
+            out.update(dict.fromkeys(prefix + entry for prefix in ("و", "ب", "وب")))
+    return tuple(out)
+
+
+HONORIFICS: Final = _variants(words("honorifics"))
+# Honorifics that are also ordinary words or first names ("Sri Lanka", "Me"):
+# only an honorific before a name of two words or more.
+WEAK_HONORIFICS: Final = frozenset(words("weak_honorifics"))
+SINGLE_LETTER_HONORIFICS: Final = frozenset(h for h in HONORIFICS if re.fullmatch(r"\w\.", h))
 # Ranks used as the form of address straight before a name ("Head of
-# delegation: Ambassador Ahmed HASSAN", "Suppléant : le Conseiller Paul
-# MARTIN", "Посол Иван ПЕТРОВ", "السفير أحمد حسن").  The rank becomes the
-# honorific, as "Señor Embajador" and "السفير" already do.  Matched
-# case-insensitively, only where an entry starts (see delegates._rank_addressed)
-# or after another honorific ("H.E. Ambassador").
-RANK_ADDRESSES: Final[tuple[str, ...]] = (
-    "Ambassador", "Minister Counsellor", "Minister-Counsellor", "Minister Plenipotentiary",
-    "Minister", "Counsellor", "Counselor", "First Secretary", "Second Secretary",
-    "Third Secretary", "Attaché", "Attache", "Consul General", "Consul",
-    "Ambassadeur", "Ambassadrice", "Ministre conseiller", "Ministre-conseiller",
-    "Ministre plénipotentiaire", "Ministre", "Conseiller", "Conseillère",
-    "Premier secrétaire", "Première secrétaire", "Deuxième secrétaire",
-    "Troisième secrétaire", "Attachée", "Consul général",
-    "Embajador", "Embajadora", "Ministro Consejero", "Ministra Consejera", "Ministro",
-    "Ministra", "Consejero", "Consejera", "Primer Secretario", "Primera Secretaria",
-    "Segundo Secretario", "Segunda Secretaria", "Tercer Secretario", "Tercera Secretaria",
-    "Agregado", "Agregada", "Cónsul General", "Cónsul",
-    "Посол", "Посланник", "Министр-советник", "Советник-посланник", "Советник",
-    "Первый секретарь", "Второй секретарь", "Третий секретарь", "Атташе",
-    "السفيرة", "السفير", "الوزير المفوض", "الوزيرة المفوضة", "المستشارة", "المستشار",
-    "السكرتيرة الأولى", "السكرتير الأول", "السكرتيرة الثانية", "السكرتير الثاني",
-    "السكرتيرة الثالثة", "السكرتير الثالث", "الملحقة", "الملحق",
-)
-# The same in Chinese, written after the name: "副团长：张明参赞".
-ZH_RANK_ADDRESSES: Final = ("公使衔参赞", "参赞", "公使", "一等秘书", "二等秘书", "三等秘书",
-                            "随员")
-ZH_HONORIFICS: Final = ("大使阁下", "阁下", "先生", "女士", "博士", "小姐", "大使")
+# delegation: Ambassador Ahmed HASSAN", "Посол Иван ПЕТРОВ", "السفير أحمد حسن").
+# The rank becomes the honorific; matched case-insensitively, only where an
+# entry starts (see delegates._rank_addressed) or after another honorific.
+RANK_ADDRESSES: Final = words("ranks")
+# Chinese writes the rank and the form of address after the name: "张明参赞".
+ZH_RANK_ADDRESSES: Final = words("ranks_after_name")
+ZH_HONORIFICS: Final = words("honorifics_after_name")
 # Chinese puts the title before the name with no separator: "常驻代表王伟大使".
-ZH_TITLE_ENDINGS: Final = (
-    "代表", "大使", "参赞", "秘书", "随员", "司长", "处长", "局长", "主任", "公使", "领事",
-    "检察官", "法官", "专家", "官员", "部长", "副部长", "顾问", "团长", "由", "包括", "：", ":",
-)
-
-# Particles that may sit lowercase inside a name.
-NAME_PARTICLES: Final = frozenset({
-    "van", "der", "den", "de", "la", "le", "del", "de la", "los", "las", "di", "da", "du",
-    "dos", "das", "do", "von", "zu", "y", "e", "bin", "binti", "ibn", "bint", "al", "el",
-    "ter", "ten", "af", "av", "بن", "بنت", "ابن", "épouse", "ép.", "née", "veuve", "vda.",
-})
-
+ZH_TITLE_ENDINGS: Final = words("title_endings")
+ZH_NAME_OPENERS: Final = words("name_openers")
+NAME_PARTICLES: Final = frozenset(words("particles"))
+# Abbreviations inside a name ("Nigel ST. HILL"): their full stop ends no sentence.
+NAME_ABBREVIATIONS: Final = frozenset(words("name_abbreviations"))
+# Lower-case words that end a name ("Фуад Ильхам оглы").
+NAME_SUFFIXES: Final = frozenset(words("name_suffixes"))
+# Chinese surnames, compound ones included: a bare name must start with one.
+ZH_SURNAMES: Final = frozenset(words("surnames"))
 # Capitalised words that start a title, so they end a name written without a comma.
-TITLE_STARTERS: Final = frozenset({
-    "ambassador", "ambassadeur", "ambassadrice", "embajador", "embajadora", "permanent",
-    "deputy", "first", "second", "third", "counsellor", "counselor", "conseiller",
-    "conseillère", "consejero", "consejera", "minister", "ministre", "ministro", "ministra",
-    "head", "chef", "jefe", "jefa", "director", "directeur", "directrice", "directora",
-    "attaché", "attachée", "attache", "agregado", "agregada", "secretary", "secrétaire",
-    "secretario", "secretaria", "premier", "première", "deuxième", "troisième", "primer",
-    "primera", "segundo", "segunda", "tercer", "tercera", "representative",
-    "représentant", "représentante", "representante", "expert", "experte", "experto",
-    "experta", "legal", "senior", "chief", "officer", "adviser", "advisor", "asesor",
-    "asesora", "consul", "judge", "juge", "juez", "jueza", "prosecutor", "procureur",
-    "fiscal", "chargé", "chargée", "alternate", "member", "membre", "miembro", "delegate",
-    "délégué", "déléguée", "delegado", "delegada", "inspector", "inspecteur", "commissioner",
-    "superintendent", "colonel", "lieutenant", "captain", "major", "general", "mission",
-    "ministry", "ministère", "ministerio", "tel", "tél", "email", "e-mail",
-    "посол", "постоянный", "постоянного", "советник", "первый", "второй", "третий",
-    "атташе", "заместитель", "глава", "директор", "начальник", "руководитель", "эксперт",
-    "старший", "консультант", "министр", "член", "тел", "сотрудник", "специалист",
-    "السفير", "المندوب", "مندوب", "مستشار", "المستشار", "سكرتير", "السكرتير",
-    "رئيس", "نائب", "عضو", "مدير", "الملحق", "ملحق", "الوزير", "وزير", "خبير", "الخبير",
-    "قاض", "قاضي", "قاضٍ", "قاضية", "مستشارة", "باحث", "باحثة", "خبيرة", "سكرتيرة", "مديرة",
-    "رئيسة", "وكيل", "نائبة", "ملحقة", "المندوبة", "مندوبة", "ضابط", "عقيد", "عميد", "لواء",
-})
+TITLE_STARTERS: Final = frozenset(w.casefold() for w in words("title_words"))
+# Canonical spellings, for recognising a misspelt role ("Head of Delgation").
+ROLE_PHRASES: Final = tuple(_table("role_phrases").items())
 
-_ROLE_HEAD = (
-    r"head of (?:the )?delegation", r"chef(?:fe)? de (?:la )?d[ée]l[ée]gation",
-    r"jef[ea] de (?:la )?delegaci[óo]n", r"presidente? de (?:la )?delegaci[óo]n",
-    r"глав[аы] делегации", r"руководител[ья] делегации", r"رئيس(?:ة)? الوفد",
-    r"代表团团长", r"团长",
-)
-_ROLE_ALTERNATE = (
-    r"deputy head of (?:the )?delegation", r"alternate head of (?:the )?delegation",
-    r"chef(?:fe)? (?:de (?:la )?d[ée]l[ée]gation )?adjointe?(?: de (?:la )?d[ée]l[ée]gation)?",
-    r"jef[ea] (?:adjunt[oa]|alterno|alterna) de (?:la )?delegaci[óo]n",
-    r"заместител[ья] (?:главы|руководителя) делегации", r"نائب رئيس(?:ة)? الوفد", r"副团长",
-)
-_ROLE_HEAD_FIELD = (r"head", r"chef(?:fe)?", r"jef[ea]", r"глава", r"руководитель", r"رئيس(?:ة)?")
-# Short words that only mean a role when they make up a whole field, so that
-# "Alternate Permanent Representative" stays a title.
-_ROLE_ALTERNATE_FIELD = (
-    r"alternates?", r"alternate representatives?", r"alternate delegates?",
-    r"suppl[ée]ante?s?", r"repr[ée]sentante?s? suppl[ée]ante?s?", r"suplentes?",
-    r"representantes? (?:suplentes?|alternos?|alternas?)", r"alternos?",
-    r"заместител[ьи]", r"مناوب(?:ون|ين)?", r"ممثل(?:ة)? مناوب(?:ة)?", r"副团长",
-)
-_ROLE_ADVISER_FIELD = (
-    r"advis[eo]rs?", r"expert advis[eo]rs?", r"technical advis[eo]rs?",
-    r"asesor(?:a|es|as)?", r"asesor(?:a)? t[ée]cnic[oa]", r"顾问",
+
+def _any(patterns: tuple[str, ...]) -> str:
+    return "(?:" + "|".join(patterns) + ")"
+
+
+def _whole(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"^" + _any(patterns) + r"$", re.IGNORECASE)
+
+
+class PhraseSet:
+    """Phrases searched one by one: re cannot use a literal prefix to skip ahead in a
+    big alternation, so a single combined pattern is several times slower."""
+
+    def __init__(self, patterns: tuple[str, ...]) -> None:
+        self.patterns = tuple(re.compile(p, re.IGNORECASE) for p in patterns)
+
+    def search(self, text: str) -> re.Match[str] | None:
+        for pattern in self.patterns:
+            match = pattern.search(text)
+            if match:
+                return match
+        return None
+
+    def sub(self, replacement: str, text: str) -> str:
+        for pattern in self.patterns:
+            text = pattern.sub(replacement, text)
+        return text
+
+
+def _lang(kind: str) -> PhraseSet:
+    return PhraseSet(_decision(kind))
+
+
+_ROLE_ALTERNATE = words("role_alternate")
+ROLE_HEAD_RE: Final = re.compile(_any(words("role_head")), re.IGNORECASE)
+ROLE_ALTERNATE_RE: Final = re.compile(_any(_ROLE_ALTERNATE), re.IGNORECASE)
+# Short words ("Head", "Alternate") only mean a role when they make up a
+# whole field, so that "Alternate Permanent Representative" stays a title.
+ROLE_FIELD_RES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
+    ("alternate", _whole(_ROLE_ALTERNATE)),
+    ("head", _whole(words("role_head"))),
+    ("head", _whole(words("role_head_field"))),
+    ("alternate", _whole(words("role_alternate_field"))),
+    ("adviser", _whole(words("role_adviser_field"))),
+    ("member", _whole(words("role_member_field"))),
 )
 # "Conseiller", "советник" and "مستشار" are also diplomatic ranks, so they are
 # an adviser role only where the context says role: a role column, a role
 # heading, parentheses, or "en qualité de".
-_ROLE_ADVISER_CONTEXT = (
-    r"conseill(?:er|ère|ers|ères)", r"советник(?:и)?", r"مستشار(?:ة|ون|ين)?",
-    r"consejer[oa]s?", *_ROLE_ADVISER_FIELD,
-)
-_ROLE_MEMBER_FIELD = (
-    r"members?(?: of (?:the )?delegation)?", r"delegates?",
-    r"membres?(?: de (?:la )?d[ée]l[ée]gation)?",
-    r"d[ée]l[ée]gu[ée]e?s?", r"miembros?(?: de (?:la )?delegaci[óo]n)?", r"delegad[oa]s?",
-    r"член(?:ы)?(?: делегации)?", r"делегат(?:ы)?", r"عضو(?: الوفد)?", r"أعضاء(?: الوفد)?",
-    r"代表团成员", r"成员", r"团员",
+ROLE_ADVISER_CONTEXT_RE: Final = _whole(
+    words("role_adviser_context") + words("role_adviser_field")
 )
 
-
-# Canonical spellings, for recognising a misspelt role ("Head of Delgation").
-ROLE_PHRASES: Final = (
-    ("head of delegation", "head"), ("head of the delegation", "head"),
-    ("chef de délégation", "head"), ("chef de la délégation", "head"),
-    ("jefe de delegación", "head"), ("jefa de delegación", "head"),
-    ("jefe de la delegación", "head"), ("jefa de la delegación", "head"),
-    ("глава делегации", "head"), ("руководитель делегации", "head"),
-    ("deputy head of delegation", "alternate"), ("alternate head of delegation", "alternate"),
-    ("chef adjoint de la délégation", "alternate"), ("jefe adjunto de la delegación", "alternate"),
-    ("заместитель главы делегации", "alternate"),
-    ("member of delegation", "member"), ("member of the delegation", "member"),
-    ("membre de la délégation", "member"), ("miembro de la delegación", "member"),
-    ("член делегации", "member"),
-)
-
-
-def _any(words: tuple[str, ...]) -> str:
-    return "(?:" + "|".join(words) + ")"
-
-
-ROLE_HEAD_RE: Final = re.compile(_any(_ROLE_HEAD), re.IGNORECASE)
-ROLE_ALTERNATE_RE: Final = re.compile(_any(_ROLE_ALTERNATE), re.IGNORECASE)
-ROLE_FIELD_RES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
-    ("alternate", re.compile(r"^" + _any(_ROLE_ALTERNATE) + r"$", re.IGNORECASE)),
-    ("head", re.compile(r"^" + _any(_ROLE_HEAD) + r"$", re.IGNORECASE)),
-    ("head", re.compile(r"^" + _any(_ROLE_HEAD_FIELD) + r"$", re.IGNORECASE)),
-    ("alternate", re.compile(r"^" + _any(_ROLE_ALTERNATE_FIELD) + r"$", re.IGNORECASE)),
-    ("adviser", re.compile(r"^" + _any(_ROLE_ADVISER_FIELD) + r"$", re.IGNORECASE)),
-    ("member", re.compile(r"^" + _any(_ROLE_MEMBER_FIELD) + r"$", re.IGNORECASE)),
-)
-ROLE_ADVISER_CONTEXT_RE: Final = re.compile(
-    r"^" + _any(_ROLE_ADVISER_CONTEXT) + r"$", re.IGNORECASE
-)
 # "en qualité de conseiller", "as adviser", "в качестве советника", "بصفة مستشار".
 ROLE_AS_RE: Final = re.compile(
     r"^(?:as|in (?:the|his|her) capacity (?:as|of)|en (?:sa )?qualit[ée] de|en calidad de|"
@@ -201,7 +170,7 @@ FAX_LABEL_RE: Final = re.compile(r"(?:fax|télécopie|факс|فاكس|传真)\
 TABLE_HEADERS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("role", re.compile(
         r"^(?:role|r[ôo]le|function in (?:the )?delegation|fonction dans la d[ée]l[ée]gation|"
-        r"funci[óo]n en la delegaci[óo]n|rol|роль(?: в делегации)?|функция в делегации|"
+        r"funci[óo]n(?: en la delegaci[óo]n)?|rol|роль(?: в делегации)?|функция в делегации|"
         r"الصفة(?: في الوفد)?|الدور|代表团职务|团内职务|职责)$", re.IGNORECASE)),
     ("honorific", re.compile(r"^(?:honorific|civilit[ée]|tratamiento|обращение|اللقب|称谓)$",
                              re.IGNORECASE)),
@@ -265,97 +234,19 @@ AUTO_REPLY_RE: Final = re.compile(
 )
 
 
-def _lang(**by_lang: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(p for pats in by_lang.values() for p in pats), re.IGNORECASE)
-
-
-# Decision phrases.  A decline is stated ("regrets that it will not be able
-# to attend"); an undecided reply defers ("will communicate the composition
-# later"); an acceptance announces participation or a delegation.
-DECLINE_RE: Final = _lang(
-    en=(r"regrets? (?:to inform |that )?.{0,60}(?:not|unable)", r"unable to (?:attend|participate|"
-        r"take part|send|be represented)", r"(?:will|would) not be (?:able|in a position) to",
-        r"not (?:be )?in a position to (?:attend|participate|send|take part)",
-        r"cannot (?:attend|participate|take part)", r"will not (?:attend|participate|take part|"
-        r"be (?:represented|attending|participating))", r"must decline",
-        r"declines? the invitation"),
-    fr=(r"n'est pas en mesure", r"ne sera pas en mesure", r"ne pourra pas", r"ne peut pas "
-        r"(?:participer|assister)", r"regrette de ne pas", r"ne participera pas",
-        r"au regret de (?:vous )?(?:informer|faire savoir) qu", r"ne sera pas repr[ée]sent[ée]e?"),
-    es=(r"lamenta", r"no podr[áa]", r"no le ser[áa] posible", r"no estar[áa] en (?:condiciones|"
-        r"posibilidad)", r"no participar[áa]", r"imposibilitad[ao]", r"no asistir[áa]",
-        r"no (?:estar[áa]|ser[áa]) representad[ao]"),
-    ru=(r"не сможет", r"не име(?:ет|ется) возможности", r"не примет участи", r"не будет "
-        r"представлен", r"не в состоянии", r"с сожалением", r"вынужден[ао]? отказаться"),
-    ar=(r"يتعذر", r"تعذر", r"يأسف", r"تأسف", r"لن تتمكن", r"لن يتمكن", r"لن تشارك", r"لن يشارك",
-        r"تعتذر", r"يؤسفها", r"ليس بإمكان"),
-    zh=(r"无法出席", r"无法参加", r"不能出席", r"不能参加", r"不派", r"未能出席", r"无法派",
-        r"遗憾地通知", r"不克出席"),
-)
-UNDECIDED_RE: Final = _lang(
-    en=(r"acknowledges? (?:with thanks )?(?:the )?receipt", r"will (?:be )?(?:communicat|"
-        r"inform|transmit|forward|notif|advis|confirm)\w*.{0,80}(?:later|in due course|"
-        r"shortly|soon|as soon as|at a later)", r"(?:names|composition|details).{0,60}will be "
-        r"(?:communicated|sent|provided|transmitted|forwarded|confirmed).{0,40}(?:later|in due "
-        r"course|shortly|soon|as soon as|at a later|separately)", r"under consideration",
-        r"is considering", r"not yet (?:been )?(?:decided|finali[sz]ed|determined)",
-        r"will revert"),
-    fr=(r"accuse r[ée]ception", r"communiquer(?:a|ont) ult[ée]rieurement", r"ult[ée]rieurement",
-        r"en temps (?:utile|opportun)", r"sera communiqu[ée]e? (?:d[èe]s que|prochainement)",
-        r"pas encore (?:[ée]t[ée] )?(?:arr[êe]t[ée]e|d[ée]termin[ée]e|fix[ée]e)"),
-    es=(r"acusa(?:r)? recibo", r"comunicar[áa] (?:oportunamente|posteriormente|m[áa]s adelante)",
-        r"oportunamente", r"m[áa]s adelante", r"en su debido momento", r"a la brevedad",
-        r"posteriormente", r"a[úu]n no (?:ha sido|se ha) (?:definid|determinad|decidid)"),
-    ru=(r"подтверждает получение", r"сообщ\w+ дополнительно", r"дополнительно сообщ\w+",
-        r"будет сообщ\w+ (?:дополнительно|позднее|позже)", r"позднее", r"в ближайшее время",
-        r"рассматривается"),
-    ar=(r"سيتم إبلاغ", r"سيتم إخطار", r"ستبلغ", r"ستقوم بإبلاغ", r"لاحق(?:ا|اً)",
-        r"تفيد باستلام", r"تؤكد استلام", r"تأكيد استلام", r"في وقت لاحق"),
-    zh=(r"将另行通知", r"另行通知", r"另告", r"稍后通知", r"另行函告", r"尚未确定", r"随后告知"),
-)
-ACCEPT_RE: Final = _lang(
-    en=(r"will (?:also )?(?:attend|participate|take part|"
-        r"be (?:represented|attending|participating))",
-        r"following (?:person|persons|delegates?|officials?)\b",
-        r"(?:delegation|it) will be (?:composed|headed|led|as follows)", r"will be composed",
-        r"as follows", r"(?:delegation|it) will be (?:headed|led) by", r"composition of (?:its|"
-        r"the|his|her) delegation", r"is pleased to (?:inform|confirm|accept)",
-        r"confirms? (?:its |the )?(?:participation|attendance)", r"following (?:persons|"
-        r"delegates|officials|delegation)", r"accepts? the invitation", r"(?:will be|are) "
-        r"attending",
-        r"(?:delegation|delegates?) (?:consists|comprises|will comprise|will consist)",
-        r"represented by"),
-    fr=(r"participera", r"prendra part", r"assistera", r"composition de (?:sa|la) d[ée]l[ée]gation",
-        r"sera compos[ée]e", r"sera conduite par", r"sera dirig[ée]e par",
-        r"sera repr[ée]sent[ée]e?",
-        r"confirme (?:sa|la) participation", r"comme suit"),
-    es=(r"participar[áa]", r"asistir[áa]", r"integrad[ao] por", r"composici[óo]n de (?:la|su) "
-        r"delegaci[óo]n", r"conformad[ao] por", r"encabezad[ao] por", r"presidid[ao] por",
-        r"estar[áa] representad[ao]", r"confirma (?:su|la) participaci[óo]n", r"de la siguiente "
-        r"manera", r"como sigue"),
-    ru=(r"при(?:мет|мут) участие", r"состав делегации", r"возглав", r"в следующем составе",
-        r"будет представлен", r"подтверждает участие", r"направ(?:ит|ляет) делегацию"),
-    ar=(r"ستشارك", r"سيشارك", r"تشكيل(?:ة)? الوفد", r"يتألف الوفد", r"سيتكون الوفد", r"برئاسة",
-        r"يسر", r"تؤكد مشاركة", r"على النحو التالي", r"سيمثل", r"ستمثل"),
-    zh=(r"将出席", r"将派", r"派员出席", r"代表团组成", r"代表团成员", r"将参加", r"出席人员",
-        r"名单如下", r"如下"),
-)
-
+# Decision phrases (lexicons' [decision] tables).  A decline is stated
+# ("regrets that it will not be able to attend"); an undecided reply defers
+# ("will communicate the composition later"); an acceptance announces
+# participation or a delegation.
+DECLINE_RE: Final = _lang("decline")
+UNDECIDED_RE: Final = _lang("undecided")
+ACCEPT_RE: Final = _lang("accept")
 # Amendment phrases: a follow-up that changes a delegation already announced.
-FOLLOW_UP_RE: Final = _lang(
-    en=(r"further to (?:its|our|the mission's) (?:(?:previous|earlier) )?(?:note|letter|e-?mail|"
-        r"communication|message)", r"with reference to (?:its|our) (?:previous|earlier) "
-        r"(?:note|letter|e-?mail)", r"in follow-?up to (?:its|our) (?:note|letter|e-?mail)"),
-    fr=(r"(?:faisant |comme )?suite [àa] (?:sa|notre) (?:pr[ée]c[ée]dente )?(?:note|lettre|"
-        r"communication|correspondance|message)", r"en compl[ée]ment [àa] sa note",
-        r"se r[ée]f[ée]rant [àa] sa (?:pr[ée]c[ée]dente )?note"),
-    es=(r"en seguimiento (?:a|de) su (?:nota|comunicaci[óo]n)", r"en alcance a su nota",
-        r"complementa(?:ndo)? su nota", r"con referencia a su nota"),
-    ru=(r"в дополнение к (?:своей )?ноте", r"в продолжение (?:своей )?ноты",
-        r"ссылаясь на свою ноту"),
-    ar=(r"إلحاق(?:ا|اً) (?:ب|لـ)?مذكرتها", r"إشارة إلى مذكرتها", r"بالإشارة إلى مذكرتها"),
-    zh=(r"补充通知", r"继本团", r"继我团", r"继本代表团"),
-)
+FOLLOW_UP_RE: Final = _lang("follow_up")
+REPLACE_RE: Final = _lang("replace")
+EXTEND_RE: Final = _lang("extend")
+# An explicit statement of participation, stronger than a mere "delegation" cue.
+PARTICIPATE_RE: Final = _lang("participate")
 # Follow-ups that can only mean the mission's own earlier note (UN notes say
 # "its note" for the addressee's note too, so those need a replace/extend cue).
 SELF_FOLLOW_UP_RE: Final = re.compile(
@@ -364,38 +255,7 @@ SELF_FOLLOW_UP_RE: Final = re.compile(
     r"свою ноту|إلحاق(?:ا|اً)|继本团|继我团|继本代表团|补充通知",
     re.IGNORECASE,
 )
-REPLACE_RE: Final = _lang(
-    en=(r"replac\w*", r"instead of", r"in lieu of", r"substitut\w*", r"amend\w*",
-        r"revised (?:composition|list)", r"change in the composition", r"no longer"),
-    fr=(r"remplac\w*", r"au lieu de", r"modifi\w*", r"en lieu et place", r"ne fera plus partie"),
-    es=(r"sustitu\w*", r"reemplaz\w*", r"en lugar de", r"en vez de", r"modific\w*"),
-    ru=(r"вместо", r"замен\w*", r"изменени\w*", r"изменен\w*"),
-    ar=(r"بدل(?:ا|اً) من", r"بدلا عن", r"يحل محل", r"تحل محل", r"تعديل"),
-    zh=(r"替换", r"代替", r"取代", r"更换", r"改为", r"接替"),
-)
-EXTEND_RE: Final = _lang(
-    en=(r"additional(?:ly)?", r"in addition", r"will also (?:attend|participate|be|join)",
-        r"also (?:be part|be included|include|join|form part)", r"supplement\w*", r"be added"),
-    fr=(r"en compl[ée]ment", r"suppl[ée]mentaire", r"s'ajout\w*", r"[ée]galement"),
-    es=(r"complementa\w*", r"adicional\w*", r"adem[áa]s", r"tambi[ée]n", r"se sumar[áa]"),
-    ru=(r"в дополнение", r"также", r"дополнительн\w+ (?:член|участник)", r"войд[её]т"),
-    ar=(r"إضافة إلى", r"بالإضافة إلى", r"أيض(?:ا|اً)", r"إضافي"),
-    zh=(r"补充", r"增加", r"增派", r"另外", r"追加"),
-)
 
-# An explicit statement of participation, stronger than a mere "delegation" cue.
-PARTICIPATE_RE: Final = _lang(
-    en=(r"will (?:also )?(?:attend|participate|take part|"
-        r"be (?:represented|attending|participating))",
-        r"confirms? (?:its |the )?(?:participation|attendance)", r"accepts? the invitation"),
-    fr=(r"participera", r"prendra part", r"assistera", r"confirme (?:sa|la) participation",
-        r"sera repr[ée]sent[ée]e?"),
-    es=(r"participar[áa]", r"asistir[áa]", r"confirma (?:su|la) participaci[óo]n",
-        r"estar[áa] representad[ao]"),
-    ru=(r"при(?:мет|мут) участие", r"подтверждает участие", r"будет представлен"),
-    ar=(r"ستشارك", r"سيشارك", r"تؤكد مشاركة", r"سيمثل", r"ستمثل"),
-    zh=(r"将出席", r"将派", r"派员出席", r"将参加"),
-)
 STRONG_EXTEND_RE: Final = re.compile(
     r"additional (?:members?|delegates?|participants?|persons?|representatives?|experts?)|"
     r"in addition to (?:the|its|our) (?:delegation|delegates|members|persons|names|list)|"
@@ -412,7 +272,8 @@ NOT_DELEGATE_BEFORE_RE: Final = re.compile(
     r"(?<!\w)(?:contact|contacter|contactar|dirigirse a|связаться с|обращаться к|الاتصال ب|联系|"
     r"dear|cher|ch[èe]re|estimad[oa]s?|querid[oa]|уважаем\w+|عزيزي|尊敬的|"
     r"thanks?|grateful to|merci [àa]|remercie|agradece(?:r)? a|благодар\w+|يشكر|感谢|"
-    r"cc|c\.c\.|copy to|copie [àa]|attention(?: of)?|attn\.?|[àa] l'attention de|"
+    r"cc|c\.c\.|copy to|copie [àa]|copies?|copia|копия|نسخة(?: إلى)?|抄送|we copy|"
+    r"of your team|de votre [ée]quipe|de su equipo|attention(?: of)?|attn\.?|[àa] l'attention de|"
     r"a la atenci[óo]n de|вниманию|عناية|"
     r"focal point|point of contact|point focal|punto focal|контактное лицо)" + _ARTICLES,
     re.IGNORECASE,

@@ -32,3 +32,14 @@ class Extraction:
     # People the reply withdraws or replaces ("Ms. C will replace Mr. B" -> ["B"]),
     # so a person swap need not discard the rest of an earlier delegation.
     withdrawn: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    """A name read at a position of the text, with its form of address."""
+
+    start: int
+    end: int
+    honorific: str | None
+    name: str
+    title_hint: str | None = None  # Chinese rank written between name and honorific

@@ -10,19 +10,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from typing import Final
 
 from bot.extract.lexicon import (
     HONORIFICS,
+    NAME_ABBREVIATIONS,
     NAME_PARTICLES,
+    NAME_SUFFIXES,
     RANK_ADDRESSES,
     SINGLE_LETTER_HONORIFICS,
     TITLE_STARTERS,
-    ZH_HONORIFICS,
-    ZH_RANK_ADDRESSES,
+    WEAK_HONORIFICS,
     ZH_TITLE_ENDINGS,
+    header_kind,
 )
+from bot.extract.model import NameMatch
+from bot.extract.names_zh import ZH_NAME_RE, parse_zh_person, zh_rank_name
 
 _HON_ALT = "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True))
 # One or more honorifics in a row ("H.E. Mr.", "Excmo. Sr. D."), then a space.
@@ -31,18 +34,19 @@ HONORIFIC_RE: Final = re.compile(
 )
 # Arabic uses the title "the Ambassador" as part of the form of address.
 _AR_TITLE_HON_RE: Final = re.compile(r"\s+(?:السفيرة|السفير)(?=\s)")
-_RANK_ALT = "|".join(re.escape(r) for r in sorted(RANK_ADDRESSES, key=len, reverse=True))
+# A PDF may wrap a line inside a rank ("Comisario\nGeneral"): any space will do.
+_RANK_ALT = "|".join(
+    re.escape(r).replace(r"\ ", r"\s+") for r in sorted(RANK_ADDRESSES, key=len, reverse=True)
+)
 # A rank as the form of address ("Ambassador", "l'Ambassadeur", "el Embajador");
 # group 1 is the rank without its article.
 RANK_ADDRESS_RE: Final = re.compile(
     rf"[ \t]*(?:(?:l['’]|le |la |el |the )[ \t]*)?({_RANK_ALT})(?=[ \t])", re.IGNORECASE
 )
-_ZH_RANK_NAME_RE: Final = re.compile(
-    rf"([\u4e00-\u9fff·]{{2,4}}?)({'|'.join(ZH_RANK_ADDRESSES)})(?=[，,、；;（(\s]|$)"
-)
-ZH_NAME_RE: Final = re.compile(
-    r"([\u4e00-\u9fff·]{2,4}?)(大使|参赞|公使|秘书|随员)?"
-    rf"({'|'.join(ZH_HONORIFICS)})"
+# A capitalised rank inside a sentence ("headed by Minister Paulo ..."); group 1
+# is where it starts (after an optional article).
+RANK_ANYWHERE_RE: Final = re.compile(
+    rf"(?<![\w\-])(?:(?:l['’]|le |la |el |the )[ \t]*)?((?:{_RANK_ALT}))(?=[ \t])"
 )
 _LATIN_TOKEN_RE: Final = re.compile(
     r"[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ](?:[\w'’]|-(?=\w))*\.?|[A-ZА-Я]\.", re.UNICODE
@@ -67,47 +71,10 @@ _NOT_NAME: Final = frozenset({
     "и", "в", "постоянное", "представительство", "посольство", "regards", "cordialement",
     "saludos", "thank", "thanks", "merci", "gracias", "спасибо",
 })
-MAX_NAME_TOKENS: Final = 6
-
-
-@dataclass(frozen=True)
-class NameMatch:
-    start: int
-    end: int
-    honorific: str | None
-    name: str
-    title_hint: str | None = None  # Chinese rank written between name and honorific
-
-
-def zh_anchor_starts(text: str) -> list[int]:
-    """Where a Chinese name followed by 先生/女士/阁下/大使 starts."""
-    starts: list[int] = []
-    pos = 0
-    while pos < len(text):
-        match = ZH_NAME_RE.match(text, pos) if _zh_boundary(text, pos) else None
-        if match:
-            starts.append(pos)
-            pos = match.end()
-        else:
-            pos += 1
-    return starts
-
-
-def _zh_boundary(text: str, pos: int) -> bool:
-    if not "\u4e00" <= text[pos] <= "\u9fff":
-        return False
-    if pos == 0 or not "\u4e00" <= text[pos - 1] <= "\u9fff":
-        return True
-    return text[:pos].endswith(ZH_TITLE_ENDINGS)
-
-
-def zh_title_before(text: str, pos: int) -> str | None:
-    """The title written straight before a Chinese name ("常驻代表" in "由常驻代表王伟大使")."""
-    run = re.search(r"[\u4e00-\u9fff]+\Z", text[:pos])
-    if run is None:
-        return None
-    title = re.sub(r"^(?:代表团)?(?:由|包括|为|是|成员包括)", "", run.group())
-    return title if title and title.endswith(ZH_TITLE_ENDINGS[:-5]) else None
+# Arabic names chain particles: "عبد العزيز بن فهد آل سعود" is seven tokens.
+MAX_NAME_TOKENS: Final = 8
+# Russian patronymics mark a personal name even without capitals or honorific.
+_PATRONYMIC_RE: Final = re.compile(r"[А-ЯЁ][а-яё]+(?:ович|евич|ьич|овна|евна|ична|инична)$")
 
 
 def match_honorific(text: str, pos: int) -> re.Match[str] | None:
@@ -140,7 +107,7 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
         if tokens and step == cursor:
             break
         particle = _PARTICLE_RE.match(text, step)
-        if particle and tokens:
+        if particle and tokens and not _honorific_after(text, particle.end()):
             nxt = re.match(r"\s+", text[particle.end() :])
             after = particle.end() + (nxt.end() if nxt else 0)
             if (_LATIN_TOKEN_RE.match(text, after) or _ARABIC_TOKEN_RE.match(text, after)
@@ -162,9 +129,12 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
         token = token_match.group()
         bare = token.rstrip(".").casefold()
         first_word = text[step : step + 40].split(" ")[0]
-        if bare in TITLE_STARTERS or bare in _NOT_NAME or "@" in first_word:
+        initial = _is_initial(token)  # "В." is an initial, not the preposition "в"
+        if (bare in TITLE_STARTERS or (bare in _NOT_NAME and not initial)
+                or "@" in first_word):
             break
-        if token.endswith(".") and len(token) > 2 and not _is_initial(token):
+        if (token.endswith(".") and len(token) > 2 and not _is_initial(token)
+                and bare not in NAME_ABBREVIATIONS):
             # "SMITH." ends a sentence; keep the word, not the full stop.
             tokens.append(token[:-1])
             ends.append(token_match.end() - 1)
@@ -174,6 +144,12 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
         ends.append(cursor)
     while tokens and tokens[-1].casefold() in NAME_PARTICLES:
         tokens.pop()
+    if tokens:
+        end = ends[len(tokens) - 1]
+        suffix = re.match(r"[ \t]+(\w+)", text[end:])
+        if suffix and suffix.group(1).casefold() in NAME_SUFFIXES:
+            tokens.append(suffix.group(1))
+            ends = [*ends[: len(tokens) - 1], end + suffix.end()]
     if not tokens:
         return None
     if need_caps and not _has_caps_surname(tokens):
@@ -181,20 +157,31 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
     return " ".join(tokens), ends[len(tokens) - 1]
 
 
+def _honorific_after(text: str, pos: int) -> bool:
+    # "GONZÁLEZ DOS SANTOS y la Sra. Lucía": "y la" joins two people, not a name.
+    nxt = re.match(r"\s+(?:(?:la|el|le|the|de la)\s+)?", text[pos:])
+    return bool(nxt and HONORIFIC_RE.match(text, pos + nxt.end()))
+
+
 def _is_initial(token: str) -> bool:
     return len(token) == 2 and token[0].isupper()
 
 
 def _has_caps_surname(tokens: list[str]) -> bool:
-    return any(len(t) >= 2 and t.isupper() and t.isalpha() for t in tokens) and len(tokens) >= 2
+    if len(tokens) < 2:
+        return False
+    if any(t.casefold() in NAME_SUFFIXES for t in tokens):
+        return True
+    if len(tokens) <= 4 and any(_PATRONYMIC_RE.match(t) for t in tokens[1:]):
+        return True
+    return any(len(t) >= 2 and t.isupper() and t.isalpha() for t in tokens)
 
 
 def parse_person_at(text: str, pos: int, *, need_caps: bool = False) -> NameMatch | None:
     """Honorific (optional) and name at `pos`."""
-    zh = ZH_NAME_RE.match(text, pos) if _zh_boundary(text, pos) else None
+    zh = parse_zh_person(text, pos)
     if zh:
-        hint = zh.group(2) or zh_title_before(text, pos)
-        return NameMatch(pos, zh.end(), zh.group(3), zh.group(1), hint)
+        return zh
     honorific = match_honorific(text, pos)
     name_pos = pos
     hon_text: str | None = None
@@ -209,15 +196,21 @@ def parse_person_at(text: str, pos: int, *, need_caps: bool = False) -> NameMatc
             hon_end = rank.end()
         hon_text = re.sub(r"\s+", " ", text[pos:hon_end]).strip()
         # Arabic joins "and" to the next word: "والسيدة" is "و" + "السيدة".
-        hon_text = re.sub(r"^و(?=ال|س)", "", hon_text)
+        # and "by" likewise: "ممثلاً بالسيدة" is "ب" + "السيدة".
+        hon_text = re.sub(r"^(?:و|ب|وب)(?=ال|س)", "", hon_text)
         name_pos = hon_end
     read = read_name(text, name_pos, need_caps=need_caps and honorific is None)
     if read is None:
         return None
     name, end = read
-    if honorific is None and len(name.split()) < 2:
+    if len(name.split()) < 2 and (honorific is None or _weak(honorific.group())):
         return None
     return NameMatch(pos, end, hon_text, name)
+
+
+def _weak(honorifics: str) -> bool:
+    last = honorifics.split()[-1] if honorifics.split() else ""
+    return honorifics in WEAK_HONORIFICS or last in WEAK_HONORIFICS
 
 
 def parse_rank_addressed(text: str, pos: int) -> NameMatch | None:
@@ -226,16 +219,16 @@ def parse_rank_addressed(text: str, pos: int) -> NameMatch | None:
     The rank is returned as the honorific; the caller decides whether the
     place makes a rank an address (the start of an entry) or a title.
     """
-    zh = _ZH_RANK_NAME_RE.match(text, pos)
+    zh = zh_rank_name(text, pos)
     if zh:
-        return NameMatch(pos, zh.end(), zh.group(2), zh.group(1))
+        return zh
     rank = RANK_ADDRESS_RE.match(text, pos)
     if rank is None:
         return None
     read = read_name(text, rank.end())
     if read is None or len(read[0].split()) < 2:
         return None
-    return NameMatch(pos, read[1], rank.group(1), read[0])
+    return NameMatch(pos, read[1], re.sub(r"\s+", " ", rank.group(1)), read[0])
 
 
 _SURNAME_FIRST_RE: Final = re.compile(
@@ -244,7 +237,7 @@ _SURNAME_FIRST_RE: Final = re.compile(
 )
 _ZH_BARE_NAME_RE: Final = re.compile(r"([\u4e00-\u9fff·]{2,4})(?=[，,、（(\s])")
 _ZH_TITLE_WORD_RE: Final = re.compile(
-    "|".join(ZH_TITLE_ENDINGS[:-5]) + r"|秘书|团长|成员|顾问|官员|专家|教授|博士|处长|科长|主任"
+    "|".join(ZH_TITLE_ENDINGS) + r"|秘书|团长|成员|顾问|官员|专家|教授|博士|处长|科长|主任"
 )
 
 
@@ -259,6 +252,9 @@ def parse_listed_name(text: str, pos: int) -> NameMatch | None:
         name = f"{form.group(1)}, {form.group(2)}"
         return NameMatch(pos, form.end(), form.group(3).strip(), name)
     zh = _ZH_BARE_NAME_RE.match(text, pos)
+    line_start = text.rfind("\n", 0, pos) + 1
+    if zh and header_kind(text[line_start:pos]) == "name":
+        return NameMatch(pos, zh.end(), None, zh.group(1))  # "姓名：高志远"
     line_end = text.find("\n", pos)
     rest = text[zh.end() : line_end if line_end >= 0 else len(text)] if zh else ""
     # Only when a rank or function follows: "1. 感谢贵处，……" is a sentence.

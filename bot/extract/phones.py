@@ -28,6 +28,12 @@ _DIGIT = r"[0-9\u0660-\u0669\u06F0-\u06F9]"
 PHONE_RE: Final = re.compile(
     rf"(?<![\w/.])(?:\+|00)?\s?\(?{_DIGIT}[{_DIGIT[1:-1]}\s().\-/]{{5,22}}{_DIGIT}(?![\w/])"
 )
+# An extension after the number: "ext. 204", "poste 312", "доб. 204", "تحويلة 204", "转 204".
+_EXTENSION_RE: Final = re.compile(
+    r"[ \t]*,?[ \t]*(?:ext(?:ension)?\.?|x|poste|int\.?|anexo|доб(?:авочный)?\.?|вн\.?|"
+    r"تحويلة|داخلي|转|分机)[ \t]*[:.]?[ \t]*(\d{1,6})(?!\d)",
+    re.IGNORECASE,
+)
 _DATE_LIKE_RE: Final = re.compile(r"^\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}$|^\d{4}[./\-]\d{1,2}")
 _FALLBACK_REGION: Final = "AT"
 
@@ -39,6 +45,8 @@ class Contacts:
     emails: list[str]
     phones: list[str]
     spans: list[tuple[int, int]]
+    # How many of the secretariat's own contacts were there: the entry is ours.
+    excluded: int = 0
 
 
 def normalise_email(raw: str) -> str:
@@ -78,10 +86,12 @@ def find_contacts(text: str, region: str | None, exclude: Iterable[str] = ()) ->
     excluded = {contact_key(item, region) for item in exclude}
     emails: list[str] = []
     phones: list[str] = []
+    hits = 0
     spans: list[tuple[int, int]] = []
     for match in EMAIL_RE.finditer(text):
         spans.append(match.span())
         email = normalise_email(match.group())
+        hits += email in excluded
         if email not in excluded and email not in emails:
             emails.append(email)
     masked = EMAIL_RE.sub(lambda m: " " * len(m.group()), text)
@@ -93,9 +103,16 @@ def find_contacts(text: str, region: str | None, exclude: Iterable[str] = ()) ->
         if _is_fax(masked, match.start()):
             continue
         phone = normalise_phone(raw, region)
-        if phone and phone not in excluded and phone not in phones:
-            phones.append(phone)
-    return Contacts(emails=emails, phones=phones, spans=spans)
+        extension = _EXTENSION_RE.match(masked, match.end())
+        if extension:
+            spans.append(extension.span())
+        hits += phone in excluded
+        if phone and phone not in excluded:
+            # RFC 3966 spelling, so the desk officer still dials the right person.
+            phone = f"{phone};ext={extension.group(1)}" if extension else phone
+            if phone not in phones:
+                phones.append(phone)
+    return Contacts(emails=emails, phones=phones, spans=spans, excluded=hits)
 
 
 def _looks_dialled(raw: str) -> bool:

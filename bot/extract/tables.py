@@ -16,7 +16,8 @@ from typing import Final
 from bot.extract.fields import role_of
 from bot.extract.lexicon import header_kind
 from bot.extract.model import DelegateCandidate
-from bot.extract.names import HONORIFIC_RE, ZH_NAME_RE, split_cell_name
+from bot.extract.names import HONORIFIC_RE, split_cell_name
+from bot.extract.names_zh import ZH_NAME_RE, is_zh_bare_name
 from bot.extract.phones import EMAIL_RE, PHONE_RE, find_contacts
 
 _SEPARATOR_ROW_RE: Final = re.compile(r"^[\s|:\-–—=+]*$")
@@ -25,14 +26,39 @@ _CAPS_NAME_RE: Final = re.compile(r"\b[A-ZÀ-ÞА-ЯЁ]{2,}\b")
 
 def is_table_row(line: str) -> bool:
     if "|" not in line:
-        return False
+        # A plain-text table pasted from a spreadsheet or Outlook (tidy() turns
+        # the gaps into " | " first): tab-separated, three cells or more (two
+        # could be "Tel.:<TAB>number").
+        return "\t" in line and len([c for c in line.split("\t") if c.strip()]) >= 3
     return len([c for c in line.split("|") if c.strip()]) >= 2 or bool(
         _SEPARATOR_ROW_RE.match(line)
     )
 
 
+def has_name_header(text: str) -> bool:
+    """Whether `text` lists people as a table or a form: a delegation list.
+
+    A table whose header names a name column, or form-style lines
+    ("Name: ...", "Position: ...", "姓名：……") with a name label and another one.
+    """
+    labels: set[str | None] = set()
+    for line in text.split("\n"):
+        if is_table_row(line):
+            kinds = [header_kind(c) for c in _cells(line)]
+            if "name" in kinds and sum(k is not None for k in kinds) >= 2:
+                return True
+        label = _FORM_LABEL_RE.match(line)
+        if label:
+            labels.add(header_kind(label.group(1)))
+    return "name" in labels and bool(labels & {"title", "role"})
+
+
+_FORM_LABEL_RE: Final = re.compile(r"^\s*([^:：\n|]{1,30}?)\s*[:：]")
+
+
 def _cells(line: str) -> list[str]:
-    cells = [re.sub(r"\s+", " ", c).strip() for c in line.strip().strip("|").split("|")]
+    separator = "|" if "|" in line else "\t"
+    cells = [re.sub(r"\s+", " ", c).strip() for c in line.strip().strip("|").split(separator)]
     return cells
 
 
@@ -51,11 +77,14 @@ def read_table(
         if sum(k is not None for k in kinds) >= 2:
             header = kinds
             continue
-        candidate = (
-            _row_with_header(cells, header, region, excluded, source)
-            if header
-            else _row_by_shape(cells, region, excluded, source)
-        )
+        if header and len(cells) < len(header):
+            # HTML-to-text drops empty cells, so the columns no longer line up
+            # with the header: read the cells by what they look like.
+            candidate = _row_by_shape(cells, region, excluded, source)
+        elif header:
+            candidate = _row_with_header(cells, header, region, excluded, source)
+        else:
+            candidate = _row_by_shape(cells, region, excluded, source)
         if candidate is not None:
             out.append(candidate)
     return out
@@ -69,6 +98,10 @@ def _row_with_header(
     extra: list[str] = []
     for kind, cell in zip(header, cells, strict=False):
         if not cell:
+            continue
+        if kind is None and "role" not in values and role_of(cell, role_context=False):
+            # A column under a header we do not know that holds "Suplente", "Head".
+            values["role"] = cell
             continue
         if kind is None or kind == "skip":
             if kind is None:
@@ -110,6 +143,7 @@ def _row_by_shape(
             continue
         if name_cell is None and (
             HONORIFIC_RE.match(cell) or ZH_NAME_RE.match(cell) or _CAPS_NAME_RE.search(cell)
+            or is_zh_bare_name(cell)
         ):
             name_cell = cell
             continue

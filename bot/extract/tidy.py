@@ -17,6 +17,9 @@ _INVISIBLE_RE: Final = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufe
 _SPACES_RE: Final = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # A tab or a wide gap inside a line is a column gap (spreadsheet paste, PDF table).
 _COLUMN_GAP_RE: Final = re.compile(r"(?<=\S)(?:[ ]*\t[ \t]*|[ ]{3,})(?=\S)")
+# Chinese puts no spaces between words, so two spaces already align a column
+# ("团长  王磊  公安部禁毒局副局长").
+_CJK_GAP_RE: Final = re.compile(r"(?<=[\u4e00-\u9fff）)])[ \u3000]{2,}(?=[\u4e00-\u9fff（(])")
 _RU_HONORIFIC_RE: Final = re.compile(r"\b([ГгДд])\s?[.\-–—_~]\s?(н|жа|на|ну|ном|же|жи|жой|р)\b")
 _DOT_SPACE_RE: Final = re.compile(r"\b(Mr|Mrs|Ms|Dr|Sr|Sra|Prof|H\.E|S\.E)\s+\.(?=\s)")
 _SPACE_COMMA_RE: Final = re.compile(r"[ \t]+([,;:،])(?=\S)")
@@ -27,6 +30,7 @@ def tidy(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE_RE.sub("", text)
+    text = _CJK_GAP_RE.sub(" | ", text)
     text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", text)
     text = _COLUMN_GAP_RE.sub(" | ", text)
     text = _SPACES_RE.sub(" ", text.replace("\t", " "))

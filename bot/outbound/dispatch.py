@@ -44,8 +44,10 @@ the process; on SQLite (``synchronous=NORMAL``) not a power cut, on
 PostgreSQL both.
 
 Workers (``mail.concurrency``) share one rate limiter
-(``mail.rate_limit_per_minute``). When ``stop`` is set each worker
-finishes the message in hand; claimed rows not yet started are handed back.
+(``mail.rate_limit_per_minute``) and the provider's sliding windows
+(``mail.provider``, ``pacing.Pacer``), which also pause on throttling
+replies. When ``stop`` is set each worker finishes the message in hand;
+claimed rows not yet started are handed back.
 """
 
 from __future__ import annotations
@@ -57,13 +59,14 @@ import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import TypeVar
 
 from bot import audit
 from bot.app import App
 from bot.clock import utcnow
+from bot.config.providers import PROFILES
 from bot.mail.hotpath import (
     Claimed,
     EndOfDataMarker,
@@ -83,6 +86,7 @@ from bot.mail.outbox import (
     stale_claims,
 )
 from bot.models import OutboxState
+from bot.outbound.pacing import Pacer, sent_since
 from bot.outbound.sentfolder import SentFolder
 from bot.outbound.smtp import SmtpSession
 
@@ -158,7 +162,7 @@ class RateLimiter:
 
 class _Run:
     def __init__(self, app: App, limit: int | None, progress: Progress | None,
-                 stop: asyncio.Event) -> None:
+                 stop: asyncio.Event, pacer: Pacer | None = None) -> None:
         self.app = app
         self.mail = app.config.campaign.mail
         self.limit = limit
@@ -173,6 +177,7 @@ class _Run:
         self.unrecorded: dict[int, Outcome] = {}
         self.wakeup = asyncio.Event()
         self.limiter = RateLimiter(self.mail.rate_limit_per_minute)
+        self.pacer = pacer or Pacer(PROFILES[self.mail.provider].limits)
         # Several IMAP connections: a Sent-folder APPEND waits on the
         # server's fsyncs (Maildir: one per message), and with two the copies
         # fell behind the SMTP side and the run ended seconds after the last
@@ -197,6 +202,10 @@ class _Run:
             self.total = min(self.total, self.limit)
         if self.total == 0:
             return self.report
+        if self.pacer.windows:
+            span = max(w.limit.seconds for w in self.pacer.windows)
+            with self.app.session() as session:
+                self.pacer.seed(sent_since(session, due - timedelta(seconds=span)), due)
         ACTIVE_CLAIMS.add(self.claimer)
         self.marker = EndOfDataMarker(self.app.engine, self.claimer)
         # The driver lets go of the GIL during the marker's commit; getting it
@@ -322,6 +331,7 @@ class _Run:
                     return
                 if not self.stop.is_set():
                     await self.limiter.wait()
+                    await self.pacer.wait(row.recipients.count(",") + 1, self.stop)
                 if self.stop.is_set():
                     self.results.append(Outcome(row.id, "released"))
                     self.released += 1
@@ -330,6 +340,8 @@ class _Run:
                 self.rows[row.id] = row
                 # Not ``self.results.append(await ...)``: flush swaps the list meanwhile.
                 outcome = await self.send_one(row, smtp)
+                if self.pacer.observe(outcome.state, outcome.detail):
+                    log.warning("throttled by the server (%s); pausing sends", outcome.detail)
                 self.results.append(outcome)
                 self.done += 1
                 if self.progress is not None:
@@ -360,13 +372,14 @@ class _Run:
 
 
 async def dispatch(app: App, *, limit: int | None = None, progress: Progress | None = None,
-                   stop: asyncio.Event | None = None) -> DispatchReport:
+                   stop: asyncio.Event | None = None,
+                   pacer: Pacer | None = None) -> DispatchReport:
     """Recover interrupted sends, then send what is due (at most ``limit`` messages)."""
     recovered = await asyncio.to_thread(recover_sending, app)
     try:
         await asyncio.to_thread(store_missing_copies, app)
     except Exception as exc:
         log.warning("could not store missing copies in the Sent folder: %s", exc)
-    report = await _Run(app, limit, progress, stop or asyncio.Event()).run()
+    report = await _Run(app, limit, progress, stop or asyncio.Event(), pacer).run()
     report.recovered = recovered
     return report

@@ -30,6 +30,7 @@ import aiosmtplib
 from aiosmtplib.errors import SMTPException, SMTPResponseException, SMTPServerDisconnected
 from aiosmtplib.response import SMTPResponse
 
+from bot.auth.login import smtp_authenticate
 from bot.config.settings import ServerSettings
 from bot.outbound.replies import ReplyReader
 from bot.transport import smtp_client
@@ -95,6 +96,11 @@ class SmtpSession:
         await client.connect()
         if client.is_ehlo_or_helo_needed:
             await client.ehlo()
+        try:
+            await smtp_authenticate(client, self.server)
+        except BaseException:
+            client.close()
+            raise
         transport = client.protocol.transport if client.protocol is not None else None
         if not isinstance(transport, asyncio.Transport):
             client.close()

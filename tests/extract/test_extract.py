@@ -19,8 +19,11 @@ from hypothesis import strategies as st
 from bot.extract import DelegateCandidate, Extraction, extract_response
 
 bench = load_bench("extract")
-CASES = bench.load_cases()
-BODY = [c for c in CASES if c.render == "body"]
+ALL_CASES = bench.load_cases()
+# The held-out fifth is scored by bench/extract.py only: no test (and so no
+# rule) is tuned on it.
+CASES = [c for c in ALL_CASES if c.split == "tuning"]
+BODY = [c for c in CASES if c.render in ("body", "html")]
 ATTACHED_TEXT = [c for c in CASES if c.render in ("text_pdf", "docx")]
 SCANS = [c for c in CASES if c.render in bench.SCAN_RENDERS]
 SECRETARIAT = bench.SECRETARIAT_CONTACTS
@@ -29,15 +32,19 @@ SECRETARIAT_E164 = {"+431260604283", "+431260605866"}
 
 def test_corpus_has_the_promised_shape() -> None:
     by_language: dict[str, int] = {}
-    for case in CASES:
+    for case in ALL_CASES:
         by_language[case.language] = by_language.get(case.language, 0) + 1
     assert all(by_language[lang] >= 20 for lang in ("en", "fr", "es"))
     assert all(by_language[lang] >= 6 for lang in ("ru", "ar", "zh"))
-    attached = [c for c in CASES if c.render != "body"]
-    assert len(attached) >= len(CASES) // 4
+    attached = [c for c in ALL_CASES if c.render not in ("body", "html")]
+    assert len(attached) >= len(ALL_CASES) // 4
     decisions = {c.expected["decision"] for c in CASES}
     assert decisions == {"accept", "decline", "undecided"}
     assert {c.expected["amendment"] for c in CASES} >= {None, "replace", "extend"}
+    # A held-out fifth, in every language, that no rule is tuned on.
+    heldout = [c for c in ALL_CASES if c.split == "heldout"]
+    assert len(heldout) * 5 >= len(ALL_CASES)
+    assert {c.language for c in heldout} == {"en", "fr", "es", "ru", "ar", "zh"}
 
 
 def _check_case(case: Any, got: Extraction) -> None:
@@ -68,10 +75,11 @@ def test_text_attachment_reply(case: Any, tmp_path: Path) -> None:
 
 def test_text_replies_meet_the_targets(tmp_path: Path) -> None:
     total, _ = bench.evaluate(BODY + ATTACHED_TEXT, tmp_path)
-    assert total.fields["name"].f1 >= 0.95, total.wrong
-    assert total.decision_accuracy >= 0.97, total.wrong
+    assert total.fields["name"].f1 >= 0.98, total.wrong
+    assert total.decision_accuracy >= 0.99, total.wrong
+    assert total.role_accuracy >= 0.97, total.wrong
     for field in ("title", "role", "email", "phone"):
-        assert total.fields[field].f1 >= 0.85, (field, total.wrong)
+        assert total.fields[field].f1 >= 0.95, (field, total.wrong)
 
 
 @pytest.fixture(scope="module")

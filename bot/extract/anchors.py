@@ -1,0 +1,203 @@
+"""Where delegates start: the anchors of a reply's free text.
+
+An anchor is an honorific ("H.E. Mr.", "г-н", "السيد", "王伟先生"), a rank
+used as the form of address ("Ambassador Ahmed HASSAN", "张明参赞"), or the
+start of a list item or line that reads as a name ("John SMITH, title",
+"Иванов Сергей Петрович –", "阮文雄，常驻代表").  `find_anchors` returns them
+in order; `delegates` reads each person's entry from one anchor to the next.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Final
+
+from bot.extract.fields import role_of
+from bot.extract.lexicon import TITLE_STARTERS, header_kind
+from bot.extract.model import NameMatch
+from bot.extract.names import (
+    HONORIFIC_RE,
+    RANK_ANYWHERE_RE,
+    parse_listed_name,
+    parse_person_at,
+    parse_rank_addressed,
+)
+from bot.extract.names_zh import zh_anchor_starts
+
+LIST_MARKER_RE: Final = re.compile(
+    r"[ \t]*(?:\(?\d{1,2}[.)](?!\d)|\(?[a-zA-Z][.)](?=\s|$)|[ivx]{1,4}[.)]|[-•*·▪◦–>])[ \t]*"
+)
+_ROLE_PREFIX_RE: Final = re.compile(r"([^:：\n]{2,60}?)(?:\s*[:：]|\s+[-–—])\s*")
+_FIELD_AFTER_RE: Final = re.compile(r"[ \t]*(?:[,،，、;(（|–—]|-\s|\n|$)")
+_ALIAS_OPEN_RE: Final = re.compile(r"[ \t]*[(（]")
+
+
+@dataclass
+class Anchor:
+    person: NameMatch
+    listed: bool  # came from a list item or a line of its own
+    prefix_role: str | None
+
+
+def find_anchors(text: str) -> list[Anchor]:
+    starts: dict[int, tuple[bool, str | None]] = {}
+    for match in HONORIFIC_RE.finditer(text):
+        starts.setdefault(match.start(), (False, None))
+    for start in zh_anchor_starts(text):
+        starts.setdefault(start, (False, None))
+    ranked = {m.start(1) for m in RANK_ANYWHERE_RE.finditer(text)}
+    for start in ranked:
+        starts.setdefault(start, (False, None))
+    offset = 0
+    for line in text.split("\n"):
+        content, listed, role = _line_content_start(line)
+        if content is not None:
+            prev = starts.get(offset + content)
+            starts[offset + content] = (listed or (prev[0] if prev else False), role)
+        offset += len(line) + 1
+    anchors: list[Anchor] = []
+    cursor = 0
+    for start in sorted(starts):
+        if start < cursor:
+            continue
+        listed, role = starts[start]
+        at_line_start = start == 0 or text[start - 1] == "\n" or listed or role is not None
+        person = parse_person_at(text, start, need_caps=True)
+        if (person is None or person.honorific is None) and start in ranked and not at_line_start:
+            # "headed by Minister Paulo DOS SANTOS, ...", "la Embajadora Laura DUPUY": a
+            # capitalised rank in a sentence addresses the person named after it.
+            person = _rank_in_sentence(text, start)
+        elif person is not None and person.honorific is None and at_line_start:
+            # "Lieutenant-colonel Ibrahim OUATTARA": the rank is not part of the name.
+            ranked_person = _rank_addressed(text, start, listed=listed, labelled=role is not None)
+            person = ranked_person or person
+        # A bare line that starts with capitals is a letterhead or a sentence
+        # unless it reads like "Given SURNAME, title".
+        bare = person is not None and person.honorific is None and not listed and not role
+        if bare and person is not None and not _bare_name_line(text, person):
+            person = None
+        if person is None and at_line_start:
+            person = _list_name_without_caps(text, start, listed)
+        if person is None and at_line_start:
+            person = _rank_addressed(text, start, listed=listed, labelled=role is not None)
+        if person is None:
+            continue
+        if anchors and _ALIAS_OPEN_RE.fullmatch(text, anchors[-1].person.end, person.start):
+            # "г-н Игорь ЛЕБЕДЕВ (Mr. Igor LEBEDEV)": the same person, transliterated.
+            cursor = person.end
+            continue
+        anchors.append(Anchor(person, listed or at_line_start, role))
+        cursor = person.end
+    return anchors
+
+
+def _bare_name_line(text: str, person: NameMatch) -> bool:
+    if person.title_hint:
+        return True  # a Chinese name after its title ("处长陈磊")
+    tokens = person.name.split()
+    if not any(t[:1].isupper() and not t.isupper() for t in tokens):
+        return False
+    follows = text[person.end : person.end + 200]
+    if re.match(r"[ \t]*(?:[,(|–—]|-\s)", follows):
+        return True
+    # "John SMITH" alone on a line counts only when a title follows on the next line.
+    nxt = re.match(r"[ \t]*\n[ \t]*(\w+)", follows)
+    return bool(nxt and nxt.group(1).casefold() in TITLE_STARTERS)
+
+
+def _line_content_start(line: str) -> tuple[int | None, bool, str | None]:
+    """Where a line's text starts after a list marker and a "Role:" prefix."""
+    pos = 0
+    listed = False
+    marker = LIST_MARKER_RE.match(line)
+    if marker and starts_list_item(line):
+        pos, listed = marker.end(), True
+    else:
+        pos = len(line) - len(line.lstrip())
+    role: str | None = None
+    prefix = _ROLE_PREFIX_RE.match(line, pos)
+    if prefix:
+        role = role_of(prefix.group(1), role_context=True)
+        if role:
+            pos = prefix.end()
+        elif header_kind(prefix.group(1)) == "name":
+            # "Name: John SMITH" in a form-style reply.
+            pos, listed = prefix.end(), True
+    if pos >= len(line):
+        return None, listed, role
+    return pos, listed, role
+
+
+def _rank_addressed(text: str, start: int, *, listed: bool, labelled: bool) -> NameMatch | None:
+    """A rank as the form of address where an entry starts.
+
+    "Head of delegation: Ambassador Ahmed HASSAN, Permanent Representative" or
+    "Alternate: First Secretary Ana LÓPEZ": the rank is the honorific and the
+    title is what follows the name.  "Ambassador, Permanent Representative"
+    reads no name.  Without a role label the name must look like one: in a
+    list item, an ALL-CAPS surname (or Arabic or Chinese script, which have
+    no capitals) and a field after it; on a bare line, both in Latin or
+    Cyrillic script.
+    """
+    person = parse_rank_addressed(text, start)
+    if person is None:
+        return None
+    chinese = bool(re.match(r"[\u4e00-\u9fff]", person.name))
+    arabic = bool(re.match(r"[\u0600-\u06FF]", person.name))
+    caps = _caps(person.name)
+    separated = bool(_FIELD_AFTER_RE.match(text, person.end))
+    if labelled:
+        return person if chinese or caps or separated else None
+    if listed:
+        return person if (caps or arabic or chinese) and separated else None
+    if arabic:
+        # A line of its own opening with a rank: "السفير وليد محمود عبد الناصر، المندوب الدائم".
+        return person if separated and len(person.name.split()) >= 2 else None
+    return person if caps and separated and not chinese else None
+
+
+def _rank_in_sentence(text: str, start: int) -> NameMatch | None:
+    person = parse_rank_addressed(text, start)
+    if person is None:
+        return None
+    after = text[person.end : person.end + 12]
+    if re.match(r"[\u0600-\u06FF]", person.name):
+        # Arabic has no capitals: "ويضم السفير فيصل بن عبد الله القحطاني، المندوب الدائم"
+        # needs a name of two words or more and a comma after it.
+        return person if len(person.name.split()) >= 2 and re.match(r"[ \t]*[،,]", after) else None
+    if not _caps(person.name):
+        return None
+    if _FIELD_AFTER_RE.match(after) or re.match(r"[ \t]*(?:[.;]|and |et |y |и )", after):
+        return person
+    return None
+
+
+def _caps(name: str) -> bool:
+    # "N'GORAN", "EL-MASRY": letters in capitals, apostrophes and hyphens aside.
+    return any(
+        len(t) >= 2 and t.isupper() and re.sub(r"['’\-]", "", t).isalpha() for t in name.split()
+    )
+
+
+def _list_name_without_caps(text: str, start: int, listed: bool) -> NameMatch | None:
+    # "1. María José García López, Primera Secretaria": no honorific, no
+    # capitals, but a list item whose next field starts with a rank.
+    if not listed:
+        return None
+    person = parse_listed_name(text, start)
+    if person is not None:
+        return person
+    person = parse_person_at(text, start)
+    if person is None or not 2 <= len(person.name.split()) <= 7:
+        return None
+    after = text[person.end : person.end + 40]
+    nxt = re.match(r"\s*[,(–\-،]\s*(\w+)", after)
+    if nxt and nxt.group(1).casefold() in TITLE_STARTERS:
+        return person
+    return None
+
+
+def starts_list_item(line: str) -> bool:
+    marker = LIST_MARKER_RE.match(line)
+    return marker is not None and bool(marker.group().strip())

@@ -1,0 +1,156 @@
+"""Chinese names: where they start, their form of address, the title before them.
+
+Chinese writes no spaces and no capitals.  A name starts after punctuation,
+after a title ("局长张晓明"), or after a word that opens a name ("由", "团长",
+"成员"); it is followed by its form of address ("王伟先生", "李晓东大使",
+"周红参赞"), or, bare, starts with a known surname (lexicons/zh.toml).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from bot.extract.lexicon import (
+    ZH_HONORIFICS,
+    ZH_NAME_OPENERS,
+    ZH_RANK_ADDRESSES,
+    ZH_SURNAMES,
+    ZH_TITLE_ENDINGS,
+    words,
+)
+from bot.extract.model import NameMatch
+
+_ZH_RANK_NAME_RE: Final = re.compile(
+    rf"([\u4e00-\u9fff]{{2,4}}?)({'|'.join(ZH_RANK_ADDRESSES)})"
+    r"(?=[，,、；;（(\s。]|$|出席|参加|和|与|及|组成|担任)"
+)
+# A transliterated foreign name keeps its middle dot and runs longer: "巴差·汶玛先生".
+ZH_NAME_RE: Final = re.compile(
+    r"([\u4e00-\u9fff]{1,4}·[\u4e00-\u9fff]{1,4}?|[\u4e00-\u9fff]{2,4}?)"
+    r"(大使|参赞|公使|秘书|随员)?"
+    rf"({'|'.join(ZH_HONORIFICS)})"
+)
+_ZH_SURNAME_ALT: Final = "|".join(sorted(ZH_SURNAMES, key=len, reverse=True))
+# A bare name right after its title: "国际合作局局长张晓明（团长）、处长陈磊、".
+_ZH_TITLED_NAME_RE: Final = re.compile(
+    rf"((?:{_ZH_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}}?)(?=[（(、，,；;。\s]|$|率领|率团|和|与|及|出席|参加)"
+)
+# A later mention by surname alone: "郑先生任团长", "林先生将发言".
+_ZH_SURNAME_MENTION_RE: Final = re.compile(rf"((?:{_ZH_SURNAME_ALT}))(先生|女士)")
+# A name does not start with a role word, a joining word or a greeting ("成员郭明",
+# "和朴智恩", "谢谢").
+_ZH_NOT_NAME_START: Final = (*ZH_NAME_OPENERS, *words("not_name_starts"))
+
+
+def zh_anchor_starts(text: str) -> list[int]:
+    """Where a Chinese name followed by 先生/女士/阁下/大使 starts."""
+    starts: list[int] = []
+    pos = 0
+    while pos < len(text):
+        boundary = _zh_boundary(text, pos)
+        match = None
+        if boundary:
+            match = parse_zh_person(text, pos)
+        if match:
+            starts.append(pos)
+            pos = match.end
+        else:
+            pos += 1
+    return starts
+
+
+def _zh_boundary(text: str, pos: int) -> bool:
+    if not "\u4e00" <= text[pos] <= "\u9fff" or text.startswith(_ZH_NOT_NAME_START, pos):
+        return False
+    if pos == 0 or not "\u4e00" <= text[pos - 1] <= "\u9fff":
+        return True
+    return text.endswith(ZH_TITLE_ENDINGS + ZH_NAME_OPENERS, 0, pos)
+
+
+def _zh_titled_name(text: str, pos: int) -> re.Match[str] | None:
+    if not text.endswith(ZH_TITLE_ENDINGS, 0, pos):
+        return None
+    return _ZH_TITLED_NAME_RE.match(text, pos)
+
+
+def zh_title_before(text: str, pos: int) -> str | None:
+    """The title written straight before a Chinese name ("常驻代表" in "由常驻代表王伟大使")."""
+    run = re.search(r"[\u4e00-\u9fff]+\Z", text[:pos])
+    if run is None:
+        return None
+    title = re.sub(r"^.*(?:由|包括|为|是|兹派|将派)", "", run.group())
+    title = re.sub(r"^(?:现任|担任|任)", "", title)
+    return title if title and title.endswith(ZH_TITLE_ENDINGS) else None
+
+
+def is_zh_bare_name(cell: str) -> bool:
+    """A table cell that is a Chinese name alone: a surname and one or two characters."""
+    return _ZH_BARE_CELL_RE.fullmatch(cell) is not None
+
+
+_ZH_BARE_CELL_RE: Final = re.compile(rf"(?:{_ZH_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}}")
+
+
+_ZH_NOT_IN_NAMES: Final = words("not_in_names")
+
+
+def _titled(name: str) -> bool:
+    # "特命全权大使": a title read as a name before 大使.
+    return any(word in name for word in _ZH_NOT_IN_NAMES)
+
+
+def parse_zh_person(text: str, pos: int) -> NameMatch | None:
+    """A Chinese name and its form of address at `pos`, if one starts there."""
+    boundary = _zh_boundary(text, pos)
+    if not boundary:
+        return None
+    zh = ZH_NAME_RE.match(text, pos)
+    if zh and not _titled(zh.group(1)):
+        hint = zh.group(2) or zh_title_before(text, pos)
+        return NameMatch(pos, zh.end(), zh.group(3), zh.group(1), hint)
+    titled = _zh_titled_name(text, pos)
+    if titled:
+        return NameMatch(pos, titled.end(), None, titled.group(1), zh_title_before(text, pos))
+    mention = _ZH_SURNAME_MENTION_RE.match(text, pos)
+    if mention:
+        return NameMatch(pos, mention.end(), mention.group(2), mention.group(1))
+    zh_rank = _ZH_RANK_NAME_RE.match(text, pos)
+    if zh_rank and not _titled(zh_rank.group(1)):
+        # "团长孙立平大使，副团长周红参赞": the rank after the name is its form of address.
+        return NameMatch(pos, zh_rank.end(), zh_rank.group(2), zh_rank.group(1),
+                         zh_title_before(text, pos))
+    return None
+
+
+def zh_rank_name(text: str, pos: int) -> NameMatch | None:
+    """"张明参赞": a name and the rank that addresses it, wherever `pos` is."""
+    zh = _ZH_RANK_NAME_RE.match(text, pos)
+    return NameMatch(pos, zh.end(), zh.group(2), zh.group(1)) if zh else None
+
+
+# Chinese puts the role before the name with no separator: "副团长周红参赞".
+ZH_LEAD_ROLE_RE: Final = re.compile(r"(副团长|团长|成员|团员|顾问)(?:为|是|[：:])?$")
+_RANKS_AFTER_NAME: Final = ("大使", "参赞", "公使", "秘书", "随员")
+
+
+def zh_title_hint(text: str, person: NameMatch, previous_end: int) -> str | None:
+    """The title written before a Chinese name, not reaching back into the previous person
+    ("处长张军和外交部条约法律司参赞李娜": 李娜's title starts after "张军和")."""
+    hint = person.title_hint
+    if not hint:
+        return None
+    room = person.start - previous_end
+    if len(hint) > room and text.endswith(hint, 0, person.start):
+        hint = hint[len(hint) - room :]
+    return re.sub(r"^[和与及、，,]+", "", hint) or None
+
+
+def zh_lead_start(text: str, person: NameMatch) -> int:
+    """Where a person's entry starts: before the Chinese title or role word leading it."""
+    start = person.start
+    hint = person.title_hint
+    if hint and text[:start].endswith(hint) and hint not in _RANKS_AFTER_NAME:
+        start -= len(hint)
+    lead = ZH_LEAD_ROLE_RE.search(text, max(0, start - 6), start)
+    return lead.start() if lead else start

@@ -1,0 +1,65 @@
+"""Extraction, French and Spanish replies: titles after the name, ranks, tables (issue 17)."""
+
+from __future__ import annotations
+
+from bot.extract import extract_response
+from bot.inbound.parse.mimetext import html_to_text
+
+
+def test_french_title_in_lower_case_after_the_name() -> None:
+    body = (
+        "La délégation sera composée comme suit :\n"
+        "- M. Jean DUPONT, sous-directeur, Direction des affaires juridiques, ministère de "
+        "l'Europe et des affaires étrangères, chef de délégation ;\n"
+        "- Mme Anne MARTIN, magistrate, ministère de la Justice.\n"
+    )
+    got = extract_response(body, language="fr")
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("Jean DUPONT", "sous-directeur, Direction des affaires juridiques, ministère de "
+         "l'Europe et des affaires étrangères", "head"),
+        ("Anne MARTIN", "magistrate, ministère de la Justice", "member"),
+    ]
+
+
+def test_french_ranks_and_maitre() -> None:
+    body = ("La délégation du Mali sera composée de :\nColonel Moussa KEITA, Gendarmerie "
+            "nationale\nMe Awa SOW, avocate\n")
+    got = extract_response(body, language="fr")
+    assert [(d.honorific, d.name) for d in got.delegates] == [
+        ("Colonel", "Moussa KEITA"), ("Me", "Awa SOW")]
+
+
+def test_spanish_stacked_forms_and_particles() -> None:
+    body = ("La delegación estará integrada por:\n1. Excma. Sra. Dña. Elena DE LA VEGA, "
+            "Embajadora, Jefa de Delegación\n2. Tte. Cnel. Luis DOS SANTOS PEREIRA, Policía "
+            "Nacional\n")
+    got = extract_response(body, language="es")
+    assert [(d.honorific, d.name, d.role) for d in got.delegates] == [
+        ("Excma. Sra. Dña.", "Elena DE LA VEGA", "head"),
+        ("Tte. Cnel.", "Luis DOS SANTOS PEREIRA", "member"),
+    ]
+
+
+def test_two_people_joined_by_y_are_two() -> None:
+    body = ("Participarán el Consejero Martín SOSA DOS SANTOS y la Sra. Lucía PEREIRA, "
+            "Junta Nacional de Drogas.")
+    got = extract_response(body, language="es")
+    assert [d.name for d in got.delegates] == ["Martín SOSA DOS SANTOS", "Lucía PEREIRA"]
+
+
+def test_html_table_with_an_empty_cell_keeps_columns_apart() -> None:
+    html = ("<table><tr><th>Nombre</th><th>Cargo</th><th>Teléfono</th></tr>"
+            "<tr><td>Sr. Raúl CÁCERES</td><td></td><td>+43 1 505 46 74</td></tr>"
+            "<tr><td>Sra. Ana PAZ</td><td>Directora</td><td></td></tr></table>")
+    got = extract_response(html_to_text(html), language="es", region="AT")
+    assert [(d.name, d.title, d.phone) for d in got.delegates] == [
+        ("Raúl CÁCERES", None, "+4315054674"), ("Ana PAZ", "Directora", None)]
+
+
+def test_tab_separated_table() -> None:
+    body = ("Nombre\tCargo\tFunción\nSr. Pablo RUIZ\tViceministro\tJefe de delegación\n"
+            "Sra. Eva LUNA\tTercera Secretaria\tSuplente\n")
+    got = extract_response(body, language="es")
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("Pablo RUIZ", "Viceministro", "head"), ("Eva LUNA", "Tercera Secretaria", "alternate")]
+    assert got.decision == "accept"

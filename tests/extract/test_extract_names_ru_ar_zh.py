@@ -1,0 +1,51 @@
+"""Extraction, Russian, Arabic and Chinese bodies: names in each script (issue 17)."""
+
+from __future__ import annotations
+
+from bot.extract import extract_response
+
+
+def test_russian_names_without_honorific_by_patronymic() -> None:
+    body = ("В совещании примут участие:\n"
+            "Петров Игорь Владимирович – директор департамента, глава делегации;\n"
+            "Сидорова Анна Павловна – советник.\n")
+    got = extract_response(body, language="ru")
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("Петров Игорь Владимирович", "директор департамента", "head"),
+        ("Сидорова Анна Павловна", "советник", "member"),
+    ]
+
+
+def test_russian_rank_in_a_sentence_and_turkic_patronymic() -> None:
+    body = ("Делегацию возглавит Посол Игорь ЛЕВИН, Постоянный представитель.\n"
+            "1. Гасанов Эльдар Рамиз оглы, эксперт\n")
+    got = extract_response(body, language="ru")
+    assert [(d.honorific, d.name) for d in got.delegates] == [
+        ("Посол", "Игорь ЛЕВИН"), (None, "Гасанов Эльдар Рамиз оглы")]
+    assert got.delegates[0].role == "head"
+
+
+def test_arabic_honorific_phrase_is_not_the_name() -> None:
+    body = ("وفد الدولة سيكون على النحو التالي:\n"
+            "1. سعادة السفير خالد بن أحمد آل ثاني، المندوب الدائم، رئيس الوفد\n"
+            "2. والمهندس سامي علي الحمد، وزارة الداخلية\n")
+    got = extract_response(body, language="ar")
+    assert [(d.honorific, d.name, d.title, d.role) for d in got.delegates] == [
+        ("سعادة السفير", "خالد بن أحمد آل ثاني", "المندوب الدائم", "head"),
+        ("المهندس", "سامي علي الحمد", "وزارة الداخلية", "member"),
+    ]
+
+
+def test_chinese_compound_surnames_and_ranks_after_the_name() -> None:
+    body = "代表团名单如下：团长欧阳建国大使，副团长司马丽参赞，成员王刚二秘。"
+    got = extract_response(body, language="zh")
+    assert [(d.honorific, d.name, d.role) for d in got.delegates] == [
+        ("大使", "欧阳建国", "head"), ("参赞", "司马丽", "alternate"), ("二秘", "王刚", "member")]
+
+
+def test_chinese_bare_names_after_titles_and_surname_mention() -> None:
+    body = ("我国出席会议人员包括：公安部禁毒局局长张明（团长）、外交部条约法律司处长李华。"
+            "\n\n谢谢汉斯·格鲁伯先生（hans.gruber@unodc.test）。")
+    got = extract_response(body, language="zh", exclude_contacts=("hans.gruber@unodc.test",))
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("张明", "公安部禁毒局局长", "head"), ("李华", "外交部条约法律司处长", "member")]
