@@ -116,6 +116,7 @@ class Templates(_Strict):
     reminder: str = "reminder"
     acknowledgement: str | None = None
     digest: str = "digest"
+    confirmation: str = "confirmation"  # the echo of a recorded delegation
 
 
 class Reminders(_Strict):
@@ -160,6 +161,9 @@ class CampaignFile(_Strict):
     missions_file: Path
     thresholds: Thresholds = Field(default_factory=Thresholds)
     secretariat_contacts: list[str] = Field(default_factory=list)
+    # Mail the mission's listed address what was recorded from its reply,
+    # each time its delegation is recorded or changed (bot/mail/echo.py).
+    confirmation_echo: bool = True
 
     @model_validator(mode="after")
     def _deadline_when_replies_expected(self) -> CampaignFile:

@@ -275,8 +275,19 @@ def composer_for(config: LoadedConfig) -> Composer:
     return composer
 
 
+# What ``check`` renders the confirmation echo with: one delegate, every field.
+SAMPLE_ECHO: dict[str, Any] = {
+    "delegation": {"decision": "accept", "to_confirm": "a sample", "delegates": [
+        {"honorific": "Ms.", "name": "Anna Berger", "title": "Counsellor", "role": "head",
+         "email": "anna.berger@example.test", "phone": "+43 1 000000"}]},
+    "source": {"message_id": "<sample@example.test>", "from": "mission@example.test",
+               "subject": "Re: invitation", "received": "2026-01-01 00:00 UTC",
+               "operation": "first"},
+}
+
+
 def check_templates(app: App) -> CheckResult:
-    """Render every mission's invitation and reminder (and acknowledgement if enabled).
+    """Render every mission's invitation and reminder (and acknowledgement, echo if enabled).
 
     Returns a ``bot.checkresult.CheckResult`` naming each failing template, line
     and mission (at most five, then a count).
@@ -302,6 +313,8 @@ def check_templates(app: App) -> CheckResult:
                 composer.render_reminder(recipient, token, 1, utcnow().date())
             if templates.acknowledgement:
                 composer.render(templates.acknowledgement, recipient, token)
+            if config.campaign.confirmation_echo:
+                composer.render(templates.confirmation, recipient, token, **SAMPLE_ECHO)
             rendered += 1
         except (TemplateError, OSError) as exc:
             errors.append(str(exc))
