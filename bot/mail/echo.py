@@ -81,7 +81,8 @@ def enqueue_echo(app: App, session: Session, invitation_id: int, reply: models.I
               "received": reply.received_at.strftime("%Y-%m-%d %H:%M UTC"),
               "operation": event.operation}
     rendered = composer.render(app.config.campaign.templates.confirmation, recipient,
-                               invitation.token, delegation=recorded(session, response),
+                               invitation.token, shipped=True,
+                               delegation=recorded(session, response),
                                source={k: _clean(v) for k, v in source.items()})
     headers = {"Auto-Submitted": "auto-replied"}
     if thread:
