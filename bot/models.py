@@ -2,8 +2,9 @@
 
 Outbound: Campaign → Mission → Invitation → OutboxMessage.
 Inbound: MailboxState → Sighting → InboundMessage → Attachment →
-Response → Delegate, with ReviewItem for what a human must decide and
-AuditEvent for everything a human did.
+Response → Delegate, with DelegationEvent (each reply's operation on the
+mission's delegation; the current Response is their fold), ReviewItem for
+what a human must decide and AuditEvent for everything a human did.
 
 All timestamps are UTC; SQLite returns them naive, so read them through
 ``bot.clock.as_utc``.
@@ -46,6 +47,7 @@ class OutboxKind(StrEnum):
     REMINDER = "reminder"
     ACKNOWLEDGEMENT = "acknowledgement"
     DIGEST = "digest"
+    ECHO = "echo"  # the confirmation echo of a recorded delegation (bot/mail/echo.py)
 
 
 class InboundStatus(StrEnum):
@@ -201,8 +203,48 @@ class Response(SQLModel, table=True):
     current: bool = True  # False once a later message replaced it
     needs_review: bool = False
     notes: str | None = Field(default=None, sa_column=Column(Text))
-    # Set when nothing proves the sender is the mission (a "claim", see
-    # bot.inbound.matchers.trust): why, for status, the digest and the exports.
+    # Set when the recorded delegation waits for the mission or a human to
+    # confirm it: why. Nothing proves the sender is the mission (a "claim",
+    # see bot.inbound.matchers.trust), the extraction is in doubt, or a
+    # follow-up is ambiguous. The answer still counts: the invitation is
+    # ``replied``. None when nothing is in doubt.
+    to_confirm: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+
+
+class Operation(StrEnum):
+    """What one reply does to its mission's delegation (``DelegationEvent.operation``)."""
+
+    FIRST = "first"  # the first answer: decision and delegates as read
+    ADD = "add"  # more people beside those already named
+    REPLACE = "replace"  # a new list, or named people swapped for others
+    REMOVE = "remove"  # named people leave; the others stay
+    WITHDRAW = "withdraw"  # the mission declines after all: no delegates
+    COMPLETE = "complete"  # an undecided (or "names to follow") answer completed
+    RESEND = "resend"  # the same list again (e.g. as a scan): no change
+    NONE = "none"  # says nothing that changes the delegation (thanks, a question)
+
+
+class DelegationEvent(SQLModel, table=True):
+    """One reply's operation on a mission's delegation, with what caused it.
+
+    Events of an invitation, in ``inbound_id`` order, fold into its current
+    delegation (``bot.results.delegation.fold``); the current ``Response``
+    and its ``Delegate`` rows are that fold, written down. ``delegates`` is
+    the JSON list of people the message itself names, ``removed`` the names
+    it takes off; ``cue`` the words that decided the operation.
+    """
+
+    __table_args__ = (UniqueConstraint("invitation_id", "inbound_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    invitation_id: int = Field(foreign_key="invitation.id", index=True)
+    inbound_id: int = Field(foreign_key="inboundmessage.id", index=True)
+    response_id: int | None = Field(default=None, foreign_key="response.id")
+    operation: str
+    decision: str | None = None  # the decision the message states, if any
+    delegates: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    removed: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    cue: str | None = Field(default=None, sa_column=Column(Text))
     to_confirm: str | None = Field(default=None, sa_column=Column(Text))
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
 

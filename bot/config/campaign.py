@@ -124,6 +124,7 @@ class Templates(_Strict):
     reminder: str = "reminder"
     acknowledgement: str | None = None
     digest: str = "digest"
+    confirmation: str = "confirmation"  # the echo of a recorded delegation
 
 
 class Reminders(_Strict):
@@ -171,6 +172,9 @@ class CampaignFile(_Strict):
     # A database URL or an SQLite file (relative to this file's folder);
     # INVITEBOT_DATABASE_URL overrides it. Default: var/invitebot.db beside this file.
     database: str | None = Field(default=None, min_length=1, max_length=1000)
+    # Mail the mission's listed address what was recorded from its reply,
+    # each time its delegation is recorded or changed (bot/mail/echo.py).
+    confirmation_echo: bool = True
 
     @model_validator(mode="after")
     def _deadline_when_replies_expected(self) -> CampaignFile:

@@ -28,14 +28,14 @@ from bot.app import App
 from bot.clock import as_utc, utcnow
 from bot.config.campaign import CampaignFile
 from bot.digest import render as digest_render
-from bot.digest.data import Arrival, DigestData, Problem, Silent
+from bot.digest.data import Arrival, DigestData, Problem, Silent, ToConfirm
 from bot.mail.outbox import enqueue_message
 from bot.mail.render import Rendered
 from bot.results.export import delegations, to_csv
 from bot.results.records import MissionRecord, load_missions
 
 TOTALS = ("missions", "invited", "delivered", "bounced", "failed", "replied", "accepted",
-          "declined", "undecided", "silent")
+          "declined", "undecided", "awaiting_review", "silent")
 
 
 def digest_slot(campaign: CampaignFile, now: datetime) -> datetime:
@@ -71,6 +71,8 @@ def count_totals(records: list[MissionRecord], *, expects_reply: bool = True) ->
             decision = {"accept": "accepted", "decline": "declined"}.get(r.decision or "",
                                                                           "undecided")
             totals[decision] += 1
+        elif r.awaiting_review and r.status == "sent":
+            totals["awaiting_review"] += 1
         elif r.silent and expects_reply:
             totals["silent"] += 1
     return totals
@@ -95,6 +97,8 @@ def _arrivals(session: Session, campaign_id: int, since: datetime | None,
                                 .where(models.Response.inbound_id == m.id)
                                 .order_by(col(models.Response.id).desc())).first()
         people: tuple[str, ...] = ()
+        event = session.exec(select(models.DelegationEvent)
+                             .where(models.DelegationEvent.inbound_id == m.id)).first()
         if response is not None:
             people = tuple(_person(d) for d in session.exec(
                 select(models.Delegate).where(models.Delegate.response_id == response.id)
@@ -104,7 +108,9 @@ def _arrivals(session: Session, campaign_id: int, since: datetime | None,
             subject=m.subject or "", classification=m.classification or "",
             status=m.status, mission=names.get(m.mission_id or -1, ""),
             decision=response.decision if response else None, delegates=people,
-            to_confirm=response.to_confirm if response else None))
+            operation=event.operation if event else None,
+            to_confirm=(event.to_confirm if event is not None
+                        else response.to_confirm if response else None)))
     return out
 
 
@@ -151,6 +157,9 @@ def collect(session: Session, campaign: CampaignFile, campaign_id: int, *, now: 
                      for r in records if r.silent and expects), key=lambda s: (-s.days, s.code))
     undelivered = [Silent(r.code, r.country, 0) for r in records
                    if r.status in ("bounced", "failed")]
+    awaiting = [Silent(r.code, r.country, (now - r.sent_at).days if r.sent_at else 0)
+                for r in records if r.awaiting_review and r.status == "sent"]
+    to_confirm = [ToConfirm(r.code, r.country, r.to_confirm) for r in records if r.to_confirm]
     review, failed = _problems(session, campaign_id)
     return DigestData(
         reference=campaign.meeting.reference, title=campaign.meeting.title,
@@ -159,7 +168,7 @@ def collect(session: Session, campaign: CampaignFile, campaign_id: int, *, now: 
         days_left=(deadline - today).days if deadline is not None else None,
         totals=count_totals(records, expects_reply=expects), undelivered=undelivered,
         arrivals=_arrivals(session, campaign_id, since, names), silent=silent,
-        review=review, failed=failed,
+        awaiting=awaiting, to_confirm=to_confirm, review=review, failed=failed,
         delegates_csv=to_csv(delegations(session, campaign_id), "delegations"),
     )
 

@@ -18,7 +18,8 @@ class Arrival:
     mission: str
     decision: str | None
     delegates: tuple[str, ...]
-    to_confirm: str | None = None  # why the answer is not proven to be the mission's
+    operation: str | None = None  # what it did to the delegation (models.Operation)
+    to_confirm: str | None = None  # why what it recorded waits for confirmation
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,15 @@ class Silent:
     code: str
     country: str
     days: int
+
+
+@dataclass(frozen=True)
+class ToConfirm:
+    """A mission whose recorded delegation (it counts as replied) waits for confirmation."""
+
+    code: str
+    country: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -55,6 +65,10 @@ class DigestData:
     undelivered: list[Silent] = field(default_factory=list)
     arrivals: list[Arrival] = field(default_factory=list)
     silent: list[Silent] = field(default_factory=list)
+    # Missions with an answer held in the review queue (its match in doubt):
+    # not silent, not yet replied.
+    awaiting: list[Silent] = field(default_factory=list)
+    to_confirm: list[ToConfirm] = field(default_factory=list)
     review: list[Problem] = field(default_factory=list)
     failed: list[Problem] = field(default_factory=list)
     delegates_csv: bytes = b""

@@ -18,11 +18,11 @@ from zoneinfo import ZoneInfo
 from bot.config.campaign import LoadedConfig
 from bot.digest.data import DigestData
 from bot.errors import TemplateError
-from bot.mail.render import Rendered, Renderer
+from bot.mail.render import SHIPPED, Rendered, Renderer
 from bot.sandbox import render as render_bounded
 from bot.sandbox import where
 
-BUILTIN = Path(__file__).resolve().parents[2] / "templates"
+BUILTIN = SHIPPED
 
 
 def renderer(template_dir: Path, zone: str = "UTC") -> Renderer:

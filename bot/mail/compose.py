@@ -42,7 +42,7 @@ from bot.config.missions import LANGUAGES, ListedMission
 from bot.errors import NotFoundError, TemplateError
 from bot.mail import mime
 from bot.mail.dates import date_range, long_date
-from bot.mail.render import Rendered, Renderer
+from bot.mail.render import SHIPPED, Rendered, Renderer
 from bot.tokens import new_token
 
 _BREAKS = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
@@ -98,6 +98,9 @@ class Composer:
     def __init__(self, config: LoadedConfig) -> None:
         self.config = config
         self.renderer = Renderer(config.template_dir)
+        # The echo may come from the shipped templates; the letters never do:
+        # a mission must not get a stock invitation its campaign did not write.
+        self.system_renderer = Renderer(config.template_dir, also=(SHIPPED,))
         self._attachments: list[tuple[str, str, str, bytes]] | None = None
         self._parts: list[MIMEBase] | None = None
         self._by_code: dict[str, ListedMission] | None = None
@@ -177,10 +180,14 @@ class Composer:
     def _languages(self, mission: ListedMission) -> list[str]:
         return [mission.language, self.config.campaign.meeting.language]
 
-    def render(self, template: str, mission: ListedMission, token: str, **extra: Any) -> Rendered:
-        language = self.renderer.language_for(template, self._languages(mission))
+    def render(self, template: str, mission: ListedMission, token: str, *,
+               shipped: bool = False, **extra: Any) -> Rendered:
+        """Render ``template`` for ``mission``; with ``shipped``, the campaign's
+        folder first, then invitebot's own templates."""
+        renderer = self.system_renderer if shipped else self.renderer
+        language = renderer.language_for(template, self._languages(mission))
         context = self.context(mission, token, language, **extra)
-        return self.renderer.render(template, [language], context, who=mission.code)
+        return renderer.render(template, [language], context, who=mission.code)
 
     def subject(self, rendered: Rendered, token: str) -> str:
         campaign = self.config.campaign
@@ -277,8 +284,19 @@ def composer_for(config: LoadedConfig) -> Composer:
     return composer
 
 
+# What ``check`` renders the confirmation echo with: one delegate, every field.
+SAMPLE_ECHO: dict[str, Any] = {
+    "delegation": {"decision": "accept", "to_confirm": "a sample", "delegates": [
+        {"honorific": "Ms.", "name": "Anna Berger", "title": "Counsellor", "role": "head",
+         "email": "anna.berger@example.test", "phone": "+43 1 000000"}]},
+    "source": {"message_id": "<sample@example.test>", "from": "mission@example.test",
+               "subject": "Re: invitation", "received": "2026-01-01 00:00 UTC",
+               "operation": "first"},
+}
+
+
 def check_templates(app: App) -> CheckResult:
-    """Render every mission's invitation and reminder (and acknowledgement if enabled).
+    """Render every mission's invitation and reminder (and acknowledgement, echo if enabled).
 
     Returns a ``bot.checkresult.CheckResult`` naming each failing template, line
     and mission (at most five, then a count).
@@ -304,6 +322,9 @@ def check_templates(app: App) -> CheckResult:
                 composer.render_reminder(recipient, token, 1, utcnow().date())
             if templates.acknowledgement:
                 composer.render(templates.acknowledgement, recipient, token)
+            if config.campaign.confirmation_echo:
+                composer.render(templates.confirmation, recipient, token, shipped=True,
+                                **SAMPLE_ECHO)
             rendered += 1
         except (TemplateError, OSError) as exc:
             errors.append(str(exc))

@@ -4,7 +4,8 @@ Decides who is reminded and when: an invitation still ``sent`` (no reply,
 no bounce, no failure, nothing under review) gets reminder *n* once
 ``schedule.reminders.after_days[n-1]`` days have passed since it was sent,
 at most ``max_per_mission`` of them. When several are due at once (the bot
-was off), only the latest is sent. Reminders and acknowledgements are
+was off), only the latest is sent. A mission with an answer waiting in
+the review queue is not silent and is not reminded. Reminders and acknowledgements are
 threaded to the invitation (In-Reply-To / References) and go to the
 outbox with keys ``reminder:<invitation id>:<n>`` and
 ``acknowledgement:<invitation id>:<hash of the reply's Message-ID>``.
@@ -15,7 +16,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from bot import models
 from bot.app import App
@@ -54,11 +55,19 @@ def reminders_in(session: Session, config: LoadedConfig, campaign: models.Campai
     composer = composer_for(config)
     domain = config.campaign.mail.sender.address.rpartition("@")[2]
     created = 0
+    # A mission whose answer waits in the review queue (its match in doubt)
+    # is not silent: no reminder while a human decides.
+    held = set(session.exec(
+        select(models.InboundMessage.mission_id)
+        .join(models.ReviewItem, col(models.ReviewItem.inbound_id) == models.InboundMessage.id)
+        .where(models.ReviewItem.state == "open")
+        .where(models.InboundMessage.campaign_id == campaign.id)).all())
     for invitation in session.exec(select(Invitation).where(
             Invitation.campaign_id == campaign.id,
             Invitation.status == InvitationStatus.SENT)):
         mission = missions.get(invitation.mission_id)
-        if mission is None or invitation.sent_at is None or invitation.id is None:
+        if (mission is None or invitation.sent_at is None or invitation.id is None
+                or invitation.mission_id in held):
             continue
         sent_at = as_utc(invitation.sent_at)
         number = reminder_due(sent_at, after_days, now)

@@ -36,6 +36,11 @@ from bot.sandbox import RENDER_ERRORS, BoundedSandbox, render
 PARTS = ("subject", "txt", "html")
 
 
+# The templates shipped with invitebot: the fallback for the messages a
+# campaign's own folder need not write (the digest, the confirmation echo).
+SHIPPED = Path(__file__).resolve().parents[2] / "templates"
+
+
 @dataclass(frozen=True)
 class Rendered:
     """The three rendered parts of one message; ``html`` is None when no template exists."""

@@ -26,7 +26,8 @@ from bot.results.records import MissionRecord, load_missions
 DELEGATION_COLUMNS = ("mission_code", "country", "status", "decision", "honorific", "name",
                       "title", "role", "email", "phone", "confidence")
 MESSAGE_COLUMNS = ("message_id", "received_at", "from", "subject", "classification",
-                   "mission_code", "match_method", "confidence", "status", "error")
+                   "mission_code", "match_method", "confidence", "status", "error",
+                   "decision", "operation", "cue", "to_confirm", "delegates")
 FORMATS = ("json", "csv", "xlsx")  # xlsx: bot.results.sheets
 WHATS = ("delegations", "messages")
 
@@ -40,8 +41,10 @@ def delegation(record: MissionRecord) -> dict[str, Any]:
     return {
         "mission_code": record.code,
         "country": record.country,
-        "status": record.status,
+        # A mission whose answer waits in the review queue is not silent.
+        "status": ("needs_review" if record.state != record.status else record.status),
         "decision": record.decision,
+        "to_confirm": record.to_confirm,
         "delegates": [d.as_dict() for d in record.delegates],
         "messages": list(record.messages),
     }
@@ -71,6 +74,10 @@ def messages(session: Session, campaign_id: int) -> list[dict[str, Any]]:
         .where(or_(col(models.InboundMessage.campaign_id) == campaign_id,
                    col(models.InboundMessage.campaign_id).is_(None)))
         .order_by(col(models.InboundMessage.received_at), col(models.InboundMessage.id))).all()
+    events = {e.inbound_id: e for e in session.exec(
+        select(models.DelegationEvent)
+        .join(models.Invitation, col(models.Invitation.id) == models.DelegationEvent.invitation_id)
+        .where(models.Invitation.campaign_id == campaign_id))}
     return [{
         "message_id": m.message_id or m.message_key,
         "received_at": _iso(m.received_at),
@@ -82,7 +89,28 @@ def messages(session: Session, campaign_id: int) -> list[dict[str, Any]]:
         "confidence": m.confidence,
         "status": m.status,
         "error": m.error,
+        **_operation(events.get(m.id or -1)),
     } for m in rows]
+
+
+def _operation(event: models.DelegationEvent | None) -> dict[str, Any]:
+    """What the message did to its mission's delegation: the decision and people it
+    states, the operation, the words that decided it, and any doubt."""
+    if event is None:
+        return {"decision": None, "operation": None, "cue": None, "to_confirm": None,
+                "delegates": []}
+    people = json.loads(event.delegates or "[]")
+    return {"decision": event.decision, "operation": event.operation, "cue": event.cue,
+            "to_confirm": event.to_confirm,
+            "delegates": [{k: p.get(k) for k in DELEGATION_COLUMNS[4:]} for p in people]}
+
+
+def flat_cell(value: Any) -> Any:
+    # CSV and XLSX cells: a message's delegates as "Name (role); Name".
+    if isinstance(value, list):
+        return "; ".join(f"{p.get('name')} ({p.get('role')})" if p.get("role") else
+                         str(p.get("name")) for p in value)
+    return value
 
 
 def collect(session: Session, campaign_id: int, what: str) -> list[dict[str, Any]]:
@@ -102,7 +130,7 @@ def to_csv(items: list[dict[str, Any]], what: str) -> bytes:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([csv_value(row.get(c)) for c in columns])
+        writer.writerow([csv_value(flat_cell(row.get(c))) for c in columns])
     # With a BOM: Excel, where most of these files are opened, otherwise
     # reads UTF-8 as the local code page and garbles every accent.
     return BOM + out.getvalue().encode()

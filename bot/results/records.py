@@ -51,14 +51,25 @@ class MissionRecord:
     last_event: str | None = None
     last_event_at: datetime | None = None
     error: str | None = None
-    to_confirm: str | None = None  # why the current answer is not proven to be the mission's
     delegates: list[DelegateRecord] = field(default_factory=list)
     messages: list[str] = field(default_factory=list)
+    # Why the recorded delegation waits for confirmation (Response.to_confirm).
+    to_confirm: str | None = None
+    # A message the match stage held for review names this mission as its
+    # best guess: an answer may be waiting, so the mission is not silent.
+    awaiting_review: int = 0
 
     @property
     def silent(self) -> bool:
-        """Invited and delivered, and nothing has come back."""
-        return self.status == models.InvitationStatus.SENT.value
+        """Invited and delivered, and nothing has come back (nor waits for review)."""
+        return self.status == models.InvitationStatus.SENT.value and not self.awaiting_review
+
+    @property
+    def state(self) -> str:
+        """The status a person reads: "answer waiting for review" beside the stored ones."""
+        if self.status == models.InvitationStatus.SENT.value and self.awaiting_review:
+            return "answer waiting for review"
+        return self.status
 
 
 def _opt(value: datetime | None) -> datetime | None:
@@ -94,6 +105,15 @@ def load_missions(session: Session, campaign_id: int) -> list[MissionRecord]:
         record.last_event_at = _opt(inv.last_event_at)
         record.error = inv.error
     _attach_responses(session, by_invitation)
+    held = session.exec(
+        select(models.InboundMessage.mission_id)
+        .join(models.ReviewItem, col(models.ReviewItem.inbound_id) == models.InboundMessage.id)
+        .where(models.ReviewItem.state == "open")
+        .where(models.InboundMessage.campaign_id == campaign_id)
+        .where(col(models.InboundMessage.mission_id).is_not(None))).all()
+    for mission_id in held:
+        if mission_id in records:
+            records[mission_id].awaiting_review += 1
     inbound = session.exec(
         select(models.InboundMessage)
         .where(models.InboundMessage.campaign_id == campaign_id)

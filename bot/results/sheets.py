@@ -19,7 +19,12 @@ from typing import Any
 import phonenumbers
 
 from bot.cells import append_row
-from bot.results.export import DELEGATION_COLUMNS, MESSAGE_COLUMNS, delegation_rows
+from bot.results.export import (
+    DELEGATION_COLUMNS,
+    MESSAGE_COLUMNS,
+    delegation_rows,
+    flat_cell,
+)
 
 _D = {
     "en": ("Mission code", "Country", "Status", "Decision", "Honorific", "Name", "Title",
@@ -37,17 +42,23 @@ _D = {
 }
 _M = {
     "en": ("Message-ID", "Received", "From", "Subject", "Classification", "Mission code",
-           "Matched by", "Confidence", "Status", "Error"),
+           "Matched by", "Confidence", "Status", "Error",
+           "Decision", "Operation", "Cue", "To confirm", "Delegates"),
     "fr": ("Message-ID", "Reçu le", "De", "Objet", "Classement", "Code de la mission",
-           "Rattaché par", "Confiance", "État", "Erreur"),
+           "Rattaché par", "Confiance", "État", "Erreur",
+           "Décision", "Opération", "Mots déclencheurs", "À confirmer", "Délégués"),
     "es": ("Message-ID", "Recibido", "De", "Asunto", "Clasificación", "Código de la misión",
-           "Asociado por", "Confianza", "Estado", "Error"),
+           "Asociado por", "Confianza", "Estado", "Error",
+           "Decisión", "Operación", "Palabras clave", "Por confirmar", "Delegados"),
     "ru": ("Message-ID", "Получено", "От", "Тема", "Классификация", "Код представительства",
-           "Способ сопоставления", "Достоверность", "Статус", "Ошибка"),
+           "Способ сопоставления", "Достоверность", "Статус", "Ошибка",
+           "Решение", "Операция", "Ключевые слова", "Требует подтверждения", "Делегаты"),
     "ar": ("Message-ID", "تاريخ الاستلام", "من", "الموضوع", "التصنيف", "رمز البعثة",
-           "طريقة المطابقة", "درجة الثقة", "الحالة", "الخطأ"),
+           "طريقة المطابقة", "درجة الثقة", "الحالة", "الخطأ",
+           "القرار", "العملية", "العبارة الدالة", "للتأكيد", "أعضاء الوفد"),
     "zh": ("Message-ID", "接收时间", "发件人", "主题", "分类", "代表团代码", "匹配方式", "置信度",
-           "状态", "错误"),
+           "状态", "错误",
+           "决定", "操作", "提示词", "待确认", "代表"),
 }
 SHEETS = {
     "en": ("Delegations", "Silent missions", "Messages"),
@@ -118,11 +129,12 @@ def _fill(sheet: Any, columns: Sequence[str], titles: dict[str, str],
         cell.font = Font(bold=True)
     for row in rows:
         # Every string from mail stays a string cell, never a formula (bot.cells).
-        append_row(sheet, [row.get(c) for c in columns])
+        append_row(sheet, [flat_cell(row.get(c)) for c in columns])
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = sheet.dimensions
     if language == "ar":
         sheet.sheet_view.rightToLeft = True
     for index, column in enumerate(columns, start=1):
-        longest = max([len(titles[column]), *(len(str(r.get(column) or "")) for r in rows)])
+        longest = max([len(titles[column]),
+                       *(len(str(flat_cell(r.get(column)) or "")) for r in rows)])
         sheet.column_dimensions[get_column_letter(index)].width = min(longest + 2, _WIDEST)

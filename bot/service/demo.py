@@ -6,7 +6,11 @@ local stack, one mission at ``nouser.test`` so its invitation bounces),
 sends the invitations, mails back the sample replies of ``demo/replies.yaml``
 by SMTP (several languages, a decline, an undecided answer, scanned
 letters, a personal address, an out-of-office), waits until they are
-delivered, runs one intake pass, and prints the status and the digest.
+delivered, runs one intake pass and sends the confirmation echoes. Then
+one mission fetches its echo from its own mailbox by IMAP and answers it
+with a correction (the ``correction`` entries); a second pass records it
+and echoes the change. The demo prints the first echo, the correction's
+echo, the status and the digest.
 Nothing is canned: every line printed is read back from the database.
 """
 
@@ -33,6 +37,7 @@ from typing import Any
 
 import click
 import yaml
+from imapclient import IMAPClient
 from sqlmodel import col, select
 
 from bot import models
@@ -192,6 +197,71 @@ def wait_for_mail(app: App, expected: int, timeout: float = 120.0) -> int:
     return count
 
 
+def mailbox(app: App, user: str) -> list[EmailMessage]:
+    """Every message in ``user``'s INBOX on the local stack, oldest first."""
+    settings = app.settings.imap
+    client = IMAPClient(settings.host, port=settings.port, ssl=False, timeout=30)
+    try:
+        client.login(user, "secret")  # the demo stack's one password
+        client.select_folder("INBOX", readonly=True)
+        uids = client.search("ALL")
+        fetched = client.fetch(uids, ["BODY.PEEK[]"]) if uids else {}
+        out = []
+        for uid in uids:
+            message = email.message_from_bytes(fetched[uid][b"BODY[]"], policy=policy.default)
+            assert isinstance(message, EmailMessage)
+            out.append(message)
+        return out
+    finally:
+        client.logout()
+
+
+def echoes_in(app: App, user: str, count: int, timeout: float = 60.0) -> list[EmailMessage]:
+    """The confirmation echoes in the mission's mailbox, once ``count`` have arrived."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = [m for m in mailbox(app, user) if m.get("Auto-Submitted") == "auto-replied"]
+        if len(found) >= count or time.monotonic() > deadline:
+            return found
+        time.sleep(1.0)
+
+
+def correct(app: App, entries: list[dict[str, Any]], campaign_id: int, secretariat: str,
+            arrived: int) -> None:
+    """Each mission named in ``entries`` answers its echo with a correction; print both."""
+    with app.session() as session:
+        emails = {m.code: m.email for m in session.exec(select(models.Mission).where(
+            models.Mission.campaign_id == campaign_id))}
+    sent = 0
+    with smtplib.SMTP(app.settings.smtp.host, app.settings.smtp.port) as smtp:
+        for entry in entries:
+            address = emails.get(entry["mission"])
+            echoes = echoes_in(app, address, 1) if address else []
+            if not echoes or address is None:
+                click.echo(f"  {entry['mission']}: no confirmation echo to answer, skipped")
+                continue
+            echo = echoes[-1]
+            click.echo(f"\n--- the confirmation echo {entry['mission']} received "
+                       f"(fetched from {address} by IMAP) ---")
+            click.echo(f"Subject: {echo['Subject']}\n")
+            click.echo(invitation_text(echo))
+            reply = build_reply({"kind": "reply", "body": entry["body"]}, echo, address,
+                                secretariat)
+            smtp.send_message(reply)
+            sent += 1
+            click.echo(f"  {entry['mission']} answered its echo with a correction")
+    wait_for_mail(app, arrived + sent)
+    click.echo(f"intake: {poll_once(app)}")
+    report = asyncio.run(dispatch(app))
+    click.echo(f"confirmation echoes: {report.sent} sent")
+    for entry in entries:
+        address = emails.get(entry["mission"])
+        echoes = echoes_in(app, address, 2) if address else []
+        if len(echoes) >= 2:
+            click.echo(f"\n--- the echo of {entry['mission']}'s correction ---")
+            click.echo(invitation_text(echoes[-1]))
+
+
 def run_demo(directory: Path) -> None:
     """Run the whole loop once and print what came of it."""
     ensure_stack()
@@ -215,6 +285,8 @@ def run_demo(directory: Path) -> None:
     with app.session() as session, smtplib.SMTP(app.settings.smtp.host,
                                                 app.settings.smtp.port) as smtp:
         for entry in entries:
+            if entry["kind"] == "correction":
+                continue  # answered to the echo, after the first pass
             row = session.exec(
                 select(models.OutboxMessage, models.Mission)
                 .where(models.OutboxMessage.invitation_id == models.Invitation.id)
@@ -240,6 +312,11 @@ def run_demo(directory: Path) -> None:
 
     poll = poll_once(app)
     click.echo(f"intake: {poll}")
+    report = asyncio.run(dispatch(app))
+    click.echo(f"confirmation echoes: {report.sent} sent to the missions' listed addresses")
+    corrections = [e for e in entries if e["kind"] == "correction"]
+    if corrections:
+        correct(app, corrections, campaign_id, secretariat, arrived)
 
     with app.session() as session:
         records = load_missions(session, campaign_id)

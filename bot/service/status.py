@@ -17,7 +17,7 @@ from rich.table import Table
 from bot.results.records import STATUSES, MissionRecord
 
 _STYLE = {"replied": "green", "needs_review": "yellow", "bounced": "red", "failed": "red",
-          "sent": "cyan", "pending": "dim"}
+          "sent": "cyan", "pending": "dim", "answer waiting for review": "yellow"}
 
 
 def filter_records(records: Sequence[MissionRecord], states: Sequence[str]) -> list[MissionRecord]:
@@ -41,8 +41,8 @@ def status_table(records: Sequence[MissionRecord], title: str) -> Table:
                           ("delegates", "right")):
         table.add_column(name, justify=justify)  # type: ignore[arg-type]
     for r in records:
-        style = _STYLE.get(r.status, "")
-        table.add_row(r.code, r.country, f"[{style}]{r.status}[/]" if style else r.status,
+        style = _STYLE.get(r.state, "")
+        table.add_row(r.code, r.country, f"[{style}]{r.state}[/]" if style else r.state,
                       last_event(r), _decision(r), str(len(r.delegates)))
     return table
 
@@ -55,8 +55,8 @@ def _decision(record: MissionRecord) -> str:
 
 
 def summary(records: Sequence[MissionRecord]) -> str:
-    counts = Counter(r.status for r in records)
-    parts = [f"{counts[s]} {s}" for s in STATUSES if counts[s]]
+    counts = Counter(r.state for r in records)
+    parts = [f"{counts[s]} {s}" for s in (*STATUSES, "answer waiting for review") if counts[s]]
     doubtful = sum(1 for r in records if r.to_confirm)
     if doubtful:
         parts.append(f"{doubtful} to confirm")

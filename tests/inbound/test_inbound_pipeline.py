@@ -12,9 +12,11 @@ from sqlmodel import col, select
 
 from bot import models
 from bot.cli import main
+from bot.digest.build import preview
 from bot.extract.model import DelegateCandidate, Extraction
 from bot.inbound.intake.queue import process_pending
 from bot.inbound.intake.store import raw_path
+from bot.results.records import load_missions
 
 
 def corpus(name: str) -> bytes:
@@ -110,8 +112,14 @@ def test_follow_ups_keep_history(app_factory: Any, monkeypatch: pytest.MonkeyPat
         names = [[d.name for d in session.exec(select(models.Delegate).where(
             models.Delegate.response_id == r.id).order_by(col(models.Delegate.position)))]
             for r in responses]
-        assert names == [["Anna Berger"], ["Anna Berger", "Karl Maier"], [], ["Eva Huber"]]
+        # Each response is the delegation folded up to its message: the
+        # "thank you" leaves it as it was.
+        assert names == [["Anna Berger"], ["Anna Berger", "Karl Maier"],
+                         ["Anna Berger", "Karl Maier"], ["Eva Huber"]]
         assert responses[1].decision == "accept"  # carried over by "extend"
+        operations = [e.operation for e in session.exec(
+            select(models.DelegationEvent).order_by(col(models.DelegationEvent.inbound_id)))]
+        assert operations == ["first", "add", "none", "replace"]
         invitation = session.get(models.Invitation, responses[0].invitation_id)
         assert invitation is not None and invitation.status == "replied"
 
@@ -138,21 +146,69 @@ def test_replacement_of_one_person_keeps_the_others(app_factory: Any,
         assert current.decision == "accept"
 
 
-def test_low_extraction_goes_to_review(app_factory: Any,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_certain_match_with_low_extraction_is_replied_to_confirm(
+        app_factory: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two doubts apart: the token settles the mission, so the reply counts at once;
+    only the delegation is marked to confirm, with the reason (issue 17)."""
     app = corpus_app(app_factory)
-    fake_extraction(monkeypatch, [Extraction("accept", 0.4, [], None, 0.4)])
+    fake_extraction(monkeypatch, [Extraction("accept", 0.4, [person("Anna Berger")], None, 0.4,
+                                             notes=["no head of delegation named"])])
     ingest(app, corpus("reply_token_address"))
     process_pending(app)
     [row] = inbound_rows(app)
-    assert row.status == "needs_review"
+    assert row.status == "processed"
+    with app.session() as session:
+        assert session.exec(select(models.ReviewItem)).all() == []
+        [response] = session.exec(select(models.Response)).all()
+        assert response.current and response.to_confirm is not None
+        assert "extraction confidence 0.40" in response.to_confirm
+        assert "no head of delegation named" in response.to_confirm
+        invitation = session.get(models.Invitation, response.invitation_id)
+        assert invitation is not None and invitation.status == "replied"
+        [record] = [r for r in load_missions(session, app.campaign_id()) if r.code == "AT"]
+        assert not record.silent and record.state == "replied"
+        assert record.to_confirm == response.to_confirm
+        assert [d.name for d in record.delegates] == ["Anna Berger"]
+
+
+def test_doubtful_match_and_low_extraction_wait_for_review_not_silent(
+        app_factory: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Match and extraction both in doubt: review; the mission shows an answer waiting."""
+    app = corpus_app(app_factory)
+    fake_extraction(monkeypatch, [Extraction("accept", 0.4, [], None, 0.4)])
+    ingest(app, corpus("sender_domain_and_country"))
+    process_pending(app)
+    [row] = inbound_rows(app)
+    assert row.status == "needs_review" and (row.confidence or 0) < 0.95
     with app.session() as session:
         [item] = session.exec(select(models.ReviewItem)).all()
-        assert "extraction confidence 0.40" in item.reason
-        [response] = session.exec(select(models.Response)).all()
-        assert response.needs_review
-        invitation = session.get(models.Invitation, response.invitation_id)
-        assert invitation is not None and invitation.status == "needs_review"
+        assert "extraction confidence 0.40" in item.reason and "not certain" in item.reason
+        assert session.exec(select(models.Response)).all() == []
+        [record] = [r for r in load_missions(session, app.campaign_id()) if r.code == "ZA"]
+        assert record.status == "sent" and record.awaiting_review == 1
+        assert not record.silent and record.state == "answer waiting for review"
+
+
+def test_digest_keeps_the_two_doubts_apart(app_factory: Any,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digest: a certain match read with doubt is replied and "to confirm"; a
+    doubtful match is an answer waiting for review; neither is silent."""
+    app = corpus_app(app_factory)
+    fake_extraction(monkeypatch, [Extraction("accept", 0.4, [person("Anna Berger")], None, 0.4),
+                                  Extraction("accept", 0.4, [], None, 0.4)])
+    ingest(app, corpus("reply_token_address"))  # AT, token: certain
+    ingest(app, corpus("sender_domain_and_country"))  # ZA, domain and country: not certain
+    process_pending(app)
+    data, rendered = preview(app)
+    assert [t.code for t in data.to_confirm] == ["AT"]
+    assert "extraction confidence 0.40" in data.to_confirm[0].reason
+    assert [a.code for a in data.awaiting] == ["ZA"]
+    silent = {s.code for s in data.silent}
+    assert "AT" not in silent and "ZA" not in silent
+    assert data.totals["awaiting_review"] == 1 and data.totals["replied"] == 1
+    assert "DELEGATIONS TO CONFIRM" in rendered.text
+    assert "ANSWER WAITING FOR REVIEW" in rendered.text
+    assert rendered.html is not None and "Answers waiting for review" in rendered.html
 
 
 def cli(app: Any, monkeypatch: pytest.MonkeyPatch, *args: str) -> str:

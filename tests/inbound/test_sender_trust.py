@@ -72,13 +72,15 @@ def mail(app: App, sender: str, body: str, *, token: str | None = None,
 def deliver_and_poll(stack: Stack, app: App, *messages: bytes) -> None:
     secretariat = app.config.campaign.mail.reply_to
     before = len(inbound(app))
-    for raw in messages:
+    # One at a time, each waited for: Postfix delivers two messages submitted
+    # together in either order, and the tests read the rows in arrival order.
+    for n, raw in enumerate(messages, start=1):
         deliver(stack, raw, "sender@forged.test", secretariat)
-    # Counted, not parsed: the stdlib parser recurses on the over-deep mail below.
-    deadline = time.monotonic() + 30
-    while count_messages(stack, secretariat) < before + len(messages):
-        assert time.monotonic() < deadline, "Postfix did not deliver"
-        time.sleep(0.2)
+        # Counted, not parsed: the stdlib parser recurses on the over-deep mail below.
+        deadline = time.monotonic() + 30
+        while count_messages(stack, secretariat) < before + n:
+            assert time.monotonic() < deadline, "Postfix did not deliver"
+            time.sleep(0.2)
     report = poll_once(app, read_images=False)
     assert report.errors == () and report.stored == len(messages), report
 

@@ -176,6 +176,14 @@ def test_check_reports_syntax_errors(app_factory: AppFactory, tmp_path: Path) ->
     assert "reminder.es.txt:2" in result.detail and "syntax error" in result.detail
 
 
+def test_check_renders_the_confirmation_echo(app_factory: AppFactory, tmp_path: Path) -> None:
+    folder = _broken_templates(tmp_path, "confirmation.es.txt",
+                               "{{ delegation.decision }}\n{{ delegation.nobody_here.x }}\n")
+    result = _check(app_factory, folder)
+    assert not result.ok
+    assert "confirmation.es.txt:2" in result.detail and "M002" in result.detail
+
+
 @pytest.mark.parametrize("escape", [
     "{{ ''.__class__.__mro__[1].__subclasses__() }}",
     "{{ cycler.__init__.__globals__ }}",

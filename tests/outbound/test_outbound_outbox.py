@@ -16,6 +16,7 @@ from appfixtures import AppFactory
 from click.testing import CliRunner, Result
 from sqlmodel import select
 
+from bot import models
 from bot.app import App
 from bot.cli import main
 from bot.clock import as_utc, utcnow
@@ -210,6 +211,23 @@ def test_no_reminder_to_missions_that_answered(app_factory: AppFactory) -> None:
     plan_invitations(app)
     _mark_sent(app, 30, InvitationStatus.REPLIED)
     assert enqueue_reminders(app) == 0
+
+
+def test_no_reminder_while_an_answer_waits_for_review(app_factory: AppFactory) -> None:
+    """Issue 17: a mission whose answer is held for review (match in doubt) is not silent."""
+    app = app_factory(missions=2)
+    plan_invitations(app)
+    _mark_sent(app, 30)
+    with app.session() as session:
+        mission = session.exec(select(models.Mission).order_by(models.Mission.code)).first()
+        assert mission is not None
+        row = models.InboundMessage(message_key="k1", raw_sha256="0" * 64, raw_size=1,
+                                    campaign_id=mission.campaign_id, mission_id=mission.id,
+                                    status="needs_review")
+        session.add(row)
+        session.flush()
+        session.add(models.ReviewItem(inbound_id=row.id or 0, reason="match 0.60"))
+    assert enqueue_reminders(app) == 1  # only the other mission
 
 
 def test_reminder_due_skips_to_the_latest() -> None:

@@ -45,7 +45,7 @@ def test_digest_reports_everything(app_factory: Any) -> None:
         data = collect(session, app.config.campaign, seeded.campaign_id, now=NOW, since=None)
     assert data.totals == {"missions": 9, "invited": 7, "delivered": 5, "bounced": 1,
                            "failed": 1, "replied": 3, "accepted": 1, "declined": 1,
-                           "undecided": 1, "silent": 2}
+                           "undecided": 1, "awaiting_review": 0, "silent": 2}
     # Silent missions, longest first: M006 was invited 9 days ago, M005 8 days ago.
     assert [(s.code, s.days) for s in data.silent] == [("M006", 9), ("M005", 8)]
     assert [p.reason for p in data.review] == ["extraction below threshold (0.52)"]

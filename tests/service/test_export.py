@@ -28,7 +28,8 @@ OPT_STR = (str, type(None))
 def check_delegation(item: dict[str, Any]) -> None:
     """The contract, field by field: exact keys, types and value sets."""
     assert set(item) == {"mission_code", "country", "status", "decision", "delegates",
-                         "messages"}
+                         "messages", "to_confirm"}
+    assert isinstance(item["to_confirm"], OPT_STR)
     assert isinstance(item["mission_code"], str) and item["mission_code"]
     assert isinstance(item["country"], str)
     assert item["status"] in STATUSES
@@ -47,7 +48,14 @@ def check_delegation(item: dict[str, Any]) -> None:
 
 def check_message(item: dict[str, Any]) -> None:
     assert set(item) == {"message_id", "received_at", "from", "subject", "classification",
-                         "mission_code", "match_method", "confidence", "status", "error"}
+                         "mission_code", "match_method", "confidence", "status", "error",
+                         "decision", "operation", "cue", "to_confirm", "delegates"}
+    assert item["decision"] in DECISIONS
+    assert item["operation"] in {"first", "add", "replace", "remove", "withdraw", "complete",
+                                 "resend", "none", None}
+    assert isinstance(item["cue"], OPT_STR) and isinstance(item["to_confirm"], OPT_STR)
+    assert all(set(p) == {"honorific", "name", "title", "role", "email", "phone",
+                          "confidence"} for p in item["delegates"])
     assert isinstance(item["message_id"], str)
     datetime.fromisoformat(item["received_at"])
     assert item["status"] in {"new", "processed", "needs_review", "failed", "dismissed"}
@@ -88,7 +96,7 @@ def test_json_delegations_follow_the_contract(seeded: Any) -> None:
     assert by_code["M001"]["decision"] == "decline"
     assert by_code["M008"] == {"mission_code": "M008", "country": "Country 8",
                                "status": "pending", "decision": None, "delegates": [],
-                               "messages": []}
+                               "messages": [], "to_confirm": None}
 
 
 def test_mission_without_invitation_is_pending(app_factory: Any) -> None:

@@ -42,7 +42,8 @@ def invitation(app: App, code: str) -> tuple[models.Invitation, EmailMessage]:
             .where(models.Invitation.mission_id == models.Mission.id,
                    models.Mission.code == code,
                    models.Invitation.campaign_id == app.campaign_id(),
-                   models.OutboxMessage.invitation_id == models.Invitation.id)).one()
+                   models.OutboxMessage.invitation_id == models.Invitation.id,
+                   models.OutboxMessage.kind == models.OutboxKind.INVITATION)).one()
     message = email.message_from_bytes(raw, policy=policy.default)
     assert isinstance(message, EmailMessage)
     return inv, message

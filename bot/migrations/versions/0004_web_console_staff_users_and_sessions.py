@@ -1,7 +1,7 @@
 """web console staff users and sessions
 
-Revision ID: 0090
-Revises: 0002
+Revision ID: 0004
+Revises: 0003
 Create Date: 2026-12-07 12:33:11.492617
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0090'
-down_revision = '0002'
+revision = '0004'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,103 @@
+"""Follow-up exactness: is the delegation right after a chain of replies? (issue 17)
+
+Replays each chain of ``tests/corpus/followups`` (``tune.yaml``, ``heldout.yaml``)
+through the path of the record stage without the database: the real
+extractor on each reply's own words, ``decide_operation`` on the delegation
+folded so far, then ``apply``. A chain is exact when the final decision and
+the set of delegates' names (case, accents and word order aside) are the
+expected ones. Prints the share per part, language and kind, tuning and
+held-out apart, and each miss with the operations it went through.
+
+    .venv/bin/python bench/followups.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.extract import extract_response, strip_quoted  # noqa: E402
+from bot.inbound.followup.operation import decide_operation  # noqa: E402
+from bot.inbound.stages.record import people_of  # noqa: E402
+from bot.results.delegation import State, apply, person_key  # noqa: E402
+
+CORPUS = ROOT / "tests" / "corpus" / "followups"
+PARTS = (("tuning", "tune.yaml"), ("held-out", "heldout.yaml"))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    chain: str
+    language: str
+    kind: str
+    exact: bool
+    operations: tuple[str, ...]
+    got: tuple[str | None, tuple[str, ...]]
+    want: tuple[str | None, tuple[str, ...]]
+
+
+def load(name: str) -> list[dict[str, Any]]:
+    data = yaml.safe_load((CORPUS / name).read_text("utf-8"))
+    assert isinstance(data, list)
+    return data
+
+
+def replay(messages: list[str]) -> tuple[State, list[str]]:
+    """The delegation after ``messages``, and the operation each one performed."""
+    state, operations = State(), []
+    for text in messages:
+        extraction = extract_response(text)
+        people = people_of(extraction)
+        decided = decide_operation(state, extraction.decision, people, extraction.withdrawn,
+                                   strip_quoted(text), extraction.amendment)
+        state = apply(state, decided.operation, extraction.decision, people, decided.removed)
+        operations.append(decided.operation.value)
+    return state, operations
+
+
+def score(chain: dict[str, Any]) -> Outcome:
+    state, operations = replay(chain["messages"])
+    got_names = tuple(sorted(person_key(p["name"]) for p in state.people))
+    want_names = tuple(sorted(person_key(n) for n in chain["final"]["names"]))
+    got = (state.decision, got_names)
+    want = (chain["final"]["decision"], want_names)
+    return Outcome(chain["id"], chain["language"], chain["kind"], got == want,
+                   tuple(operations), got, want)
+
+
+def report(part: str, outcomes: list[Outcome], verbose: bool) -> None:
+    exact = sum(o.exact for o in outcomes)
+    print(f"{part}: follow-up exactness {exact}/{len(outcomes)} = "
+          f"{exact / len(outcomes):.2f}" if outcomes else f"{part}: no chains")
+    for label, key in (("language", "language"), ("kind", "kind")):
+        groups: dict[str, list[bool]] = defaultdict(list)
+        for o in outcomes:
+            groups[getattr(o, key)].append(o.exact)
+        print(f"  by {label}: " + ", ".join(
+            f"{g} {sum(v)}/{len(v)}" for g, v in sorted(groups.items())))
+    for o in outcomes:
+        if not o.exact or verbose:
+            print(f"  {'ok  ' if o.exact else 'MISS'} {o.chain}: {' → '.join(o.operations)}; "
+                  f"got {o.got[0]} {list(o.got[1])}, want {o.want[0]} {list(o.want[1])}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("-v", "--verbose", action="store_true", help="show every chain")
+    args = parser.parse_args(argv)
+    for part, name in PARTS:
+        report(part, [score(chain) for chain in load(name)], args.verbose)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Follow-ups: what each reply does to its mission's delegation (see operation.py)."""

@@ -1,0 +1,109 @@
+"""A mission's delegation as the fold of its replies' operations.
+
+Each reply the record stage accepts becomes one ``DelegationEvent`` with an
+operation (``models.Operation``: first, add, replace, remove, withdraw,
+complete, resend, none), the people the message names and the names it
+takes off. :func:`apply` is one step; :func:`fold` replays every event of
+an invitation in message order. The record stage writes the result of the
+fold as the current ``Response`` with its ``Delegate`` rows, so status,
+exports, the digest and the web console read one delegation; a test can
+replay the events and must find the same. Pure functions, no database.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.models import Operation
+
+Person = dict[str, Any]  # honorific, name, title, role, email, phone, confidence, source
+
+PERSON_FIELDS = ("honorific", "name", "title", "role", "email", "phone", "confidence", "source")
+
+
+@dataclass(frozen=True)
+class State:
+    """A delegation: the decision and the people, head first as the mission listed them."""
+
+    decision: str | None = None
+    people: tuple[Person, ...] = field(default_factory=tuple)
+
+    @property
+    def said_something(self) -> bool:
+        return self.decision is not None or bool(self.people)
+
+
+def person_key(name: str) -> str:
+    """Spelling-insensitive key of a name: case, accents and word order do not count."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(sorted(re.findall(r"\w+", letters)))
+
+
+def names_match(name: str, removed: str) -> bool:
+    """``removed`` ("Mwangi", "Mr. Peter Mwangi") designates ``name`` (all its words are in it)."""
+    words = set(person_key(name).split())
+    wanted = set(person_key(removed).split()) - {"mr", "ms", "mrs", "dr", "h", "e", "m", "mme"}
+    return bool(wanted) and wanted <= words
+
+
+def same_people(a: Iterable[Person], b: Iterable[Person]) -> bool:
+    """The two lists name the same people (order and spelling of case aside)."""
+    return {person_key(p["name"]) for p in a} == {person_key(p["name"]) for p in b}
+
+
+def _union(before: Sequence[Person], new: Sequence[Person]) -> tuple[Person, ...]:
+    known = {person_key(p["name"]) for p in before}
+    return tuple(before) + tuple(p for p in new if person_key(p["name"]) not in known)
+
+
+def apply(state: State, operation: str, decision: str | None, people: Sequence[Person],
+          removed: Sequence[str] = ()) -> State:
+    """The delegation after one operation."""
+    if operation == Operation.WITHDRAW:
+        return State("decline", ())
+    if operation in (Operation.RESEND, Operation.NONE):
+        if state.said_something or decision is None:
+            return state
+        return State(decision, tuple(people))
+    if operation == Operation.ADD:
+        return State("accept", _union(state.people, people))
+    if operation == Operation.REMOVE:
+        kept = tuple(p for p in state.people
+                     if not any(names_match(p["name"], r) for r in removed))
+        return State(state.decision, kept)
+    if operation == Operation.REPLACE and removed:
+        rest = [p for p in state.people if not any(names_match(p["name"], r) for r in removed)]
+        coming = [p for p in people if not any(names_match(p["name"], r) for r in removed)]
+        return State("accept" if coming else state.decision, _union(rest, coming))
+    # first, complete, a whole new list: what the message says is the delegation.
+    return State(decision or ("accept" if people else state.decision), tuple(people))
+
+
+@dataclass(frozen=True)
+class Step:
+    """One event as the fold reads it (``models.DelegationEvent`` without the database)."""
+
+    operation: str
+    decision: str | None
+    people: tuple[Person, ...]
+    removed: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, event: Any) -> Step:
+        """From a ``DelegationEvent`` row (JSON columns decoded)."""
+        return cls(event.operation, event.decision, tuple(json.loads(event.delegates or "[]")),
+                   tuple(json.loads(event.removed or "[]")))
+
+
+def fold(steps: Iterable[Step], start: State | None = None) -> State:
+    """Replay ``steps`` in order from ``start`` (default: nothing answered)."""
+    state = start or State()
+    for step in steps:
+        state = apply(state, step.operation, step.decision, step.people, step.removed)
+    return state
