@@ -26,11 +26,14 @@ from bot.extract.names import (
 from bot.extract.names_zh import zh_anchor_starts
 
 LIST_MARKER_RE: Final = re.compile(
-    r"[ \t]*(?:\(?\d{1,2}[.)](?!\d)|\(?[a-zA-Z][.)](?=\s|$)|[ivx]{1,4}[.)]|[-•*·▪◦–>])[ \t]*"
+    r"[ \t]*(?:\(?\d{1,2}[.)](?!\d)|（\d{1,2}）|\d{1,2}[ \t]?[-–](?=[ \t])|\(?[a-zA-Z][.)](?=\s|$)"
+    r"|[ivx]{1,4}[.)]|[-•*·▪◦–>])[ \t]*"
 )
 _ROLE_PREFIX_RE: Final = re.compile(r"([^:：\n]{2,60}?)(?:\s*[:：]|\s+[-–—])\s*")
-_FIELD_AFTER_RE: Final = re.compile(r"[ \t]*(?:[,،，、;(（|–—]|-\s|\n|$)")
+# A full stop ends the entry too: "3) Primer Secretario Tomás ARAYA SOTO."
+_FIELD_AFTER_RE: Final = re.compile(r"[ \t]*(?:[,،，、;(（|–—]|-\s|\.(?=\s|$)|\n|$)")
 _ALIAS_OPEN_RE: Final = re.compile(r"[ \t]*[(（]")
+_LIST_SEPARATOR_RE: Final = re.compile(r"[:;][ \t]+(?=[A-ZÀ-ÞА-ЯЁ])")
 
 
 @dataclass
@@ -49,6 +52,10 @@ def find_anchors(text: str) -> list[Anchor]:
     ranked = {m.start(1) for m in RANK_ANYWHERE_RE.finditer(text)}
     for start in ranked:
         starts.setdefault(start, (False, None))
+    for match in _LIST_SEPARATOR_RE.finditer(text):
+        # "Members: Айгерим Сериковна ЖУМАБАЕВА, первый секретарь; Бобур ...": each item of
+        # a colon- or semicolon-led list may open with a bare name (checked below).
+        starts.setdefault(match.end(), (False, None))
     offset = 0
     for line in text.split("\n"):
         content, listed, role = _line_content_start(line)
@@ -96,9 +103,13 @@ def _bare_name_line(text: str, person: NameMatch) -> bool:
     if person.title_hint:
         return True  # a Chinese name after its title ("处长陈磊")
     tokens = person.name.split()
+    follows = text[person.end : person.end + 200]
+    if len(tokens) >= 2 and all(t.isupper() for t in tokens):
+        # "BUDI SANTOSO, Director for ...": all capitals is a name only before a title.
+        field = re.match(r"[ \t]*[,(–—-][ \t]*(\w+)", follows)
+        return bool(field and field.group(1).casefold() in TITLE_STARTERS)
     if not any(t[:1].isupper() and not t.isupper() for t in tokens):
         return False
-    follows = text[person.end : person.end + 200]
     if re.match(r"[ \t]*(?:[,(|–—]|-\s)", follows):
         return True
     # "John SMITH" alone on a line counts only when a title follows on the next line.

@@ -25,6 +25,7 @@ from bot.extract.lexicon import (
     PHONE_LABEL_RE,
     PROSE_RE,
     REPLACED_BEFORE_RE,
+    ROLE_HEAD_AFTER_RE,
     TITLE_STARTERS,
     WITHDRAWN_AFTER_RE,
 )
@@ -42,7 +43,8 @@ from bot.extract.tables import is_table_row, read_table
 
 _HEAD_CUE_RE: Final = re.compile(
     r"(?:headed|led|chaired) by|(?:conduite|dirig[ée]e|pr[ée]sid[ée]e) par|"
-    r"(?:encabezad[ao]|presidid[ao]|dirigid[ao]) por|возглав\w*|برئاسة|率领|率团",
+    r"(?:encabezad[ao]|presidid[ao]|dirigid[ao]) por|возглав\w*|برئاسة|(?:سي|ي)(?:ترأس|رأس)|"
+    r"率领|率团",
     re.IGNORECASE,
 )
 # The words between the last break and a comma right before the honorific.
@@ -164,6 +166,9 @@ def _parse_free_text(
             title = hint + ("，" + title if title else "")
         lead_role = role_of(lead.group(1), role_context=True) if lead else None
         role = fields.role or lead_role or anchor.prefix_role or cue_role or heading or "member"
+        if role == "member" and ROLE_HEAD_AFTER_RE.search(same_sentence):
+            # "H.E. Mr. X, Ambassador, will attend accompanied by Mr. Y", "孙立群参赞率团出席".
+            role = "head"
         if heading == "head":
             # A "Head of Delegation:" heading names one person.
             heading = None

@@ -127,6 +127,8 @@ def _lang(kind: str) -> PhraseSet:
 
 _ROLE_ALTERNATE = words("role_alternate")
 ROLE_HEAD_RE: Final = re.compile(_any(words("role_head")), re.IGNORECASE)
+# After a person and before the next: that person leads ("accompanied by", "率团").
+ROLE_HEAD_AFTER_RE: Final = re.compile(_any(words("role_head_after")), re.IGNORECASE)
 ROLE_ALTERNATE_RE: Final = re.compile(_any(_ROLE_ALTERNATE), re.IGNORECASE)
 # Short words ("Head", "Alternate") only mean a role when they make up a
 # whole field, so that "Alternate Permanent Representative" stays a title.

@@ -23,7 +23,7 @@ from bot.extract.model import NameMatch
 
 _ZH_RANK_NAME_RE: Final = re.compile(
     rf"([\u4e00-\u9fff]{{2,4}}?)({'|'.join(ZH_RANK_ADDRESSES)})"
-    r"(?=[，,、；;（(\s。]|$|出席|参加|和|与|及|组成|担任)"
+    r"(?=[，,、；;（(\s。]|$|出席|参加|和|与|及|组成|担任|率)"
 )
 # A transliterated foreign name keeps its middle dot and runs longer: "巴差·汶玛先生".
 ZH_NAME_RE: Final = re.compile(
@@ -106,6 +106,9 @@ def parse_zh_person(text: str, pos: int) -> NameMatch | None:
     if not boundary:
         return None
     zh = ZH_NAME_RE.match(text, pos)
+    if zh and zh.group(1).startswith(ZH_TITLE_ENDINGS):
+        # "主任科员黄丽同志": the name starts after the title's last word.
+        return None
     if zh and not _titled(zh.group(1)):
         hint = zh.group(2) or zh_title_before(text, pos)
         return NameMatch(pos, zh.end(), zh.group(3), zh.group(1), hint)

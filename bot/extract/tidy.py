@@ -19,7 +19,10 @@ _SPACES_RE: Final = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _COLUMN_GAP_RE: Final = re.compile(r"(?<=\S)(?:[ ]*\t[ \t]*|[ ]{3,})(?=\S)")
 # Chinese puts no spaces between words, so two spaces already align a column
 # ("团长  王磊  公安部禁毒局副局长").
-_CJK_GAP_RE: Final = re.compile(r"(?<=[\u4e00-\u9fff）)])[ \u3000]{2,}(?=[\u4e00-\u9fff（(])")
+# A single ideographic space does the same: Chinese never spaces words.
+_CJK_GAP_RE: Final = re.compile(
+    r"(?<=[\u4e00-\u9fff）)])(?:[ \u3000]{2,}|\u3000)(?=[\u4e00-\u9fff（(])"
+)
 _RU_HONORIFIC_RE: Final = re.compile(r"\b([ГгДд])\s?[.\-–—_~]\s?(н|жа|на|ну|ном|же|жи|жой|р)\b")
 _DOT_SPACE_RE: Final = re.compile(r"\b(Mr|Mrs|Ms|Dr|Sr|Sra|Prof|H\.E|S\.E)\s+\.(?=\s)")
 _SPACE_COMMA_RE: Final = re.compile(r"[ \t]+([,;:،])(?=\S)")
