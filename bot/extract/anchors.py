@@ -23,7 +23,7 @@ from bot.extract.names import (
     parse_person_at,
     parse_rank_addressed,
 )
-from bot.extract.names_zh import zh_anchor_starts
+from bot.extract.names_zh import is_zh_bare_name, zh_anchor_starts
 
 LIST_MARKER_RE: Final = re.compile(
     r"[ \t]*(?:\(?\d{1,2}[.)](?!\d)|（\d{1,2}）|\d{1,2}[ \t]?[-–](?=[ \t])|\(?[a-zA-Z][.)](?=\s|$)"
@@ -195,7 +195,11 @@ def _list_name_without_caps(text: str, start: int, listed: bool) -> NameMatch | 
     # "1. María José García López, Primera Secretaria": no honorific, no
     # capitals, but a list item whose next field starts with a rank.
     if not listed:
-        return None
+        # "刘晓明（团长），公安部国际合作局副局长" on a line of its own: a bare Chinese
+        # name that starts with a known surname, before a title or role.
+        if not any(is_zh_bare_name(text[start : start + size]) for size in (2, 3, 4)):
+            return None
+        return parse_listed_name(text, start)
     person = parse_listed_name(text, start)
     if person is not None:
         return person

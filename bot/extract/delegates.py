@@ -34,8 +34,8 @@ from bot.extract.names import (
     HONORIFIC_RE,
 )
 from bot.extract.names_zh import (
-    ZH_LEAD_ROLE_RE,
     ZH_NAME_RE,
+    zh_lead_role,
     zh_lead_start,
     zh_title_hint,
 )
@@ -56,6 +56,11 @@ _CONTACT_LINE_RE: Final = re.compile(
     re.IGNORECASE,
 )
 MAX_ENTRY_LINE_WORDS: Final = 22
+_CJK_CHAR_RE: Final = re.compile(r"[\u4e00-\u9fff]")
+# Characters in parentheses straight after a Latin name, with more Chinese after them.
+_ZH_ALIAS_RE: Final = re.compile(
+    r"[ \t]*[(（]([\u4e00-\u9fff]{2,4})[)）](?=[^\n]*[\u4e00-\u9fff])"
+)
 # A transliteration in parentheses straight after the name: "王建军先生（Mr. WANG Jianjun）".
 _ALIAS_RE: Final = re.compile(
     r"^[ \t]*[(（](?:" + HONORIFIC_RE.pattern + r")[ \t]+[A-Z][\w'’\- .]*[)）]"
@@ -136,9 +141,15 @@ def _parse_free_text(
         heading, cue_role = _roles_before(before, heading, text[gap_start : person.start])
         following = zh_lead_start(text, anchors[index + 1].person) if index + 1 < len(
             anchors) else len(text)
-        lead = ZH_LEAD_ROLE_RE.search(text, max(0, person.start - 6), person.start)
+        lead = zh_lead_role(text, person)
         entry = _bound_entry(text[person.end : following], last=index + 1 == len(anchors))
         entry = _ALIAS_RE.sub("", entry, count=1)
+        zh_alias = _ZH_ALIAS_RE.match(entry)
+        if zh_alias and not _CJK_CHAR_RE.search(person.name):
+            # "团长：ZHANG Wei（张伟），外交部条约法律司参赞": a Chinese entry names the
+            # person in characters; the pinyin before them is the transliteration.
+            person = NameMatch(person.start, person.end, person.honorific, zh_alias.group(1))
+            entry = entry[zh_alias.end() :]
         if index + 1 < len(anchors) and "\n" not in text[person.end : following]:
             entry = _drop_next_title(entry)
         previous_end = person.end + len(entry)
@@ -166,7 +177,9 @@ def _parse_free_text(
             title = hint + ("，" + title if title else "")
         lead_role = role_of(lead.group(1), role_context=True) if lead else None
         role = fields.role or lead_role or anchor.prefix_role or cue_role or heading or "member"
-        if role == "member" and ROLE_HEAD_AFTER_RE.search(same_sentence):
+        # The whole sentence, semicolons included: "Посол X, ...; его будет сопровождать Y".
+        sentence = re.split(r"[.!?。]\s|\n\s*\n", text[person.end : following][:300], maxsplit=1)[0]
+        if role == "member" and ROLE_HEAD_AFTER_RE.search(sentence):
             # "H.E. Mr. X, Ambassador, will attend accompanied by Mr. Y", "孙立群参赞率团出席".
             role = "head"
         if heading == "head":

@@ -73,7 +73,12 @@ SINGLE_LETTER_HONORIFICS: Final = frozenset(h for h in HONORIFICS if re.fullmatc
 # delegation: Ambassador Ahmed HASSAN", "Посол Иван ПЕТРОВ", "السفير أحمد حسن").
 # The rank becomes the honorific; matched case-insensitively, only where an
 # entry starts (see delegates._rank_addressed) or after another honorific.
-RANK_ADDRESSES: Final = words("ranks")
+# Russian writes a rank in lower case inside a sentence ("его будет сопровождать советник
+# Дамир САТПАЕВ"): both spellings of a Cyrillic rank's first letter are meant.
+RANK_ADDRESSES: Final = tuple(dict.fromkeys(
+    variant for rank in words("ranks")
+    for variant in ((rank, rank[0].lower() + rank[1:]) if re.match(r"[А-ЯЁ]", rank) else (rank,))
+))
 # Chinese writes the rank and the form of address after the name: "张明参赞".
 ZH_RANK_ADDRESSES: Final = words("ranks_after_name")
 ZH_HONORIFICS: Final = words("honorifics_after_name")

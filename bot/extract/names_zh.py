@@ -149,6 +149,16 @@ def zh_title_hint(text: str, person: NameMatch, previous_end: int) -> str | None
     return re.sub(r"^[和与及、，,]+", "", hint) or None
 
 
+def zh_lead_role(text: str, person: NameMatch) -> re.Match[str] | None:
+    """The role word leading a Chinese entry, before its title if one is written
+    ("团长：司法部副部长熊选国", "副团长周红参赞")."""
+    start = person.start
+    hint = person.title_hint
+    if hint and text[:start].endswith(hint) and hint not in _RANKS_AFTER_NAME:
+        start -= len(hint)
+    return ZH_LEAD_ROLE_RE.search(text, max(0, start - 6), start)
+
+
 def zh_lead_start(text: str, person: NameMatch) -> int:
     """Where a person's entry starts: before the Chinese title or role word leading it."""
     start = person.start

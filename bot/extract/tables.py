@@ -56,6 +56,9 @@ def has_name_header(text: str) -> bool:
 _FORM_LABEL_RE: Final = re.compile(r"^\s*([^:：\n|]{1,30}?)\s*[:：]")
 
 
+_CELL_MARKER_RE: Final = re.compile(r"^(?:[(（]\d{1,2}[)）]|\d{1,2}[.)]|\d{1,2} ?[-–](?= ))\s*")
+
+
 def _cells(line: str) -> list[str]:
     separator = "|" if "|" in line else "\t"
     cells = [re.sub(r"\s+", " ", c).strip() for c in line.strip().strip("|").split(separator)]
@@ -131,6 +134,8 @@ def _row_by_shape(
     role: str | None = None
     contact_text: list[str] = []
     for cell in cells:
+        # "（1）团长 | 司法部国际合作局局长 | 慕容雪": the item number is no field.
+        cell = _CELL_MARKER_RE.sub("", cell)
         if not cell or re.fullmatch(r"\d{1,2}[.)]?", cell):
             continue
         digits = sum(ch.isdigit() for ch in cell)
