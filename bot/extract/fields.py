@@ -16,6 +16,7 @@ from typing import Final
 
 from bot.extract.lexicon import (
     EMAIL_LABEL_RE,
+    POSTNOMINALS_RE,
     PROSE_RE,
     ROLE_ADVISER_CONTEXT_RE,
     ROLE_ALTERNATE_RE,
@@ -145,6 +146,7 @@ def read_fields(
     title_joiner: str = ", ",
 ) -> Fields:
     """Title, role, e-mail and phone from the text that follows a name."""
+    text = POSTNOMINALS_RE.sub("", text)
     contacts = find_contacts(text, region, exclude)
     masked = list(text)
     for start, end in contacts.spans:

@@ -86,6 +86,11 @@ ZH_HONORIFICS: Final = words("honorifics_after_name")
 ZH_TITLE_ENDINGS: Final = words("title_endings")
 ZH_NAME_OPENERS: Final = words("name_openers")
 NAME_PARTICLES: Final = frozenset(words("particles"))
+# Degrees and orders right after a name, before its title.
+POSTNOMINALS_RE: Final = re.compile(
+    r"^(?:[ \t]*,[ \t]*(?:" + "|".join(re.escape(w) for w in words("postnominals")) + r"))+"
+    r"(?=[ \t]*(?:[,;\n]|$))"
+)
 # Abbreviations inside a name ("Nigel ST. HILL"): their full stop ends no sentence.
 NAME_ABBREVIATIONS: Final = frozenset(words("name_abbreviations"))
 # Lower-case words that end a name ("Фуад Ильхам оглы").

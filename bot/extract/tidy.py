@@ -25,6 +25,10 @@ _CJK_GAP_RE: Final = re.compile(
 )
 _RU_HONORIFIC_RE: Final = re.compile(r"\b([ГгДд])\s?[.\-–—_~]\s?(н|жа|на|ну|ном|же|жи|жой|р)\b")
 _DOT_SPACE_RE: Final = re.compile(r"\b(Mr|Mrs|Ms|Dr|Sr|Sra|Prof|H\.E|S\.E)\s+\.(?=\s)")
+# "谭志勇 先生": a space typed between a Chinese name and its form of address.
+_ZH_SPACED_HONORIFIC_RE: Final = re.compile(
+    r"(?<=[\u4e00-\u9fff]{2}) (?=(?:先生|女士|小姐|同志)(?:[^\u4e00-\u9fff]|$))"
+)
 _SPACE_COMMA_RE: Final = re.compile(r"[ \t]+([,;:،])(?=\S)")
 
 
@@ -40,4 +44,5 @@ def tidy(text: str) -> str:
     text = _RU_HONORIFIC_RE.sub(r"\1-\2", text)
     text = _DOT_SPACE_RE.sub(r"\1.", text)
     text = _SPACE_COMMA_RE.sub(r"\1 ", text)
+    text = _ZH_SPACED_HONORIFIC_RE.sub("", text)
     return "\n".join(line.rstrip() for line in text.split("\n"))
