@@ -174,6 +174,10 @@ def _rank_in_sentence(text: str, start: int) -> NameMatch | None:
         return None
     after = text[person.end : person.end + 12]
     if re.match(r"[\u0600-\u06FF]", person.name):
+        if re.search(r"[،,]\s*$", text[max(0, start - 3) : start]):
+            # "السيد أحمد علي حسن، المستشار الأول بالسفارة": after a name and its
+            # comma, the rank is that person's title (a new person is joined by "و").
+            return None
         # Arabic has no capitals: "ويضم السفير فيصل بن عبد الله القحطاني، المندوب الدائم"
         # needs a name of two words or more and a comma after it.
         return person if len(person.name.split()) >= 2 and re.match(r"[ \t]*[،,]", after) else None

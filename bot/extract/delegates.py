@@ -39,6 +39,7 @@ from bot.extract.names_zh import (
     zh_lead_start,
     zh_title_hint,
 )
+from bot.extract.phones import find_contacts
 from bot.extract.tables import is_table_row, read_table
 
 _HEAD_CUE_RE: Final = re.compile(
@@ -96,14 +97,34 @@ def parse_delegates(
             free_lines.append("")
             continue
         if table:
-            candidates.extend(read_table(table, region=region, exclude=excluded, source=source))
+            rows = read_table(table, region=region, exclude=excluded, source=source)
+            candidates.extend(rows)
             table = []
+            if rows and _CONTACT_LINE_RE.match(line) and _fill_contacts(rows[-1], line, region,
+                                                                         excluded):
+                # "团长：… | 蒋文华" then "联系方式：jiang@…": the row's own contact line.
+                free_lines.append("")
+                continue
         free_lines.append(line)
     candidates.extend(
         _parse_free_text("\n".join(free_lines), region=region, exclude=excluded,
                          source=source, has_cue=has_cue, withdrawn=withdrawn)
     )
     return candidates
+
+
+def _fill_contacts(
+    row: DelegateCandidate, line: str, region: str | None, exclude: list[str]
+) -> bool:
+    """Give a table row the e-mail or phone on the line after it, if it has none."""
+    found = find_contacts(line, region, exclude)
+    email = found.emails[0] if found.emails and row.email is None else None
+    phone = found.phones[0] if found.phones and row.phone is None else None
+    if email is None and phone is None:
+        return False
+    row.email = row.email or email
+    row.phone = row.phone or phone
+    return True
 
 
 def _drop_next_title(entry: str) -> str:

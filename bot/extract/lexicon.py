@@ -173,7 +173,7 @@ EMAIL_LABEL_RE: Final = re.compile(
 PHONE_LABEL_RE: Final = re.compile(
     r"(?:tel|t[ée]l[ée]?phone?|t[ée]l|tlf|tfno|telf|phone|mobile|mob|cell(?:ular)?|gsm|"
     r"portable|m[óo]vil|celular|тел(?:ефон)?|моб(?:ильный)?|сот(?:овый)?|هاتف|الهاتف|جوال|"
-    r"الجوال|محمول|电话|手机|联系电话)\.?\s*(?:\([^)]*\))?\s*[:：.]?",
+    r"الجوال|محمول|电话|手机|联系电话|联系方式)\.?\s*(?:\([^)]*\))?\s*[:：.]?",
     re.IGNORECASE,
 )
 FAX_LABEL_RE: Final = re.compile(r"(?:fax|télécopie|факс|فاكس|传真)\s*[:：.]?", re.IGNORECASE)
