@@ -137,3 +137,44 @@ def test_lower_case_russian_rank_inside_a_sentence() -> None:
         ("Посол", "Нурбек Асанович ЖЭЭНБЕКОВ", "head"),
         ("советник", "Айбек ТОКТОСУНОВ", "member"),
     ]
+
+
+def test_postnominal_degrees_are_no_title() -> None:
+    body = ("The delegation of Indonesia:\n"
+            "1. Prof. Dr. Ir. Agus SETIAWAN, M.Sc., Senior Adviser to the Minister "
+            "(Head of Delegation)\n"
+            "2. Ms. Rina PUSPITA, S.H., LL.M., Legal Officer\n")
+    assert _people(body, "en") == [
+        ("Agus SETIAWAN", "Senior Adviser to the Minister", "head"),
+        ("Rina PUSPITA", "Legal Officer", "member"),
+    ]
+
+
+def test_arabic_rank_after_a_name_and_comma_is_the_title() -> None:
+    body = ("تتشرف السفارة بإبلاغ المكتب بأن الوفد يتكون من السيد يوسف آدم عثمان، "
+            "المستشار الأول بالسفارة، رئيساً للوفد، والسيدة آمنة موسى علي، الملحق الإداري.\n")
+    assert _people(body, "ar") == [
+        ("يوسف آدم عثمان", "المستشار الأول بالسفارة", "head"),
+        ("آمنة موسى علي", "الملحق الإداري", "member"),
+    ]
+
+
+def test_chinese_title_and_name_apart_with_contacts_under_each() -> None:
+    body = ("我方出席人员：\n"
+            "团长：海关总署缉私局副局长 严海\n"
+            "联系方式：yanhai@customs.example\n"
+            "成员：海关总署缉私局一级主任科员 柳青\n"
+            "联系方式：+86 10 6519 4114\n")
+    got = extract_response(body, language="zh")
+    assert [(d.name, d.title, d.role, d.email, d.phone) for d in got.delegates] == [
+        ("严海", "海关总署缉私局副局长", "head", "yanhai@customs.example", None),
+        ("柳青", "海关总署缉私局一级主任科员", "member", None, "+861065194114"),
+    ]
+    body = ("我团由以下人员组成：\n"
+            "魏东 先生（团长） 公安部禁毒局局长\n"
+            "白露 女士 公安部禁毒局科员 bailu@mps.example\n")
+    got = extract_response(body, language="zh")
+    assert [(d.honorific, d.name, d.title, d.role, d.email) for d in got.delegates] == [
+        ("先生", "魏东", "公安部禁毒局局长", "head", None),
+        ("女士", "白露", "公安部禁毒局科员", "member", "bailu@mps.example"),
+    ]
