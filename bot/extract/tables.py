@@ -56,6 +56,14 @@ def has_name_header(text: str) -> bool:
 _FORM_LABEL_RE: Final = re.compile(r"^\s*([^:：\n|]{1,30}?)\s*[:：]")
 
 
+_CELL_MARKER_RE: Final = re.compile(r"^(?:[(（]\d{1,2}[)）]|\d{1,2}[.)]|\d{1,2} ?[-–](?= ))\s*")
+
+
+_CONTACT_LABEL_TAIL_RE: Final = re.compile(r"[\w .\-]{0,20}[:：]\s*$")
+_ROLE_LABEL_RE: Final = re.compile(r"([^:：|]{1,30}?)\s*[:：]\s*(\S.*)")
+_ROLE_PARENS_RE: Final = re.compile(r"(.+?)\s*[(（]([^()（）]{1,30})[)）]")
+
+
 def _cells(line: str) -> list[str]:
     separator = "|" if "|" in line else "\t"
     cells = [re.sub(r"\s+", " ", c).strip() for c in line.strip().strip("|").split(separator)]
@@ -131,12 +139,28 @@ def _row_by_shape(
     role: str | None = None
     contact_text: list[str] = []
     for cell in cells:
+        # "（1）团长 | 司法部国际合作局局长 | 慕容雪": the item number is no field.
+        cell = _CELL_MARKER_RE.sub("", cell)
         if not cell or re.fullmatch(r"\d{1,2}[.)]?", cell):
             continue
+        labelled = _ROLE_LABEL_RE.match(cell)
+        if labelled and role is None and role_of(labelled.group(1), role_context=True):
+            # "团长：国家移民管理局副司长 | 蒋文华": the role label opens the row.
+            role = role_of(labelled.group(1), role_context=True)
+            cell = labelled.group(2).strip()
+        marked = _ROLE_PARENS_RE.fullmatch(cell)
+        if marked and role is None and role_of(marked.group(2), role_context=True):
+            # "魏晓东（团长）": a role in parentheses after the name.
+            role = role_of(marked.group(2), role_context=True)
+            cell = marked.group(1).strip()
         digits = sum(ch.isdigit() for ch in cell)
         if EMAIL_RE.search(cell) or (PHONE_RE.search(cell) and digits >= 7):
             contact_text.append(cell)
-            continue
+            rest = _CONTACT_LABEL_TAIL_RE.sub("", EMAIL_RE.sub("", cell)).strip(" ,;，；")
+            if not EMAIL_RE.search(cell) or not re.search(r"\w{2}", rest) or PHONE_RE.search(rest):
+                continue
+            # "司法部国际合作局一级主任科员 baixue@moj.example": a title with its e-mail.
+            cell = rest
         cell_role = role_of(cell, role_context=True)
         if cell_role and role is None:
             role = cell_role
