@@ -8,12 +8,16 @@ a real SQLite database and check what is recorded.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
-from inboundkit import corpus_app, inbound_rows, ingest, mission_code
+import pytest
+from conftest import Stack, deliver, wait_for_messages
+from inboundkit import app_env, corpus_app, inbound_rows, ingest, mission_code
 from sqlmodel import col, select
 
 from bot import models
+from bot.inbound.intake.poll import poll_once
 from bot.inbound.intake.queue import process_pending
 from bot.inbound.parse.htmlbody import has_data_table
 from bot.inbound.parse.message import parse_message
@@ -104,6 +108,29 @@ def test_gmail_table_reply_records_every_column(app_factory: Any) -> None:
         ("Juan Pablo Rojas", "Embajador", "head", "jrojas@mrecic.gob.ar.test"),
         ("Carmen Soto", None, "alternate", "csoto@mrecic.gob.ar.test"),
         ("Luis Vera", "Consejero", "adviser", None),
+    ]
+
+
+@pytest.mark.stack
+def test_gmail_table_reply_through_postfix_and_dovecot(app_factory: Any,
+                                                      mailstack: Stack) -> None:
+    user = f"sec-{uuid.uuid4().hex[:10]}@unodc.test"
+    app = corpus_app(app_factory, env=app_env(mailstack, user))
+    raw = _alternative(
+        "From: Argentina <oiviena@mrecic.gob.ar.test>\nTo: secretariat@unodc.test\n"
+        f"Subject: Re: Invitation\nMessage-ID: <gmail-table-{uuid.uuid4().hex}@mrecic.test>\n"
+        "Date: Tue, 01 Dec 2026 09:00:00 +0000",
+        GMAIL_PLAIN, GMAIL_HTML)
+    deliver(mailstack, raw, "oiviena@mrecic.gob.ar.test", user)
+    wait_for_messages(mailstack, user, "INBOX", count=1)
+    report = poll_once(app)
+    assert (report.stored, report.processed, report.failed) == (1, 1, 0)
+    (row,) = inbound_rows(app)
+    assert mission_code(app, row.mission_id) == "AR"
+    assert [(d.name, d.title, d.role) for d in _delegates(app)] == [
+        ("Juan Pablo Rojas", "Embajador", "head"),
+        ("Carmen Soto", None, "alternate"),
+        ("Luis Vera", "Consejero", "adviser"),
     ]
 
 
