@@ -66,8 +66,12 @@ _ROLE_PARENS_RE: Final = re.compile(r"(.+?)\s*[(（]([^()（）]{1,30})[)）]")
 
 def _cells(line: str) -> list[str]:
     separator = "|" if "|" in line else "\t"
-    cells = [re.sub(r"\s+", " ", c).strip() for c in line.strip().strip("|").split(separator)]
-    return cells
+    line = line.strip()
+    if separator == "|" and len(line) > 1 and line[0] == line[-1] == "|":
+        # A Markdown row ("| a | b |") has its pipes at both ends; one pipe at
+        # one end only is an empty first or last cell, kept for the columns.
+        line = line[1:-1]
+    return [re.sub(r"\s+", " ", c).strip() for c in line.split(separator)]
 
 
 def read_table(
@@ -86,8 +90,9 @@ def read_table(
             header = kinds
             continue
         if header and len(cells) < len(header):
-            # HTML-to-text drops empty cells, so the columns no longer line up
-            # with the header: read the cells by what they look like.
+            # A row short of cells (a plain-text table with a gap lost, a
+            # Markdown row with empty ends) no longer lines up with the
+            # header: read the cells by what they look like.
             candidate = _row_by_shape(cells, region, excluded, source)
         elif header:
             candidate = _row_with_header(cells, header, region, excluded, source)
