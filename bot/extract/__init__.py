@@ -85,7 +85,7 @@ def extract_response(
     kept = [d for d in delegates if d.confidence >= MIN_CANDIDATE_CONFIDENCE]
     if len(kept) < len(delegates):
         notes.append(f"{len(delegates) - len(kept)} weak name candidates dropped")
-    delegates = kept
+    delegates = _fold_mentions(kept)
     amendment = detect_amendment(everything)
     if len(delegates) == 1 and amendment is None and delegates[0].role in (None, "member"):
         # A delegation of one is led by that person; a follow-up that adds
@@ -166,6 +166,29 @@ def _mentioned(into: list[DelegateCandidate], name: str) -> DelegateCandidate | 
         return None
     hits = [d for d in into if words < set(name_key(d.name).split())]
     return hits[0] if len(hits) == 1 else None
+
+
+def _fold_mentions(delegates: list[DelegateCandidate]) -> list[DelegateCandidate]:
+    """Fold a short mention written before the full name into that person.
+
+    "La délégation sera conduite par M. NGUEMA." followed by the list line
+    "NGUEMA ESSOMBA Jean-Marie, ...": `_merge` only folds later mentions.
+    """
+    out = list(delegates)
+    for candidate in delegates:
+        if _CJK_RE.fullmatch(candidate.name):
+            continue
+        others = [d for d in out if d is not candidate]
+        known = _mentioned(others, candidate.name)
+        if known is None or known.confidence < candidate.confidence - 0.3:
+            continue
+        out.remove(candidate)
+        for attr in ("honorific", "title", "email", "phone"):
+            if getattr(known, attr) is None and getattr(candidate, attr) is not None:
+                setattr(known, attr, getattr(candidate, attr))
+        if known.role in (None, "member") and candidate.role not in (None, "member"):
+            known.role = candidate.role
+    return out
 
 
 def _merge(into: list[DelegateCandidate], found: list[DelegateCandidate]) -> None:

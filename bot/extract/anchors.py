@@ -23,14 +23,17 @@ from bot.extract.names import (
     parse_person_at,
     parse_rank_addressed,
 )
-from bot.extract.names_zh import zh_anchor_starts
+from bot.extract.names_zh import is_zh_bare_name, zh_anchor_starts
 
 LIST_MARKER_RE: Final = re.compile(
-    r"[ \t]*(?:\(?\d{1,2}[.)](?!\d)|\(?[a-zA-Z][.)](?=\s|$)|[ivx]{1,4}[.)]|[-•*·▪◦–>])[ \t]*"
+    r"[ \t]*(?:\(?\d{1,2}[.)](?!\d)|（\d{1,2}）|\d{1,2}[ \t]?[-–](?=[ \t])|\(?[a-zA-Z][.)](?=\s|$)"
+    r"|[ivx]{1,4}[.)]|[-•*·▪◦–>])[ \t]*"
 )
 _ROLE_PREFIX_RE: Final = re.compile(r"([^:：\n]{2,60}?)(?:\s*[:：]|\s+[-–—])\s*")
-_FIELD_AFTER_RE: Final = re.compile(r"[ \t]*(?:[,،，、;(（|–—]|-\s|\n|$)")
+# A full stop ends the entry too: "3) Primer Secretario Tomás ARAYA SOTO."
+_FIELD_AFTER_RE: Final = re.compile(r"[ \t]*(?:[,،，、;(（|–—]|-\s|\.(?=\s|$)|\n|$)")
 _ALIAS_OPEN_RE: Final = re.compile(r"[ \t]*[(（]")
+_LIST_SEPARATOR_RE: Final = re.compile(r"[:;][ \t]+(?=[A-ZÀ-ÞА-ЯЁ])")
 
 
 @dataclass
@@ -49,6 +52,10 @@ def find_anchors(text: str) -> list[Anchor]:
     ranked = {m.start(1) for m in RANK_ANYWHERE_RE.finditer(text)}
     for start in ranked:
         starts.setdefault(start, (False, None))
+    for match in _LIST_SEPARATOR_RE.finditer(text):
+        # "Members: Айгерим Сериковна ЖУМАБАЕВА, первый секретарь; Бобур ...": each item of
+        # a colon- or semicolon-led list may open with a bare name (checked below).
+        starts.setdefault(match.end(), (False, None))
     offset = 0
     for line in text.split("\n"):
         content, listed, role = _line_content_start(line)
@@ -96,9 +103,13 @@ def _bare_name_line(text: str, person: NameMatch) -> bool:
     if person.title_hint:
         return True  # a Chinese name after its title ("处长陈磊")
     tokens = person.name.split()
+    follows = text[person.end : person.end + 200]
+    if len(tokens) >= 2 and all(t.isupper() for t in tokens):
+        # "BUDI SANTOSO, Director for ...": all capitals is a name only before a title.
+        field = re.match(r"[ \t]*[,(–—-][ \t]*(\w+)", follows)
+        return bool(field and field.group(1).casefold() in TITLE_STARTERS)
     if not any(t[:1].isupper() and not t.isupper() for t in tokens):
         return False
-    follows = text[person.end : person.end + 200]
     if re.match(r"[ \t]*(?:[,(|–—]|-\s)", follows):
         return True
     # "John SMITH" alone on a line counts only when a title follows on the next line.
@@ -163,6 +174,10 @@ def _rank_in_sentence(text: str, start: int) -> NameMatch | None:
         return None
     after = text[person.end : person.end + 12]
     if re.match(r"[\u0600-\u06FF]", person.name):
+        if re.search(r"[،,]\s*$", text[max(0, start - 3) : start]):
+            # "السيد أحمد علي حسن، المستشار الأول بالسفارة": after a name and its
+            # comma, the rank is that person's title (a new person is joined by "و").
+            return None
         # Arabic has no capitals: "ويضم السفير فيصل بن عبد الله القحطاني، المندوب الدائم"
         # needs a name of two words or more and a comma after it.
         return person if len(person.name.split()) >= 2 and re.match(r"[ \t]*[،,]", after) else None
@@ -184,7 +199,11 @@ def _list_name_without_caps(text: str, start: int, listed: bool) -> NameMatch | 
     # "1. María José García López, Primera Secretaria": no honorific, no
     # capitals, but a list item whose next field starts with a rank.
     if not listed:
-        return None
+        # "刘晓明（团长），公安部国际合作局副局长" on a line of its own: a bare Chinese
+        # name that starts with a known surname, before a title or role.
+        if not any(is_zh_bare_name(text[start : start + size]) for size in (2, 3, 4)):
+            return None
+        return parse_listed_name(text, start)
     person = parse_listed_name(text, start)
     if person is not None:
         return person

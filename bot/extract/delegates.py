@@ -25,6 +25,7 @@ from bot.extract.lexicon import (
     PHONE_LABEL_RE,
     PROSE_RE,
     REPLACED_BEFORE_RE,
+    ROLE_HEAD_AFTER_RE,
     TITLE_STARTERS,
     WITHDRAWN_AFTER_RE,
 )
@@ -33,16 +34,18 @@ from bot.extract.names import (
     HONORIFIC_RE,
 )
 from bot.extract.names_zh import (
-    ZH_LEAD_ROLE_RE,
     ZH_NAME_RE,
+    zh_lead_role,
     zh_lead_start,
     zh_title_hint,
 )
+from bot.extract.phones import find_contacts
 from bot.extract.tables import is_table_row, read_table
 
 _HEAD_CUE_RE: Final = re.compile(
     r"(?:headed|led|chaired) by|(?:conduite|dirig[ée]e|pr[ée]sid[ée]e) par|"
-    r"(?:encabezad[ao]|presidid[ao]|dirigid[ao]) por|возглав\w*|برئاسة|率领|率团",
+    r"(?:encabezad[ao]|presidid[ao]|dirigid[ao]) por|возглав\w*|برئاسة|(?:سي|ي)(?:ترأس|رأس)|"
+    r"率领|率团",
     re.IGNORECASE,
 )
 # The words between the last break and a comma right before the honorific.
@@ -54,6 +57,11 @@ _CONTACT_LINE_RE: Final = re.compile(
     re.IGNORECASE,
 )
 MAX_ENTRY_LINE_WORDS: Final = 22
+_CJK_CHAR_RE: Final = re.compile(r"[\u4e00-\u9fff]")
+# Characters in parentheses straight after a Latin name, with more Chinese after them.
+_ZH_ALIAS_RE: Final = re.compile(
+    r"[ \t]*[(（]([\u4e00-\u9fff]{2,4})[)）](?=[^\n]*[\u4e00-\u9fff])"
+)
 # A transliteration in parentheses straight after the name: "王建军先生（Mr. WANG Jianjun）".
 _ALIAS_RE: Final = re.compile(
     r"^[ \t]*[(（](?:" + HONORIFIC_RE.pattern + r")[ \t]+[A-Z][\w'’\- .]*[)）]"
@@ -89,14 +97,34 @@ def parse_delegates(
             free_lines.append("")
             continue
         if table:
-            candidates.extend(read_table(table, region=region, exclude=excluded, source=source))
+            rows = read_table(table, region=region, exclude=excluded, source=source)
+            candidates.extend(rows)
             table = []
+            if rows and _CONTACT_LINE_RE.match(line) and _fill_contacts(rows[-1], line, region,
+                                                                         excluded):
+                # "团长：… | 蒋文华" then "联系方式：jiang@…": the row's own contact line.
+                free_lines.append("")
+                continue
         free_lines.append(line)
     candidates.extend(
         _parse_free_text("\n".join(free_lines), region=region, exclude=excluded,
                          source=source, has_cue=has_cue, withdrawn=withdrawn)
     )
     return candidates
+
+
+def _fill_contacts(
+    row: DelegateCandidate, line: str, region: str | None, exclude: list[str]
+) -> bool:
+    """Give a table row the e-mail or phone on the line after it, if it has none."""
+    found = find_contacts(line, region, exclude)
+    email = found.emails[0] if found.emails and row.email is None else None
+    phone = found.phones[0] if found.phones and row.phone is None else None
+    if email is None and phone is None:
+        return False
+    row.email = row.email or email
+    row.phone = row.phone or phone
+    return True
 
 
 def _drop_next_title(entry: str) -> str:
@@ -134,9 +162,15 @@ def _parse_free_text(
         heading, cue_role = _roles_before(before, heading, text[gap_start : person.start])
         following = zh_lead_start(text, anchors[index + 1].person) if index + 1 < len(
             anchors) else len(text)
-        lead = ZH_LEAD_ROLE_RE.search(text, max(0, person.start - 6), person.start)
+        lead = zh_lead_role(text, person)
         entry = _bound_entry(text[person.end : following], last=index + 1 == len(anchors))
         entry = _ALIAS_RE.sub("", entry, count=1)
+        zh_alias = _ZH_ALIAS_RE.match(entry)
+        if zh_alias and not _CJK_CHAR_RE.search(person.name):
+            # "团长：ZHANG Wei（张伟），外交部条约法律司参赞": a Chinese entry names the
+            # person in characters; the pinyin before them is the transliteration.
+            person = NameMatch(person.start, person.end, person.honorific, zh_alias.group(1))
+            entry = entry[zh_alias.end() :]
         if index + 1 < len(anchors) and "\n" not in text[person.end : following]:
             entry = _drop_next_title(entry)
         previous_end = person.end + len(entry)
@@ -164,6 +198,11 @@ def _parse_free_text(
             title = hint + ("，" + title if title else "")
         lead_role = role_of(lead.group(1), role_context=True) if lead else None
         role = fields.role or lead_role or anchor.prefix_role or cue_role or heading or "member"
+        # The whole sentence, semicolons included: "Посол X, ...; его будет сопровождать Y".
+        sentence = re.split(r"[.!?。]\s|\n\s*\n", text[person.end : following][:300], maxsplit=1)[0]
+        if role == "member" and ROLE_HEAD_AFTER_RE.search(sentence):
+            # "H.E. Mr. X, Ambassador, will attend accompanied by Mr. Y", "孙立群参赞率团出席".
+            role = "head"
         if heading == "head":
             # A "Head of Delegation:" heading names one person.
             heading = None

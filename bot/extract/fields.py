@@ -16,6 +16,7 @@ from typing import Final
 
 from bot.extract.lexicon import (
     EMAIL_LABEL_RE,
+    POSTNOMINALS_RE,
     PROSE_RE,
     ROLE_ADVISER_CONTEXT_RE,
     ROLE_ALTERNATE_RE,
@@ -66,6 +67,13 @@ _LABEL_RE: Final = re.compile(r"^([^\W\d][\w .\-/]{0,40}?)\s*[:：]\s*(.*)$")
 _PROSE_START_RE: Final = re.compile(
     r"^[a-zà-ÿ](?![.)]?$)(?!\.)|^(?:إلى|الى|في|من|على|عن|مع|وذلك|إضافة|بالإضافة|وسيتم|سوف|كما|و?يضم|و?يتألف|و?يشمل|"
     r"و?يتكون|وكذلك)(?:\s|$)"
+    # An Arabic verb in the future ("سيمثل ليبيا", "ستشارك") is the sentence resuming.
+    r"|^و?س[يتن][\u0621-\u064A]{3,}(?:\s|$)"
+)
+_NAMED_LABEL_RE: Final = re.compile(
+    r"(?m)^[ \t]*(?:e-?mail|courriel|correo(?: electr[óo]nico)?|эл\.? ?почта|электронная почта|"
+    r"البريد(?: الإلكتروني)?|الهاتف|هاتف|phone|tel\.?|tel[ée]fono|t[ée]l[ée]phone|телефон|"
+    r"电子邮箱|电子邮件|电话)[^\n:：@]{1,60}[:：]"
 )
 _WRAP_AFTER_RE: Final = re.compile(
     r"(\s(?:of|the|de|la|del|des|du|and|et|y|и|for|pour|para|в|по|à|al|en|in))\n(?=\S)",
@@ -138,6 +146,7 @@ def read_fields(
     title_joiner: str = ", ",
 ) -> Fields:
     """Title, role, e-mail and phone from the text that follows a name."""
+    text = POSTNOMINALS_RE.sub("", text)
     contacts = find_contacts(text, region, exclude)
     masked = list(text)
     for start, end in contacts.spans:
@@ -146,6 +155,9 @@ def read_fields(
     plain = re.sub(r"(?<=[^\s,;.:،，])\n(?=[a-zà-ÿ])", " ", "".join(masked))
     # A line that ends on a preposition goes on ("Head of\nDelegation", "Jefa de\nDelegación").
     plain = _WRAP_AFTER_RE.sub(r"\1 ", plain)
+    # "البريد الإلكتروني لنورة الدوسري:", "Phone of Ms. X:": the label of a contact
+    # block names its person; it is no title.
+    plain = _NAMED_LABEL_RE.sub(" ", plain)
     title_parts: list[str] = []
     role: str | None = None
     prose_stop = False

@@ -73,7 +73,12 @@ SINGLE_LETTER_HONORIFICS: Final = frozenset(h for h in HONORIFICS if re.fullmatc
 # delegation: Ambassador Ahmed HASSAN", "Посол Иван ПЕТРОВ", "السفير أحمد حسن").
 # The rank becomes the honorific; matched case-insensitively, only where an
 # entry starts (see delegates._rank_addressed) or after another honorific.
-RANK_ADDRESSES: Final = words("ranks")
+# Russian writes a rank in lower case inside a sentence ("его будет сопровождать советник
+# Дамир САТПАЕВ"): both spellings of a Cyrillic rank's first letter are meant.
+RANK_ADDRESSES: Final = tuple(dict.fromkeys(
+    variant for rank in words("ranks")
+    for variant in ((rank, rank[0].lower() + rank[1:]) if re.match(r"[А-ЯЁ]", rank) else (rank,))
+))
 # Chinese writes the rank and the form of address after the name: "张明参赞".
 ZH_RANK_ADDRESSES: Final = words("ranks_after_name")
 ZH_HONORIFICS: Final = words("honorifics_after_name")
@@ -81,6 +86,11 @@ ZH_HONORIFICS: Final = words("honorifics_after_name")
 ZH_TITLE_ENDINGS: Final = words("title_endings")
 ZH_NAME_OPENERS: Final = words("name_openers")
 NAME_PARTICLES: Final = frozenset(words("particles"))
+# Degrees and orders right after a name, before its title.
+POSTNOMINALS_RE: Final = re.compile(
+    r"^(?:[ \t]*,[ \t]*(?:" + "|".join(re.escape(w) for w in words("postnominals")) + r"))+"
+    r"(?=[ \t]*(?:[,;\n]|$))"
+)
 # Abbreviations inside a name ("Nigel ST. HILL"): their full stop ends no sentence.
 NAME_ABBREVIATIONS: Final = frozenset(words("name_abbreviations"))
 # Lower-case words that end a name ("Фуад Ильхам оглы").
@@ -127,6 +137,8 @@ def _lang(kind: str) -> PhraseSet:
 
 _ROLE_ALTERNATE = words("role_alternate")
 ROLE_HEAD_RE: Final = re.compile(_any(words("role_head")), re.IGNORECASE)
+# After a person and before the next: that person leads ("accompanied by", "率团").
+ROLE_HEAD_AFTER_RE: Final = re.compile(_any(words("role_head_after")), re.IGNORECASE)
 ROLE_ALTERNATE_RE: Final = re.compile(_any(_ROLE_ALTERNATE), re.IGNORECASE)
 # Short words ("Head", "Alternate") only mean a role when they make up a
 # whole field, so that "Alternate Permanent Representative" stays a title.
@@ -161,7 +173,7 @@ EMAIL_LABEL_RE: Final = re.compile(
 PHONE_LABEL_RE: Final = re.compile(
     r"(?:tel|t[ée]l[ée]?phone?|t[ée]l|tlf|tfno|telf|phone|mobile|mob|cell(?:ular)?|gsm|"
     r"portable|m[óo]vil|celular|тел(?:ефон)?|моб(?:ильный)?|сот(?:овый)?|هاتف|الهاتف|جوال|"
-    r"الجوال|محمول|电话|手机|联系电话)\.?\s*(?:\([^)]*\))?\s*[:：.]?",
+    r"الجوال|محمول|电话|手机|联系电话|联系方式)\.?\s*(?:\([^)]*\))?\s*[:：.]?",
     re.IGNORECASE,
 )
 FAX_LABEL_RE: Final = re.compile(r"(?:fax|télécopie|факс|فاكس|传真)\s*[:：.]?", re.IGNORECASE)

@@ -48,8 +48,9 @@ RANK_ADDRESS_RE: Final = re.compile(
 RANK_ANYWHERE_RE: Final = re.compile(
     rf"(?<![\w\-])(?:(?:l['’]|le |la |el |the )[ \t]*)?((?:{_RANK_ALT}))(?=[ \t])"
 )
+# Joined initials ("Ю.В.", "A.K.") come first: one token, not an initial and a sentence end.
 _LATIN_TOKEN_RE: Final = re.compile(
-    r"[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ](?:[\w'’]|-(?=\w))*\.?|[A-ZА-Я]\.", re.UNICODE
+    r"(?:[A-ZА-ЯЁ]\.){2,3}|[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁ](?:[\w'’]|-(?=\w))*\.?|[A-ZА-Я]\.", re.UNICODE
 )
 _ARABIC_TOKEN_RE: Final = re.compile(
     r"[\u0621-\u064A\u066E-\u06D3](?:[\u0621-\u065F\u066E-\u06D3]|-)*"
@@ -164,7 +165,11 @@ def _honorific_after(text: str, pos: int) -> bool:
 
 
 def _is_initial(token: str) -> bool:
-    return len(token) == 2 and token[0].isupper()
+    # "В." or joined initials "Ю.В.", "A.K."
+    return (len(token) == 2 and token[0].isupper()) or _INITIALS_RE.fullmatch(token) is not None
+
+
+_INITIALS_RE: Final = re.compile(r"(?:[A-ZА-ЯЁ]\.){2,3}")
 
 
 def _has_caps_surname(tokens: list[str]) -> bool:
@@ -173,6 +178,9 @@ def _has_caps_surname(tokens: list[str]) -> bool:
     if any(t.casefold() in NAME_SUFFIXES for t in tokens):
         return True
     if len(tokens) <= 4 and any(_PATRONYMIC_RE.match(t) for t in tokens[1:]):
+        return True
+    if len(tokens) == 2 and _INITIALS_RE.fullmatch(tokens[0]) and tokens[1][:1].isupper():
+        # "Ю.В. Ушаков", "A.K. Sharma": initials before a surname are a name's shape.
         return True
     return any(len(t) >= 2 and t.isupper() and t.isalpha() for t in tokens)
 

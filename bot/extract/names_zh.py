@@ -23,7 +23,7 @@ from bot.extract.model import NameMatch
 
 _ZH_RANK_NAME_RE: Final = re.compile(
     rf"([\u4e00-\u9fff]{{2,4}}?)({'|'.join(ZH_RANK_ADDRESSES)})"
-    r"(?=[，,、；;（(\s。]|$|出席|参加|和|与|及|组成|担任)"
+    r"(?=[，,、；;（(\s。]|$|出席|参加|和|与|及|组成|担任|率)"
 )
 # A transliterated foreign name keeps its middle dot and runs longer: "巴差·汶玛先生".
 ZH_NAME_RE: Final = re.compile(
@@ -106,6 +106,9 @@ def parse_zh_person(text: str, pos: int) -> NameMatch | None:
     if not boundary:
         return None
     zh = ZH_NAME_RE.match(text, pos)
+    if zh and zh.group(1).startswith(ZH_TITLE_ENDINGS):
+        # "主任科员黄丽同志": the name starts after the title's last word.
+        return None
     if zh and not _titled(zh.group(1)):
         hint = zh.group(2) or zh_title_before(text, pos)
         return NameMatch(pos, zh.end(), zh.group(3), zh.group(1), hint)
@@ -144,6 +147,16 @@ def zh_title_hint(text: str, person: NameMatch, previous_end: int) -> str | None
     if len(hint) > room and text.endswith(hint, 0, person.start):
         hint = hint[len(hint) - room :]
     return re.sub(r"^[和与及、，,]+", "", hint) or None
+
+
+def zh_lead_role(text: str, person: NameMatch) -> re.Match[str] | None:
+    """The role word leading a Chinese entry, before its title if one is written
+    ("团长：司法部副部长熊选国", "副团长周红参赞")."""
+    start = person.start
+    hint = person.title_hint
+    if hint and text[:start].endswith(hint) and hint not in _RANKS_AFTER_NAME:
+        start -= len(hint)
+    return ZH_LEAD_ROLE_RE.search(text, max(0, start - 6), start)
 
 
 def zh_lead_start(text: str, person: NameMatch) -> int:

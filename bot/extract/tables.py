@@ -56,10 +56,22 @@ def has_name_header(text: str) -> bool:
 _FORM_LABEL_RE: Final = re.compile(r"^\s*([^:：\n|]{1,30}?)\s*[:：]")
 
 
+_CELL_MARKER_RE: Final = re.compile(r"^(?:[(（]\d{1,2}[)）]|\d{1,2}[.)]|\d{1,2} ?[-–](?= ))\s*")
+
+
+_CONTACT_LABEL_TAIL_RE: Final = re.compile(r"[\w .\-]{0,20}[:：]\s*$")
+_ROLE_LABEL_RE: Final = re.compile(r"([^:：|]{1,30}?)\s*[:：]\s*(\S.*)")
+_ROLE_PARENS_RE: Final = re.compile(r"(.+?)\s*[(（]([^()（）]{1,30})[)）]")
+
+
 def _cells(line: str) -> list[str]:
     separator = "|" if "|" in line else "\t"
-    cells = [re.sub(r"\s+", " ", c).strip() for c in line.strip().strip("|").split(separator)]
-    return cells
+    line = line.strip()
+    if separator == "|" and len(line) > 1 and line[0] == line[-1] == "|":
+        # A Markdown row ("| a | b |") has its pipes at both ends; one pipe at
+        # one end only is an empty first or last cell, kept for the columns.
+        line = line[1:-1]
+    return [re.sub(r"\s+", " ", c).strip() for c in line.split(separator)]
 
 
 def read_table(
@@ -78,8 +90,9 @@ def read_table(
             header = kinds
             continue
         if header and len(cells) < len(header):
-            # HTML-to-text drops empty cells, so the columns no longer line up
-            # with the header: read the cells by what they look like.
+            # A row short of cells (a plain-text table with a gap lost, a
+            # Markdown row with empty ends) no longer lines up with the
+            # header: read the cells by what they look like.
             candidate = _row_by_shape(cells, region, excluded, source)
         elif header:
             candidate = _row_with_header(cells, header, region, excluded, source)
@@ -131,12 +144,28 @@ def _row_by_shape(
     role: str | None = None
     contact_text: list[str] = []
     for cell in cells:
+        # "（1）团长 | 司法部国际合作局局长 | 慕容雪": the item number is no field.
+        cell = _CELL_MARKER_RE.sub("", cell)
         if not cell or re.fullmatch(r"\d{1,2}[.)]?", cell):
             continue
+        labelled = _ROLE_LABEL_RE.match(cell)
+        if labelled and role is None and role_of(labelled.group(1), role_context=True):
+            # "团长：国家移民管理局副司长 | 蒋文华": the role label opens the row.
+            role = role_of(labelled.group(1), role_context=True)
+            cell = labelled.group(2).strip()
+        marked = _ROLE_PARENS_RE.fullmatch(cell)
+        if marked and role is None and role_of(marked.group(2), role_context=True):
+            # "魏晓东（团长）": a role in parentheses after the name.
+            role = role_of(marked.group(2), role_context=True)
+            cell = marked.group(1).strip()
         digits = sum(ch.isdigit() for ch in cell)
         if EMAIL_RE.search(cell) or (PHONE_RE.search(cell) and digits >= 7):
             contact_text.append(cell)
-            continue
+            rest = _CONTACT_LABEL_TAIL_RE.sub("", EMAIL_RE.sub("", cell)).strip(" ,;，；")
+            if not EMAIL_RE.search(cell) or not re.search(r"\w{2}", rest) or PHONE_RE.search(rest):
+                continue
+            # "司法部国际合作局一级主任科员 baixue@moj.example": a title with its e-mail.
+            cell = rest
         cell_role = role_of(cell, role_context=True)
         if cell_role and role is None:
             role = cell_role

@@ -19,9 +19,16 @@ _SPACES_RE: Final = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _COLUMN_GAP_RE: Final = re.compile(r"(?<=\S)(?:[ ]*\t[ \t]*|[ ]{3,})(?=\S)")
 # Chinese puts no spaces between words, so two spaces already align a column
 # ("团长  王磊  公安部禁毒局副局长").
-_CJK_GAP_RE: Final = re.compile(r"(?<=[\u4e00-\u9fff）)])[ \u3000]{2,}(?=[\u4e00-\u9fff（(])")
+# A single space does the same: Chinese never spaces words ("副司长 蒋文华").
+_CJK_GAP_RE: Final = re.compile(
+    r"(?<=[\u4e00-\u9fff）)])[ \u3000]+(?=[\u4e00-\u9fff（(])"
+)
 _RU_HONORIFIC_RE: Final = re.compile(r"\b([ГгДд])\s?[.\-–—_~]\s?(н|жа|на|ну|ном|же|жи|жой|р)\b")
 _DOT_SPACE_RE: Final = re.compile(r"\b(Mr|Mrs|Ms|Dr|Sr|Sra|Prof|H\.E|S\.E)\s+\.(?=\s)")
+# "谭志勇 先生": a space typed between a Chinese name and its form of address.
+_ZH_SPACED_HONORIFIC_RE: Final = re.compile(
+    r"(?<=[\u4e00-\u9fff]{2}) (?=(?:先生|女士|小姐|同志)(?:[^\u4e00-\u9fff]|$))"
+)
 _SPACE_COMMA_RE: Final = re.compile(r"[ \t]+([,;:،])(?=\S)")
 
 
@@ -30,6 +37,7 @@ def tidy(text: str) -> str:
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE_RE.sub("", text)
+    text = _ZH_SPACED_HONORIFIC_RE.sub("", text)
     text = _CJK_GAP_RE.sub(" | ", text)
     text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", text)
     text = _COLUMN_GAP_RE.sub(" | ", text)

@@ -38,7 +38,8 @@ __all__ = ["STATUSES", "TOTALS", "DelegateRecord", "MissionRecord", "NotFoundErr
 # The campaign page's totals, in the order shown: the digest's own numbers
 # (``count_totals``) plus the length of the digest's review list.
 SHOWN_TOTALS = ("missions", "invited", "delivered", "replied", "accepted", "declined",
-                "undecided", "silent", "bounced", "failed", "to_review", "to_confirm")
+                "undecided", "awaiting_review", "silent", "bounced", "failed", "to_review",
+                "to_confirm")
 
 
 def campaign_totals(session: Session, campaign_id: int,

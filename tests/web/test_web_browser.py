@@ -182,7 +182,8 @@ def test_confirm_and_dismiss_by_keyboard(app_factory, tmp_path: Path) -> None:  
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    # Every extraction below 0.999 is held: Austria's reply waits for a confirmation.
+    # Every extraction below 0.999 is doubtful: Austria's reply (a certain match)
+    # counts as its answer at once, its delegation marked to confirm (issue 17).
     scenario = build_scenario(app_factory, thresholds__extraction=0.999)
     austria, dominica = scenario.replied, scenario.held["dominica"]
     with console_server(scenario.app) as base, chrome(tmp_path) as driver:
@@ -191,7 +192,7 @@ def test_confirm_and_dismiss_by_keyboard(app_factory, tmp_path: Path) -> None:  
         driver.find_element(By.NAME, "username").send_keys("olga")
         driver.find_element(By.NAME, "password").send_keys(PASSWORD + Keys.ENTER)
         wait_for(lambda: driver.current_url.endswith(f"/messages/{austria}"))
-        assert "extraction confidence" in driver.find_element(By.ID, "reason").text
+        assert "extraction confidence" in driver.find_element(By.ID, "to-confirm").text
         screenshot(driver, "09-review-message-to-confirm")
         press(driver, "e")  # the first delegate's name field takes the focus
         assert driver.switch_to.active_element.get_attribute("name") == "name"

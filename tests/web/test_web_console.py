@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 import pytest
 from openpyxl import load_workbook
 from service_seed import seed_results
-from sqlmodel import select
+from sqlmodel import col, select
 from webkit import build_scenario, csrf_of, logged_in
 
 from bot import models
@@ -163,7 +163,10 @@ def test_review_assign_rereads_and_opens_the_next(app_factory) -> None:  # type:
 def test_confirm_a_doubtful_delegation(app_factory) -> None:  # type: ignore[no-untyped-def]
     scenario = build_scenario(app_factory, thresholds__extraction=0.999)
     austria = scenario.replied
-    assert scenario.message(austria).status == "needs_review"
+    # Two doubts kept apart (issue 17): the match is certain, so the reply is
+    # Austria's answer at once; only its delegation waits to be confirmed.
+    assert scenario.message(austria).status == "processed"
+    assert to_confirm_of(scenario, austria) is not None
     with logged_in(scenario.app) as client:
         page = client.get(f"/messages/{austria}").text
         assert "extraction confidence" in page and "to confirm" in page
@@ -172,13 +175,23 @@ def test_confirm_a_doubtful_delegation(app_factory) -> None:  # type: ignore[no-
         client.post(f"/messages/{scenario.held['dominica']}/dismiss",
                     data={"csrf": csrf_of(page)})
     assert scenario.message(austria).status == "processed"
+    assert to_confirm_of(scenario, austria) is None
     with scenario.app.session() as session:
         invitation = session.exec(select(models.Invitation).where(
             models.Invitation.mission_id == scenario.mission_id("AT"))).one()
-        item = session.exec(select(models.ReviewItem).where(
-            models.ReviewItem.inbound_id == austria)).one()
+        confirmed = session.exec(select(models.AuditEvent).where(
+            models.AuditEvent.action == "web.review.confirm")).all()
     assert invitation.status == "replied"
-    assert item.state == "confirmed" and item.resolved_by == "web:olga"
+    assert [(e.actor, e.subject) for e in confirmed] == [("web:olga", f"inbound:{austria}")]
+
+
+def to_confirm_of(scenario, inbound_id: int) -> str | None:  # type: ignore[no-untyped-def]
+    with scenario.app.session() as session:
+        response = session.exec(select(models.Response).where(
+            models.Response.inbound_id == inbound_id)
+            .order_by(col(models.Response.id).desc())).first()
+    assert response is not None
+    return response.to_confirm
 
 
 @pytest.mark.postgres

@@ -75,7 +75,7 @@ class TokenInText:
     def match(self, ctx: Directory, msg: MatchInput) -> Evidence | None:
         places: list[tuple[str, float, Iterable[str]]] = [
             ("subject", 0.95, (msg.msg.subject,)),
-            ("body", 0.9, (msg.msg.text[:200_000],)),
+            ("body", 0.9, (msg.msg.text[:200_000], msg.msg.plain_text[:200_000])),
             ("attachment", 0.85, msg.attachment_texts),
         ]
         found: list[tuple[int, str, str, float]] = []

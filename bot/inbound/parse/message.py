@@ -22,7 +22,7 @@ from email.message import Message
 from email.parser import BytesParser, HeaderParser
 from email.utils import parsedate_to_datetime
 
-from bot.inbound.parse import parts
+from bot.inbound.parse import htmlbody, parts
 from bot.inbound.parse.mimetext import (
     MSGID,
     addr_list,
@@ -263,8 +263,16 @@ def _build(msg: Message, headers: Headers, walk: parts.Walk, size: int) -> Parse
     refs = " ".join(parts.raw_values(msg, "references"))
     text = "\n\n".join(t for t in walk.plain if t.strip())
     html = "\n".join(walk.html) if walk.html else None
+    plain = ""
     if not text.strip() and html:
         text = html_to_text(html)
+    elif html and not walk.delivery_status and htmlbody.has_data_table(html):
+        # The plain alternative flattens the table (columns lost); the HTML
+        # rendered row by row keeps them. The plain text is kept for the
+        # token matcher, in case a client left the token out of the HTML.
+        from_html = html_to_text(html)
+        if from_html.strip():
+            plain, text = text, from_html
     try:
         report_type = str(msg.get_param("report-type", "") or "").lower()
     except Exception:
@@ -285,6 +293,7 @@ def _build(msg: Message, headers: Headers, walk: parts.Walk, size: int) -> Parse
         date=_date(msg, headers),
         headers=headers,
         text=text[:parts.MAX_TEXT_CHARS],
+        plain_text=plain[:parts.MAX_TEXT_CHARS],
         html=html[:parts.MAX_TEXT_CHARS] if html else None,
         attachments=tuple(walk.attachments),
         embedded=tuple(walk.embedded),

@@ -147,8 +147,11 @@ class _TextExtractor(HTMLParser):
     def _end_row(self) -> None:
         self._end_cell()
         if self.cells is not None:
-            row = " | ".join(c for c in self.cells if c)
-            self.cells = None
+            cells, self.cells = self.cells, None
+            filled = [c for c in cells if c]
+            # Empty cells stay (as "") so the columns keep lining up under the
+            # header; a row with one filled cell is a caption or a line of text.
+            row = " | ".join(cells) if len(filled) >= 2 else " ".join(filled)
             if row:
                 self._flush()
                 self.current.append(row)

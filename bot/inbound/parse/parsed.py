@@ -64,6 +64,9 @@ class ParsedMessage:
     headers: Headers = ()
     text: str = ""
     html: str | None = None
+    # The text/plain alternative when ``text`` was rendered from an HTML table
+    # instead (see bot.inbound.parse.htmlbody); empty otherwise.
+    plain_text: str = ""
     attachments: tuple[ParsedAttachment, ...] = ()
     embedded: tuple[EmbeddedMessage, ...] = ()
     delivery_status: tuple[str, ...] = ()
