@@ -11,6 +11,7 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, SecretStr
 
@@ -49,6 +50,8 @@ class Settings(BaseModel):
     # Processes that parse, classify, match and extract ahead of the one
     # writing to the database, when many messages wait (bot.inbound.intake.prepare).
     process_workers: int = 1
+    # The staff console's public address (no trailing slash): the digest links to it.
+    console_url: str | None = None
 
 
 def _flag(env: Mapping[str, str], name: str, default: bool) -> bool:
@@ -126,6 +129,7 @@ def load_settings(env: Mapping[str, str] | None = None, *, base: Path | None = N
         authserv_id=env.get("INVITEBOT_AUTHSERV_ID") or None,
         instance=env.get("INVITEBOT_INSTANCE", "invitebot"),
         process_workers=_workers(env),
+        console_url=_console_url(env),
     )
 
 
@@ -145,3 +149,31 @@ def _workers(env: Mapping[str, str]) -> int:
         raise ConfigError("environment variable INVITEBOT_PROCESS_WORKERS: expected 0 to 64, "
                           f"got {workers}")
     return workers
+
+
+def _console_url(env: Mapping[str, str]) -> str | None:
+    """INVITEBOT_CONSOLE_URL: an http(s) address the digest's links start with, or None."""
+    raw = (env.get("INVITEBOT_CONSOLE_URL") or "").strip()
+    if not raw:
+        return None
+    name = "environment variable INVITEBOT_CONSOLE_URL"
+    try:
+        parts = urlsplit(raw)
+        port_ok = parts.port is None or parts.port > 0  # .port raises on a bad port
+    except ValueError:
+        parts, port_ok = None, False
+    if parts is not None and (parts.username is not None or parts.password is not None):
+        # The digest is mailed: no credentials in its links, nor in this error.
+        raise ConfigError(f"{name}: no user or password allowed in the address")
+    problem = None
+    if parts is None or not port_ok:
+        problem = "not a URL"
+    elif parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        problem = "expected http:// or https:// and a host"
+    elif any(ch.isspace() or ord(ch) < 32 or ch in "<>\"\\`" for ch in raw):
+        problem = "spaces, quotes or control characters"
+    elif parts.query or parts.fragment or "?" in raw or "#" in raw:
+        problem = "a query or fragment (the digest appends paths to it)"
+    if problem is not None:
+        raise ConfigError(f"{name}: {problem}, got {raw[:200]!r}")
+    return raw.rstrip("/")

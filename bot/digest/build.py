@@ -4,6 +4,8 @@ Totals, what arrived since the last digest (with the delegates found), the
 silent missions by days since their invitation, the reply deadline, the
 open review queue and every failed message (inbound and outbox), with the
 full delegate list attached as CSV. A digest with nothing new says so.
+With ``INVITEBOT_CONSOLE_URL`` set, its review items and mission lines link
+to the staff console's pages (``DigestData.link``).
 
 A digest covers one *slot*: the latest configured local time at or before
 now (``schedule.digest.time`` in ``meeting.timezone``). Sending is
@@ -107,6 +109,7 @@ def _arrivals(session: Session, campaign_id: int, since: datetime | None,
             received_at=as_utc(m.received_at), from_addr=m.from_addr or "",
             subject=m.subject or "", classification=m.classification or "",
             status=m.status, mission=names.get(m.mission_id or -1, ""),
+            mission_id=m.mission_id if m.mission_id in names else None,
             decision=response.decision if response else None, delegates=people,
             operation=event.operation if event else None,
             to_confirm=(event.to_confirm if event is not None
@@ -116,7 +119,7 @@ def _arrivals(session: Session, campaign_id: int, since: datetime | None,
 
 def _problems(session: Session, campaign_id: int) -> tuple[list[Problem], list[Problem]]:
     review = [Problem("review", as_utc(item.created_at), msg.from_addr or "", msg.subject or "",
-                      item.reason)
+                      item.reason, inbound_id=msg.id)
               for item, msg in session.exec(
                   select(models.ReviewItem, models.InboundMessage)
                   .where(models.ReviewItem.inbound_id == models.InboundMessage.id)
@@ -145,21 +148,24 @@ def _problems(session: Session, campaign_id: int) -> tuple[list[Problem], list[P
 
 
 def collect(session: Session, campaign: CampaignFile, campaign_id: int, *, now: datetime,
-            since: datetime | None) -> DigestData:
-    """Read everything the digest reports, as of ``now``."""
+            since: datetime | None, console_url: str | None = None) -> DigestData:
+    """Read everything the digest reports, as of ``now``; links to ``console_url`` if given."""
     records = load_missions(session, campaign_id)
     names = {r.mission_id: f"{r.code} {r.country}" for r in records}
     zone = ZoneInfo(campaign.meeting.timezone)
     today = now.astimezone(zone).date()
     deadline = campaign.schedule.reply_deadline
     expects = campaign.expects_reply
-    silent = sorted((Silent(r.code, r.country, (now - r.sent_at).days if r.sent_at else 0)
+    silent = sorted((Silent(r.code, r.country, (now - r.sent_at).days if r.sent_at else 0,
+                            r.mission_id)
                      for r in records if r.silent and expects), key=lambda s: (-s.days, s.code))
-    undelivered = [Silent(r.code, r.country, 0) for r in records
+    undelivered = [Silent(r.code, r.country, 0, r.mission_id) for r in records
                    if r.status in ("bounced", "failed")]
-    awaiting = [Silent(r.code, r.country, (now - r.sent_at).days if r.sent_at else 0)
+    awaiting = [Silent(r.code, r.country, (now - r.sent_at).days if r.sent_at else 0,
+                       r.mission_id)
                 for r in records if r.awaiting_review and r.status == "sent"]
-    to_confirm = [ToConfirm(r.code, r.country, r.to_confirm) for r in records if r.to_confirm]
+    to_confirm = [ToConfirm(r.code, r.country, r.to_confirm, r.mission_id)
+                  for r in records if r.to_confirm]
     review, failed = _problems(session, campaign_id)
     return DigestData(
         reference=campaign.meeting.reference, title=campaign.meeting.title,
@@ -170,6 +176,7 @@ def collect(session: Session, campaign: CampaignFile, campaign_id: int, *, now: 
         arrivals=_arrivals(session, campaign_id, since, names), silent=silent,
         awaiting=awaiting, to_confirm=to_confirm, review=review, failed=failed,
         delegates_csv=to_csv(delegations(session, campaign_id), "delegations"),
+        console_url=console_url,
     )
 
 
@@ -217,7 +224,8 @@ def preview(app: App, now: datetime | None = None) -> tuple[DigestData, Rendered
     with app.session() as session:
         run = last_run(session, campaign_id)
         data = collect(session, campaign, campaign_id, now=now,
-                       since=as_utc(run.created_at) if run else None)
+                       since=as_utc(run.created_at) if run else None,
+                       console_url=app.settings.console_url)
     return data, digest_render.render(app.config, data)
 
 
@@ -242,7 +250,8 @@ def send_digest(app: App, now: datetime | None = None, *, force: bool = False) -
                 return DigestResult(False, day, "already sent")
             previous = last_run(session, campaign_id)
             since = as_utc(previous.created_at) if previous else None
-            data = collect(session, campaign, campaign_id, now=now, since=since)
+            data = collect(session, campaign, campaign_id, now=now, since=since,
+                           console_url=app.settings.console_url)
             rendered = digest_render.render(app.config, data)
             session.add(models.DigestRun(campaign_id=campaign_id, period_key=period_key,
                                          since=since, created_at=now))

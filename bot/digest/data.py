@@ -20,6 +20,7 @@ class Arrival:
     delegates: tuple[str, ...]
     operation: str | None = None  # what it did to the delegation (models.Operation)
     to_confirm: str | None = None  # why what it recorded waits for confirmation
+    mission_id: int | None = None  # Mission.id, for the console link
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class Silent:
     code: str
     country: str
     days: int
+    mission_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,7 @@ class ToConfirm:
     code: str
     country: str
     reason: str
+    mission_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Problem:
     who: str
     subject: str
     reason: str
+    inbound_id: int | None = None  # InboundMessage.id (review items), for the console link
 
 
 @dataclass
@@ -72,7 +76,23 @@ class DigestData:
     review: list[Problem] = field(default_factory=list)
     failed: list[Problem] = field(default_factory=list)
     delegates_csv: bytes = b""
+    # The staff console's address (Settings.console_url): None, no links.
+    console_url: str | None = None
 
     @property
     def nothing_new(self) -> bool:
         return not self.arrivals
+
+    def link(self, page: str, ident: int | None = None) -> str | None:
+        """The console's ``page`` (``missions``, ``messages``, ``review``) for ``ident``.
+
+        None without a console address, or for a line with no id (an
+        arrival no mission matched): the templates then show no link.
+        """
+        if self.console_url is None:
+            return None
+        if page == "review":
+            return f"{self.console_url}/review"
+        if ident is None:
+            return None
+        return f"{self.console_url}/{page}/{int(ident)}"

@@ -33,8 +33,13 @@ def renderer(template_dir: Path, zone: str = "UTC") -> Renderer:
         # Meeting-local time with its abbreviation: the reader is at the venue.
         return value.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z") if value is not None else ""
 
+    def bracketed(url: str | None) -> str:
+        # A console link at the end of a text line; nothing when there is none,
+        # so a digest without INVITEBOT_CONSOLE_URL is unchanged.
+        return f"  <{url}>" if url else ""
+
     return Renderer(template_dir, also=(BUILTIN,), keep_trailing_newline=True,
-                    filters={"when": when})
+                    filters={"when": when, "bracketed": bracketed})
 
 
 def _pick(templates: Renderer, name: str, language: str, ext: str) -> str:
