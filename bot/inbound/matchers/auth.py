@@ -10,12 +10,11 @@ reason. Without a configured authserv-id nothing is checked.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-_COMMENT = re.compile(r"\([^()]*\)")
-_RESULT = re.compile(r"^\s*([A-Za-z0-9_.-]+)(?:/[0-9]+)?\s*=\s*([A-Za-z]+)")
+from bot.inbound.matchers import trust
+
 FAILING = {"dkim": ("fail",), "dmarc": ("fail",)}
 
 
@@ -33,20 +32,10 @@ class AuthVerdict:
 
 
 def parse_results(value: str) -> tuple[str, list[tuple[str, str]]]:
-    """``(authserv-id, [(method, result), …])`` of one header value."""
-    text = value
-    # Comments may nest one level in practice; strip twice.
-    for _ in range(2):
-        text = _COMMENT.sub(" ", text)
-    parts = text.split(";")
-    head = parts[0].split()
-    authserv = head[0].strip().lower() if head else ""
-    results = []
-    for part in parts[1:]:
-        match = _RESULT.match(part)
-        if match:
-            results.append((match.group(1).lower(), match.group(2).lower()))
-    return authserv, results
+    """``(authserv-id, [(method, result), …])`` of one header value (the sender
+    rules' parser, :func:`bot.inbound.matchers.trust.parse_results`, without the properties)."""
+    authserv, results = trust.parse_results(value)
+    return authserv, [(r.method, r.result) for r in results]
 
 
 def check_authentication(headers: Iterable[str], authserv_id: str | None) -> AuthVerdict:
