@@ -93,6 +93,10 @@ def extract_response(
         delegates[0].role = "head"
     verdict = decide(everything, delegates=len(delegates), amendment=amendment)
     notes.extend(verdict.notes)
+    if not verdict.accept_stated:
+        # A regret or a deferral signed or followed by a contact person.
+        notes.append("named as contacts: " + "; ".join(d.name for d in delegates))
+        delegates = []
     decision = verdict.decision
     if decision in ("decline", "undecided") and delegates:
         notes.append(f"{decision} with named people; delegates kept for review")
