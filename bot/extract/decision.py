@@ -247,10 +247,10 @@ def decide(text: str, *, delegates: int, amendment: str | None) -> Decision:
             else "accepted but no delegates found"
         )
         return Decision("accept", 0.75 if r.defer else 0.7, [note])
+    if r.conditional:
+        return Decision("accept", 0.5, ["acceptance under a condition, no names"])
     if r.defer:
         return Decision("undecided", 0.85 if not accepts else 0.8)
-    if r.conditional:
-        return Decision("undecided", 0.6, ["participation only under a condition, no names"])
     if r.accept:
         return Decision("accept", 0.5, ["delegation announced but no names found"])
     return Decision(None, 0.0, ["no decision found"])

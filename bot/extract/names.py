@@ -23,6 +23,7 @@ from bot.extract.lexicon import (
     WEAK_HONORIFICS,
     ZH_TITLE_ENDINGS,
     header_kind,
+    words,
 )
 from bot.extract.model import NameMatch
 from bot.extract.names_zh import ZH_NAME_RE, parse_zh_person, zh_rank_name
@@ -71,6 +72,7 @@ _NOT_NAME: Final = frozenset({
     "pour", "for", "para", "with", "avec", "con", "nota", "también", "также",
     "и", "в", "постоянное", "представительство", "посольство", "regards", "cordialement",
     "saludos", "thank", "thanks", "merci", "gracias", "спасибо",
+    *words("not_name"),
 })
 # Arabic names chain particles: "عبد العزيز بن فهد آل سعود" is seven tokens.
 MAX_NAME_TOKENS: Final = 8
