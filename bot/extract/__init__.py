@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
+from bot.extract.contact_lines import fill_from_contact_lines
 from bot.extract.decision import decide, detect_amendment
 from bot.extract.delegates import parse_delegates
 from bot.extract.lexicon import (
@@ -86,6 +87,7 @@ def extract_response(
     if len(kept) < len(delegates):
         notes.append(f"{len(delegates) - len(kept)} weak name candidates dropped")
     delegates = _fold_mentions(kept)
+    fill_from_contact_lines(delegates, everything, region, excluded)
     amendment = detect_amendment(everything)
     if len(delegates) == 1 and amendment is None and delegates[0].role in (None, "member"):
         # A delegation of one is led by that person; a follow-up that adds

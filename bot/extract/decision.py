@@ -126,24 +126,28 @@ class Reading:
 _PIECE_RE: Final = re.compile(r"[,،，、]")
 
 
+# The lexicon's pattern is case-insensitive; the text here is lower case already.
+_CUE_RE: Final = re.compile(DELEGATION_CUE_RE.pattern)
 _KINDS: Final = ("undecided", "decline", "participate", "accept", "negators", "participation",
                   "conditional", "contrast")
+
+
+def _scripts(text: str) -> list[str]:
+    plain = _ADDRESS_RE.sub(" ", text)
+    return [name for name, script in _SCRIPT_RES.items() if script.search(plain)]
 
 
 class _Spans:
     """Where each kind of phrase matches in a text, for questions about a range."""
 
-    def __init__(self, text: str) -> None:
-        # `text` is lower case.
-        plain = _ADDRESS_RE.sub(" ", text)
-        scripts = [name for name, script in _SCRIPT_RES.items() if script.search(plain)]
-
+    def __init__(self, text: str, scripts: list[str]) -> None:
+        # `text` is lower case; `scripts` are those it is written in.
         def spans(kind: str) -> list[tuple[int, int]]:
             return sorted(m.span() for script in scripts
                           for m in _pattern(kind, script).finditer(text))
 
         self.found = {kind: spans(kind) for kind in _KINDS}
-        self.found["cue"] = [m.span() for m in DELEGATION_CUE_RE.finditer(text)]
+        self.found["cue"] = [m.span() for m in _CUE_RE.finditer(text)]
         self.starts = {kind: [a for a, _ in spans] for kind, spans in self.found.items()}
         self.commas = [m.start() for m in _PIECE_RE.finditer(text)]
 
@@ -163,7 +167,7 @@ class _Spans:
 def clauses(text: str) -> list[str]:
     """The reply cut into clauses: sentences, then the parts around "but"."""
     joined = _JOIN_LINES_RE.sub(" ", text).lower()
-    found = _Spans(joined)
+    found = _Spans(joined, _scripts(joined))
     return [joined[a:b] for a, b in _clause_bounds(joined, found) if joined[a:b].strip()]
 
 
@@ -203,9 +207,11 @@ def read_clause(found: _Spans, start: int, end: int) -> set[str]:
 def read(text: str) -> Reading:
     """Count what each clause of `text` states."""
     joined = _JOIN_LINES_RE.sub(" ", text).lower()
+    scripts = _scripts(joined)
     # Phrases that quote or ask are blanked, keeping every offset.
-    joined = _pattern("neutral").sub(lambda m: " " * len(m.group()), joined)
-    found = _Spans(joined)
+    for script in scripts:
+        joined = _pattern("neutral", script).sub(lambda m: " " * len(m.group()), joined)
+    found = _Spans(joined, scripts)
     reading = Reading()
     for start, end in _clause_bounds(joined, found):
         kinds = read_clause(found, start, end)

@@ -1,0 +1,109 @@
+"""Arabic role words and set phrases, Russian contact lines (issue 17, kinds 2 and 5).
+
+Each lexicon addition kind has a test with wording that is not in the corpus:
+the accusative role words of ar.toml (role_head, role_alternate,
+role_alternate_field, role_member_field, role_adviser_field), its not_name
+list, and the contact lines that name one listed person
+(bot/extract/contact_lines.py).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.extract import extract_response
+from bot.extract.fields import role_of
+from bot.extract.lexicon import lexicon
+
+
+@pytest.mark.parametrize(("field", "role"), [
+    ("رئيساً للوفد", "head"),
+    ("رئيسة للوفد", "head"),
+    ("نائباً لرئيس الوفد", "alternate"),
+    ("نائبة لرئيسة الوفد", "alternate"),
+    ("عضواً مناوباً", "alternate"),
+    ("مناوباً", "alternate"),
+    ("عضواً", "member"),
+    ("عضوا في الوفد", "member"),
+    ("مستشاراً", "adviser"),
+])
+def test_arabic_roles_in_the_accusative(field: str, role: str) -> None:
+    assert role_of(field, role_context=False) == role
+
+
+def test_the_rank_mustashar_alone_is_no_role_but_its_accusative_is() -> None:
+    assert role_of("مستشار", role_context=False) is None
+    assert role_of("مستشاراً", role_context=False) == "adviser"
+
+
+def test_arabic_list_with_accusative_roles_after_dashes() -> None:
+    got = extract_response(
+        "يضم وفد الجمهورية التونسية:\n"
+        "السيد منير بن صالح الطرابلسي – مدير عام بوزارة العدل – رئيساً للوفد\n"
+        "السيدة سلمى عبد الكريم الزواري – مستشارة بالسفارة – عضواً مناوباً\n"
+        "العقيد رضا بن عمار – الحرس الوطني – مستشاراً\n"
+    )
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("منير بن صالح الطرابلسي", "مدير عام بوزارة العدل", "head"),
+        ("سلمى عبد الكريم الزواري", "مستشارة بالسفارة", "alternate"),
+        ("رضا بن عمار", "الحرس الوطني", "adviser"),
+    ]
+
+
+def test_accompanied_by_ends_the_title_of_the_person_before() -> None:
+    got = extract_response(
+        "سيمثل المملكة في الاجتماع سعادة السفير فيصل بن عبد الله القاسمي، المندوب الدائم، "
+        "ويرافقه السيد ماجد سعود الحربي، سكرتير ثان."
+    )
+    assert [(d.honorific, d.name, d.title, d.role) for d in got.delegates] == [
+        ("سعادة السفير", "فيصل بن عبد الله القاسمي", "المندوب الدائم", "head"),
+        ("السيد", "ماجد سعود الحربي", "سكرتير ثان", "member"),
+    ]
+
+
+def test_a_set_phrase_after_a_rank_is_no_name() -> None:
+    assert "العامل" in lexicon("ar")["not_name"]
+    got = extract_response(
+        "الموضوع: اجتماع الفريق العامل الحكومي الدولي\n\n"
+        "نفيدكم بأن الوفد سيتكون من السيد نبيل جورج حداد، مستشار أول."
+    )
+    assert [d.name for d in got.delegates] == ["نبيل جورج حداد"]
+
+
+def test_arabic_indic_digits_and_a_latin_email_in_rtl_text() -> None:
+    got = extract_response(
+        "يسرنا إبلاغكم بمشاركة السيد هشام عادل الرفاعي، مدير إدارة التعاون الدولي.\n"
+        "البريد الإلكتروني: h.rifai@moi.example\n"
+        "الهاتف: +٩٦٢ ٦ ٥٦٠ ١٢٣٤\n",
+        region="JO",
+    )
+    assert [(d.name, d.email, d.phone) for d in got.delegates] == [
+        ("هشام عادل الرفاعي", "h.rifai@moi.example", "+96265601234"),
+    ]
+
+
+def test_russian_contact_lines_below_the_list_go_to_the_person_they_name() -> None:
+    got = extract_response(
+        "Состав делегации Республики Узбекистан:\n"
+        "1. г-н Бахтиёр ЮСУПОВ, заместитель начальника управления МВД;\n"
+        "2. г-жа Дилноза КАРИМОВА, первый секретарь Посольства.\n\n"
+        "Контактные данные:\n"
+        "Каримова Д. — +43 1 315 39 94, d.karimova@mfa.example\n"
+        "Юсупов Б. — b.yusupov@mvd.example\n",
+        region="AT",
+    )
+    assert [(d.name, d.email, d.phone) for d in got.delegates] == [
+        ("Бахтиёр ЮСУПОВ", "b.yusupov@mvd.example", None),
+        ("Дилноза КАРИМОВА", "d.karimova@mfa.example", "+4313153994"),
+    ]
+
+
+def test_a_contact_line_naming_nobody_listed_gives_nothing() -> None:
+    got = extract_response(
+        "В заседании примет участие г-н Азамат ТОКТОГУЛОВ, советник Посольства.\n\n"
+        "Исп.: Осмонова А.К., тел. +43 1 535 03 79, a.osmonova@mfa.example\n",
+        region="AT",
+    )
+    assert [(d.name, d.email, d.phone) for d in got.delegates] == [
+        ("Азамат ТОКТОГУЛОВ", None, None),
+    ]
