@@ -85,7 +85,8 @@ def match_honorific(text: str, pos: int) -> re.Match[str] | None:
     match = HONORIFIC_RE.match(text, pos)
     if match is None:
         return None
-    if match.group() in SINGLE_LETTER_HONORIFICS:
+    if match.group() in SINGLE_LETTER_HONORIFICS and not "\u0621" <= match.group()[0] <= "\u064a":
+        # (Arabic has no capitals; "د." and "م." are only ever abbreviations.)
         # "M." and "D." are also initials; only trust them before a capitalised word.
         after = text[match.end() :].lstrip(" ")
         if not after[:1].isupper():

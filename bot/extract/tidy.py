@@ -29,6 +29,13 @@ _DOT_SPACE_RE: Final = re.compile(r"\b(Mr|Mrs|Ms|Dr|Sr|Sra|Prof|H\.E|S\.E)\s+\.(
 _ZH_SPACED_HONORIFIC_RE: Final = re.compile(
     r"(?<=[\u4e00-\u9fff]{2}) (?=(?:先生|女士|小姐|同志)(?:[^\u4e00-\u9fff]|$))"
 )
+# "السيد/ أحمد", "الدكتورة/منى": Egyptian and Gulf letters put a slash after the
+# form of address.
+_AR_HONORIFIC_SLASH_RE: Final = re.compile(
+    r"(?<![\u0621-\u064A])((?:ال|وال|بال)?(?:سيد|سيدة|دكتور|دكتورة|مستشار|مستشارة|أستاذ|أستاذة|"
+    r"مهندس|مهندسة|سفير|سفيرة|لواء|عميد|عقيد|مقدم|رائد|نقيب|شيخ|شيخة)|سعادة|معالي)"
+    r"[ \t]*/[ \t]*(?=[\u0621-\u064A])"
+)
 _SPACE_COMMA_RE: Final = re.compile(r"[ \t]+([,;:،])(?=\S)")
 
 
@@ -45,4 +52,5 @@ def tidy(text: str) -> str:
     text = _RU_HONORIFIC_RE.sub(r"\1-\2", text)
     text = _DOT_SPACE_RE.sub(r"\1.", text)
     text = _SPACE_COMMA_RE.sub(r"\1 ", text)
+    text = _AR_HONORIFIC_SLASH_RE.sub(r"\1 ", text)
     return "\n".join(line.rstrip() for line in text.split("\n"))

@@ -107,3 +107,30 @@ def test_a_contact_line_naming_nobody_listed_gives_nothing() -> None:
     assert [(d.name, d.email, d.phone) for d in got.delegates] == [
         ("Азамат ТОКТОГУЛОВ", None, None),
     ]
+
+
+def test_a_slash_after_an_arabic_form_of_address_is_a_space() -> None:
+    from bot.extract.tidy import tidy
+
+    assert tidy("السيدة/منى فاروق، والدكتور/ سامي") == "السيدة منى فاروق، والدكتور سامي"
+    assert tidy("مدير/ رئيس قسم") == "مدير/ رئيس قسم"
+
+
+@pytest.mark.parametrize(("text", "honorific", "name"), [
+    ("الوفد:\n- د. ريم ناصر الحسيني، وزارة الصحة", "د.", "ريم ناصر الحسيني"),
+    ("الوفد:\n- م. وائل حسين الجابري، هيئة الطيران", "م.", "وائل حسين الجابري"),
+    ("سيرأس الوفد السفير جمال الدين عبد القادر، المندوب الدائم.", "السفير",
+     "جمال الدين عبد القادر"),
+    ("الوفد:\n- العقيد الركن بسام يوسف الخوري، وزارة الدفاع", "العقيد الركن",
+     "بسام يوسف الخوري"),
+])
+def test_arabic_forms_of_address_added_as_data(text: str, honorific: str, name: str) -> None:
+    got = extract_response(text)
+    assert [(d.honorific, d.name) for d in got.delegates] == [(honorific, name)]
+
+
+def test_a_future_verb_ends_an_arabic_name_in_running_text() -> None:
+    got = extract_response(
+        "نفيدكم بأن السيدة رنا إبراهيم الخطيب ستحضر الاجتماع بصفتها رئيسة للوفد."
+    )
+    assert [(d.name, d.role) for d in got.delegates] == [("رنا إبراهيم الخطيب", "head")]
