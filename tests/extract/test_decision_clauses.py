@@ -123,3 +123,57 @@ def test_the_quoted_invitation_never_decides() -> None:
         "> The delegation will be composed of experts.\n"
     )
     assert got.decision == "undecided"
+
+
+# Short replies in phrasings the corpus does not hold, one decision each.
+PHRASINGS = [
+    ("decline", "Thank you for the invitation. Regrettably, we will not be able to join this time."),
+    ("decline", "We are sorry to inform you that Lesotho will not be attending."),
+    ("decline", "Lesotho will be unable to send a representative to this meeting."),
+    ("decline", "Due to other commitments, the Mission must "
+     "send its regrets for the April meeting."),
+    ("decline", "I am afraid that nobody from our team can make it to Vienna in April."),
+    ("decline", "The Mission kindly declines the invitation."),
+    ("decline", "It is with regret that the Mission "
+     "informs the Secretariat that it will not participate."),
+    ("undecided", "We are awaiting instructions from capital and will confirm in due course."),
+    ("undecided", "The matter is being looked into and a reply will follow."),
+    ("undecided", "We will come back to you with the names of our delegates."),
+    ("undecided", "Participation is yet to be confirmed by the Ministry."),
+    ("undecided", "We have forwarded your invitation to the relevant "
+     "authorities and will inform you of their decision."),
+    ("accept", "We are glad to let you know that "
+     "Ms. Ana LIMA, Counsellor, will attend the meeting."),
+    ("accept", "Ms. Ana LIMA, Counsellor, will be our representative at the meeting."),
+    ("accept", "Please register Ms. Ana LIMA, Counsellor, for the meeting."),
+    ("accept", "Our delegate will be Ms. Ana LIMA, Counsellor."),
+    ("decline", "La Mission a le regret de vous informer qu'elle "
+     "ne pourra pas se faire représenter à cette réunion."),
+    ("decline", "Malheureusement, aucun membre de la Mission ne sera disponible à ces dates."),
+    ("undecided", "Nous ne manquerons pas de vous communiquer la "
+     "composition de la délégation dès qu'elle sera arrêtée."),
+    ("accept", "Veuillez trouver ci-dessous la liste des participants : M. Paul OBAME, Conseiller."),
+    ("decline", "Lamentamos no poder asistir en esta ocasión."),
+    ("decline", "Por razones de agenda, nuestra Misión "
+     "no contará con representación en la reunión."),
+    ("undecided", "Una vez que se tenga la confirmación de la capital, se les hará saber."),
+    ("accept", "Por este medio me permito informar que el "
+     "Sr. Luis PÉREZ, Consejero, participará en la reunión."),
+    ("decline", "Постоянное представительство с сожалением сообщает, что "
+     "участие в заседании не представляется возможным."),
+    ("decline", "К сожалению, принять участие в заседании мы не сможем."),
+    ("undecided", "Информацию о составе делегации направим дополнительно."),
+    ("accept", "В заседании от Посольства будет участвовать советник Игорь Петрович СЕМЕНОВ."),
+    ("decline", "我团因故不能出席此次会议，敬请谅解。"),
+    ("undecided", "参会名单待国内批复后另行提供。"),
+    ("accept", "我团拟派王磊参赞出席会议。"),
+    ("decline", "تأسف البعثة لعدم تمكنها من الحضور."),
+    ("decline", "لن تتمكن البعثة من إيفاد أي ممثل عنها لحضور الاجتماع."),
+    ("undecided", "سيتم إفادتكم بتشكيل الوفد عند اعتماده."),
+    ("accept", "نود إبلاغكم بأن السيد رامي عادل الخطيب سيمثل البعثة في الاجتماع."),
+]
+
+
+@pytest.mark.parametrize(("expected", "text"), PHRASINGS, ids=[t[:40] for _, t in PHRASINGS])
+def test_phrasings_outside_the_corpus(expected: str, text: str) -> None:
+    assert extract_response(text).decision == expected
