@@ -127,7 +127,8 @@ def test_the_quoted_invitation_never_decides() -> None:
 
 # Short replies in phrasings the corpus does not hold, one decision each.
 PHRASINGS = [
-    ("decline", "Thank you for the invitation. Regrettably, we will not be able to join this time."),
+    ("decline", "Thank you for the invitation. "
+     "Regrettably, we will not be able to join this time."),
     ("decline", "We are sorry to inform you that Lesotho will not be attending."),
     ("decline", "Lesotho will be unable to send a representative to this meeting."),
     ("decline", "Due to other commitments, the Mission must "
@@ -152,7 +153,8 @@ PHRASINGS = [
     ("decline", "Malheureusement, aucun membre de la Mission ne sera disponible à ces dates."),
     ("undecided", "Nous ne manquerons pas de vous communiquer la "
      "composition de la délégation dès qu'elle sera arrêtée."),
-    ("accept", "Veuillez trouver ci-dessous la liste des participants : M. Paul OBAME, Conseiller."),
+    ("accept", "Veuillez trouver ci-dessous la liste des participants : "
+     "M. Paul OBAME, Conseiller."),
     ("decline", "Lamentamos no poder asistir en esta ocasión."),
     ("decline", "Por razones de agenda, nuestra Misión "
      "no contará con representación en la reunión."),
