@@ -46,6 +46,20 @@ _FORWARD_RE: Final = re.compile(
     r"пересылаемое сообщение|رسالة معاد توجيهها|转发的邮件)\s*-{2,}\s*$",
     re.IGNORECASE,
 )
+# Words above a header block that announce the message below as the answer
+# ("please see below the reply from our capital"), and senders that are the
+# secretariat itself (then the block is our invitation, quoted).
+_FORWARD_ANNOUNCED_RE: Final = re.compile(
+    r"\b(?:below|forward\w*|see (?:the )?(?:reply|response|answer|message)|ci-dessous|"
+    r"transf[ée]r\w*|transmet\w*|ci-apr[èe]s|a continuaci[óo]n|abajo|reenv[íi]\w*|ниже|"
+    r"пересыла\w*|пересыл\w*)\b|أدناه|أسفله|如下|以下|转发",
+    re.IGNORECASE,
+)
+_OUR_SENDER_RE: Final = re.compile(
+    r"unodc|united nations|nations unies|naciones unidas|secretariat|secr[ée]tariat|"
+    r"secretar[íi]a|секретариат|الأمانة|الأمم المتحدة|秘书处|联合国|@un\.org",
+    re.IGNORECASE,
+)
 # The first lines of our own invitation when pasted without quote marks: the
 # secretariat, not the mission, is the one presenting its compliments.
 _INVITATION_RE: Final = re.compile(
@@ -98,12 +112,16 @@ def strip_quoted(text: str) -> str:
     skip_headers = False
     for index, line in enumerate(lines):
         if _FORWARD_RE.match(line):
-            # A forwarded note is the mission's content: keep it, drop the marker.
+            # A forwarded note is the mission's content: keep it, drop the marker
+            # (and the cover's sign-off, or the note would read as its signature).
+            _drop_cover_signoff(kept)
             skip_headers = True
             continue
         if _is_header_block(lines, index):
             if len(" ".join(kept).split()) > 6 and not skip_headers:
-                break
+                if not _forwards_a_reply(kept, lines[index]):
+                    break
+                _drop_cover_signoff(kept)
             # Nothing written above the headers: the forwarded message is the reply.
             skip_headers = True
             continue
@@ -123,6 +141,21 @@ def strip_quoted(text: str) -> str:
             break
         kept.pop()
     return "\n".join(kept).strip()
+
+
+def _drop_cover_signoff(kept: list[str]) -> None:
+    for index, line in enumerate(kept):
+        if _SIGNOFF_RE.match(line):
+            del kept[index:]
+            return
+
+
+def _forwards_a_reply(kept: list[str], from_line: str) -> bool:
+    """Whether the header block at `from_line` opens a message the mission forwards as its
+    answer, not our own invitation quoted below the reply."""
+    if _OUR_SENDER_RE.search(from_line):
+        return False
+    return _FORWARD_ANNOUNCED_RE.search("\n".join(kept[-6:])) is not None
 
 
 def _is_header_block(lines: list[str], index: int) -> bool:

@@ -115,3 +115,23 @@ def test_an_annex_list_after_the_closing_formula_stays_in_the_body() -> None:
 
 def test_no_signature() -> None:
     assert split_signature(REPLY) == (REPLY, None)
+
+
+def test_a_cover_note_above_a_forwarded_answer_keeps_the_answer() -> None:
+    text = (
+        "Dear colleagues,\n\nPlease see below the answer of our capital.\n\nBest regards,\nLina\n\n"
+        "From: Ministry of Justice <intl@moj.example>\nSent: Monday, 2 March 2026 09:00\n"
+        "To: Mission\nSubject: RE: invitation\n\nThe Ministry will not take part in the meeting.\n"
+    )
+    kept = strip_quoted(text)
+    assert "will not take part" in kept
+    assert "Best regards" not in kept  # the cover's sign-off would make the answer a signature
+
+
+def test_our_invitation_below_a_cover_that_mentions_below_is_still_cut() -> None:
+    text = (
+        "Thanks, please find our reply below: we will revert shortly.\n\n"
+        "From: Secretariat <secretariat@unodc.test>\nSent: Monday, 2 March 2026 09:00\n"
+        "Subject: Invitation\n\nMember States are invited to attend.\n"
+    )
+    assert "invited" not in strip_quoted(text)
