@@ -134,3 +134,14 @@ def test_a_future_verb_ends_an_arabic_name_in_running_text() -> None:
         "نفيدكم بأن السيدة رنا إبراهيم الخطيب ستحضر الاجتماع بصفتها رئيسة للوفد."
     )
     assert [(d.name, d.role) for d in got.delegates] == [("رنا إبراهيم الخطيب", "head")]
+
+
+def test_an_arabic_rank_addresses_the_name_after_it_and_is_a_title_after_a_name() -> None:
+    got = extract_response(
+        "يضم الوفد السيد زياد حامد العلي الوزير المفوض بالبعثة، والسكرتير الثاني "
+        "مهند راضي الكبيسي، وزارة الداخلية."
+    )
+    assert [(d.honorific, d.name, d.title) for d in got.delegates] == [
+        ("السيد", "زياد حامد العلي", "الوزير المفوض بالبعثة"),
+        ("السكرتير الثاني", "مهند راضي الكبيسي", "وزارة الداخلية"),
+    ]
