@@ -45,6 +45,7 @@ MERGE_RATIO = 0.88
 # are a third of this; longer "names" are noise.
 MAX_NAME_CHARS = 100
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]+")
+_CYRILLIC_RE = re.compile(r"[а-яё]")
 # Characters a written name may hold besides letters and combining marks.
 _NAME_PUNCTUATION = frozenset(" .,'’-·()")
 
@@ -170,8 +171,24 @@ def _mentioned(into: list[DelegateCandidate], name: str) -> DelegateCandidate | 
     words = set(name_key(re.sub(r"['’]s$", "", name)).split())
     if not words:
         return None
-    hits = [d for d in into if words < set(name_key(d.name).split())]
+    hits = [d for d in into if _declined_subset(words, set(name_key(d.name).split()))]
     return hits[0] if len(hits) == 1 else None
+
+
+def _declined_subset(mention: set[str], name: set[str]) -> bool:
+    """Every word of `mention` is a word of `name`, a Russian case ending allowed
+    ("г-на Стоянова" is Стоянов, "с г-жой Ивановой" is Иванова), and fewer words."""
+    if len(mention) >= len(name):
+        return False
+    return all(word in name or any(_same_stem(word, known) for known in name)
+               for word in mention)
+
+
+def _same_stem(word: str, known: str) -> bool:
+    if not _CYRILLIC_RE.match(word) or min(len(word), len(known)) < 4:
+        return False
+    stem = min(len(word), len(known)) - 2
+    return word[:stem] == known[:stem] and abs(len(word) - len(known)) <= 2
 
 
 def _fold_mentions(delegates: list[DelegateCandidate]) -> list[DelegateCandidate]:

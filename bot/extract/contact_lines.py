@@ -20,6 +20,7 @@ from bot.extract.model import DelegateCandidate
 from bot.extract.phones import find_contacts
 
 _WORD_RE: Final = re.compile(r"\w+")
+_CYRILLIC_RE: Final = re.compile(r"[а-яё]")
 _HAS_CONTACT_RE: Final = re.compile(r"@|\d[\d\s\-–().]{6,}\d|[\u0660-\u0669]{3}")
 _AR_PREFIX_RE: Final = re.compile(r"^(?:ل|و|ب|ول|وب)(?=[\u0621-\u064A]{3})")
 # Russian declines surnames: "Ковалев" is "Ковалеву", "Ковалева" in a sentence.
@@ -41,11 +42,14 @@ def fill_from_contact_lines(
         contact = _HAS_CONTACT_RE.search(line)
         if contact is None or len(line) > _MAX_LINE:
             continue
-        # The person is named before the contacts, not in a sentence after them.
-        lead = line[: contact.start()].casefold()
-        tokens = [_AR_PREFIX_RE.sub("", w) for w in _WORD_RE.findall(lead)]
+        # One person named on the whole line, and named before the contacts.
+        tokens = [_AR_PREFIX_RE.sub("", w) for w in _WORD_RE.findall(line.casefold())]
         named = [d for d in delegates if _names(tokens, words[id(d)])]
         if len(named) != 1 or named[0] not in missing:
+            continue
+        lead = line[: contact.start()].casefold()
+        if not _names([_AR_PREFIX_RE.sub("", w) for w in _WORD_RE.findall(lead)],
+                      words[id(named[0])]):
             continue
         person = named[0]
         found = find_contacts(line, region, excluded)
@@ -62,6 +66,11 @@ def _name_words(name: str) -> set[str]:
 def _names(tokens: list[str], name_words: set[str]) -> bool:
     for token in tokens:
         for word in name_words:
-            if token.startswith(word) and len(token) - len(word) <= _MAX_ENDING:
+            if token == word:
+                return True
+            # "Лисина" is "Лисиной", "Ковалев" is "Ковалеву": the stem and a short ending.
+            stem = len(word) - _MAX_ENDING
+            if (_CYRILLIC_RE.match(word) and stem >= 3 and token[:stem] == word[:stem]
+                    and abs(len(token) - len(word)) <= _MAX_ENDING):
                 return True
     return False

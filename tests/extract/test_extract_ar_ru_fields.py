@@ -145,3 +145,27 @@ def test_an_arabic_rank_addresses_the_name_after_it_and_is_a_title_after_a_name(
         ("السيد", "زياد حامد العلي", "الوزير المفوض بالبعثة"),
         ("السكرتير الثاني", "مهند راضي الكبيسي", "وزارة الداخلية"),
     ]
+
+
+def test_a_later_mention_in_a_russian_case_is_the_same_person() -> None:
+    got = extract_response(
+        "Делегацию возглавит г-н Тимофей ГРОМОВ, советник.\n\n"
+        "Контактный телефон г-на Громова: +43 1 712 32 19.",
+        region="AT",
+    )
+    assert [(d.name, d.phone, d.role) for d in got.delegates] == [
+        ("Тимофей ГРОМОВ", "+4317123219", "head"),
+    ]
+
+
+def test_a_line_naming_two_delegates_gives_its_contacts_to_neither() -> None:
+    from bot.extract.contact_lines import fill_from_contact_lines
+    from bot.extract.model import DelegateCandidate
+
+    people = [
+        DelegateCandidate(None, name, None, "member", None, None, 0.9, "body")
+        for name in ("Олег РЯБОВ", "Анна ЛИСИНА")
+    ]
+    fill_from_contact_lines(people, "Рябов и Лисина: delegation@mfa.example\n"
+                            "Лисиной — +43 1 712 00 01", "AT", [])
+    assert [(d.email, d.phone) for d in people] == [(None, None), (None, "+4317120001")]
