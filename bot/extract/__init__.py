@@ -87,7 +87,7 @@ def extract_response(
     kept = [d for d in delegates if d.confidence >= MIN_CANDIDATE_CONFIDENCE]
     if len(kept) < len(delegates):
         notes.append(f"{len(delegates) - len(kept)} weak name candidates dropped")
-    delegates = _fold_mentions(kept)
+    delegates = [d for d in _fold_mentions(kept) if not _addressee(everything, d.name)]
     fill_from_contact_lines(delegates, everything, region, excluded)
     amendment = detect_amendment(everything)
     if len(delegates) == 1 and amendment is None and delegates[0].role in (None, "member"):
@@ -122,6 +122,19 @@ def extract_response(
         notes=notes,
         withdrawn=list(dict.fromkeys(withdrawn)),
     )
+
+
+_ADDRESSEE_AFTER_RE = re.compile(r"[ \t]*(?:المحترم|المحترمة|المحترمين|المحترمون)(?!\w)")
+
+
+def _addressee(text: str, name: str) -> bool:
+    """"السيد هانز غروبر المحترم": the name is the person the letter is written to."""
+    start = text.find(name)
+    while start != -1:
+        if _ADDRESSEE_AFTER_RE.match(text, start + len(name)):
+            return True
+        start = text.find(name, start + 1)
+    return False
 
 
 def _own_text(text: str) -> str:

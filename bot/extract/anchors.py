@@ -43,9 +43,23 @@ class Anchor:
     prefix_role: str | None
 
 
+_AR_RANK_RE: Final = re.compile(
+    r"ال(?:مستشار|مستشارة|وزير المفوض|وزيرة المفوضة|سكرتير|سكرتيرة|ملحق|ملحقة|سفير|سفيرة)(?=\s)"
+)
+
+
+def _ar_rank_after_comma(text: str, start: int) -> bool:
+    """"السيد أحمد حسن، المستشار بمكتب ...": after a name and its comma an Arabic
+    rank is that person's title (a new person is joined by "و")."""
+    return (re.search(r"[،,][ \t]*$", text[max(0, start - 3):start]) is not None
+            and _AR_RANK_RE.match(text, start) is not None)
+
+
 def find_anchors(text: str) -> list[Anchor]:
     starts: dict[int, tuple[bool, str | None]] = {}
     for match in HONORIFIC_RE.finditer(text):
+        if _ar_rank_after_comma(text, match.start()):
+            continue
         starts.setdefault(match.start(), (False, None))
     for start in zh_anchor_starts(text):
         starts.setdefault(start, (False, None))
@@ -66,7 +80,7 @@ def find_anchors(text: str) -> list[Anchor]:
     anchors: list[Anchor] = []
     cursor = 0
     for start in sorted(starts):
-        if start < cursor:
+        if start < cursor or _ar_rank_after_comma(text, start):
             continue
         listed, role = starts[start]
         at_line_start = start == 0 or text[start - 1] == "\n" or listed or role is not None

@@ -171,9 +171,16 @@ def clauses(text: str) -> list[str]:
     return [joined[a:b] for a, b in _clause_bounds(joined, found) if joined[a:b].strip()]
 
 
+# A question states nothing: "Could two experts attend?", "هل يمكن مشاركة ...؟".
+_QUESTION_END_RE: Final = re.compile(r"\s*[?؟？]")
+_QUESTION_START_RE: Final = re.compile(r"\s*(?:هل|أيمكن|¿|est-ce que|можно ли|могут ли|может ли)")
+
+
 def _clause_bounds(text: str, found: _Spans) -> list[tuple[int, int]]:
     contrasts = found.starts["contrast"]
-    return [part for a, b in _sentence_bounds(text) for part in found.cuts(contrasts, a, b)]
+    return [part for a, b in _sentence_bounds(text)
+            if not (_QUESTION_END_RE.match(text, b) or _QUESTION_START_RE.match(text, a))
+            for part in found.cuts(contrasts, a, b)]
 
 
 def read_clause(found: _Spans, start: int, end: int) -> set[str]:

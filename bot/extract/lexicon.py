@@ -220,7 +220,7 @@ DELEGATION_CUE_RE: Final = re.compile(
     r"d[ée]l[ée]gation|comme suit|repr[ée]sent[ée]e? par|"
     r"delegaci[óo]n|siguiente|integrad[ao]|conformad[ao]|representad[ao] por|"
     r"делегаци|следующем составе|составе|представлен|"
-    r"الوفد|وفد|على النحو التالي|"
+    r"الوفد|وفد|على النحو التالي|المشاركين|المشاركون|"
     r"代表团|如下|出席|参加",
     re.IGNORECASE,
 )

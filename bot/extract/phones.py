@@ -109,7 +109,9 @@ def find_contacts(text: str, region: str | None, exclude: Iterable[str] = ()) ->
         hits += phone in excluded
         if phone and phone not in excluded:
             # RFC 3966 spelling, so the desk officer still dials the right person.
-            phone = f"{phone};ext={extension.group(1)}" if extension else phone
+            ext = "".join(str(unicodedata.digit(ch, 0)) if ch.isdigit() else ch
+                          for ch in extension.group(1)) if extension else ""
+            phone = f"{phone};ext={ext}" if extension else phone
             if phone not in phones:
                 phones.append(phone)
     return Contacts(emails=emails, phones=phones, spans=spans, excluded=hits)
