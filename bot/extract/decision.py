@@ -271,6 +271,8 @@ def decide(text: str, *, delegates: int, amendment: str | None) -> Decision:
 
 def detect_amendment(text: str) -> str | None:
     """"replace" or "extend" when the reply changes a delegation already sent, else None."""
+    # "The rest of the delegation remains unchanged" replaces nothing.
+    text = _pattern("unchanged").sub(" ", text.lower())
     follow_up = FOLLOW_UP_RE.search(text) is not None
     rest = FOLLOW_UP_RE.sub(" ", text)
     if REPLACE_RE.search(rest):

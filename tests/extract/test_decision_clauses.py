@@ -179,3 +179,17 @@ PHRASINGS = [
 @pytest.mark.parametrize(("expected", "text"), PHRASINGS, ids=[t[:40] for _, t in PHRASINGS])
 def test_phrasings_outside_the_corpus(expected: str, text: str) -> None:
     assert extract_response(text).decision == expected
+
+
+@pytest.mark.parametrize(("text", "amendment"), [
+    ("Further to our previous note, please add Ms. Eva LUND, Adviser. The rest of the "
+     "delegation remains unchanged.", "extend"),
+    ("В дополнение к нашему письму просим включить в состав делегации г-на Олега РЫБАКОВА, "
+     "атташе. Остальной состав без изменений.", "extend"),
+    ("إلحاقاً بمذكرتنا، نرجو إضافة السيد كمال سعيد الهاشمي، ملحق، إلى الوفد دون تغيير في بقية "
+     "الأعضاء.", "extend"),
+    ("接我团3月2日照会，现增补一名成员：三等秘书周宁。其余人员不变。", "extend"),
+    ("原定参会的赵磊参赞不再参加，改派三等秘书孙悦女士与会。", "replace"),
+])
+def test_amendments_and_the_unchanged_rest(text: str, amendment: str) -> None:
+    assert extract_response(text).amendment == amendment
