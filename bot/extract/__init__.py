@@ -26,6 +26,7 @@ from bot.extract.lexicon import (
 from bot.extract.model import DelegateCandidate, Extraction
 from bot.extract.names import name_key
 from bot.extract.quotes import split_signature, strip_quoted
+from bot.extract.signer import signer_as_delegate
 from bot.extract.tables import has_name_header
 from bot.extract.tidy import tidy
 
@@ -88,6 +89,12 @@ def extract_response(
     if len(kept) < len(delegates):
         notes.append(f"{len(delegates) - len(kept)} weak name candidates dropped")
     delegates = [d for d in _fold_mentions(kept) if not _addressee(everything, d.name)]
+    if not delegates:
+        # "I will represent Singapore myself": the signer is the delegate.
+        own, signature = split_signature(strip_quoted(tidy(body[:MAX_TEXT_CHARS])))
+        signer = signer_as_delegate(own, signature, region=region, exclude=excluded,
+                                    source="body")
+        delegates = [signer] if signer is not None else []
     fill_from_contact_lines(delegates, everything, region, excluded)
     amendment = detect_amendment(everything)
     if len(delegates) == 1 and amendment is None and delegates[0].role in (None, "member"):

@@ -52,7 +52,7 @@ _LABEL_ONLY_RE: Final = re.compile(
     r"البريد(?: الإلكتروني)?|电子邮件|电子邮箱|邮箱|tel|t[ée]l[ée]?phone?|t[ée]l|tlf|tfno|telf|"
     r"phone|mobile|mob|cell|gsm|portable|m[óo]vil|celular|тел(?:ефон)?|моб(?:ильный)?|"
     r"هاتف|الهاتف|جوال|الجوال|محمول|电话|手机|联系电话|fax|t[ée]l[ée]copie|факс|فاكس|传真|"
-    r"contacts?|office|off|cel|m)\W*$",
+    r"contacts?|office|off|cel|m|t|e|p|f)\W*$",
     re.IGNORECASE,
 )
 _EXTRA_HEAD_RE: Final = re.compile(

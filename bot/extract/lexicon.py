@@ -287,7 +287,10 @@ NOT_DELEGATE_BEFORE_RE: Final = re.compile(
     r"cc|c\.c\.|copy to|copie [àa]|copies?|copia|копия|نسخة(?: إلى)?|抄送|we copy|"
     r"of your team|de votre [ée]quipe|de su equipo|attention(?: of)?|attn\.?|[àa] l'attention de|"
     r"a la atenci[óo]n de|вниманию|عناية|"
-    r"focal point|point of contact|point focal|punto focal|контактное лицо)" + _ARTICLES,
+    r"focal point|point of contact|point focal|punto focal|контактное лицо)" + _ARTICLES
+    # A greeting on the same line: "Bonjour Monsieur Gruber", "Hi Ms. Lee".
+    + r"|(?<!\w)(?:bonjour|bonsoir|hello|hi|good (?:morning|afternoon)|buenos d[íi]as|"
+    r"buenas tardes|hola|добрый день|здравствуйте)[ \t]+$",
     re.IGNORECASE,
 )
 # Text right before a name that says the person is being replaced: withdrawn.

@@ -193,3 +193,33 @@ def test_phrasings_outside_the_corpus(expected: str, text: str) -> None:
 ])
 def test_amendments_and_the_unchanged_rest(text: str, amendment: str) -> None:
     assert extract_response(text).amendment == amendment
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Dear Hans,\n\nI will attend the meeting for Fiji myself.\n\nBest regards,\n\n"
+     "Mr. Josefa TUI\nCounsellor\nj.tui@mfa.example", "Josefa TUI"),
+    ("Estimados:\n\nSeré yo quien asista por Panamá.\n\nAtentamente,\n\n"
+     "Lic. Rocío VEGA\nConsejera\nrvega@mire.example", "Rocío VEGA"),
+    ("أود إعلامكم بأنني سأحضر الاجتماع.\n\nمع التحية،\nالسيد وسام نبيل الشامي\nملحق",
+     "وسام نبيل الشامي"),
+])
+def test_the_signer_who_attends_is_the_sole_delegate(text: str, name: str) -> None:
+    got = extract_response(text)
+    assert got.decision == "accept"
+    assert [(d.name, d.role) for d in got.delegates] == [(name, "head")]
+
+
+def test_a_signature_is_no_delegate_when_the_writer_does_not_attend() -> None:
+    got = extract_response(
+        "Dear Hans,\n\nThe Mission will attend; names will follow shortly.\n\n"
+        "Best regards,\n\nMs. Ana ROSS\nSecond Secretary\na.ross@mfa.example"
+    )
+    assert got.delegates == []
+
+
+def test_a_greeting_on_the_line_names_the_addressee_not_a_delegate() -> None:
+    got = extract_response(
+        "Bonjour Monsieur Gruber,\n\nLa délégation sera conduite par M. Serge KOUAME, "
+        "Conseiller."
+    )
+    assert [d.name for d in got.delegates] == ["Serge KOUAME"]
