@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.extract.fields import role_of
-from bot.extract.lexicon import TITLE_STARTERS, header_kind
+from bot.extract.lexicon import DELEGATION_CUE_RE, TITLE_STARTERS, header_kind
 from bot.extract.model import NameMatch
 from bot.extract.names import (
     HONORIFIC_RE,
@@ -66,10 +66,12 @@ def find_anchors(text: str) -> list[Anchor]:
     ranked = {m.start(1) for m in RANK_ANYWHERE_RE.finditer(text)}
     for start in ranked:
         starts.setdefault(start, (False, None))
+    separated: set[int] = set()
     for match in _LIST_SEPARATOR_RE.finditer(text):
         # "Members: Айгерим Сериковна ЖУМАБАЕВА, первый секретарь; Бобур ...": each item of
         # a colon- or semicolon-led list may open with a bare name (checked below).
         starts.setdefault(match.end(), (False, None))
+        separated.add(match.end())
     offset = 0
     for line in text.split("\n"):
         content, listed, role = _line_content_start(line)
@@ -100,6 +102,10 @@ def find_anchors(text: str) -> list[Anchor]:
             person = None
         if person is None and at_line_start:
             person = _list_name_without_caps(text, start, listed)
+        if person is None and start in separated and _list_item(text, start):
+            # "...: Абдуллаева Нодира, советник Посольства; Ташкентов Сардор, атташе":
+            # an item of a list run into one line, a bare name before a title word.
+            person = _list_name_without_caps(text, start, True)
         if person is None and at_line_start:
             person = _rank_addressed(text, start, listed=listed, labelled=role is not None)
         if person is None:
@@ -111,6 +117,15 @@ def find_anchors(text: str) -> list[Anchor]:
         anchors.append(Anchor(person, listed or at_line_start, role))
         cursor = person.end
     return anchors
+
+
+def _list_item(text: str, start: int) -> bool:
+    """After "; ", or after ": " that follows a delegation cue ("примут участие:"),
+    not after a label such as "Исп.:" (the note's clerk)."""
+    before = text[max(0, start - 80):start].rstrip()
+    if before.endswith(";"):
+        return True
+    return before.endswith(":") and DELEGATION_CUE_RE.search(before) is not None
 
 
 def _bare_name_line(text: str, person: NameMatch) -> bool:

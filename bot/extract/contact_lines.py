@@ -1,4 +1,4 @@
-"""Contacts written on a line of their own that names the person.
+"""Contacts written on a line (or in a sentence) of their own that names the person.
 
 Russian notes (and others) often list the delegation first and the contacts
 afterwards, one line per person, by surname and initials: "Чобану В. —
@@ -21,6 +21,8 @@ from bot.extract.phones import find_contacts
 
 _WORD_RE: Final = re.compile(r"\w+")
 _CYRILLIC_RE: Final = re.compile(r"[а-яё]")
+# A paragraph is read sentence by sentence: "Контактное лицо – г-жа Абдуллаева (...)."
+_SENTENCE_END_RE: Final = re.compile(r"(?<=[.!?。])\s+(?=[A-ZА-ЯЁ\u0600-\u06FF])")
 _HAS_CONTACT_RE: Final = re.compile(r"@|\d[\d\s\-–().]{6,}\d|[\u0660-\u0669]{3}")
 _AR_PREFIX_RE: Final = re.compile(r"^(?:ل|و|ب|ول|وب)(?=[\u0621-\u064A]{3})")
 # Russian declines surnames: "Ковалев" is "Ковалеву", "Ковалева" in a sentence.
@@ -38,7 +40,7 @@ def fill_from_contact_lines(
         return
     excluded = list(exclude)
     words = {id(d): _name_words(d.name) for d in delegates}
-    for line in text.split("\n"):
+    for line in (part for row in text.split("\n") for part in _SENTENCE_END_RE.split(row)):
         contact = _HAS_CONTACT_RE.search(line)
         if contact is None or len(line) > _MAX_LINE:
             continue

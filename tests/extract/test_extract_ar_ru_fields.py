@@ -169,3 +169,17 @@ def test_a_line_naming_two_delegates_gives_its_contacts_to_neither() -> None:
     fill_from_contact_lines(people, "Рябов и Лисина: delegation@mfa.example\n"
                             "Лисиной — +43 1 712 00 01", "AT", [])
     assert [(d.email, d.phone) for d in people] == [(None, None), (None, "+4317120001")]
+
+
+def test_semicolon_items_of_a_run_in_list_open_with_bare_names() -> None:
+    got = extract_response(
+        "Сообщаем, что в заседании примут участие: Соколов Игорь Петрович, директор "
+        "департамента (глава делегации); Белова Ирина, советник Посольства; Орлов Максим, "
+        "атташе. Для связи – г-жа Белова (i.belova@mfa.example).",
+        region="AT",
+    )
+    assert [(d.name, d.title, d.role, d.email) for d in got.delegates] == [
+        ("Соколов Игорь Петрович", "директор департамента", "head", None),
+        ("Белова Ирина", "советник Посольства", "member", "i.belova@mfa.example"),
+        ("Орлов Максим", "атташе", "member", None),
+    ]
