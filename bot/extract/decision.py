@@ -33,10 +33,7 @@ from typing import Final
 
 from bot.extract.lexicon import (
     DELEGATION_CUE_RE,
-    EXTEND_RE,
-    FOLLOW_UP_RE,
     LANGUAGES,
-    REPLACE_RE,
     SELF_FOLLOW_UP_RE,
     STRONG_EXTEND_RE,
     lexicon,
@@ -269,15 +266,29 @@ def decide(text: str, *, delegates: int, amendment: str | None) -> Decision:
     return Decision(None, 0.0, ["no decision found"])
 
 
+# The lexicon's patterns are case-insensitive; these read lower-cased text.
+_STRONG_EXTEND_RE: Final = re.compile(STRONG_EXTEND_RE.pattern)
+_SELF_FOLLOW_UP_RE: Final = re.compile(SELF_FOLLOW_UP_RE.pattern)
+
+
 def detect_amendment(text: str) -> str | None:
     """"replace" or "extend" when the reply changes a delegation already sent, else None."""
+    low = text.lower()
+    scripts = _scripts(low)
+
+    def found(kind: str, where: str) -> bool:
+        return any(_pattern(kind, script).search(where) for script in scripts)
+
     # "The rest of the delegation remains unchanged" replaces nothing.
-    text = _pattern("unchanged").sub(" ", text.lower())
-    follow_up = FOLLOW_UP_RE.search(text) is not None
-    rest = FOLLOW_UP_RE.sub(" ", text)
-    if REPLACE_RE.search(rest):
+    rest = low
+    for script in scripts:
+        rest = _pattern("unchanged", script).sub(" ", rest)
+    follow_up = found("follow_up", rest)
+    for script in scripts:
+        rest = _pattern("follow_up", script).sub(" ", rest)
+    if found("replace", rest):
         return "replace"
-    if STRONG_EXTEND_RE.search(rest) or (follow_up and EXTEND_RE.search(rest)):
+    if _STRONG_EXTEND_RE.search(rest) or (follow_up and found("extend", rest)):
         return "extend"
     # A new list sent "further to our previous note" supersedes the old one.
-    return "replace" if SELF_FOLLOW_UP_RE.search(text) else None
+    return "replace" if _SELF_FOLLOW_UP_RE.search(low) else None
