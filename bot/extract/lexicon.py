@@ -250,6 +250,9 @@ AUTO_REPLY_RE: Final = re.compile(
 # ("regrets that it will not be able to attend"); an undecided reply defers
 # ("will communicate the composition later"); an acceptance announces
 # participation or a delegation.
+# "I will represent Singapore myself": the signer is the delegation ([self] tables).
+SELF_ATTENDANCE_RE: Final = PhraseSet(
+    tuple(p for lang in LANGUAGES for p in lexicon(lang).get("self", {}).get("attendance", ())))
 DECLINE_RE: Final = _lang("decline")
 UNDECIDED_RE: Final = _lang("undecided")
 ACCEPT_RE: Final = _lang("accept")

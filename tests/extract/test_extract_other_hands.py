@@ -75,3 +75,23 @@ def test_the_head_named_in_a_sentence_of_its_own(text: str, language: str, head:
     roles = {n: r for _, n, r in people(text, language)}
     assert roles[head] == "head"
     assert sorted(roles.values()) == ["head", "member"]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("Chère Madame,\n\nJe représenterai moi-même le Luxembourg à la réunion. Vous trouverez "
+     "mes coordonnées ci-dessous.\n\nCordialement,\n\nM. Paul Weber\nConseiller juridique\n"
+     "Représentation permanente du Luxembourg\npaul.weber@mae.example",
+     "fr", ("M.", "Paul Weber", "Conseiller juridique", "paul.weber@mae.example")),
+    ("Уважаемые коллеги,\n\nЯ лично приму участие в совещании. Мои контактные данные "
+     "ниже.\n\nС уважением,\n\nг-н Олег Сидоренко\nсоветник\noleg.s@mid.example",
+     "ru", ("г-н", "Олег Сидоренко", "советник", "oleg.s@mid.example")),
+])
+def test_the_writer_who_attends_is_the_sole_delegate_from_the_signature(
+        text: str, language: str, expected: tuple[str, str, str, str]) -> None:
+    got = extract_response(text, language=language)
+    assert [(d.honorific, d.name, d.title, d.email, d.role) for d in got.delegates] == [
+        (*expected, "head")]
+    # Without the first-person sentence the signature stays the sender's.
+    plain = text.replace("Je représenterai moi-même le Luxembourg à la réunion.", "Merci.")
+    plain = plain.replace("Я лично приму участие в совещании.", "Спасибо.")
+    assert extract_response(plain, language=language).delegates == []
