@@ -95,3 +95,23 @@ def test_the_writer_who_attends_is_the_sole_delegate_from_the_signature(
     plain = text.replace("Je représenterai moi-même le Luxembourg à la réunion.", "Merci.")
     plain = plain.replace("Я лично приму участие в совещании.", "Спасибо.")
     assert extract_response(plain, language=language).delegates == []
+
+
+@pytest.mark.parametrize(("header", "row", "language"), [
+    ("No | Noms et prénoms | Titre / fonction | Rôle dans la délégation | Coordonnées",
+     "1 | Mme DIALLO Fatoumata | Juge d'instruction | Cheffe de délégation | f.diallo@just.example",
+     "fr"),
+    ("# | Apellidos y nombres | Cargo | Calidad | Datos de contacto",
+     "1 | Sr. RAMOS PINTO Luis | Fiscal Superior | Jefe de delegación | lramos@mp.example",
+     "es"),
+    ("№ | Фамилия, имя, отчество | Должность | Статус | Контакты",
+     "1 | КОВАЛЁВ Андрей Ильич | советник | глава делегации | a.kovalev@mid.example",
+     "ru"),
+])
+def test_table_headers_in_spellings_the_corpus_lacks(header: str, row: str, language: str) -> None:
+    text = f"La delegación / délégation / делегация:\n{header}\n{row}\n"
+    got = extract_response(text, language=language)
+    assert len(got.delegates) == 1
+    person = got.delegates[0]
+    assert person.role == "head" and person.email and person.email in row
+    assert person.name.split()[0].upper() in row and person.title and person.title in row
