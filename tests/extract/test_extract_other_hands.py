@@ -130,3 +130,13 @@ def test_every_item_of_a_run_on_list_without_honorifics(
     got = extract_response(text, language=language)
     assert [d.name for d in got.delegates] == names
     assert got.delegates[0].role == "head"
+
+
+def test_a_second_title_column_holding_roles_is_the_role() -> None:
+    text = ("The delegation:\nName | Position | Function | Email\n"
+            "Ms. Clara Jensen | Head of Unit, Ministry of Justice | Alternate | cj@jm.example\n"
+            "Mr. Ole Berg | Ambassador | Head | ob@um.example\n")
+    got = extract_response(text, language="en")
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("Clara Jensen", "Head of Unit, Ministry of Justice", "alternate"),
+        ("Ole Berg", "Ambassador", "head")]
