@@ -22,6 +22,7 @@ from bot.extract.lexicon import (
     ACCEPT_RE,
     AUTO_REPLY_RE,
     DELEGATION_CUE_RE,
+    GREETING_RE,
     SELF_ATTENDANCE_RE,
 )
 from bot.extract.model import DelegateCandidate, Extraction
@@ -145,7 +146,10 @@ def _signature_title(signature: str, name: str) -> str | None:
 def _own_parts(text: str) -> tuple[str, str | None]:
     """(what the sender wrote, their signature), quoted history cut."""
     # Upstream bounds message sizes; this bounds the work on any one text.
-    return split_signature(strip_quoted(tidy(text[:MAX_TEXT_CHARS])))
+    own = strip_quoted(tidy(text[:MAX_TEXT_CHARS]))
+    # The person greeted ("Bonjour Monsieur Gruber,") is the secretariat's.
+    greeting = GREETING_RE.match(own)
+    return split_signature(own[greeting.end():] if greeting else own)
 
 
 def _own_text(text: str) -> str:
