@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
+from bot.extract.contacts import tie_contacts
 from bot.extract.decision import decide, detect_amendment
 from bot.extract.delegates import parse_delegates
 from bot.extract.heads import head_named_apart
@@ -100,6 +101,7 @@ def extract_response(
             person.title = _signature_title(signature, person.name) or person.title
     amendment = detect_amendment(everything)
     head_named_apart(everything, delegates)
+    tie_contacts(everything, delegates, region, excluded)
     if len(delegates) == 1 and amendment is None and delegates[0].role in (None, "member"):
         # A delegation of one is led by that person; a follow-up that adds
         # one person says nothing about who leads.

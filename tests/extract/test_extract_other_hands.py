@@ -169,3 +169,21 @@ def test_judicial_and_naval_ranks_address_the_name_after_them(
     got = extract_response(text, language=language)
     assert (got.delegates[0].honorific, got.delegates[0].name) == expected
     assert len(got.delegates) == 2
+
+
+@pytest.mark.parametrize(("text", "language", "who", "email"), [
+    ("The delegation: Mr. Arjun Mehta, Joint Secretary (head); Ms. Kavya Rao, Director.\n"
+     "Contact person: Ms. Rao (kavya.rao@mea.example).", "en", "Kavya Rao",
+     "kavya.rao@mea.example"),
+    ("La délégation : M. Pierre Lenoir, directeur ; Mme Anne Roux, conseillère.\n"
+     "Pour toute question, s'adresser à Mme Roux : anne.roux@diplo.example", "fr", "Anne Roux",
+     "anne.roux@diplo.example"),
+    ("代表团组成：团长周涛大使；成员林芳参赞。联系人：林芳，lin.fang@mfa.example。", "zh", "林芳",
+     "lin.fang@mfa.example"),
+])
+def test_a_contact_line_naming_one_delegate_gives_them_the_contact(
+        text: str, language: str, who: str, email: str) -> None:
+    got = extract_response(text, language=language)
+    emails = {d.name: d.email for d in got.delegates}
+    assert emails[who] == email
+    assert [e for n, e in emails.items() if n != who] == [None]
