@@ -190,8 +190,8 @@ def test_a_contact_line_naming_one_delegate_gives_them_the_contact(
 
 
 def test_chinese_titles_stop_where_the_sentence_goes_on() -> None:
-    got = extract_response("我方确认出席。届时由孙浩先生（代表团一等秘书）参会。\n联系方式：sun.hao@mfa.example。",
-                           language="zh")
+    got = extract_response("我方确认出席。届时由孙浩先生（代表团一等秘书）参会。\n"
+                           "联系方式：sun.hao@mfa.example。", language="zh")
     assert [(d.name, d.title) for d in got.delegates] == [("孙浩", "代表团一等秘书")]
 
 
