@@ -87,7 +87,8 @@ Case = bench_extract.Case
 Score = bench_extract.Score
 
 FOLLOWUPS = ROOT / "tests" / "corpus" / "followups"
-SHAPES_BODY = ("gmail", "outlook", "reminder", "subject", "forward", "alternative")
+SHAPES_BODY = ("gmail", "outlook", "reminder", "subject", "forward", "alternative",
+               "outlook_html")
 SHAPES_ATTACHED = ("gmail", "subject", "outlook")
 BASE_DATE = datetime(2009, 2, 23, 9, 0, tzinfo=timezone(timedelta(hours=1)))
 INVITED = datetime(2009, 2, 20, 10, 0, tzinfo=timezone(timedelta(hours=1)))
@@ -124,8 +125,20 @@ FORWARD = {
     "zh": ("现转发首都来函如下。",
            "---------- 转发的邮件 ---------", "发件人", "日期", "主题", "收件人"),
 }
-# A sender's signature under the "-- " line (a staff member, never a delegate).
-SIGNATURE = "-- \nProtocol Office\nPermanent Mission of {country}\nTel. +43 1 712 {n:04d}\n"
+# The sender's signature (a staff member who writes, never a delegate): under the
+# "-- " line in Gmail, as a plain block in Outlook.
+SIGNATURE = {
+    "en": "Daniela Moretti\nAttaché\nPermanent Mission of {country}\nTel. +43 1 712 {n:04d}",
+    "fr": "Camille Lefebvre\nAttachée\nMission permanente de {country}\nTél. +43 1 712 {n:04d}",
+    "es": "Andrés Villalobos\nAgregado\nMisión Permanente de {country}\nTel. +43 1 712 {n:04d}",
+    "ru": "Смирнова Ольга\nатташе\nПостоянное представительство {country}\n"
+          "Тел. +43 1 712 {n:04d}",
+    "ar": "ليلى حداد\nملحق\nالبعثة الدائمة لـ {country}\nهاتف +43 1 712 {n:04d}",
+    "zh": "周丽\n随员\n{country}常驻代表团\n电话 +43 1 712 {n:04d}",
+}
+# A legacy charset each language's older clients still send.
+CHARSETS = {"ru": "koi8-r", "ar": "windows-1256", "zh": "gb18030", "fr": "iso-8859-1",
+            "es": "iso-8859-1"}
 OUT_OF_OFFICE = {
     "en": ("Automatic reply: {subject}",
            "I am out of the office until 2 March 2009 with limited access to e-mail.\n"
@@ -362,6 +375,25 @@ def attachment_of(case: Any, cache: Path | None) -> tuple[bytes, str, str, str]:
             "vnd.openxmlformats-officedocument.wordprocessingml.document", "delegation.docx")
 
 
+def outlook_line(line: str) -> str:
+    """A line as Outlook writes it in HTML: a typed tab as a run of non-breaking spaces,
+    an empty line as an empty paragraph."""
+    if not line.strip():
+        return "&nbsp;"
+    tab = "<span style='mso-tab-count:1'>&nbsp;&nbsp;&nbsp;&nbsp;&nbsp;&nbsp; </span>"
+    return html.escape(line).replace("\t", tab)
+
+
+def _charset(language: str, text: str) -> str:
+    """The language's legacy charset when it can carry the text, else UTF-8."""
+    charset = CHARSETS.get(language, "utf-8")
+    try:
+        text.encode(charset)
+    except UnicodeEncodeError:
+        return "utf-8"
+    return charset
+
+
 def compose(m: Mission, user: str, n: int, shape: str, body: str, when: datetime, *,
             html_body: str | None = None, attachment: tuple[bytes, str, str, str] | None = None,
             thread: Sequence[str] = (), quote: str | None = None,
@@ -374,13 +406,15 @@ def compose(m: Mission, user: str, n: int, shape: str, body: str, when: datetime
     if shape == "reminder" and m.reminder_id:
         base_subject = m.reminder_subject
         invitation_thread = [m.invitation_id, m.reminder_id]
+    signature = SIGNATURE[m.language].format(country=m.country, n=n)
     if shape in ("gmail", "alternative", "html", "reminder"):
         msgid = _headers(msg, m, user, n, when, f"Re: {base_subject}", thread=invitation_thread)
-        signature = "\n" + SIGNATURE.format(country=m.country, n=n) if shape == "gmail" else ""
-        text = body.rstrip() + "\n" + signature + gmail_quote(m, user, quote_text)
-    elif shape == "outlook":
+        dashes = "\n-- \n" + signature + "\n" if shape == "gmail" and body.strip() else ""
+        text = body.rstrip() + "\n" + dashes + gmail_quote(m, user, quote_text)
+    elif shape in ("outlook", "outlook_html"):
         msgid = _headers(msg, m, user, n, when, f"RE: {base_subject}", thread=invitation_thread)
-        text = body.rstrip() + "\n" + outlook_quote(m, user, base_subject, quote_text)
+        block = "\n" + signature + "\n" if body.strip() else ""
+        text = body.rstrip() + "\n" + block + outlook_quote(m, user, base_subject, quote_text)
     elif shape == "subject":
         msgid = _headers(msg, m, user, n, when, f"Participation {_tag(m.invitation_subject)}",
                          plus=False)
@@ -401,8 +435,23 @@ def compose(m: Mission, user: str, n: int, shape: str, body: str, when: datetime
                       f'</div><blockquote class="gmail_quote">'
                       f"{m.invitation_html or html.escape(quote_text)}</blockquote></div>")
         msg.set_content(f"<html><body>{html_body}<br>{quote_html}</body></html>", subtype="html")
+    elif shape == "outlook_html":
+        # Outlook's HTML-only mail: a paragraph per line, the quote under a rule.
+        frm, sent, to, subj, date = OUTLOOK_HEADERS[m.language]
+        paras = "".join(f'<p class="MsoNormal">{outlook_line(line)}<o:p></o:p></p>'
+                        for line in (body.rstrip() + "\n\n" + signature).split("\n")
+                        if " | " not in line)
+        rows = [line for line in body.split("\n") if " | " in line]
+        table = text_to_html("\n".join(rows)) if rows else ""
+        head = (f'<div style="border:none;border-top:solid #E1E1E1 1.0pt"><p class="MsoNormal">'
+                f"<b>{frm}:</b> Secretariat &lt;{user}&gt;<br><b>{sent}:</b> {date}<br>"
+                f"<b>{to}:</b> {m.email}<br><b>{subj}:</b> {html.escape(base_subject)}</p></div>")
+        quote_html = m.invitation_html or html.escape(quote_text)
+        page = (f'<html><body lang="EN-US"><div class="WordSection1">{paras}{table}'
+                f"{head}{quote_html}</div></body></html>")
+        msg.set_content(page, subtype="html", charset=_charset(m.language, page))
     elif shape == "alternative":
-        msg.set_content(text)
+        msg.set_content(text, charset=_charset(m.language, text))
         quote_html = (f'<div class="gmail_quote"><blockquote class="gmail_quote">'
                       f"{m.invitation_html or html.escape(quote_text)}</blockquote></div>")
         msg.add_alternative(f"<html><body>{text_to_html(body)}<br>{quote_html}</body></html>",
