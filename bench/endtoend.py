@@ -88,7 +88,7 @@ Score = bench_extract.Score
 
 FOLLOWUPS = ROOT / "tests" / "corpus" / "followups"
 SHAPES_BODY = ("gmail", "outlook", "reminder", "subject", "forward", "alternative",
-               "outlook_html")
+               "outlook_html", "outlook_forward", "gmail_html", "apple_forward")
 SHAPES_ATTACHED = ("gmail", "subject", "outlook")
 BASE_DATE = datetime(2009, 2, 23, 9, 0, tzinfo=timezone(timedelta(hours=1)))
 INVITED = datetime(2009, 2, 20, 10, 0, tzinfo=timezone(timedelta(hours=1)))
@@ -124,6 +124,14 @@ FORWARD = {
            "---------- رسالة معاد توجيهها ---------", "من", "التاريخ", "الموضوع", "إلى"),
     "zh": ("现转发首都来函如下。",
            "---------- 转发的邮件 ---------", "发件人", "日期", "主题", "收件人"),
+}
+# Outlook's forward: "FW:" and the capital's mail under a header block; Apple Mail's.
+OUTLOOK_FORWARD = {"en": "FW", "fr": "TR", "es": "RV", "ru": "FW", "ar": "إعادة توجيه",
+                   "zh": "转发"}
+APPLE_FORWARD = {
+    "en": "Begin forwarded message:", "fr": "Début du message réexpédié :",
+    "es": "Inicio del mensaje reenviado:", "ru": "Начало переадресованного сообщения:",
+    "ar": "بداية الرسالة المعاد توجيهها:", "zh": "以下是转发的邮件：",
 }
 # The sender's signature (a staff member who writes, never a delegate): under the
 # "-- " line in Gmail, as a plain block in Outlook.
@@ -314,9 +322,10 @@ def outlook_quote(m: Mission, user: str, subject: str, text: str) -> str:
             f"{to}: {m.email}\n{subj}: {subject}\n\n{text.strip()}\n")
 
 
-def text_to_html(text: str) -> str:
-    """What a mail client sends as the HTML part: lines as divs, pipe rows as a table."""
-    out, table = ['<div dir="auto">'], []
+def text_to_html(text: str, outlook: bool = False) -> str:
+    """What a mail client sends as the HTML part: lines as divs (Gmail) or paragraphs
+    (Outlook), pipe rows as a table in place."""
+    out, table = ['<div dir="auto">' if not outlook else '<div class="WordSection1">'], []
 
     def flush() -> None:
         if table:
@@ -331,7 +340,10 @@ def text_to_html(text: str) -> str:
             table.append(line)
             continue
         flush()
-        out.append(f"<div>{html.escape(line)}</div>" if line.strip() else "<div><br></div>")
+        if outlook:
+            out.append(f'<p class="MsoNormal">{outlook_line(line)}<o:p></o:p></p>')
+        else:
+            out.append(f"<div>{html.escape(line)}</div>" if line.strip() else "<div><br></div>")
     flush()
     out.append("</div>")
     return "\n".join(out)
@@ -426,6 +438,25 @@ def compose(m: Mission, user: str, n: int, shape: str, body: str, when: datetime
         text = (f"{cover}\n\n{marker}\n{frm}: Protocol <protocol@mfa.{m.email.split('@')[1]}>\n"
                 f"{date}: Mon, 23 Feb 2009 at 08:12\n{subj}: Delegation\n"
                 f"{to}: {m.email}\n\n{body.strip()}\n")
+    elif shape in ("outlook_forward", "apple_forward"):
+        cover = FORWARD[m.language][0]
+        frm, sent, to, subj, date = OUTLOOK_HEADERS[m.language]
+        capital = f"Protocol Department <protocol@mfa.{m.email.split('@')[1]}>"
+        prefix = OUTLOOK_FORWARD[m.language] if shape == "outlook_forward" else "Fwd"
+        subject = f"{prefix}: Delegation {_tag(m.invitation_subject)}"
+        msgid = _headers(msg, m, user, n, when, subject, plus=False)
+        if shape == "outlook_forward":
+            text = (f"{cover}\n\n{signature}\n\n________________________________\n"
+                    f"{frm}: {capital}\n{sent}: {date}\n{to}: {m.email}\n{subj}: Delegation\n\n"
+                    f"{body.strip()}\n")
+        else:
+            text = (f"{cover}\n\n{APPLE_FORWARD[m.language]}\n\n{frm}: {capital}\n"
+                    f"{subj}: Delegation\n{FORWARD[m.language][3]}: 23 February 2009 08:12\n"
+                    f"{to}: {m.email}\n\n{body.strip()}\n")
+    elif shape == "gmail_html":
+        msgid = _headers(msg, m, user, n, when, f"Re: {base_subject}", thread=invitation_thread)
+        text = ""
+        html_body = text_to_html(body)
     else:
         raise ValueError(shape)
     if html_body is not None:
@@ -438,11 +469,8 @@ def compose(m: Mission, user: str, n: int, shape: str, body: str, when: datetime
     elif shape == "outlook_html":
         # Outlook's HTML-only mail: a paragraph per line, the quote under a rule.
         frm, sent, to, subj, date = OUTLOOK_HEADERS[m.language]
-        paras = "".join(f'<p class="MsoNormal">{outlook_line(line)}<o:p></o:p></p>'
-                        for line in (body.rstrip() + "\n\n" + signature).split("\n")
-                        if " | " not in line)
-        rows = [line for line in body.split("\n") if " | " in line]
-        table = text_to_html("\n".join(rows)) if rows else ""
+        paras = text_to_html(body.rstrip() + "\n\n" + signature, outlook=True)
+        table = ""
         head = (f'<div style="border:none;border-top:solid #E1E1E1 1.0pt"><p class="MsoNormal">'
                 f"<b>{frm}:</b> Secretariat &lt;{user}&gt;<br><b>{sent}:</b> {date}<br>"
                 f"<b>{to}:</b> {m.email}<br><b>{subj}:</b> {html.escape(base_subject)}</p></div>")
@@ -482,8 +510,9 @@ def load_chains() -> list[tuple[str, dict[str, Any]]]:
 
 
 def plan_world(cases: Sequence[Any], chains: Sequence[tuple[str, dict[str, Any]]],
-               extras: bool = True) -> World:
-    """The missions and the shape each one's mail takes (rotating, deterministic)."""
+               extras: bool = True, shapes_of: dict[str, str] | None = None) -> World:
+    """The missions and the shape each one's mail takes (rotating, deterministic;
+    ``shapes_of`` fixes the shape of the cases it names)."""
     world = World()
     counters: Counter[str] = Counter()
     for case in cases:
@@ -496,6 +525,7 @@ def plan_world(cases: Sequence[Any], chains: Sequence[tuple[str, dict[str, Any]]
         group = "body" if case.render == "body" else case.render
         shape = shapes[counters[group] % len(shapes)]
         counters[group] += 1
+        shape = (shapes_of or {}).get(case.name, shape)
         n = len(world.missions)
         world.missions.append(Mission(
             f"E{n:04d}", case.language, case.split, "case", shape,
@@ -757,10 +787,11 @@ def compare(results: Sequence[Result], cache: Path | None) -> list[str]:
 
 def run(cases: Sequence[Any], chains: Sequence[tuple[str, dict[str, Any]]], *, host: str,
         port: int, workdir: Path, read_images: bool = False, extras: bool = True,
-        cache: Path | None = None) -> tuple[World, list[Result], dict[str, Any]]:
+        cache: Path | None = None, shapes_of: dict[str, str] | None = None,
+        ) -> tuple[World, list[Result], dict[str, Any]]:
     """Seed, deliver, poll and score; the whole bench minus the printing."""
     user = f"e2e-{uuid.uuid4().hex[:10]}@unodc.test"
-    world = plan_world(cases, chains, extras)
+    world = plan_world(cases, chains, extras, shapes_of)
     reminders = {m.code for m in world.missions if m.shape == "reminder"}
     app = make_app(workdir, user, host, port, world.missions)
     seed(app, world.missions, reminders)
