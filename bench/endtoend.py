@@ -343,7 +343,9 @@ def text_to_html(text: str, outlook: bool = False) -> str:
         if outlook:
             out.append(f'<p class="MsoNormal">{outlook_line(line)}<o:p></o:p></p>')
         else:
-            out.append(f"<div>{html.escape(line)}</div>" if line.strip() else "<div><br></div>")
+            tab = '<span style="white-space:pre">\t</span>'  # Gmail keeps a pasted tab
+            out.append(f"<div>{html.escape(line).replace(chr(9), tab)}</div>" if line.strip()
+                       else "<div><br></div>")
     flush()
     out.append("</div>")
     return "\n".join(out)

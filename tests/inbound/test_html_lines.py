@@ -42,8 +42,10 @@ def test_paragraphs_without_typed_blank_lines_stay_paragraphs() -> None:
     assert html_to_text("<p>One.</p><p>Two.</p>") == "One.\n\nTwo."
 
 
-def test_typed_tab_is_a_tab_source_whitespace_is_a_space() -> None:
-    assert html_to_text("<div>a\tb&nbsp;&nbsp;&nbsp;c d&nbsp;e</div>") == "a b\tc d e"
+def test_typed_tab_is_a_tab_source_layout_is_a_space() -> None:
+    assert html_to_text("<div>a b&nbsp;&nbsp;&nbsp;c d&nbsp;e</div>") == "a b\tc d e"
+    assert html_to_text('<div>a<span style="white-space:pre">\t</span>b</div>') == "a\tb"
+    assert html_to_text("<div>\n\t\ta\n\t\tb</div>") == "a b"
 
 
 def test_outlook_html_tabbed_list_reads_like_the_text() -> None:

@@ -128,9 +128,11 @@ _EMPTY_BLOCK = re.compile(
     r"<(p|div)>(?:\s|&nbsp;|&#160;|&#xa0;|\xa0|<br/?>|</?(?:o:p|span|font)>)*</\1>",
     re.IGNORECASE,
 )
-# Runs of non-breaking spaces (Outlook's rendering of a typed tab) are a tab.
+# Runs of non-breaking spaces (Outlook's rendering of a typed tab) are a tab, and
+# so is a tab between words (Gmail keeps a pasted one in a white-space:pre span);
+# line breaks and the indentation after them are the source's layout, a space.
 _NBSP_RUN = re.compile(r"[ \xa0]*\xa0[ \xa0]*\xa0[ \xa0]*")
-_SOURCE_SPACE = re.compile(r"[\t\n\r\f\v]")
+_SOURCE_SPACE = re.compile(r"[\n\r\f\v][\s]*")
 
 
 def _line(parts: list[str]) -> str:
