@@ -89,7 +89,7 @@ Score = bench_extract.Score
 FOLLOWUPS = ROOT / "tests" / "corpus" / "followups"
 SHAPES_BODY = ("gmail", "outlook", "reminder", "subject", "forward", "alternative",
                "outlook_html", "outlook_forward", "gmail_html", "apple_forward")
-SHAPES_ATTACHED = ("gmail", "subject", "outlook")
+SHAPES_ATTACHED = ("gmail", "subject", "outlook", "pasted")
 BASE_DATE = datetime(2009, 2, 23, 9, 0, tzinfo=timezone(timedelta(hours=1)))
 INVITED = datetime(2009, 2, 20, 10, 0, tzinfo=timezone(timedelta(hours=1)))
 
@@ -163,6 +163,17 @@ OUT_OF_OFFICE = {
     "ar": ("رد تلقائي: {subject}",
            "أنا خارج المكتب حتى 2 مارس 2009.\nللأمور العاجلة يرجى الاتصال بالسيد خالد العمري."),
     "zh": ("自动回复: {subject}", "本人于2009年3月2日前休假，急事请联系李明先生。"),
+}
+# A diplomat answers from a personal address the mission list does not know: the
+# token is right, but the sender is not the mission's, so the answer waits for
+# review (sender trust) — shown as waiting, never as silent.
+COLLEAGUE = {
+    "en": "We will attend. Head of delegation: Ms. Jana Horvat, Counsellor.",
+    "fr": "Nous participerons. Chef de délégation : Mme Jana Horvat, Conseillère.",
+    "es": "Participaremos. Jefa de delegación: Sra. Jana Horvat, Consejera.",
+    "ru": "Мы примем участие. Глава делегации: г-жа Яна Хорват, советник.",
+    "ar": "سنشارك. رئيسة الوفد: السيدة يانا هورفات، مستشارة.",
+    "zh": "我方将出席。代表团团长：霍尔瓦特女士，参赞。",
 }
 SPAM = (
     ("IT Service Desk <helpdesk@mailbox-verify.example>", "Your mailbox quota is exceeded",
@@ -352,10 +363,13 @@ def text_to_html(text: str, outlook: bool = False) -> str:
 
 
 def _headers(msg: EmailMessage, m: Mission, user: str, n: int, when: datetime,
-             subject: str, *, plus: bool = True, thread: Sequence[str] = ()) -> str:
+             subject: str, *, plus: bool = True, thread: Sequence[str] = (),
+             sender: str | None = None) -> str:
     local, domain = user.split("@")
     msgid = f"<e2e-{n}-{uuid.uuid4().hex[:10]}@{m.email.split('@')[1]}>"
     msg["From"] = f"Permanent Mission of {m.country} <{m.email}>"
+    if sender:
+        msg.replace_header("From", sender)
     msg["To"] = f"{local}+{m.token}@{domain}" if plus else user
     msg["Subject"] = subject
     msg["Date"] = format_datetime(when)
@@ -421,8 +435,12 @@ def compose(m: Mission, user: str, n: int, shape: str, body: str, when: datetime
         base_subject = m.reminder_subject
         invitation_thread = [m.invitation_id, m.reminder_id]
     signature = SIGNATURE[m.language].format(country=m.country, n=n)
-    if shape in ("gmail", "alternative", "html", "reminder"):
-        msgid = _headers(msg, m, user, n, when, f"Re: {base_subject}", thread=invitation_thread)
+    if shape in ("gmail", "alternative", "html", "reminder", "colleague"):
+        # "colleague": a diplomat answers from a personal address at the ministry.
+        sender = (f"Jana Horvat <j.horvat@mfa-{m.code.lower()}.example>" if shape == "colleague"
+                  else None)
+        msgid = _headers(msg, m, user, n, when, f"Re: {base_subject}", thread=invitation_thread,
+                         sender=sender)
         dashes = "\n-- \n" + signature + "\n" if shape == "gmail" and body.strip() else ""
         text = body.rstrip() + "\n" + dashes + gmail_quote(m, user, quote_text)
     elif shape in ("outlook", "outlook_html"):
@@ -540,6 +558,11 @@ def plan_world(cases: Sequence[Any], chains: Sequence[tuple[str, dict[str, Any]]
             f"F{n:04d}", chain["language"], split, "chain", shape,
             f"pm.f{n:04d}@mission{n}.example", f"Country {n}", chain=chain))
     if extras:
+        for lang in COLLEAGUE:
+            n = len(world.missions)
+            world.missions.append(Mission(
+                f"P{n:04d}", lang, "tuning", "colleague", "colleague",
+                f"pm.p{n:04d}@mission{n}.example", f"Country {n}"))
         for i, lang in enumerate(OUT_OF_OFFICE):
             n = len(world.missions)
             world.missions.append(Mission(
@@ -560,6 +583,10 @@ def build_mails(world: World, user: str, cache: Path | None, extras: bool = True
                 raw, msgid = compose(m, user, n, m.shape, case.text, when)
             elif case.render == "html":
                 raw, msgid = compose(m, user, n, "html", "", when, html_body=case.text)
+            elif m.shape == "pasted":
+                # The letter pasted in the body and attached as well.
+                raw, msgid = compose(m, user, n, "gmail", case.text, when,
+                                     attachment=attachment_of(case, cache))
             else:
                 raw, msgid = compose(m, user, n, m.shape, exp.get("cover", ""), when,
                                      attachment=attachment_of(case, cache))
@@ -592,6 +619,10 @@ def build_mails(world: World, user: str, cache: Path | None, extras: bool = True
                 world.mails.append(Mail(f"{m.chain['id']}#{index}", m.code, "chain",
                                         f"followup-{shape}", m.language, m.split, index, raw,
                                         msgid))
+        elif m.kind == "colleague":
+            raw, msgid = compose(m, user, n, "colleague", COLLEAGUE[m.language], when)
+            world.mails.append(Mail(f"colleague-{m.language}", m.code, "colleague", "colleague",
+                                    m.language, "tuning", 0, raw, msgid))
         elif m.kind == "ooo":
             subject_fmt, text = OUT_OF_OFFICE[m.language]
             msg = EmailMessage()
@@ -680,6 +711,7 @@ def expected_of(m: Mission) -> Any:
         exp = {"language": m.language, "decision": final["decision"],
                "delegates": [{"name": name} for name in final["names"]]}
         return Case(m.chain["id"], "", exp)
+    # Out-of-office, and a colleague's answer before anyone has looked at it: nothing.
     return Case(m.code, "", {"language": m.language, "decision": None, "delegates": []})
 
 
@@ -721,6 +753,8 @@ def evaluate(world: World, delegations: Sequence[dict[str, Any]],
         score = bench_extract.score_case(case, as_extraction(got, m.kind == "chain"))
         classification = case.expected.get("classification", "reply")
         expect = "sent" if m.kind == "ooo" or classification != "reply" else "replied"
+        if m.kind == "colleague":
+            expect = "needs_review"
         results.append(Result(m, score, str(got.get("status")), bool(got.get("to_confirm")),
                               wrong[m.code], expect, got,
                               chain_exact(m, got) if m.kind == "chain" else None))
@@ -764,6 +798,8 @@ def shape_label(m: Mission) -> str:
         return f"{m.shape}+{m.case.render}"
     if m.kind == "case" and m.case.render == "html":
         return "html"
+    if m.kind == "colleague":
+        return "colleague"
     return m.shape if m.kind == "case" else f"{m.kind}-{m.shape}"
 
 

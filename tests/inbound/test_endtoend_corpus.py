@@ -98,6 +98,14 @@ def test_every_reply_on_its_mission_and_answered(outcome: Any) -> None:
     assert wrong_status == []
 
 
+def test_an_unknown_colleague_waits_for_review_not_silent(outcome: Any) -> None:
+    _, (_, results, _) = outcome
+    colleagues = [r for r in results if r.mission.kind == "colleague"]
+    assert len(colleagues) == len(LANGUAGES)
+    for r in colleagues:
+        assert r.status == "needs_review" and not r.got.get("delegates"), r.got
+
+
 def test_out_of_office_and_spam_record_nothing(outcome: Any) -> None:
     _, (_, results, extra) = outcome
     assert extra["spam"] == len(endtoend.SPAM)
