@@ -499,7 +499,10 @@ def compose(m: Mission, user: str, n: int, shape: str, body: str, when: datetime
                 f"{head}{quote_html}</div></body></html>")
         msg.set_content(page, subtype="html", charset=_charset(m.language, page))
     elif shape == "alternative":
-        msg.set_content(text, charset=_charset(m.language, text))
+        # The client's own text/plain alternative puts each table cell on a line.
+        flat = "\n".join("\n".join(c.strip() for c in line.split(" | ")) if " | " in line
+                         else line for line in text.split("\n"))
+        msg.set_content(flat, charset=_charset(m.language, flat))
         quote_html = (f'<div class="gmail_quote"><blockquote class="gmail_quote">'
                       f"{m.invitation_html or html.escape(quote_text)}</blockquote></div>")
         msg.add_alternative(f"<html><body>{text_to_html(body)}<br>{quote_html}</body></html>",
@@ -880,6 +883,8 @@ def main(argv: Sequence[str] | None = None) -> int:
               "held for review; confirm = share of certain replies marked to confirm")
         for split in splits:
             part = [r for r in results if r.mission.split == split]
+            if not part:
+                continue
             print(table(f"{split} part", part))
             show = args.verbose and (split == "tuning" or args.split == "heldout")
             if show:
