@@ -89,6 +89,10 @@ Score = bench_extract.Score
 FOLLOWUPS = ROOT / "tests" / "corpus" / "followups"
 SHAPES_BODY = ("gmail", "outlook", "reminder", "subject", "forward", "alternative",
                "outlook_html", "outlook_forward", "gmail_html", "apple_forward")
+# How a follow-up arrives: replying to its own first message (quoted, Gmail or
+# Outlook), as a new message with the token in the subject, or replying to the
+# confirmation echo the first message caused (quoted under "On … wrote:").
+CHAIN_SHAPES = ("gmail", "subject", "outlook", "echo")
 SHAPES_ATTACHED = ("gmail", "subject", "outlook", "pasted")
 BASE_DATE = datetime(2009, 2, 23, 9, 0, tzinfo=timezone(timedelta(hours=1)))
 INVITED = datetime(2009, 2, 20, 10, 0, tzinfo=timezone(timedelta(hours=1)))
@@ -223,6 +227,7 @@ class Mission:
     invitation_html: str = ""
     reminder_id: str = ""
     reminder_subject: str = ""
+    thread: list[str] = field(default_factory=list)
 
 
 # ----------------------------------------------------------------- campaign
@@ -327,9 +332,12 @@ def gmail_quote(m: Mission, user: str, text: str) -> str:
         _quoted(text)
 
 
-def outlook_quote(m: Mission, user: str, subject: str, text: str) -> str:
+def outlook_quote(m: Mission, user: str, subject: str, text: str, rule: bool = True) -> str:
+    """Outlook's quote: a header block (under a rule, or bare as Outlook for Mac and
+    the web write it) and the message as it was, without quote marks."""
     frm, sent, to, subj, date = OUTLOOK_HEADERS[m.language]
-    return (f"\n________________________________\n{frm}: Secretariat <{user}>\n{sent}: {date}\n"
+    line = "\n________________________________" if rule else ""
+    return (f"{line}\n{frm}: Secretariat <{user}>\n{sent}: {date}\n"
             f"{to}: {m.email}\n{subj}: {subject}\n\n{text.strip()}\n")
 
 
@@ -446,7 +454,8 @@ def compose(m: Mission, user: str, n: int, shape: str, body: str, when: datetime
     elif shape in ("outlook", "outlook_html"):
         msgid = _headers(msg, m, user, n, when, f"RE: {base_subject}", thread=invitation_thread)
         block = "\n" + signature + "\n" if body.strip() else ""
-        text = body.rstrip() + "\n" + block + outlook_quote(m, user, base_subject, quote_text)
+        text = body.rstrip() + "\n" + block + outlook_quote(m, user, base_subject, quote_text,
+                                                             rule=quote is None)
     elif shape == "subject":
         msgid = _headers(msg, m, user, n, when, f"Participation {_tag(m.invitation_subject)}",
                          plus=False)
@@ -555,7 +564,7 @@ def plan_world(cases: Sequence[Any], chains: Sequence[tuple[str, dict[str, Any]]
             f"pm.e{n:04d}@mission{n}.example", f"Country {n}", case=case))
     for split, chain in chains:
         n = len(world.missions)
-        shape = ("gmail", "subject", "outlook")[counters["chain"] % 3]
+        shape = CHAIN_SHAPES[counters["chain"] % len(CHAIN_SHAPES)]
         counters["chain"] += 1
         world.missions.append(Mission(
             f"F{n:04d}", chain["language"], split, "chain", shape,
@@ -599,29 +608,10 @@ def build_mails(world: World, user: str, cache: Path | None, extras: bool = True
                 world.mails[-1].shape = f"{m.shape}+{case.render}"
         elif m.kind == "chain":
             assert m.chain is not None
-            thread: list[str] = []
-            previous = ""
-            for index, text in enumerate(m.chain["messages"]):
-                n += 1
-                when = BASE_DATE + timedelta(days=index, minutes=n)
-                if index == 0:
-                    shape = "gmail"
-                    raw, msgid = compose(m, user, n, shape, text, when)
-                    thread = [m.invitation_id, msgid]
-                elif m.shape == "subject":
-                    shape = "subject"
-                    raw, msgid = compose(m, user, n, shape, text, when)
-                else:
-                    # A reply to its own earlier message, which it quotes.
-                    shape = m.shape
-                    raw, msgid = compose(m, user, n, shape, text, when, thread=thread,
-                                         quote=previous,
-                                         quote_subject=f"Re: {m.invitation_subject}")
-                    thread.append(msgid)
-                previous = text
-                world.mails.append(Mail(f"{m.chain['id']}#{index}", m.code, "chain",
-                                        f"followup-{shape}", m.language, m.split, index, raw,
-                                        msgid))
+            raw, msgid = compose(m, user, n, "gmail", m.chain["messages"][0], when)
+            m.thread = [m.invitation_id, msgid]
+            world.mails.append(Mail(f"{m.chain['id']}#0", m.code, "chain", "followup-first",
+                                    m.language, m.split, 0, raw, msgid))
         elif m.kind == "colleague":
             raw, msgid = compose(m, user, n, "colleague", COLLEAGUE[m.language], when)
             world.mails.append(Mail(f"colleague-{m.language}", m.code, "colleague", "colleague",
@@ -656,15 +646,70 @@ def build_mails(world: World, user: str, cache: Path | None, extras: bool = True
 # ----------------------------------------------------------------- running
 
 
-def deliver_and_poll(app: Any, host: str, port: int, user: str, mails: Sequence[Mail],
+def latest_echo(app: Any, m: Mission) -> tuple[str, str, str] | None:
+    """(Message-ID, subject, text) of the last confirmation echo queued for ``m``."""
+    from sqlmodel import col, select
+
+    from bot import models
+
+    with app.session() as session:
+        row = session.exec(
+            select(models.OutboxMessage)
+            .join(models.Invitation,
+                  col(models.Invitation.id) == models.OutboxMessage.invitation_id)
+            .join(models.Mission, col(models.Mission.id) == models.Invitation.mission_id)
+            .where(models.Mission.code == m.code, models.OutboxMessage.kind == "echo")
+            .order_by(col(models.OutboxMessage.id).desc())).first()
+        if row is None:
+            return None
+        return row.message_id, row.subject or "", _parts(row.raw)[0]
+
+
+def follow_ups(world: World, app: Any, user: str, rnd: int) -> list[Mail]:
+    """Message ``rnd`` of each chain, written after the poll that read the one before."""
+    mails = []
+    for n, m in enumerate(world.missions):
+        if m.kind != "chain" or m.chain is None or rnd >= len(m.chain["messages"]):
+            continue
+        text, previous = m.chain["messages"][rnd], m.chain["messages"][rnd - 1]
+        when = BASE_DATE + timedelta(days=rnd, minutes=n)
+        key = 10_000 * rnd + n
+        echo = latest_echo(app, m) if m.shape == "echo" else None
+        if m.shape == "subject":
+            shape = "subject"
+            raw, msgid = compose(m, user, key, shape, text, when)
+        elif echo is not None:
+            # A correction answering the echo, which it quotes (Gmail or Outlook).
+            shape = ("echo-gmail", "echo-outlook")[sum(
+                mail.shape.startswith("followup-echo") for mail in mails) % 2]
+            echo_id, echo_subject, echo_text = echo
+            raw, msgid = compose(m, user, key, shape.split("-")[1], text, when,
+                                 thread=[m.invitation_id, echo_id], quote=echo_text,
+                                 quote_subject=echo_subject.removeprefix("Re: "))
+        else:
+            # A reply to its own earlier message, which it quotes.
+            shape = m.shape if m.shape != "echo" else "gmail"
+            raw, msgid = compose(m, user, key, shape, text, when, thread=m.thread,
+                                 quote=previous, quote_subject=f"Re: {m.invitation_subject}")
+        m.thread.append(msgid)
+        mails.append(Mail(f"{m.chain['id']}#{rnd}", m.code, "chain", f"followup-{shape}",
+                          m.language, m.split, rnd, raw, msgid))
+    return mails
+
+
+def deliver_and_poll(app: Any, host: str, port: int, user: str, world: World,
                      read_images: bool) -> None:
-    """APPEND each round's mail to the INBOX, then run the real poll once per round."""
+    """APPEND each round's mail to the INBOX, then run the real poll once per round;
+    the follow-ups of round N are written after the poll of round N-1."""
     from imapclient import IMAPClient
 
     from bot.inbound.intake.poll import poll_once
 
-    for rnd in sorted({mail.round for mail in mails}):
-        batch = [mail.raw for mail in mails if mail.round == rnd]
+    rounds = max([len(m.chain["messages"]) for m in world.missions if m.chain] or [1])
+    for rnd in range(rounds):
+        if rnd:
+            world.mails.extend(follow_ups(world, app, user, rnd))
+        batch = [mail.raw for mail in world.mails if mail.round == rnd]
         client = IMAPClient(host, port=port, ssl=False)
         client.login(user, "secret")
         for start in range(0, len(batch), 100):
@@ -837,7 +882,7 @@ def run(cases: Sequence[Any], chains: Sequence[tuple[str, dict[str, Any]]], *, h
     app = make_app(workdir, user, host, port, world.missions)
     seed(app, world.missions, reminders)
     build_mails(world, user, cache, extras)
-    deliver_and_poll(app, host, port, user, world.mails, read_images)
+    deliver_and_poll(app, host, port, user, world, read_images)
     delegations, messages = export(app)
     results, extra = evaluate(world, delegations, messages)
     return world, results, extra

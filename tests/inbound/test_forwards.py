@@ -14,7 +14,7 @@ from sqlmodel import select
 from bot import models
 from bot.extract import extract_response
 from bot.inbound.intake.queue import process_pending
-from bot.inbound.parse.forwards import is_forward, unwrap_forward
+from bot.inbound.parse.forwards import cut_our_quote, is_forward, unwrap_forward
 from bot.results.export import delegations
 
 NOTE = {
@@ -109,3 +109,29 @@ def test_outlook_forward_through_the_pipeline_records_the_note(app_factory: Any)
     assert inbound.classification == "reply", inbound.detail
     assert [d["name"] for d in rows["AT"]["delegates"]] == ["Eva GRUBER"]
     assert rows["AT"]["status"] == "replied"
+
+
+ECHO_QUOTED = {  # From, Sent, and the echo's list, as Outlook quotes it without a rule
+    "en": ("From", "Sent", "Please add Ms. Eva GRUBER, Counsellor."),
+    "fr": ("De", "Envoyé", "Veuillez ajouter Mme Eva GRUBER, Conseillère."),
+    "ru": ("От", "Отправлено", "Просим добавить г-жу Еву ГРУБЕР, советника."),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(ECHO_QUOTED))
+def test_short_answer_over_our_quoted_echo_reads_only_the_answer(lang: str) -> None:
+    frm, sent, answer = ECHO_QUOTED[lang]
+    text = (f"{answer}\n\n{frm}: Secretariat <secretariat@unodc.test>\n{sent}: 20.02.2009\n"
+            "Subject: Re: Invitation\n\nDelegation:\n"
+            "1. Head of delegation: H.E. Mr. Johann SCHMIDT, Ambassador\n"
+            "2. Member: Mr. Lukas HUBER, First Secretary\n")
+    cut = cut_our_quote(text, ["secretariat+tok-1@unodc.test"])
+    assert cut == answer
+    assert "SCHMIDT" not in " ".join(names(cut))
+    # Someone else's block (a forwarded note) is not ours: nothing is cut.
+    assert cut_our_quote(text, ["other@unodc.test"]) == text
+
+
+def test_a_colleagues_block_in_copy_is_not_cut() -> None:
+    text = "See below.\n\nFrom: Ivo <ivo@mfa.example>\nSent: today\n\nHead: Mr. Ivo NOVAK"
+    assert cut_our_quote(text, ["secretariat@unodc.test"]) == text

@@ -1,4 +1,4 @@
-"""A forwarded note is the mission's own answer: take its header block away.
+"""What of a mail is the mission's: forwarded notes unwrapped, our own quoted mail cut.
 
 A mission often forwards what its capital wrote ("FW: Delegation", Outlook's
 "From: … Sent: …" block; Apple Mail's "Begin forwarded message:"). To the
@@ -11,7 +11,15 @@ dropped so the forwarded words read as the mission's. History quoted further
 down the forwarded note (our invitation) is still cut later by
 :func:`bot.extract.strip_quoted`.
 
-Found by ``bench/endtoend.py`` (Outlook and Apple Mail forwards recorded nobody).
+The other way round, a header block whose From is one of those addresses is
+always our own mail quoted (the invitation, a reminder, the confirmation
+echo), whatever the client wrote above it: the text is cut there. Without
+the cut, a short answer over an Outlook block without a separator line
+("Please add Ms. …" over the quoted echo) was read together with the
+delegation the echo lists.
+
+Found by ``bench/endtoend.py`` (Outlook and Apple Mail forwards recorded
+nobody; a correction quoting the echo counted the echo's names).
 """
 
 from __future__ import annotations
@@ -81,9 +89,7 @@ def unwrap_forward(text: str, subject: str, ours: Iterable[str] = ()) -> str:
             return text
         if not _FROM.match(line):
             continue
-        end = index + 1
-        while end < len(lines) and end - index < _BLOCK_LINES and _HEADER.match(lines[end]):
-            end += 1
+        end = _block_end(lines, index)
         if end - index < 2:
             continue  # a lone "De :" in a sentence, not a header block
         block = lines[index:end]
@@ -100,7 +106,31 @@ def unwrap_forward(text: str, subject: str, ours: Iterable[str] = ()) -> str:
     return text
 
 
+def _block_end(lines: list[str], index: int) -> int:
+    """Where the header block starting at ``lines[index]`` ends (``index`` + 1: none)."""
+    end = index + 1
+    while end < len(lines) and end - index < _BLOCK_LINES and _HEADER.match(lines[end]):
+        end += 1
+    return end
+
+
+def cut_our_quote(text: str, ours: Iterable[str]) -> str:
+    """``text`` up to the first header block whose From is one of ``ours``."""
+    own = {_base(a) for a in ours if "@" in a}
+    if not own or not text:
+        return text
+    lines = text.replace("\r\n", "\n").split("\n")
+    for index, line in enumerate(lines):
+        if not _FROM.match(line) or _block_end(lines, index) - index < 2:
+            continue
+        if any(_base(a) in own for a in _ADDRESS.findall(line)):
+            return "\n".join(lines[:index]).rstrip()
+    return text
+
+
 def reading_text(parsed: ParsedMessage) -> str:
     """The text of ``parsed`` the extractor and the own-words reader start from."""
-    return unwrap_forward(parsed.text, parsed.subject,
-                          (*parsed.to, *parsed.cc, *parsed.delivered_to))
+    # Where the mail was delivered (our inbox), not its copies: a Cc may be the
+    # mission's own colleague, whose forwarded note is the answer.
+    ours = (*parsed.to, *parsed.delivered_to)
+    return cut_our_quote(unwrap_forward(parsed.text, parsed.subject, ours), ours)
