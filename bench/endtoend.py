@@ -10,16 +10,24 @@ A campaign is seeded with one mission per case of ``tests/corpus/replies``
 and its invitations are rendered by the project's own ``plan`` (templates,
 tokens, Message-IDs) and marked sent; some missions also get a reminder.
 Each case then becomes the mail a mission would really send, in rotating
-shapes (``SHAPES``): a Gmail reply with the invitation quoted under
-"On … wrote:" in the case language, an Outlook reply under a "From: … Sent:"
-block, a reply to the reminder, a new message with only the token in the
-subject, a forward of the capital's note, multipart/alternative with an
-HTML part (tables as tables), HTML-only mail for render ``html``, and the
-letter attached (text PDF, DOCX, and with ``--scans`` scanned PDF and
-photo, rendered by ``tests/docgen.py``) with the case's ``cover`` as body.
-Follow-up chains arrive one message per poll, the later ones replying to
-the earlier (quoted) or as new messages.  Out-of-office notices and spam
-are added and must record nothing.
+shapes (``SHAPES_BODY``, ``SHAPES_ATTACHED``, ``CHAIN_SHAPES``): a Gmail
+reply with the invitation quoted under "On … wrote:" in the case language
+and the writer's signature under "-- ", an Outlook reply under a "From: …
+Sent: …" block with the signature as a plain block, a reply to the
+reminder, a new message with only the token in the subject, Gmail, Outlook
+("FW:"/"TR:"/"RV:"…) and Apple Mail forwards of the capital's note,
+multipart/alternative (legacy charsets; the text part with a table cell per
+line, the HTML part with the table), Outlook HTML-only (``MsoNormal``
+paragraphs, typed tabs as non-breaking spaces) and Gmail HTML-only mail,
+HTML-only mail for render ``html``, and the letter attached (text PDF,
+DOCX, and with ``--scans`` scanned PDF and photo, rendered by
+``tests/docgen.py``) with the case's ``cover`` as body, or pasted in the
+body as well.  Follow-up chains arrive one message per poll, the later ones
+replying to the earlier (quoted, Gmail or Outlook), as new messages, or
+answering the confirmation echo the first one caused (quoted).  Added to
+them: a colleague answering from an address the mission list does not know
+(must wait for review, never look silent), out-of-office notices and spam
+(must record nothing).
 
 The mail is APPENDed to a fresh mailbox of the local stack
 (``scripts/mailstack start``; ``INVITEBOT_STACK_IMAP_PORT``), ``poll_once``
