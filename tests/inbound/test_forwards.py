@@ -135,3 +135,41 @@ def test_short_answer_over_our_quoted_echo_reads_only_the_answer(lang: str) -> N
 def test_a_colleagues_block_in_copy_is_not_cut() -> None:
     text = "See below.\n\nFrom: Ivo <ivo@mfa.example>\nSent: today\n\nHead: Mr. Ivo NOVAK"
     assert cut_our_quote(text, ["secretariat@unodc.test"]) == text
+
+
+def _mail(n: int, subject: str, body: str) -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "Permanent Mission of Austria <pm-vienna@bmeia.gv.at.test>"
+    local, domain = SECRETARIAT.split("@")
+    msg["To"] = f"{local}+FK6S-Y96@{domain}"
+    msg["Subject"] = subject
+    msg["Message-ID"] = f"<at-{n}@bmeia.gv.at.test>"
+    msg["Date"] = f"Mon, 2{n} Feb 2009 10:00:00 +0100"
+    msg.set_content(body)
+    return msg.as_bytes()
+
+
+@pytest.mark.parametrize(("answer", "final"), [
+    ("Mr. Lukas HUBER will not attend.", ["Johann SCHMIDT"]),
+    ("Please also add Ms. Eva GRUBER, Counsellor, to the delegation.",
+     ["Eva GRUBER", "Johann SCHMIDT", "Lukas HUBER"]),
+])
+def test_short_correction_over_the_quoted_echo(app_factory: Any, answer: str,
+                                               final: list[str]) -> None:
+    app = corpus_app(app_factory)
+    ingest(app, _mail(3, "Re: Invitation [Ref. CU 2009/33 (A) · FK6S-Y96]",
+                      "Austria will participate.\nHead of delegation: H.E. Mr. Johann SCHMIDT, "
+                      "Ambassador\nMember: Mr. Lukas HUBER, First Secretary\n"))
+    assert process_pending(app) == 1
+    echo = (f"{answer}\n\n"
+            f"From: Secretariat <{SECRETARIAT}>\nSent: Tuesday, 24 February 2009 09:00\n"
+            "To: pm-vienna@bmeia.gv.at.test\nSubject: Recorded: delegation of Austria\n\n"
+            "Decision: participates\n\nDelegation:\n"
+            "1. Head of delegation: H.E. Mr. Johann SCHMIDT, Ambassador\n"
+            "2. Member: Mr. Lukas HUBER, First Secretary\n")
+    ingest(app, _mail(5, "Re: Recorded: delegation of Austria [Ref. CU 2009/33 (A) · FK6S-Y96]",
+                      echo))
+    assert process_pending(app) == 1
+    with app.session() as session:
+        rows = {d["mission_code"]: d for d in delegations(session, app.campaign_id())}
+    assert sorted(d["name"] for d in rows["AT"]["delegates"]) == final
