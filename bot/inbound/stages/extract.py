@@ -22,6 +22,7 @@ from bot import models
 from bot.extract import extract_response
 from bot.extract.model import Extraction
 from bot.inbound.context import PipelineContext
+from bot.inbound.parse.forwards import reading_text
 
 
 def extraction_for(ctx: PipelineContext, row: models.InboundMessage,
@@ -37,7 +38,7 @@ def extraction_for(ctx: PipelineContext, row: models.InboundMessage,
             and region == work.ready_region):
         ready: Extraction = work.ready_extraction  # computed ahead by a worker, same inputs
         return for_campaign(ctx, ready)
-    return for_campaign(ctx, extract_response(work.parsed.text, texts, region=region,
+    return for_campaign(ctx, extract_response(reading_text(work.parsed), texts, region=region,
                                               exclude_contacts=ctx.exclude_contacts))
 
 

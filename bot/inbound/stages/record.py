@@ -41,6 +41,7 @@ from bot.extract.model import Extraction
 from bot.extract.quotes import strip_quoted
 from bot.inbound.context import PipelineContext
 from bot.inbound.followup.operation import Decided, decide_operation
+from bot.inbound.parse.forwards import reading_text
 from bot.inbound.review import open_review
 from bot.inbound.stages.extract import extraction_for
 from bot.inbound.trust_stage import Judgement, judge_answer
@@ -91,7 +92,7 @@ def people_of(extraction: Extraction) -> list[Person]:
 
 def _own_words(ctx: PipelineContext, row: models.InboundMessage, session: Session) -> str:
     work = ctx.work(row)
-    body = row.body_text if row.body_text is not None else strip_quoted(work.parsed.text)
+    body = row.body_text if row.body_text is not None else strip_quoted(reading_text(work.parsed))
     texts = work.attachment_texts if work.attachments_read else [
         a.text for a in session.exec(select(models.Attachment).where(
             models.Attachment.inbound_id == row.id)) if a.text]
