@@ -103,8 +103,32 @@ def _own_words(ctx: PipelineContext, row: models.InboundMessage, session: Sessio
     return "\n\n".join([body, *texts])
 
 
+def extraction_doubt(extraction: Extraction, decided: Decided, before: State,
+                     threshold: float, *, manual: bool = False) -> str | None:
+    """Why the delegation read from this reply must be confirmed, or None.
+
+    The second of the two doubts (the first is the match's). It rests on
+    the names and decision read from the message; a "thank you" (none), or
+    a departure or withdrawal its own words state about people already
+    recorded, does not. ``bench/extract.py`` measures this same decision.
+    """
+    read = decided.operation in READ_OPERATIONS or not decided.cue.startswith('"')
+    low = (extraction.confidence < threshold and not manual and read
+           and (decided.operation != Operation.NONE or not before.said_something))
+    if not low:
+        return None
+    return (f"extraction confidence {extraction.confidence:.2f} below {threshold:.2f}"
+            + (f" ({'; '.join(extraction.notes)})" if extraction.notes else ""))
+
+
 def _doubts(*reasons: str | None) -> str | None:
     return "; ".join(dict.fromkeys(r for r in reasons if r)) or None
+
+
+def reading_doubt(doubt: str | None, decided: Decided) -> str | None:
+    """What marks the delegation read from a reply *to confirm*, the sender's trust
+    aside: the extraction's doubt and the operation's (a guessed operation)."""
+    return _doubts(doubt, decided.to_confirm)
 
 
 def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMessage) -> bool:
@@ -131,15 +155,9 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
     people = people_of(extraction)
     decided = decide_operation(before, extraction.decision, people, extraction.withdrawn,
                                _own_words(ctx, row, session), extraction.amendment)
-    # The extraction's doubt is about names and a decision read from the
-    # message; a "thank you" (none), or a departure or withdrawal its own
-    # words state about people already recorded, does not rest on it.
-    read = decided.operation in READ_OPERATIONS or not decided.cue.startswith('"')
-    low = (extraction.confidence < ctx.extraction_threshold and not ctx.manual and read
-           and (decided.operation != Operation.NONE or not before.said_something))
-    doubt = (f"extraction confidence {extraction.confidence:.2f} below "
-             f"{ctx.extraction_threshold:.2f}"
-             + (f" ({'; '.join(extraction.notes)})" if extraction.notes else "")) if low else None
+    doubt = extraction_doubt(extraction, decided, before, ctx.extraction_threshold,
+                             manual=ctx.manual)
+    low = doubt is not None
     certain = ctx.manual or row.match_method == "manual" or (row.confidence or 0) >= CERTAIN_MATCH
     if low and not certain:
         # Both doubts at once: neither the mission nor the reading is sure.
@@ -154,7 +172,7 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
         invitation_id=invitation.id, inbound_id=row.id or 0, operation=decided.operation,
         decision=extraction.decision, delegates=json.dumps(people, ensure_ascii=False),
         removed=json.dumps(list(decided.removed), ensure_ascii=False), cue=decided.cue,
-        to_confirm=_doubts(gate.to_confirm, doubt, decided.to_confirm))
+        to_confirm=_doubts(gate.to_confirm, reading_doubt(doubt, decided)))
     session.add(event)
     # In message order: a re-run of an older reply goes back in its place.
     ordered = sorted([*events, event], key=lambda e: e.inbound_id)
