@@ -5,7 +5,8 @@ through the path of the record stage without the database: the real
 extractor on each reply's own words, ``decide_operation`` on the delegation
 folded so far, then ``apply``. A chain is exact when the final decision and
 the set of delegates' names (case, accents and word order aside) are the
-expected ones. Prints the share per part, language and kind, tuning and
+expected ones, and the fields ``final.details`` gives (a corrected title,
+an e-mail sent later) are those of the delegation. Prints the share per part, language and kind, tuning and
 held-out apart, and each miss with the operations it went through.
 
     .venv/bin/python bench/followups.py
@@ -64,11 +65,28 @@ def replay(messages: list[str]) -> tuple[State, list[str]]:
     return state, operations
 
 
+def _field(value: Any) -> str:
+    return "".join(ch for ch in str(value or "").casefold() if ch.isalnum())
+
+
+def wrong_details(state: State, details: dict[str, dict[str, str]]) -> list[str]:
+    """The fields of ``details`` (name → {field: value}) the delegation does not hold."""
+    people = {person_key(p["name"]): p for p in state.people}
+    wrong = []
+    for name, fields in (details or {}).items():
+        person = people.get(person_key(name), {})
+        wrong += [f"{name} {f} {person.get(f)!r} != {v!r}" for f, v in fields.items()
+                  if _field(person.get(f)) != _field(v)]
+    return wrong
+
+
 def score(chain: dict[str, Any]) -> Outcome:
     state, operations = replay(chain["messages"])
     got_names = tuple(sorted(person_key(p["name"]) for p in state.people))
     want_names = tuple(sorted(person_key(n) for n in chain["final"]["names"]))
-    got = (state.decision, got_names)
+    # Optional ``details``: fields a correction or a contacts follow-up must leave.
+    details = wrong_details(state, chain["final"].get("details") or {})
+    got = (state.decision, got_names + tuple(details))
     want = (chain["final"]["decision"], want_names)
     return Outcome(chain["id"], chain["language"], chain["kind"], got == want,
                    tuple(operations), got, want)
