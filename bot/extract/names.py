@@ -2,8 +2,10 @@
 
 Names are kept exactly as the mission wrote them (ALL-CAPS surnames,
 particles, Cyrillic, Arabic and Chinese script); the parser only decides
-where the name starts and stops.  Chinese puts 先生/女士/阁下 after the name,
-every other language puts the honorific before it.
+where the name starts and stops, and puts a Russian name declined after an
+oblique honorific ("г-на Дмитрия Соколова") back in the nominative.
+Chinese puts 先生/女士/阁下 after the name, every other language puts the
+honorific before it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from bot.extract.lexicon import (
     header_kind,
 )
 from bot.extract.model import NameMatch
+from bot.extract.names_ru import nominative
 from bot.extract.names_zh import ZH_NAME_RE, parse_zh_person, zh_rank_name
 
 _HON_ALT = "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True))
@@ -213,7 +216,7 @@ def parse_person_at(text: str, pos: int, *, need_caps: bool = False) -> NameMatc
     name, end = read
     if len(name.split()) < 2 and (honorific is None or _weak(honorific.group())):
         return None
-    return NameMatch(pos, end, hon_text, name)
+    return NameMatch(pos, end, hon_text, nominative(hon_text, name))
 
 
 def _weak(honorifics: str) -> bool:
