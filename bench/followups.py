@@ -6,8 +6,9 @@ extractor on each reply's own words, ``decide_operation`` on the delegation
 folded so far, then ``apply``. A chain is exact when the final decision and
 the set of delegates' names (case, accents and word order aside) are the
 expected ones, and the fields ``final.details`` gives (a corrected title,
-an e-mail sent later) are those of the delegation. Prints the share per part, language and kind, tuning and
-held-out apart, and each miss with the operations it went through.
+an e-mail sent later) are those of the delegation. Prints the share per
+part, language and kind, tuning and held-out apart, and each miss with the
+operations it went through.
 
     .venv/bin/python bench/followups.py
 """
@@ -28,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot.extract import extract_response, strip_quoted  # noqa: E402
 from bot.inbound.followup.operation import decide_operation  # noqa: E402
-from bot.inbound.stages.record import people_of  # noqa: E402
+from bot.inbound.stages.record import operation_people, people_of  # noqa: E402
 from bot.results.delegation import State, apply, person_key  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus" / "followups"
@@ -57,9 +58,10 @@ def replay(messages: list[str]) -> tuple[State, list[str]]:
     state, operations = State(), []
     for text in messages:
         extraction = extract_response(text)
-        people = people_of(extraction)
-        decided = decide_operation(state, extraction.decision, people, extraction.withdrawn,
-                                   strip_quoted(text), extraction.amendment)
+        decided = decide_operation(state, extraction.decision, people_of(extraction),
+                                   extraction.withdrawn, strip_quoted(text),
+                                   extraction.amendment)
+        people = operation_people(extraction, decided)
         state = apply(state, decided.operation, extraction.decision, people, decided.removed)
         operations.append(decided.operation.value)
     return state, operations

@@ -57,9 +57,20 @@ def same_people(a: Iterable[Person], b: Iterable[Person]) -> bool:
     return {person_key(p["name"]) for p in a} == {person_key(p["name"]) for p in b}
 
 
+# What a later message may correct about a person already listed. Not the
+# role: a follow-up naming one person reads them as the head of a
+# delegation of one, which says nothing about who leads.
+CORRECTABLE = ("honorific", "title", "email", "phone")
+
+
 def _union(before: Sequence[Person], new: Sequence[Person]) -> tuple[Person, ...]:
+    """``before`` with ``new`` added; a person in both keeps the details ``new`` gives."""
+    given = {person_key(p["name"]): p for p in new}
+    kept = tuple(
+        {**p, **{f: given[k][f] for f in CORRECTABLE if given[k].get(f)}}
+        if (k := person_key(p["name"])) in given else p for p in before)
     known = {person_key(p["name"]) for p in before}
-    return tuple(before) + tuple(p for p in new if person_key(p["name"]) not in known)
+    return kept + tuple(p for p in new if person_key(p["name"]) not in known)
 
 
 def apply(state: State, operation: str, decision: str | None, people: Sequence[Person],
@@ -72,6 +83,7 @@ def apply(state: State, operation: str, decision: str | None, people: Sequence[P
             return state
         return State(decision, tuple(people))
     if operation == Operation.ADD:
+        # More people, or new details of people already listed.
         return State("accept", _union(state.people, people))
     if operation == Operation.REMOVE:
         kept = tuple(p for p in state.people

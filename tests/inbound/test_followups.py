@@ -135,10 +135,21 @@ def test_withdrawal_after_accepting_leaves_decline_and_nobody() -> None:
     assert fold(steps) == State("decline", ())
 
 
-def test_a_different_list_without_a_cue_is_a_replacement_to_confirm() -> None:
-    decided = decide_operation(LATIN, "accept", [P("Karl Maier")], [], "Mr. Karl Maier.")
+def test_a_different_list_with_its_own_head_and_no_cue_is_a_replacement_to_confirm() -> None:
+    decided = decide_operation(LATIN, "accept", [P("Karl Maier", "head"), P("Eva Gruber")], [],
+                               "Head of delegation: Mr. Karl Maier\nMember: Ms. Eva Gruber")
     assert decided.operation == "replace"
     assert decided.to_confirm is not None and "adds to or replaces" in decided.to_confirm
+
+
+def test_new_people_without_a_head_or_a_cue_are_an_addition_to_confirm() -> None:
+    decided = decide_operation(LATIN, "accept", [P("Karl Maier", "head")], [],
+                               "Mr. Karl Maier, Adviser.")
+    assert decided.operation == "add"
+    assert decided.to_confirm is not None and "read as an addition" in decided.to_confirm
+    after = apply(LATIN, decided.operation, "accept", [P("Karl Maier", "head")])
+    assert [p["name"] for p in after.people] == ["Christine Stix-Hackl", "Andreas Holzer",
+                                                 "Karl Maier"]
 
 
 def test_a_cue_without_a_name_changes_nothing_and_says_so() -> None:

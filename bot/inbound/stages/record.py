@@ -94,6 +94,12 @@ def people_of(extraction: Extraction) -> list[Person]:
              "source": d.source} for d in extraction.delegates]
 
 
+def operation_people(extraction: Extraction, decided: Decided) -> list[Person]:
+    """The people the reply's event carries: the operation's own (details a
+    correction gives of listed delegates), else the extractor's."""
+    return list(decided.people) if decided.people is not None else people_of(extraction)
+
+
 def _own_words(ctx: PipelineContext, row: models.InboundMessage, session: Session) -> str:
     work = ctx.work(row)
     body = row.body_text if row.body_text is not None else strip_quoted(work.parsed.text)
@@ -112,6 +118,8 @@ def extraction_doubt(extraction: Extraction, decided: Decided, before: State,
     a departure or withdrawal its own words state about people already
     recorded, does not. ``bench/extract.py`` measures this same decision.
     """
+    if decided.people is not None:
+        return None  # details of listed delegates read by the operation, not the extractor
     read = decided.operation in READ_OPERATIONS or not decided.cue.startswith('"')
     low = (extraction.confidence < threshold and not manual and read
            and (decided.operation != Operation.NONE or not before.said_something))
@@ -152,9 +160,10 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
     events = _events(session, invitation.id)
     earlier = [e for e in events if e.inbound_id < (row.id or 0)]
     before = fold(Step.of(e) for e in earlier)
-    people = people_of(extraction)
-    decided = decide_operation(before, extraction.decision, people, extraction.withdrawn,
-                               _own_words(ctx, row, session), extraction.amendment)
+    decided = decide_operation(before, extraction.decision, people_of(extraction),
+                               extraction.withdrawn, _own_words(ctx, row, session),
+                               extraction.amendment)
+    people = operation_people(extraction, decided)
     doubt = extraction_doubt(extraction, decided, before, ctx.extraction_threshold,
                              manual=ctx.manual)
     low = doubt is not None
