@@ -71,8 +71,11 @@ def extract_response(
     everything = "\n\n".join(text for text, _ in sources)
     if AUTO_REPLY_RE.search(sources[0][0]) and not any(s == "attachment" for _, s in sources):
         return Extraction(None, 0.0, [], None, 0.0, ["looks like an automatic reply"])
+    amendment = detect_amendment(everything)
+    # A message that replaces or adds people speaks of a delegation too
+    # ("M. B sera remplacé par Mme C").
     has_cue = bool(DELEGATION_CUE_RE.search(everything) or ACCEPT_RE.search(everything)
-                   or has_name_header(everything))
+                   or has_name_header(everything) or amendment is not None)
     delegates: list[DelegateCandidate] = []
     withdrawn: list[str] = []
     for text, source in sources:
@@ -86,7 +89,6 @@ def extract_response(
     if len(kept) < len(delegates):
         notes.append(f"{len(delegates) - len(kept)} weak name candidates dropped")
     delegates = _fold_mentions(kept)
-    amendment = detect_amendment(everything)
     if len(delegates) == 1 and amendment is None and delegates[0].role in (None, "member"):
         # A delegation of one is led by that person; a follow-up that adds
         # one person says nothing about who leads.
