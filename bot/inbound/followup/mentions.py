@@ -35,9 +35,10 @@ def stem_match(a: str, b: str) -> bool:
     return common >= 3 and common >= max(len(a), len(b)) - 2
 
 
-def _surname(person: Person) -> str:
+def _surname(person: Person) -> list[str]:
+    """The parts of the last word of the name ("Stix-Hackl": stix, hackl) worth matching."""
     words = str(person.get("name") or "").split()
-    return person_key(words[-1]) if words else ""
+    return [w for w in person_key(words[-1]).split() if len(w) >= 3] if words else []
 
 
 def named_in(window: str, person: Person) -> bool:
@@ -48,8 +49,8 @@ def named_in(window: str, person: Person) -> bool:
         # Chinese names are written without spaces: look for the name itself.
         return bool(name.strip()) and "".join(name.split()) in "".join(window.split())
     surname = _surname(person)
-    return bool(words) and any(stem_match(surname, w) for w in person_key(window).split()
-                               if len(w) >= 3)
+    return bool(words) and any(stem_match(part, w) for w in person_key(window).split()
+                               if len(w) >= 3 for part in surname)
 
 
 def _first_mention(text: str, person: Person) -> int | None:
@@ -58,10 +59,9 @@ def _first_mention(text: str, person: Person) -> int | None:
         at = text.find("".join(name.split()))
         return at if at >= 0 and name.strip() else None
     surname = _surname(person)
-    if len(surname) < 3:
-        return None
     for match in re.finditer(r"\w+", text):
-        if len(match.group()) >= 3 and stem_match(surname, person_key(match.group())):
+        if len(match.group()) >= 3 and any(stem_match(part, person_key(match.group()))
+                                           for part in surname):
             return match.start()
     return None
 
