@@ -102,7 +102,9 @@ def extract_response(
     if delegates:
         mean = sum(d.confidence for d in delegates) / len(delegates)
         confidence = min(confidence, round(mean, 2))
-    elif decision == "accept":
+    elif decision == "accept" and not verdict.names_later:
+        # Accepted and nobody named: a delegation the reading may have missed
+        # (not when the reply says the names will follow).
         confidence = round(confidence * 0.8, 2)
     if withdrawn:
         notes.append("withdrawn or replaced: " + "; ".join(dict.fromkeys(withdrawn)))
