@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from bot.models import Operation
@@ -52,9 +53,29 @@ def names_match(name: str, removed: str) -> bool:
     return bool(wanted) and wanted <= words
 
 
+def alike(a: str, b: str) -> bool:
+    """One person's name written twice, perhaps read from a scan: the same key, or
+    keys of at least 8 letters that differ by a misread letter or two."""
+    ka, kb = person_key(a), person_key(b)
+    if not ka or not kb:
+        return False
+    return ka == kb or (min(len(ka), len(kb)) >= 8
+                        and SequenceMatcher(None, ka, kb).ratio() >= 0.9)
+
+
 def same_people(a: Iterable[Person], b: Iterable[Person]) -> bool:
-    """The two lists name the same people (order and spelling of case aside)."""
-    return {person_key(p["name"]) for p in a} == {person_key(p["name"]) for p in b}
+    """The two lists name the same people (order, spelling of case and a misread
+    letter aside), one for one."""
+    left, right = [str(p.get("name") or "") for p in a], [str(p.get("name") or "") for p in b]
+    if len(left) != len(right):
+        return False
+    free = list(right)
+    for name in left:
+        match = next((other for other in free if alike(name, other)), None)
+        if match is None:
+            return False
+        free.remove(match)
+    return True
 
 
 # What a later message may correct about a person already listed. Not the
@@ -65,12 +86,12 @@ CORRECTABLE = ("honorific", "title", "email", "phone")
 
 def _union(before: Sequence[Person], new: Sequence[Person]) -> tuple[Person, ...]:
     """``before`` with ``new`` added; a person in both keeps the details ``new`` gives."""
-    given = {person_key(p["name"]): p for p in new}
-    kept = tuple(
-        {**p, **{f: given[k][f] for f in CORRECTABLE if given[k].get(f)}}
-        if (k := person_key(p["name"])) in given else p for p in before)
-    known = {person_key(p["name"]) for p in before}
-    return kept + tuple(p for p in new if person_key(p["name"]) not in known)
+    def same(person: Person) -> Person | None:
+        return next((p for p in new if alike(p["name"], person["name"])), None)
+
+    kept = tuple({**p, **{f: g[f] for f in CORRECTABLE if g.get(f)}}
+                 if (g := same(p)) is not None else p for p in before)
+    return kept + tuple(p for p in new if not any(alike(p["name"], b["name"]) for b in before))
 
 
 def apply(state: State, operation: str, decision: str | None, people: Sequence[Person],

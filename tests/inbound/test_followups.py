@@ -589,3 +589,18 @@ def test_unreadable_people_give_no_change_to_confirm_with_the_reason() -> None:
     decided = decide_operation(LATIN, "accept", [object()], [], "In addition:")  # type: ignore[list-item]
     assert decided.operation == "none"
     assert decided.to_confirm and "could not be read (AttributeError)" in decided.to_confirm
+
+
+def test_the_same_list_from_a_scan_with_a_misread_letter_is_a_resend() -> None:
+    ocr = [P("Christine Stix-HackI", "head"), P("Andreas HoIzer")]
+    decided, after = run(LATIN, "Please find attached the scanned copy of our note.", "accept",
+                         ocr)
+    assert decided.operation == "resend" and after == LATIN  # the recorded spelling stays
+
+
+def test_a_list_that_cancels_the_previous_one_replaces_it() -> None:
+    decided, after = run(LATIN, "Please disregard our previous note. The delegation: "
+                         "Ms. Christine Stix-Hackl; Mr. Karl Maier.", "accept",
+                         [P("Christine Stix-Hackl", "head"), P("Karl Maier")])
+    assert decided.operation == "replace"
+    assert names(after) == ["Christine Stix-Hackl", "Karl Maier"]

@@ -42,7 +42,14 @@ from bot.extract.lexicon import ROLE_HEAD_RE
 from bot.inbound.followup.cues import CATEGORIES, cue_patterns, find_cues
 from bot.inbound.followup.mentions import details, named_in
 from bot.models import Operation
-from bot.results.delegation import Person, State, names_match, person_key, same_people
+from bot.results.delegation import (
+    Person,
+    State,
+    alike,
+    names_match,
+    person_key,
+    same_people,
+)
 
 __all__ = ["CATEGORIES", "Decided", "cue_patterns", "decide_operation", "find_cues", "leaving"]
 
@@ -102,15 +109,15 @@ def _name(person: Person) -> str:
 
 
 def _known(person: Person, before: State) -> bool:
-    key = person_key(_name(person))
-    return bool(key) and any(
-        person_key(_name(p)) == key or names_match(_name(p), _name(person))
-        or names_match(_name(person), _name(p)) for p in before.people)
+    return any(alike(_name(p), _name(person)) or names_match(_name(p), _name(person))
+               or names_match(_name(person), _name(p)) for p in before.people)
 
 
 def _details_differ(people: list[Person], before: State) -> bool:
-    recorded = {person_key(_name(p)): p for p in before.people}
-    return any(p.get(f) and p.get(f) != recorded.get(person_key(_name(p)), {}).get(f)
+    def recorded(person: Person) -> Person:
+        return next((p for p in before.people if alike(_name(p), _name(person))), {})
+
+    return any(p.get(f) and p.get(f) != recorded(p).get(f)
                for p in people for f in ("title", "email", "phone"))
 
 
@@ -231,7 +238,7 @@ def _names(before: State, decision: str | None, people: list[Person], text: str,
         return Decided(Operation.COMPLETE, "names the delegation announced before",
                        to_confirm=doubt)
     if same_people(people, before.people):
-        if "correction" in written and _details_differ(people, before):
+        if ({"correction", "replace"} & written.keys()) and _details_differ(people, before):
             return Decided(Operation.ADD, _said("correction", written), to_confirm=doubt)
         return Decided(Operation.RESEND, "the same people as recorded", to_confirm=doubt)
     if "replace" in cues:
