@@ -604,3 +604,23 @@ def test_a_list_that_cancels_the_previous_one_replaces_it() -> None:
                          [P("Christine Stix-Hackl", "head"), P("Karl Maier")])
     assert decided.operation == "replace"
     assert names(after) == ["Christine Stix-Hackl", "Karl Maier"]
+
+
+@pytest.mark.parametrize(("text", "people"), [
+    ("Mr. Holzer has other duties; Ms. Eva Gruber will come in his place.",
+     [P("Andreas Holzer"), P("Eva Gruber")]),
+    ("M. Holzer étant empêché, Mme Eva Gruber participera à sa place.",
+     [P("Andreas Holzer"), P("Eva Gruber")]),
+])
+def test_someone_in_the_place_of_a_listed_delegate_replaces_only_them(
+        text: str, people: list[Any]) -> None:
+    decided, after = run(LATIN, text, "accept", people)
+    assert decided.operation == "replace" and decided.removed == ("Andreas Holzer",)
+    assert names(after) == ["Christine Stix-Hackl", "Eva Gruber"]
+
+
+def test_a_withdrawal_signed_by_the_head_is_no_addition() -> None:
+    decided, after = run(LATIN, "The Mission regrets that, after all, Austria will not be able "
+                         "to attend.\n\nH.E. Ms. Christine Stix-Hackl\nAmbassador", "accept",
+                         [P("Christine Stix-Hackl", "head")])
+    assert decided.operation == "withdraw" and after == State("decline", ())

@@ -108,9 +108,13 @@ def _name(person: Person) -> str:
     return str(person.get("name") or "")
 
 
+def _same(a: Person, b: Person) -> bool:
+    return (alike(_name(a), _name(b)) or names_match(_name(a), _name(b))
+            or names_match(_name(b), _name(a)))
+
+
 def _known(person: Person, before: State) -> bool:
-    return any(alike(_name(p), _name(person)) or names_match(_name(p), _name(person))
-               or names_match(_name(person), _name(p)) for p in before.people)
+    return any(_same(p, person) for p in before.people)
 
 
 def _details_differ(people: list[Person], before: State) -> bool:
@@ -160,6 +164,9 @@ def _decide(before: State, decision: str | None, people: list[Person], withdrawn
                if not any(names_match(p["name"], w) or named_in(w, p) for p in before.people)]
     people = [p for p in people if p["name"] not in removed
               and not any(names_match(p["name"], r) for r in removed)]
+    if (decision == "decline" or "withdraw" in written) and all(_known(p, before)
+                                                              for p in people):
+        people = []  # listed delegates named in a declining message (its signature)
     if "withdraw" in cues and not people and not removed and before.decision != "decline":
         return Decided(Operation.WITHDRAW, _said("withdraw", cues))
     if decision == "decline" and not people:
@@ -241,15 +248,23 @@ def _names(before: State, decision: str | None, people: list[Person], text: str,
         if ({"correction", "replace"} & written.keys()) and _details_differ(people, before):
             return Decided(Operation.ADD, _said("correction", written), to_confirm=doubt)
         return Decided(Operation.RESEND, "the same people as recorded", to_confirm=doubt)
-    if "replace" in cues:
-        return Decided(Operation.REPLACE, _said("replace", cues), to_confirm=doubt)
-    if "add" in cues:
-        return Decided(Operation.ADD, _said("add", cues), to_confirm=doubt)
     newcomers = [p for p in people if not _known(p, before)]
     # A list that states its own head restates the delegation; one that
     # does not joins people to it.
     head = ROLE_HEAD_RE.search(text) is not None and any(
         p.get("role") == "head" for p in people)
+    if "replace" in cues:
+        swapped = tuple(b["name"] for b in before.people if any(_same(b, q) for q in people))
+        if (newcomers and swapped and not head and "new_list" not in written
+                and len(swapped) < len(before.people)):
+            # "C will come in her place": the listed person named beside the
+            # newcomer is the one replaced; the others stay.
+            return Decided(Operation.REPLACE, _said("replace", cues), swapped,
+                           to_confirm=doubt or (None if len(swapped) == 1 else (
+                               "read " + ", ".join(swapped) + " as the ones replaced")))
+        return Decided(Operation.REPLACE, _said("replace", cues), to_confirm=doubt)
+    if "add" in cues:
+        return Decided(Operation.ADD, _said("add", cues), to_confirm=doubt)
     if not newcomers:
         if len(people) >= 2 and head:
             return Decided(Operation.REPLACE, "a shorter list, with its head", to_confirm=(
