@@ -88,12 +88,16 @@ CORRECTABLE = ("honorific", "title", "email", "phone")
 
 def _union(before: Sequence[Person], new: Sequence[Person]) -> tuple[Person, ...]:
     """``before`` with ``new`` added; a person in both keeps the details ``new`` gives."""
+    def one(listed: Person, read: Person) -> bool:
+        # The same person: a misread letter, or named by surname only ("M. Peeters").
+        return alike(read["name"], listed["name"]) or names_match(listed["name"], read["name"])
+
     def same(person: Person) -> Person | None:
-        return next((p for p in new if alike(p["name"], person["name"])), None)
+        return next((p for p in new if one(person, p)), None)
 
     kept = tuple({**p, **{f: g[f] for f in CORRECTABLE if g.get(f)}}
                  if (g := same(p)) is not None else p for p in before)
-    return kept + tuple(p for p in new if not any(alike(p["name"], b["name"]) for b in before))
+    return kept + tuple(p for p in new if not any(one(b, p) for b in before))
 
 
 def apply(state: State, operation: str, decision: str | None, people: Sequence[Person],

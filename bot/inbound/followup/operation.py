@@ -39,6 +39,7 @@ import re
 from dataclasses import dataclass
 
 from bot.extract.lexicon import ROLE_HEAD_RE
+from bot.extract.names import HONORIFIC_RE
 from bot.inbound.followup.cues import CATEGORIES, cue_patterns, find_cues
 from bot.inbound.followup.mentions import details, named_in
 from bot.models import Operation
@@ -175,7 +176,7 @@ def _decide(before: State, decision: str | None, people: list[Person], withdrawn
             return Decided(Operation.WITHDRAW, "declines for every delegate: "
                            + ", ".join(removed))
         if not removed:
-            return _declines(before, cues)
+            return _declines(before, cues, text)
     if removed:
         return _removes(before, people, removed, cues, written)
     doubt = (f"names {', '.join(unknown)} as leaving, who is not in the delegation"
@@ -203,12 +204,29 @@ def _decide(before: State, decision: str | None, people: list[Person], withdrawn
     return Decided(Operation.NONE, "nothing that changes the delegation", to_confirm=doubt)
 
 
-def _declines(before: State, cues: dict[str, str]) -> Decided:
-    """A declining message that names nobody."""
+def _someone_leaving(text: str) -> bool:
+    """A person (an honorific) is written next to a leaving cue: "исключить г-жу К."."""
+    patterns = cue_patterns()
+    for category, side in (("leaving_before", 1), ("leaving_after", -1)):
+        for match in patterns[category].finditer(text):
+            window = (text[match.end():match.end() + _WINDOW] if side > 0
+                      else text[max(0, match.start() - _WINDOW):match.start()])
+            if HONORIFIC_RE.search(" " + window + " "):
+                return True
+    return False
+
+
+def _declines(before: State, cues: dict[str, str], text: str) -> Decided:
+    """A declining message that names nobody of the delegation."""
     if before.decision in (None, "undecided"):
         return Decided(Operation.COMPLETE, "declines after an undecided answer")
     if before.decision == "decline" and not before.people:
         return Decided(Operation.RESEND, "declines again")
+    if "withdraw" not in cues and "remove" in cues and _someone_leaving(text):
+        # One person leaves, but not one the delegation lists: no withdrawal.
+        return Decided(Operation.NONE, _said("remove", cues), to_confirm=(
+            f"{_said('remove', cues)} names someone leaving who is not in the recorded "
+            "delegation; the delegation is unchanged"))
     if "withdraw" in cues or "remove" not in cues:
         return Decided(Operation.WITHDRAW, _said("withdraw", cues) if "withdraw" in cues
                        else "declines after accepting")
