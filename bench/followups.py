@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.extract import extract_response, strip_quoted  # noqa: E402
-from bot.inbound.followup.operation import decide_operation  # noqa: E402
+from bot.inbound.followup.operation import decide_operation, reads_names  # noqa: E402
 from bot.inbound.stages.record import operation_people, people_of  # noqa: E402
 from bot.results.delegation import State, apply, person_key  # noqa: E402
 
@@ -58,6 +58,8 @@ def replay(messages: list[str]) -> tuple[State, list[str]]:
     state, operations = State(), []
     for text in messages:
         extraction = extract_response(text)
+        if reads_names(state, len(extraction.delegates), strip_quoted(text)):
+            extraction = extract_response(text, followup=True)  # as the record stage does
         decided = decide_operation(state, extraction.decision, people_of(extraction),
                                    extraction.withdrawn, strip_quoted(text),
                                    extraction.amendment)

@@ -55,6 +55,7 @@ def extract_response(
     language: str | None = None,
     region: str | None = None,
     exclude_contacts: Iterable[str] = (),
+    followup: bool = False,
 ) -> Extraction:
     """Read the decision and the delegation from a reply and its attachments' text.
 
@@ -62,6 +63,9 @@ def extract_response(
     `region` is the mission's ISO country code, used for national phone
     numbers before the Vienna default; `exclude_contacts` are the
     secretariat's own e-mails and numbers, which never become a delegate's.
+    `followup`: the reply changes a delegation already recorded ("please also
+    register Mr. X"), so the names it gives need no phrase saying they form
+    a delegation.
     """
     del language  # Missions mix languages; every lexicon is always consulted.
     excluded = list(exclude_contacts)
@@ -75,7 +79,7 @@ def extract_response(
     # A message that replaces or adds people speaks of a delegation too
     # ("M. B sera remplacé par Mme C").
     has_cue = bool(DELEGATION_CUE_RE.search(everything) or ACCEPT_RE.search(everything)
-                   or has_name_header(everything) or amendment is not None)
+                   or has_name_header(everything) or amendment is not None or followup)
     delegates: list[DelegateCandidate] = []
     withdrawn: list[str] = []
     for text, source in sources:

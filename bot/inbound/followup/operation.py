@@ -36,7 +36,7 @@ the reason.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.extract.lexicon import ROLE_HEAD_RE
 from bot.extract.names import HONORIFIC_RE
@@ -44,6 +44,7 @@ from bot.inbound.followup.cues import CATEGORIES, cue_patterns, find_cues
 from bot.inbound.followup.mentions import details, named_in
 from bot.models import Operation
 from bot.results.delegation import (
+    CORRECTABLE,
     Person,
     State,
     alike,
@@ -52,7 +53,8 @@ from bot.results.delegation import (
     same_people,
 )
 
-__all__ = ["CATEGORIES", "Decided", "cue_patterns", "decide_operation", "find_cues", "leaving"]
+__all__ = ["CATEGORIES", "Decided", "cue_patterns", "decide_operation", "find_cues", "leaving",
+           "reads_names"]
 
 # How far from a leaving cue the name of the one leaving may be written.
 _WINDOW = 50
@@ -72,8 +74,8 @@ def leaving(text: str, before: State) -> list[str]:
     found: list[str] = []
     for category, side in (("leaving_before", 1), ("leaving_after", -1)):
         for match in patterns[category].finditer(text):
-            window = (text[match.end():match.end() + _WINDOW] if side > 0
-                      else text[max(0, match.start() - _WINDOW):match.start()])
+            window = (text[match.end():match.end() + _WINDOW].lstrip() if side > 0
+                      else text[max(0, match.start() - _WINDOW):match.start()].rstrip())
             # Only the line next to the cue (not a period: "Mr." is in names),
             # and, before it, only the clause that the cue ends.
             window = re.split(r"[;\n]", window)[0 if side > 0 else -1]
@@ -98,6 +100,19 @@ class Decided:
     removed: tuple[str, ...] = ()
     to_confirm: str | None = None
     people: tuple[Person, ...] | None = None
+
+
+# Words saying a follow-up changes who comes: its names count without a
+# phrase saying they form a delegation (``extract_response(followup=True)``).
+_CHANGE_CUES = ("add", "replace", "new_list", "remove", "leaving_before", "leaving_after",
+                "correction")
+
+
+def reads_names(before: State, delegates: int, text: str) -> bool:
+    """Read this reply again as a follow-up: a delegation is recorded, the
+    extractor kept nobody, and the words say who comes or goes."""
+    return (bool(before.people) and not delegates
+            and any(c in find_cues(text) for c in _CHANGE_CUES))
 
 
 def _said(category: str, cues: dict[str, str]) -> str:
@@ -135,12 +150,27 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
     raises: input it cannot read is no change, to confirm, with the reason.
     """
     try:
-        return _decide(before, decision, [p for p in people if _name(p).strip()],
-                       [w for w in withdrawn if w and w.strip()], text or "", amendment)
+        read = [p for p in people if _name(p).strip()]
+        listed = [_as_listed(p, before) for p in read]
+        decided = _decide(before, decision, listed, [w for w in withdrawn if w and w.strip()],
+                          text or "", amendment)
+        if decided.people is None and listed != read:
+            # The event carries listed delegates under their recorded names.
+            decided = replace(decided, people=tuple(listed))
+        return decided
     except Exception as error:  # bad input: never lose the message over it
         return Decided(Operation.NONE, "the operation could not be read",
                        to_confirm=f"the operation could not be read ({type(error).__name__}); "
                                   "the delegation is unchanged")
+
+
+def _as_listed(person: Person, before: State) -> Person:
+    """A listed delegate named again ("M. Peeters", "Mr. Kask") is that delegate,
+    with whatever new details the message gives (never a new role)."""
+    listed = next((p for p in before.people if _same(p, person)), None)
+    if listed is None:
+        return person
+    return {**listed, **{f: person[f] for f in CORRECTABLE if person.get(f)}}
 
 
 def _decide(before: State, decision: str | None, people: list[Person], withdrawn: list[str],
@@ -168,6 +198,11 @@ def _decide(before: State, decision: str | None, people: list[Person], withdrawn
     if (decision == "decline" or "withdraw" in written) and all(_known(p, before)
                                                               for p in people):
         people = []  # listed delegates named in a declining message (its signature)
+    if "rest_stays" in written:
+        # "The others stay as planned": whoever leaves, the mission still comes.
+        cues.pop("withdraw", None)
+        if decision == "decline":
+            decision = None
     if "withdraw" in cues and not people and not removed and before.decision != "decline":
         return Decided(Operation.WITHDRAW, _said("withdraw", cues))
     if decision == "decline" and not people:
@@ -284,6 +319,11 @@ def _names(before: State, decision: str | None, people: list[Person], text: str,
     if "add" in cues:
         return Decided(Operation.ADD, _said("add", cues), to_confirm=doubt)
     if not newcomers:
+        corrected = details(text, before)
+        if corrected:
+            return Decided(Operation.ADD, _said("correction", written) if "correction" in written
+                           else "details of delegates already listed", to_confirm=doubt,
+                           people=tuple(corrected))
         if len(people) >= 2 and head:
             return Decided(Operation.REPLACE, "a shorter list, with its head", to_confirm=(
                 doubt or "a shorter list with no word saying who leaves; read as a "

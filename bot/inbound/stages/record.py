@@ -40,7 +40,7 @@ from bot.clock import utcnow
 from bot.extract.model import Extraction
 from bot.extract.quotes import strip_quoted
 from bot.inbound.context import PipelineContext
-from bot.inbound.followup.operation import Decided, decide_operation
+from bot.inbound.followup.operation import Decided, decide_operation, reads_names
 from bot.inbound.review import open_review
 from bot.inbound.stages.extract import extraction_for
 from bot.inbound.trust_stage import Judgement, judge_answer
@@ -155,9 +155,13 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
     events = events_of(session, invitation.id)
     edits = edits_of(session, invitation.id)
     before = fold(in_order(events, edits, until=row.id or 0, including=False))
+    own_words = _own_words(ctx, row, session)
+    if reads_names(before, len(extraction.delegates), own_words):
+        # "Could you also register Mr. X": names with no phrase saying they
+        # form a delegation, which a first answer would need.
+        extraction = extraction_for(ctx, row, session, followup=True)
     decided = decide_operation(before, extraction.decision, people_of(extraction),
-                               extraction.withdrawn, _own_words(ctx, row, session),
-                               extraction.amendment)
+                               extraction.withdrawn, own_words, extraction.amendment)
     people = operation_people(extraction, decided)
     doubt = extraction_doubt(extraction, decided, before, ctx.extraction_threshold,
                              manual=ctx.manual)
