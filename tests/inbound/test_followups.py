@@ -624,3 +624,53 @@ def test_a_withdrawal_signed_by_the_head_is_no_addition() -> None:
                          "to attend.\n\nH.E. Ms. Christine Stix-Hackl\nAmbassador", "accept",
                          [P("Christine Stix-Hackl", "head")])
     assert decided.operation == "withdraw" and after == State("decline", ())
+
+
+def test_a_listed_delegate_named_by_surname_is_that_delegate_not_a_newcomer() -> None:
+    decided, after = run(LATIN, "Nous souhaiterions ajouter Mme Eva Gruber. M. Holzer reste "
+                         "inscrit.", "accept", [P("Eva Gruber"), P("Holzer")])
+    assert decided.operation == "add"
+    assert names(after) == ["Christine Stix-Hackl", "Andreas Holzer", "Eva Gruber"]
+
+
+@pytest.mark.parametrize(("before", "text"), [
+    (LATIN, "Mr. Holzer won't be coming; the rest of our list stays the same."),
+    (LATIN, "M. Holzer ne viendra finalement pas ; Mme Stix-Hackl participe comme prévu."),
+    (LATIN, "El Sr. Holzer finalmente no viajará; el resto de la delegación sin cambios."),
+    (CYRILLIC, "Г-н Хольцер, к сожалению, не приедет. Остальной состав без изменений."),
+    (ARABIC, "نفيدكم بأن السيد أحمد حسن لن يحضر، ويبقى باقي أعضاء الوفد دون تغيير."),
+    (CHINESE, "李明因故不能参会，其余人员不变。"),
+])
+def test_one_leaving_while_the_rest_stays_is_never_a_withdrawal(before: State, text: str
+                                                                ) -> None:
+    decided, after = run(before, text, "decline", [])
+    assert decided.operation == "remove", decided
+    assert names(after) == names(before)[:1] and after.decision == "accept"
+
+
+@pytest.mark.parametrize(("text", "reads"), [
+    ("Could you please also register Mr. Karl Maier?", True),
+    ("Mr. Holzer won't be coming.", True),
+    ("Thank you for your message.\n\nKarl Maier\nCounsellor", False),
+])
+def test_a_follow_up_that_says_who_comes_or_goes_is_read_for_names(text: str,
+                                                                   reads: bool) -> None:
+    from bot.extract import extract_response
+    from bot.inbound.followup.operation import reads_names
+
+    assert reads_names(LATIN, 0, text) is reads
+    assert not reads_names(State(), 0, text)  # a first answer needs its delegation phrase
+    if reads and "register" in text:
+        assert extract_response(text).delegates == []
+        assert [d.name for d in extract_response(text, followup=True).delegates] == [
+            "Karl Maier"]
+
+
+def test_an_informal_addition_through_the_record_stage(app_factory: Any) -> None:
+    app = corpus_app(app_factory)
+    events, delegates, decision = run_chain(app, [
+        FIRST, "Hi again,\nCould you please also register Ms. Eva Gruber from the Ministry of "
+               "the Interior? The rest of our list stays the same.\nThanks"])
+    assert [e.operation for e in events] == ["first", "add"]
+    assert delegates == ["Christine Stix-Hackl", "Andreas Holzer", "Eva Gruber"]
+    assert decision == "accept"
