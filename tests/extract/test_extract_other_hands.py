@@ -1,0 +1,117 @@
+"""Shapes the other writers' cases (*_b1_*, *_b2_*) showed the rules lacked,
+each in wording of its own: a forward below a signed cover note, honorific
+abbreviations no lexicon lists, a rank in a table's name column, a list
+line opening with a rank, and the head named in a sentence of its own."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.extract import extract_response
+from bot.extract.names import split_cell_name
+
+
+def people(text: str, language: str = "en") -> list[tuple[str | None, str, str | None]]:
+    got = extract_response(text, language=language)
+    return [(d.honorific, d.name, d.role) for d in got.delegates]
+
+
+@pytest.mark.parametrize("marker", [
+    "---------- Forwarded message ---------",
+    "-------- Message transféré --------",
+    "---------- Mensaje reenviado ----------",
+])
+def test_a_forward_below_a_signed_cover_note_is_read(marker: str) -> None:
+    text = ("Dear colleagues,\n\nPlease find below the nomination from our capital.\n\n"
+            "Kind regards,\nPermanent Mission of Ruritania\n\n"
+            f"{marker}\nFrom: Protocol <protocol@mfa.example>\nDate: 2 March 2009\n"
+            "Subject: Working group\n\n"
+            "Ruritania will be represented by Ms. Ilona Varga, Director, Ministry of Justice, "
+            "and Mr. Pavel Horak, Legal Adviser.\n\nBest regards,\nProtocol Department")
+    assert [n for _, n, _ in people(text)] == ["Ilona Varga", "Pavel Horak"]
+
+
+def test_an_unlisted_abbreviation_before_a_full_name_is_an_honorific() -> None:
+    text = ("Se designa a la Psic. Carmen Luisa Ortega Vidal, Directora de Protección, y al "
+            "Econ. Ramiro Javier Soto Paz, Asesor, para asistir a la reunión.")
+    assert [(h, n) for h, n, _ in people(text, "es")] == [
+        ("Psic.", "Carmen Luisa Ortega Vidal"), ("Econ.", "Ramiro Javier Soto Paz")]
+    # Abbreviations of addresses and dates never lead a name.
+    assert people("Tel. Marta Gomez Ruiz will call you.", "es") == []
+
+
+@pytest.mark.parametrize(("cell", "expected"), [
+    ("Minister Ana Lucia Prado Costa", ("Minister", "Ana Lucia Prado Costa")),
+    ("Fiscal Pedro Ignacio Mora", ("Fiscal", "Pedro Ignacio Mora")),
+    ("H.E. Ambassador Omar Haddad", ("H.E. Ambassador", "Omar Haddad")),
+    ("Ms. Sara Lind", ("Ms.", "Sara Lind")),
+    ("Minister", (None, "Minister")),
+])
+def test_a_rank_in_the_name_column_is_the_form_of_address(
+        cell: str, expected: tuple[str | None, str]) -> None:
+    assert split_cell_name(cell) == expected
+
+
+def test_a_list_line_opening_with_a_rank_is_a_person() -> None:
+    text = ("The following officers will attend:\n\n"
+            "Dr. Amina Okafor, Chief State Counsel, Federal Ministry of Justice\n"
+            "Captain Musa Ibrahim Bello, Director of Maritime Security, Navy\n")
+    assert people(text) == [("Dr.", "Amina Okafor", "member"),
+                            ("Captain", "Musa Ibrahim Bello", "member")]
+    # A title wrapped onto the next line is not a person.
+    wrapped = ("The following officer will attend:\n\n"
+               "Dr. Amina Okafor, Chief State Counsel,\n"
+               "Federal Ministry of Justice\n")
+    assert [n for _, n, _ in people(wrapped)] == ["Amina Okafor"]
+
+
+@pytest.mark.parametrize(("text", "language", "head"), [
+    ("La délégation sera composée de Mme Claire Dubois, juriste, et de M. Hugo Lambert, "
+     "conseiller. M. Lambert conduira la délégation.", "fr", "Hugo Lambert"),
+    ("The Ministry nominates Ms. Ruth Banda, Senior Counsel, and Mr. Peter Phiri, Inspector. "
+     "The delegation will be led by Mr. Phiri.", "en", "Peter Phiri"),
+])
+def test_the_head_named_in_a_sentence_of_its_own(text: str, language: str, head: str) -> None:
+    roles = {n: r for _, n, r in people(text, language)}
+    assert roles[head] == "head"
+    assert sorted(roles.values()) == ["head", "member"]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("Chère Madame,\n\nJe représenterai moi-même le Luxembourg à la réunion. Vous trouverez "
+     "mes coordonnées ci-dessous.\n\nCordialement,\n\nM. Paul Weber\nConseiller juridique\n"
+     "Représentation permanente du Luxembourg\npaul.weber@mae.example",
+     "fr", ("M.", "Paul Weber", "Conseiller juridique", "paul.weber@mae.example")),
+    ("Уважаемые коллеги,\n\nЯ лично приму участие в совещании. Мои контактные данные "
+     "ниже.\n\nС уважением,\n\nг-н Олег Сидоренко\nсоветник\noleg.s@mid.example",
+     "ru", ("г-н", "Олег Сидоренко", "советник", "oleg.s@mid.example")),
+])
+def test_the_writer_who_attends_is_the_sole_delegate_from_the_signature(
+        text: str, language: str, expected: tuple[str, str, str, str]) -> None:
+    got = extract_response(text, language=language)
+    assert [(d.honorific, d.name, d.title, d.email, d.role) for d in got.delegates] == [
+        (*expected, "head")]
+    # Without the first-person sentence the signature stays the sender's.
+    plain = text.replace("Je représenterai moi-même le Luxembourg à la réunion.", "Merci.")
+    plain = plain.replace("Я лично приму участие в совещании.", "Спасибо.")
+    assert extract_response(plain, language=language).delegates == []
+
+
+@pytest.mark.parametrize(("header", "row", "language"), [
+    ("No | Noms et prénoms | Titre / fonction | Rôle dans la délégation | Coordonnées",
+     "1 | Mme DIALLO Fatoumata | Juge d'instruction | Cheffe de délégation | f.diallo@just.example",
+     "fr"),
+    ("# | Apellidos y nombres | Cargo | Calidad | Datos de contacto",
+     "1 | Sr. RAMOS PINTO Luis | Fiscal Superior | Jefe de delegación | lramos@mp.example",
+     "es"),
+    ("№ | Фамилия, имя, отчество | Должность | Статус | Контакты",
+     "1 | КОВАЛЁВ Андрей Ильич | советник | глава делегации | a.kovalev@mid.example",
+     "ru"),
+])
+def test_table_headers_in_spellings_the_corpus_lacks(header: str, row: str, language: str) -> None:
+    text = f"La delegación / délégation / делегация:\n{header}\n{row}\n"
+    got = extract_response(text, language=language)
+    assert len(got.delegates) == 1
+    person = got.delegates[0]
+    assert person.role == "head" and person.email and person.email in row
+    assert person.name.split()[0].upper() in row and person.title and person.title in row
