@@ -49,9 +49,11 @@ def person_key(name: str) -> str:
 
 
 def names_match(name: str, removed: str) -> bool:
-    """``removed`` ("Mwangi", "Mr. Peter Mwangi") designates ``name`` (all its words are in it)."""
+    """``removed`` ("Mwangi", "Mr. Peter Mwangi", "Mwangi's") designates ``name`` (all its
+    words are in it)."""
     words = set(person_key(name).split())
-    wanted = set(person_key(removed).split()) - {"mr", "ms", "mrs", "dr", "h", "e", "m", "mme"}
+    wanted = set(person_key(removed).split()) - {"mr", "ms", "mrs", "dr", "h", "e", "m", "mme",
+                                                  "s"}
     return bool(wanted) and wanted <= words
 
 

@@ -674,3 +674,12 @@ def test_an_informal_addition_through_the_record_stage(app_factory: Any) -> None
     assert [e.operation for e in events] == ["first", "add"]
     assert delegates == ["Christine Stix-Hackl", "Andreas Holzer", "Eva Gruber"]
     assert decision == "accept"
+
+
+def test_a_possessive_names_the_listed_delegate() -> None:
+    decided, after = run(LATIN, "Please note a correction: Mr. Holzer's e-mail is "
+                         "a.holzer@bmeia.test.", "accept",
+                         [{**P("Holzer's"), "email": "a.holzer@bmeia.test"}])
+    assert decided.operation == "add"
+    assert names(after) == names(LATIN)
+    assert after.people[1]["email"] == "a.holzer@bmeia.test"
