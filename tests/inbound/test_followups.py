@@ -683,3 +683,27 @@ def test_a_possessive_names_the_listed_delegate() -> None:
     assert decided.operation == "add"
     assert names(after) == names(LATIN)
     assert after.people[1]["email"] == "a.holzer@bmeia.test"
+
+
+@pytest.mark.parametrize(("before", "text", "who", "value"), [
+    (LATIN, "El correo del Sr. Holzer es a.holzer@bmeia.test.", "Andreas Holzer",
+     "a.holzer@bmeia.test"),
+    (ARABIC, "البريد الإلكتروني للسيد أحمد حسن: a.hassan@mofa.test", "أحمد حسن",
+     "a.hassan@mofa.test"),
+])
+def test_a_contact_beside_a_listed_name_is_kept_to_confirm(before: State, text: str, who: str,
+                                                           value: str) -> None:
+    decided, after = run(before, text, None, [])
+    assert decided.operation == "add" and decided.to_confirm
+    assert next(p for p in after.people if p["name"] == who)["email"] == value
+
+
+@pytest.mark.parametrize(("before", "text", "stays"), [
+    (ARABIC, "نرجو حذف اسم السيد أحمد حسن من قائمة الوفد.", ["خالد المنصوري"]),
+    (LATIN, "Por favor eliminar al Sr. Holzer de la lista.", ["Christine Stix-Hackl"]),
+])
+def test_a_request_to_strike_a_name_removes_it(before: State, text: str,
+                                               stays: list[str]) -> None:
+    listed = [p for p in before.people if p["name"] not in stays]
+    decided, after = run(before, text, None, listed)
+    assert decided.operation == "remove" and names(after) == stays

@@ -16,7 +16,8 @@ import yaml
 
 CUES_FILE = Path(__file__).with_name("cues.yaml")
 CATEGORIES = ("withdraw", "remove", "replace", "add", "followup", "leaving_before",
-              "leaving_after", "correction", "title_is", "new_list", "rest_stays")
+              "leaving_after", "correction", "title_is", "new_list", "rest_stays",
+              "contact_label")
 LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")
 _GAP = r".{0,80}?"
 _BOUNDED = re.compile(r"^[\w'’-]", re.UNICODE)

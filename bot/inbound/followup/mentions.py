@@ -79,12 +79,13 @@ def details(text: str, before: State) -> list[Person]:
     """The recorded people ``text`` gives new details for, with those details.
 
     Only when the message says it corrects or completes details (a
-    ``correction`` or ``title_is`` cue): a signature's contacts under a
-    thank-you are no correction. Each person's span runs from their first
-    mention to the next listed person's (at most ``_SPAN`` characters).
+    ``correction``, ``title_is`` or ``contact_label`` cue: "El correo del
+    Sr. X es …"); :func:`labelled_only` says when only a contact label did,
+    a reading to confirm. Each person's span runs from their first mention
+    to the next listed person's (at most ``_SPAN`` characters).
     """
     patterns = cue_patterns()
-    if not (patterns["correction"].search(text) or patterns["title_is"].search(text)):
+    if not any(patterns[c].search(text) for c in ("correction", "title_is", "contact_label")):
         return []
     found = sorted((at, i) for i, p in enumerate(before.people)
                    if (at := _first_mention(text, p)) is not None)
@@ -102,3 +103,9 @@ def details(text: str, before: State) -> list[Person]:
             person.update(change)
             updated.append(person)
     return updated
+
+
+def labelled_only(text: str) -> bool:
+    """Only a contact label, no word saying the message corrects anything."""
+    patterns = cue_patterns()
+    return not (patterns["correction"].search(text) or patterns["title_is"].search(text))

@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from bot.extract.lexicon import ROLE_HEAD_RE
 from bot.extract.names import HONORIFIC_RE
 from bot.inbound.followup.cues import CATEGORIES, cue_patterns, find_cues
-from bot.inbound.followup.mentions import details, named_in
+from bot.inbound.followup.mentions import details, labelled_only, named_in
 from bot.models import Operation
 from bot.results.delegation import (
     CORRECTABLE,
@@ -221,8 +221,11 @@ def _decide(before: State, decision: str | None, people: list[Person], withdrawn
     if before.people and decision in (None, "accept"):
         updated = details(text, before)
         if updated:
-            return Decided(Operation.ADD, "details of delegates already listed: "
-                           + ", ".join(p["name"] for p in updated), people=tuple(updated))
+            who = ", ".join(p["name"] for p in updated)
+            return Decided(Operation.ADD, "details of delegates already listed: " + who,
+                           people=tuple(updated), to_confirm=(
+                               f"contact details read beside {who}; no word says they are "
+                               "a correction" if labelled_only(text) else None))
     if decision is not None and decision != before.decision:
         if before.decision in (None, "undecided"):
             return Decided(Operation.COMPLETE, f"{decision} after an undecided answer")
