@@ -52,10 +52,12 @@ def find_anchors(text: str) -> list[Anchor]:
     ranked = {m.start(1) for m in RANK_ANYWHERE_RE.finditer(text)}
     for start in ranked:
         starts.setdefault(start, (False, None))
+    separated: set[int] = set()
     for match in _LIST_SEPARATOR_RE.finditer(text):
         # "Members: Айгерим Сериковна ЖУМАБАЕВА, первый секретарь; Бобур ...": each item of
         # a colon- or semicolon-led list may open with a bare name (checked below).
         starts.setdefault(match.end(), (False, None))
+        separated.add(match.end())
     offset = 0
     for line in text.split("\n"):
         content, listed, role = _line_content_start(line)
@@ -84,8 +86,10 @@ def find_anchors(text: str) -> list[Anchor]:
         bare = person is not None and person.honorific is None and not listed and not role
         if bare and person is not None and not _bare_name_line(text, person):
             person = None
-        if person is None and at_line_start:
-            person = _list_name_without_caps(text, start, listed)
+        if person is None and (at_line_start or start in separated):
+            # An item of a run-on list ("…: Каримов Ботир, заместитель …; Абдуллаева
+            # Нодира, советник …") reads like a list item: a name, then a title.
+            person = _list_name_without_caps(text, start, listed or start in separated)
         if person is None and at_line_start:
             person = _rank_addressed(text, start, listed=listed, labelled=role is not None)
         if person is None:

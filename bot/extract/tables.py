@@ -120,6 +120,12 @@ def _row_with_header(
             # A column under a header we do not know that holds "Suplente", "Head".
             values["role"] = cell
             continue
+        if (kind == "title" and "title" in values and "role" not in header
+                and role_of(cell, role_context=True)):
+            # "Name | Title | Function": the second title-like column holds the
+            # role in the delegation ("Head", "Alternate").
+            values["role"] = cell
+            continue
         if kind is None or kind == "skip":
             if kind is None:
                 extra.append(cell)

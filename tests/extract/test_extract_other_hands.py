@@ -115,3 +115,28 @@ def test_table_headers_in_spellings_the_corpus_lacks(header: str, row: str, lang
     person = got.delegates[0]
     assert person.role == "head" and person.email and person.email in row
     assert person.name.split()[0].upper() in row and person.title and person.title in row
+
+
+@pytest.mark.parametrize(("text", "language", "names"), [
+    ("Сообщаем, что делегацию представят: Сидоров Игорь Павлович, начальник управления "
+     "(глава делегации); Мельникова Дарья, советник Посольства; Орлов Глеб, атташе.", "ru",
+     ["Сидоров Игорь Павлович", "Мельникова Дарья", "Орлов Глеб"]),
+    ("La delegación estará integrada por: Marta Ibáñez Roca, directora general (jefa de "
+     "delegación); Tomás Ferrer Gil, consejero; Inés Salas Vidal, asesora jurídica.", "es",
+     ["Marta Ibáñez Roca", "Tomás Ferrer Gil", "Inés Salas Vidal"]),
+])
+def test_every_item_of_a_run_on_list_without_honorifics(
+        text: str, language: str, names: list[str]) -> None:
+    got = extract_response(text, language=language)
+    assert [d.name for d in got.delegates] == names
+    assert got.delegates[0].role == "head"
+
+
+def test_a_second_title_column_holding_roles_is_the_role() -> None:
+    text = ("The delegation:\nName | Position | Function | Email\n"
+            "Ms. Clara Jensen | Head of Unit, Ministry of Justice | Alternate | cj@jm.example\n"
+            "Mr. Ole Berg | Ambassador | Head | ob@um.example\n")
+    got = extract_response(text, language="en")
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("Clara Jensen", "Head of Unit, Ministry of Justice", "alternate"),
+        ("Ole Berg", "Ambassador", "head")]
