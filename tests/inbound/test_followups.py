@@ -707,3 +707,17 @@ def test_a_request_to_strike_a_name_removes_it(before: State, text: str,
     listed = [p for p in before.people if p["name"] not in stays]
     decided, after = run(before, text, None, listed)
     assert decided.operation == "remove" and names(after) == stays
+
+
+@pytest.mark.parametrize(("before", "text"), [
+    (LATIN, "Sorry, we have to withdraw: please cancel our registration."),
+    (LATIN, "La Mission se voit contrainte de renoncer à participer à la réunion."),
+    (LATIN, "Lamentablemente debemos cancelar nuestra inscripción."),
+    (CYRILLIC, "Представительство вынуждено отказаться от участия в совещании."),
+    (ARABIC, "نعتذر عن عدم المشاركة في الاجتماع."),
+    (CHINESE, "我方因故无法与会，敬请谅解。"),
+])
+def test_informal_withdrawals_in_six_languages(before: State, text: str) -> None:
+    decided, after = run(before, text, None, [])
+    assert decided.operation == "withdraw", decided
+    assert after == State("decline", ())
