@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
+from bot.extract.contacts import tie_contacts
 from bot.extract.decision import decide, detect_amendment
 from bot.extract.delegates import parse_delegates
 from bot.extract.heads import head_named_apart
@@ -22,6 +23,7 @@ from bot.extract.lexicon import (
     ACCEPT_RE,
     AUTO_REPLY_RE,
     DELEGATION_CUE_RE,
+    GREETING_RE,
     SELF_ATTENDANCE_RE,
 )
 from bot.extract.model import DelegateCandidate, Extraction
@@ -105,6 +107,7 @@ def extract_response(
         for person in delegates:
             person.title = _signature_title(signature, person.name) or person.title
     head_named_apart(everything, delegates)
+    tie_contacts(everything, delegates, region, excluded)
     if len(delegates) == 1 and amendment is None and delegates[0].role in (None, "member"):
         # A delegation of one is led by that person; a follow-up that adds
         # one person says nothing about who leads.
@@ -153,7 +156,10 @@ def _signature_title(signature: str, name: str) -> str | None:
 def _own_parts(text: str) -> tuple[str, str | None]:
     """(what the sender wrote, their signature), quoted history cut."""
     # Upstream bounds message sizes; this bounds the work on any one text.
-    return split_signature(strip_quoted(tidy(text[:MAX_TEXT_CHARS])))
+    own = strip_quoted(tidy(text[:MAX_TEXT_CHARS]))
+    # The person greeted ("Bonjour Monsieur Gruber,") is the secretariat's.
+    greeting = GREETING_RE.match(own)
+    return split_signature(own[greeting.end():] if greeting else own)
 
 
 def _own_text(text: str) -> str:

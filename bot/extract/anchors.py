@@ -202,7 +202,13 @@ def _rank_in_sentence(text: str, start: int) -> NameMatch | None:
         # Arabic has no capitals: "ويضم السفير فيصل بن عبد الله القحطاني، المندوب الدائم"
         # needs a name of two words or more and a comma after it.
         return person if len(person.name.split()) >= 2 and re.match(r"[ \t]*[،,]", after) else None
-    if not _caps(person.name):
+    # "Judge Maria Santos Cruz, Court of Appeal": a capitalised rank, then a
+    # name in capitals or of two proper words or more, then a field.
+    before = text[max(0, start - 30) : start].split()
+    # Unless in capitals, only where a sentence leads to it ("include Judge …"),
+    # not inside a title ("Officer, General Police Department").
+    led = not before or before[-1][:1].islower()
+    if not (_caps(person.name) or (_proper_name(person.name) and led)):
         return None
     if _FIELD_AFTER_RE.match(after) or re.match(r"[ \t]*(?:[.;]|and |et |y |и )", after):
         return person

@@ -268,6 +268,10 @@ AUTO_REPLY_RE: Final = re.compile(
 # "I will represent Singapore myself": the signer is the delegation ([self] tables).
 SELF_ATTENDANCE_RE: Final = PhraseSet(
     tuple(p for lang in LANGUAGES for p in lexicon(lang).get("self", {}).get("attendance", ())))
+# How a mail opens ("Dear Hans,", "Уважаемый г-н Грубер!"): [greeting] tables.
+GREETING_RE: Final = re.compile(r"\s*(?:" + "|".join(
+    p for lang in LANGUAGES for p in lexicon(lang).get("greeting", {}).get("openers", ()))
+    + r")", re.IGNORECASE)
 DECLINE_RE: Final = _lang("decline")
 UNDECIDED_RE: Final = _lang("undecided")
 ACCEPT_RE: Final = _lang("accept")

@@ -140,3 +140,50 @@ def test_a_second_title_column_holding_roles_is_the_role() -> None:
     assert [(d.name, d.title, d.role) for d in got.delegates] == [
         ("Clara Jensen", "Head of Unit, Ministry of Justice", "alternate"),
         ("Ole Berg", "Ambassador", "head")]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Bonjour Madame Keller,\n\nLa Suisse sera représentée par M. Rolf Baumann, conseiller.",
+     "fr"),
+    ("Estimada Sra. Keller:\n\nChile estará representado por el Sr. Pablo Rojas, consejero.",
+     "es"),
+    ("Уважаемая г-жа Келлер! Делегацию представит г-н Павел Розов, советник.", "ru"),
+    ("Dear Ms. Keller, Sweden will be represented by Mr. Nils Berg, Counsellor.", "en"),
+])
+def test_the_person_greeted_is_never_a_delegate(text: str, language: str) -> None:
+    got = extract_response(text, language=language)
+    assert len(got.delegates) == 1 and "Keller" not in got.delegates[0].name
+    assert "Келлер" not in got.delegates[0].name
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("The delegation will include Judge Maria Santos Cruz, Court of Appeal, and Mr. Leo Tan, "
+     "Counsellor.", "en", ("Judge", "Maria Santos Cruz")),
+    ("La délégation comprendra le Capitaine de frégate Yves Morel, Marine nationale, et "
+     "M. Luc Petit, conseiller.", "fr", ("Capitaine de frégate", "Yves Morel")),
+    ("La delegación incluirá a la Jueza Carmen Ruiz Soto, Corte Suprema, y al Sr. Iván Gil, "
+     "consejero.", "es", ("Jueza", "Carmen Ruiz Soto")),
+])
+def test_judicial_and_naval_ranks_address_the_name_after_them(
+        text: str, language: str, expected: tuple[str, str]) -> None:
+    got = extract_response(text, language=language)
+    assert (got.delegates[0].honorific, got.delegates[0].name) == expected
+    assert len(got.delegates) == 2
+
+
+@pytest.mark.parametrize(("text", "language", "who", "email"), [
+    ("The delegation: Mr. Arjun Mehta, Joint Secretary (head); Ms. Kavya Rao, Director.\n"
+     "Contact person: Ms. Rao (kavya.rao@mea.example).", "en", "Kavya Rao",
+     "kavya.rao@mea.example"),
+    ("La délégation : M. Pierre Lenoir, directeur ; Mme Anne Roux, conseillère.\n"
+     "Pour toute question, s'adresser à Mme Roux : anne.roux@diplo.example", "fr", "Anne Roux",
+     "anne.roux@diplo.example"),
+    ("代表团组成：团长周涛大使；成员林芳参赞。联系人：林芳，lin.fang@mfa.example。", "zh", "林芳",
+     "lin.fang@mfa.example"),
+])
+def test_a_contact_line_naming_one_delegate_gives_them_the_contact(
+        text: str, language: str, who: str, email: str) -> None:
+    got = extract_response(text, language=language)
+    emails = {d.name: d.email for d in got.delegates}
+    assert emails[who] == email
+    assert [e for n, e in emails.items() if n != who] == [None]
