@@ -16,17 +16,20 @@ from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
 from bot.extract.contact_lines import fill_from_contact_lines
+from bot.extract.contacts import tie_contacts
 from bot.extract.decision import decide, detect_amendment
 from bot.extract.delegates import parse_delegates
+from bot.extract.heads import head_named_apart
 from bot.extract.lexicon import (
     ACCEPT_RE,
     AUTO_REPLY_RE,
     DELEGATION_CUE_RE,
+    GREETING_RE,
+    SELF_ATTENDANCE_RE,
 )
 from bot.extract.model import DelegateCandidate, Extraction
 from bot.extract.names import name_key
 from bot.extract.quotes import split_signature, strip_quoted
-from bot.extract.signer import signer_as_delegate
 from bot.extract.tables import has_name_header
 from bot.extract.tidy import tidy
 
@@ -46,7 +49,6 @@ MERGE_RATIO = 0.88
 # are a third of this; longer "names" are noise.
 MAX_NAME_CHARS = 100
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]+")
-_CYRILLIC_RE = re.compile(r"[а-яё]")
 # Characters a written name may hold besides letters and combining marks.
 _NAME_PUNCTUATION = frozenset(" .,'’-·()")
 
@@ -58,6 +60,7 @@ def extract_response(
     language: str | None = None,
     region: str | None = None,
     exclude_contacts: Iterable[str] = (),
+    followup: bool = False,
 ) -> Extraction:
     """Read the decision and the delegation from a reply and its attachments' text.
 
@@ -65,17 +68,24 @@ def extract_response(
     `region` is the mission's ISO country code, used for national phone
     numbers before the Vienna default; `exclude_contacts` are the
     secretariat's own e-mails and numbers, which never become a delegate's.
+    `followup`: the reply changes a delegation already recorded ("please also
+    register Mr. X"), so the names it gives need no phrase saying they form
+    a delegation.
     """
     del language  # Missions mix languages; every lexicon is always consulted.
     excluded = list(exclude_contacts)
     notes: list[str] = []
-    sources = [(_own_text(body), "body")]
+    body_text, signature = _own_parts(body)
+    sources = [(body_text, "body")]
     sources += [(_own_text(text), "attachment") for text in attachments if text.strip()]
     everything = "\n\n".join(text for text, _ in sources)
     if AUTO_REPLY_RE.search(sources[0][0]) and not any(s == "attachment" for _, s in sources):
         return Extraction(None, 0.0, [], None, 0.0, ["looks like an automatic reply"])
+    amendment = detect_amendment(everything)
+    # A message that replaces or adds people speaks of a delegation too
+    # ("M. B sera remplacé par Mme C").
     has_cue = bool(DELEGATION_CUE_RE.search(everything) or ACCEPT_RE.search(everything)
-                   or has_name_header(everything))
+                   or has_name_header(everything) or amendment is not None or followup)
     delegates: list[DelegateCandidate] = []
     withdrawn: list[str] = []
     for text, source in sources:
@@ -89,14 +99,18 @@ def extract_response(
     if len(kept) < len(delegates):
         notes.append(f"{len(delegates) - len(kept)} weak name candidates dropped")
     delegates = [d for d in _fold_mentions(kept) if not _addressee(everything, d.name)]
-    if not delegates:
-        # "I will represent Singapore myself": the signer is the delegate.
-        own, signature = split_signature(strip_quoted(tidy(body[:MAX_TEXT_CHARS])))
-        signer = signer_as_delegate(own, signature, region=region, exclude=excluded,
-                                    source="body")
-        delegates = [signer] if signer is not None else []
+    if not delegates and signature and SELF_ATTENDANCE_RE.search(body_text):
+        # "I will represent Singapore myself. My details are below.": the
+        # one who signs is the delegation, with the signature's contacts.
+        signer = parse_delegates(signature, region=region, exclude=excluded, source="body",
+                                 has_cue=True)[:1]
+        delegates = [d for d in signer if _plausible_name(d.name)]
+        for person in delegates:
+            person.title = _signature_title(signature, person.name) or person.title
+    head_named_apart(everything, delegates)
+    tie_contacts(everything, delegates, region, excluded)
+    # Lines below the list by surname and initials ("Юсупов Б. — ...", "г-на Стоянова:").
     fill_from_contact_lines(delegates, everything, region, excluded)
-    amendment = detect_amendment(everything)
     if len(delegates) == 1 and amendment is None and delegates[0].role in (None, "member"):
         # A delegation of one is led by that person; a follow-up that adds
         # one person says nothing about who leads.
@@ -114,7 +128,9 @@ def extract_response(
     if delegates:
         mean = sum(d.confidence for d in delegates) / len(delegates)
         confidence = min(confidence, round(mean, 2))
-    elif decision == "accept":
+    elif decision == "accept" and not verdict.names_later:
+        # Accepted and nobody named: a delegation the reading may have missed
+        # (not when the reply says the names will follow).
         confidence = round(confidence * 0.8, 2)
     if withdrawn:
         notes.append("withdrawn or replaced: " + "; ".join(dict.fromkeys(withdrawn)))
@@ -144,10 +160,30 @@ def _addressee(text: str, name: str) -> bool:
     return False
 
 
-def _own_text(text: str) -> str:
+def _signature_title(signature: str, name: str) -> str | None:
+    """The line under the signer's name: their rank (the mission's name and the
+    contacts below it are the letterhead, not the title)."""
+    lines = [line.strip() for line in signature.split("\n") if line.strip()]
+    at = next((i for i, line in enumerate(lines) if name in line), None)
+    if at is None or at + 1 >= len(lines):
+        return None
+    title = lines[at + 1]
+    if "@" in title or re.search(r"\d{3}|^\w{1,12}\s*[:：]", title):
+        return None
+    return title
+
+
+def _own_parts(text: str) -> tuple[str, str | None]:
+    """(what the sender wrote, their signature), quoted history cut."""
     # Upstream bounds message sizes; this bounds the work on any one text.
-    body, _signature = split_signature(strip_quoted(tidy(text[:MAX_TEXT_CHARS])))
-    return body
+    own = strip_quoted(tidy(text[:MAX_TEXT_CHARS]))
+    # The person greeted ("Bonjour Monsieur Gruber,") is the secretariat's.
+    greeting = GREETING_RE.match(own)
+    return split_signature(own[greeting.end():] if greeting else own)
+
+
+def _own_text(text: str) -> str:
+    return _own_parts(text)[0]
 
 
 def _similar(index: dict[str, DelegateCandidate], key: str) -> DelegateCandidate | None:
@@ -191,24 +227,8 @@ def _mentioned(into: list[DelegateCandidate], name: str) -> DelegateCandidate | 
     words = set(name_key(re.sub(r"['’]s$", "", name)).split())
     if not words:
         return None
-    hits = [d for d in into if _declined_subset(words, set(name_key(d.name).split()))]
+    hits = [d for d in into if words < set(name_key(d.name).split())]
     return hits[0] if len(hits) == 1 else None
-
-
-def _declined_subset(mention: set[str], name: set[str]) -> bool:
-    """Every word of `mention` is a word of `name`, a Russian case ending allowed
-    ("г-на Стоянова" is Стоянов, "с г-жой Ивановой" is Иванова), and fewer words."""
-    if len(mention) >= len(name):
-        return False
-    return all(word in name or any(_same_stem(word, known) for known in name)
-               for word in mention)
-
-
-def _same_stem(word: str, known: str) -> bool:
-    if not _CYRILLIC_RE.match(word) or min(len(word), len(known)) < 4:
-        return False
-    stem = min(len(word), len(known)) - 2
-    return word[:stem] == known[:stem] and abs(len(word) - len(known)) <= 2
 
 
 def _fold_mentions(delegates: list[DelegateCandidate]) -> list[DelegateCandidate]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.extract.fields import role_of
-from bot.extract.lexicon import DELEGATION_CUE_RE, TITLE_STARTERS, header_kind
+from bot.extract.lexicon import TITLE_STARTERS, header_kind
 from bot.extract.model import NameMatch
 from bot.extract.names import (
     HONORIFIC_RE,
@@ -26,7 +26,8 @@ from bot.extract.names import (
 from bot.extract.names_zh import is_zh_bare_name, zh_anchor_starts
 
 LIST_MARKER_RE: Final = re.compile(
-    r"[ \t]*(?:\(?\d{1,2}[.)](?!\d)|（\d{1,2}）|\d{1,2}[ \t]?[-–](?=[ \t])|\(?[a-zA-Z][.)](?=\s|$)"
+    r"[ \t]*(?:\(?\d{1,2}[.)](?!\d)|（\d{1,2}）|[一二三四五六七八九十]{1,3}[、．.]"
+    r"|\d{1,2}[ \t]?[-–](?=[ \t])|\(?[a-zA-Z][.)](?=\s|$)"
     r"|[ivx]{1,4}[.)]|[-•*·▪◦–>])[ \t]*"
 )
 _ROLE_PREFIX_RE: Final = re.compile(r"([^:：\n]{2,60}?)(?:\s*[:：]|\s+[-–—])\s*")
@@ -53,6 +54,14 @@ def _ar_rank_after_comma(text: str, start: int) -> bool:
     rank is that person's title (a new person is joined by "و")."""
     return (re.search(r"[،,][ \t]*$", text[max(0, start - 3):start]) is not None
             and _AR_RANK_RE.match(text, start) is not None)
+
+
+# "Исп.: Каримова З.Т., тел. ...": the clerk who drafted the note, not a list item.
+_CLERK_LABEL_RE: Final = re.compile(
+    r"(?:исп|исполнитель|отв\. исп|контактное лицо|контакт\w*|тел|e-?mail|tel|contact)"
+    r"\.?[ \t]*[:：][ \t]*$",
+    re.IGNORECASE,
+)
 
 
 def find_anchors(text: str) -> list[Anchor]:
@@ -100,12 +109,11 @@ def find_anchors(text: str) -> list[Anchor]:
         bare = person is not None and person.honorific is None and not listed and not role
         if bare and person is not None and not _bare_name_line(text, person):
             person = None
-        if person is None and at_line_start:
-            person = _list_name_without_caps(text, start, listed)
-        if person is None and start in separated and _list_item(text, start):
-            # "...: Абдуллаева Нодира, советник Посольства; Ташкентов Сардор, атташе":
-            # an item of a list run into one line, a bare name before a title word.
-            person = _list_name_without_caps(text, start, True)
+        clerk = _CLERK_LABEL_RE.search(text[max(0, start - 30):start]) is not None
+        if person is None and (at_line_start or (start in separated and not clerk)):
+            # An item of a run-on list ("…: Каримов Ботир, заместитель …; Абдуллаева
+            # Нодира, советник …") reads like a list item: a name, then a title.
+            person = _list_name_without_caps(text, start, listed or start in separated)
         if person is None and at_line_start:
             person = _rank_addressed(text, start, listed=listed, labelled=role is not None)
         if person is None:
@@ -117,15 +125,6 @@ def find_anchors(text: str) -> list[Anchor]:
         anchors.append(Anchor(person, listed or at_line_start, role))
         cursor = person.end
     return anchors
-
-
-def _list_item(text: str, start: int) -> bool:
-    """After "; ", or after ": " that follows a delegation cue ("примут участие:"),
-    not after a label such as "Исп.:" (the note's clerk)."""
-    before = text[max(0, start - 80):start].rstrip()
-    if before.endswith(";"):
-        return True
-    return before.endswith(":") and DELEGATION_CUE_RE.search(before) is not None
 
 
 def _bare_name_line(text: str, person: NameMatch) -> bool:
@@ -189,12 +188,29 @@ def _rank_addressed(text: str, start: int, *, listed: bool, labelled: bool) -> N
     separated = bool(_FIELD_AFTER_RE.match(text, person.end))
     if labelled:
         return person if chinese or caps or separated else None
+    # "Commodore Ali Hassan Juma, Director …" in a list, or on a line of its own
+    # under another person's line: a rank, then two or more proper names.
+    proper = separated and _proper_name(person.name) and (listed or _after_person_line(text, start))
     if listed:
-        return person if (caps or arabic or chinese) and separated else None
+        return person if ((caps or arabic or chinese) and separated) or proper else None
     if arabic:
         # A line of its own opening with a rank: "السفير وليد محمود عبد الناصر، المندوب الدائم".
         return person if separated and len(person.name.split()) >= 2 else None
-    return person if caps and separated and not chinese else None
+    return person if (caps and separated and not chinese) or proper else None
+
+
+def _proper_name(name: str) -> bool:
+    tokens = name.split()
+    return len(tokens) >= 2 and all(
+        re.fullmatch(r"[A-ZÀ-ÞА-ЯЁ][a-zß-ÿа-яё'’]+(?:-[A-ZÀ-ÞА-ЯЁ]?[a-zß-ÿа-яё'’]+)*", t)
+        for t in tokens)
+
+
+def _after_person_line(text: str, start: int) -> bool:
+    """The previous non-empty line opens with an honorific or a rank (a list of people)."""
+    before = text[:start].rstrip()
+    line = before[before.rfind("\n") + 1 :].lstrip(" \t-•*·")
+    return bool(line) and bool(HONORIFIC_RE.match(line) or RANK_ANYWHERE_RE.match(line))
 
 
 def _rank_in_sentence(text: str, start: int) -> NameMatch | None:
@@ -210,7 +226,13 @@ def _rank_in_sentence(text: str, start: int) -> NameMatch | None:
         # Arabic has no capitals: "ويضم السفير فيصل بن عبد الله القحطاني، المندوب الدائم"
         # needs a name of two words or more and a comma after it.
         return person if len(person.name.split()) >= 2 and re.match(r"[ \t]*[،,]", after) else None
-    if not _caps(person.name):
+    # "Judge Maria Santos Cruz, Court of Appeal": a capitalised rank, then a
+    # name in capitals or of two proper words or more, then a field.
+    before = text[max(0, start - 30) : start].split()
+    # Unless in capitals, only where a sentence leads to it ("include Judge …"),
+    # not inside a title ("Officer, General Police Department").
+    led = not before or before[-1][:1].islower()
+    if not (_caps(person.name) or (_proper_name(person.name) and led)):
         return None
     if _FIELD_AFTER_RE.match(after) or re.match(r"[ \t]*(?:[.;]|and |et |y |и )", after):
         return person

@@ -48,6 +48,8 @@ class Decision:
     # False when nothing but names would make the reply an acceptance:
     # the people it names are then contacts, not delegates.
     accept_stated: bool = True
+    # "We will participate; names will follow": no names is what it says.
+    names_later: bool = False
 
 
 # Decision phrases are matched on the lower-cased text, per script, without
@@ -256,7 +258,8 @@ def decide(text: str, *, delegates: int, amendment: str | None) -> Decision:
             "participation confirmed, names to follow" if r.defer
             else "accepted but no delegates found"
         )
-        return Decision("accept", 0.75 if r.defer else 0.7, [note])
+        return Decision("accept", 0.75 if r.defer else 0.7, [note],
+                        names_later=bool(r.defer))
     if r.conditional:
         return Decision("accept", 0.5, ["acceptance under a condition, no names"])
     if r.defer:

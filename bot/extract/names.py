@@ -2,8 +2,10 @@
 
 Names are kept exactly as the mission wrote them (ALL-CAPS surnames,
 particles, Cyrillic, Arabic and Chinese script); the parser only decides
-where the name starts and stops.  Chinese puts 先生/女士/阁下 after the name,
-every other language puts the honorific before it.
+where the name starts and stops, and puts a Russian name declined after an
+oblique honorific ("г-на Дмитрия Соколова") back in the nominative.
+Chinese puts 先生/女士/阁下 after the name, every other language puts the
+honorific before it.
 """
 
 from __future__ import annotations
@@ -26,12 +28,21 @@ from bot.extract.lexicon import (
     words,
 )
 from bot.extract.model import NameMatch
+from bot.extract.names_ru import nominative
 from bot.extract.names_zh import ZH_NAME_RE, parse_zh_person, zh_rank_name
 
 _HON_ALT = "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True))
 # One or more honorifics in a row ("H.E. Mr.", "Excmo. Sr. D."), then a space.
+# An abbreviation no lexicon lists ("Mgs.", "Abg.", "Psic.") is read as an
+# honorific only straight before two capitalised words (a first name and a
+# surname) and when it is not one of the abbreviations of addresses and dates.
+_ABBREVIATION = (
+    r"(?!(?:Tel|Tél|Fax|Mob|Cel|No|Nr|Núm|Ref|Réf|Av|Art|Ext|St|Dept|Inc|Ltd|Co|Vol|Cc|Ctra|Apdo"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Ene|Abr|Ago|Dic|Janv|Févr|Avr|Juil"
+    r")\.)[A-Z][a-z]{1,3}\.(?=[ \t]+[A-ZÀ-Þ][a-zà-ÿ'’\-]+[ \t]+[A-ZÀ-Þ])"
+)
 HONORIFIC_RE: Final = re.compile(
-    rf"(?<![\w.\-])(?:{_HON_ALT})(?:\s*(?:{_HON_ALT}))*(?=\s)", re.UNICODE
+    rf"(?<![\w.\-])(?:(?:{_HON_ALT})(?:\s*(?:{_HON_ALT}))*|{_ABBREVIATION})(?=\s)", re.UNICODE
 )
 # Arabic uses the title "the Ambassador" as part of the form of address.
 _AR_TITLE_HON_RE: Final = re.compile(r"\s+(?:السفيرة|السفير)(?=\s)")
@@ -74,6 +85,10 @@ _NOT_NAME: Final = frozenset({
     "saludos", "thank", "thanks", "merci", "gracias", "спасибо",
     *words("not_name"),
 })
+# The rest of a name wrapped onto the next line: one to three capitalised
+# words, then a comma ("Echeverría Soto, Jefa…").
+_WRAPPED_REST_RE: Final = re.compile(
+    r"\n[ \t]*((?:[A-ZÀ-ÞА-ЯЁ][\w'’\-]+[ \t]+){0,2}[A-ZÀ-ÞА-ЯЁ][\w'’\-]+),")
 # Arabic names chain particles: "عبد العزيز بن فهد آل سعود" is seven tokens.
 MAX_NAME_TOKENS: Final = 8
 # Russian patronymics mark a personal name even without capitals or honorific.
@@ -108,6 +123,11 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
                 and step < len(text) and text[step] == "\n"):
             # A PDF line wrap inside a name: "Gloria\nZELAYA", "ZELAYA\nPINEDA".
             step = cursor + wrapped.start(1)
+        elif (len(tokens) == 1 and step < len(text) and text[step] == "\n"
+              and (rest := _WRAPPED_REST_RE.match(text, step))):
+            # A mail wrapped inside a name, the rest of it before a comma:
+            # "la Sra. Paula\nEcheverría Soto, Jefa de…".
+            step = rest.start(1)
         if tokens and step == cursor:
             break
         particle = _PARTICLE_RE.match(text, step)
@@ -132,7 +152,8 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
             break
         token = token_match.group()
         bare = token.rstrip(".").casefold()
-        first_word = text[step : step + 40].split(" ")[0]
+        # The word ends at any space: "SMITH\nsmith@x.example" is a name, then an address.
+        first_word = (text[step : step + 40].split() or [""])[0]
         initial = _is_initial(token)  # "В." is an initial, not the preposition "в"
         if (bare in TITLE_STARTERS or (bare in _NOT_NAME and not initial)
                 or "@" in first_word):
@@ -216,7 +237,7 @@ def parse_person_at(text: str, pos: int, *, need_caps: bool = False) -> NameMatc
     name, end = read
     if len(name.split()) < 2 and (honorific is None or _weak(honorific.group())):
         return None
-    return NameMatch(pos, end, hon_text, name)
+    return NameMatch(pos, end, hon_text, nominative(hon_text, name))
 
 
 def _weak(honorifics: str) -> bool:
@@ -281,9 +302,27 @@ def split_cell_name(cell: str) -> tuple[str | None, str]:
     if zh and zh.end() == len(cell):
         return zh.group(3), zh.group(1)
     honorific = match_honorific(cell + " ", 0)
-    if honorific:
-        return re.sub(r"\s+", " ", honorific.group()), cell[honorific.end() :].strip()
-    return None, cell
+    form = re.sub(r"\s+", " ", honorific.group()) if honorific else None
+    rest = cell[honorific.end() :].strip() if honorific else cell
+    # A rank or office written before the name in the name column ("Minister
+    # Paulo …", "Magistrado Juan …", "المستشار فهد …") is the form of address.
+    rank = RANK_ADDRESS_RE.match(rest)
+    word = rest.split(" ", 1)[0]
+    if rank and _a_name_follows(rest[rank.end() :]):
+        address, rest = rank.group(1), rest[rank.end() :].strip()
+    elif word[:1].isupper() and word.casefold() in TITLE_STARTERS and _a_name_follows(
+            rest[len(word):]):
+        address, rest = word, rest[len(word):].strip()
+    else:
+        return form, rest
+    return (f"{form} {address}" if form else address), rest
+
+
+def _a_name_follows(text: str) -> bool:
+    """Two words or more, the first capitalised (or in a script without case)."""
+    words = text.split()
+    return len(words) >= 2 and (words[0][:1].isupper() or (not words[0][:1].isascii()
+                                and not words[0][:1].islower()))
 
 
 def name_key(name: str) -> str:

@@ -4,7 +4,7 @@ Each lexicon addition kind has a test with wording that is not in the corpus:
 the accusative role words of ar.toml (role_head, role_alternate,
 role_alternate_field, role_member_field, role_adviser_field), its not_name
 list, and the contact lines that name one listed person
-(bot/extract/contact_lines.py).
+(bot/extract/contacts.py).
 """
 
 from __future__ import annotations
@@ -156,19 +156,6 @@ def test_a_later_mention_in_a_russian_case_is_the_same_person() -> None:
     assert [(d.name, d.phone, d.role) for d in got.delegates] == [
         ("Тимофей ГРОМОВ", "+4317123219", "head"),
     ]
-
-
-def test_a_line_naming_two_delegates_gives_its_contacts_to_neither() -> None:
-    from bot.extract.contact_lines import fill_from_contact_lines
-    from bot.extract.model import DelegateCandidate
-
-    people = [
-        DelegateCandidate(None, name, None, "member", None, None, 0.9, "body")
-        for name in ("Олег РЯБОВ", "Анна ЛИСИНА")
-    ]
-    fill_from_contact_lines(people, "Рябов и Лисина: delegation@mfa.example\n"
-                            "Лисиной — +43 1 712 00 01", "AT", [])
-    assert [(d.email, d.phone) for d in people] == [(None, None), (None, "+4317120001")]
 
 
 def test_semicolon_items_of_a_run_in_list_open_with_bare_names() -> None:
