@@ -120,6 +120,7 @@ class Reading:
     defer: int = 0
     conditional: int = 0
     cue: int = 0
+    positive: int = 0
 
 
 _PIECE_RE: Final = re.compile(r"[,،，、]")
@@ -204,7 +205,11 @@ def read_clause(found: _Spans, start: int, end: int) -> set[str]:
         elif stated:
             kinds.add("conditional" if conditional else
                       "participate" if participates else "accept")
-    if (not kinds and found.first("negators", start, end)
+        elif found.first("participation", a, b):
+            # "Ms. Holm ... will join the delegation": a participation word that no
+            # negator reaches, weaker than a phrase (it counts only beside names).
+            kinds.add("positive")
+    if (not kinds - {"positive"} and found.first("negators", start, end)
             and found.first("participation", start, end)):
         kinds.add("decline")
     return kinds
@@ -228,6 +233,7 @@ def read(text: str) -> Reading:
         reading.conditional += "conditional" in kinds
         reading.accept += bool(kinds & {"accept", "participate"})
         reading.participate += "participate" in kinds
+        reading.positive += "positive" in kinds
     return reading
 
 
@@ -237,7 +243,7 @@ def decide(text: str, *, delegates: int, amendment: str | None) -> Decision:
     accepts = r.accept + r.conditional
     if delegates:
         if r.decline and amendment is None:
-            if accepts:
+            if accepts or r.positive:
                 return Decision("accept", 0.6, ["declining phrase but delegates are named"])
             return Decision("decline", 0.7, ["declines; the people it names are contacts"],
                             accept_stated=False)

@@ -223,3 +223,24 @@ def test_a_greeting_on_the_line_names_the_addressee_not_a_delegate() -> None:
         "Conseiller."
     )
     assert [d.name for d in got.delegates] == ["Serge KOUAME"]
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Mr. Lars Dahl will unfortunately not attend. In addition, Ms. Eva Moen, Counsellor, "
+     "will join the delegation.", "Eva Moen"),
+    ("M. Paul Simo ne pourra pas participer. Par ailleurs, Mme Awa Diop, Conseillère, "
+     "se joindra à la délégation.", "Awa Diop"),
+])
+def test_a_withdrawal_beside_a_newcomer_keeps_the_newcomer(text: str, name: str) -> None:
+    got = extract_response(text)
+    assert got.decision == "accept"
+    assert name in [d.name for d in got.delegates]
+
+
+def test_a_present_tense_report_is_no_deferral() -> None:
+    got = extract_response(
+        "Представительство сообщает, что дополнительно в состав делегации войдет "
+        "г-н Артем Зуев, атташе."
+    )
+    assert got.decision == "accept"
+    assert [d.name for d in got.delegates] == ["Артем Зуев"]
