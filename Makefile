@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 export DEBIAN_FRONTEND := noninteractive
 PG_DEFAULT_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: venv stack stack-stop browser lint test demo bench
+.PHONY: venv stack stack-stop browser lint test demo bench model
 
 venv: $(STAMP)
 
@@ -55,6 +55,11 @@ test: venv stack browser lint
 
 demo: venv stack
 	$(BIN)/invitebot demo
+
+# The name tagger's model (bot/extract/models/names.crfsuite), trained on the
+# tuning part of tests/corpus/replies; deterministic, committed, never fetched.
+model: venv
+	$(BIN)/python -m bot.extract.train
 
 bench: venv stack
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python "$$script"; done
