@@ -7,7 +7,8 @@ two to four characters), numbers, e-mail addresses and single punctuation
 marks.  Each token gets features that describe its shape, never the name
 itself: script, case, length, prefixes and suffixes, hits in the lexicons
 (honorifics, ranks, title words, particles, Chinese surnames and forms of
-address after a name), its place relative to the line start, a list marker,
+address after a name) and in a given-name/surname gazetteer built from
+Faker's public lists (scripts/gen-name-gazetteer), its place relative to the line start, a list marker,
 the last honorific or rank and a role label, whether the line is a contact
 line, and the same for its neighbours.  A word's own identity is a feature
 too, but training keeps it only for words never seen inside a name
@@ -17,9 +18,11 @@ than which names it has met.
 
 from __future__ import annotations
 
+import gzip
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from importlib import resources
 from typing import Final
 
 from bot.extract.lexicon import (
@@ -53,6 +56,7 @@ _LATIN_RE: Final = re.compile(r"[A-Za-zÀ-ɏ]")
 _CYRILLIC_RE: Final = re.compile(r"[Ѐ-ӿ]")
 _ARABIC_RE: Final = re.compile(r"[\u0600-\u06ff\u0750-\u077f]")
 _CJK_RE: Final = re.compile(rf"[{_CJK}]")
+GAZETTEER_NAME: Final = "gazetteer.txt.gz"
 # The longest honorific, rank or Chinese form of address, in tokens.
 _MAX_PHRASE_TOKENS: Final = 4
 
@@ -171,6 +175,20 @@ def line_context(line: str) -> list[str]:
     return feats
 
 
+@cache
+def gazetteer() -> dict[str, str]:
+    """Given names ("g"), surnames ("s") or both ("b"), case-folded, from Faker's
+    public lists (scripts/gen-name-gazetteer); empty if the file is missing."""
+    path = resources.files("bot.extract").joinpath("models", GAZETTEER_NAME)
+    if not path.is_file():
+        return {}
+    out: dict[str, str] = {}
+    for line in gzip.decompress(path.read_bytes()).decode("utf-8").splitlines():
+        kind, _, word = line.partition("\t")
+        out[word] = kind
+    return out
+
+
 @lru_cache(maxsize=8192)
 def _own(token: str, mark: str, zh: str) -> tuple[str, ...]:
     word = token.rstrip(".") or token
@@ -195,6 +213,9 @@ def _own(token: str, mark: str, zh: str) -> tuple[str, ...]:
         feats.append("lex=title")
     if low in NAME_PARTICLES:
         feats.append("lex=particle")
+    kind = gazetteer().get(low)
+    if kind:
+        feats.append("lex=gz" + kind)
     if token in ZH_SURNAMES:
         feats.append("lex=zhsur")
     if token in _zh_title_last_chars():

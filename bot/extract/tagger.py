@@ -132,6 +132,12 @@ def _names_in_line(
         honorific = None
         if hon_start is not None and not line[hon_end:start].strip(" \t"):
             honorific = " ".join(line[hon_start:hon_end].split())
+        elif j < len(tokens) and labels[j] == "B-HON" and tokens[j].start == tokens[j - 1].end:
+            # Chinese writes the form of address after the name: "龚晓岚女士".
+            k = j + 1
+            while k < len(tokens) and labels[k] == "I-HON":
+                k += 1
+            honorific = line[tokens[j].start : tokens[k - 1].end]
         if probability >= min_probability:
             out.append(TaggedName(offset + start, offset + end, name, honorific,
                                   round(probability, 3)))

@@ -116,8 +116,15 @@ def line_labels(tokens: list[Token], offset: int, spans: list[tuple[int, int, st
     return labels
 
 
-def sequences(samples: Sequence[Sample]) -> Iterator[tuple[str, list[list[str]], list[str]]]:
-    """(case, features, labels) of every non-empty line of every sample."""
+def sequences(
+    samples: Sequence[Sample], *, augment: bool = True
+) -> Iterator[tuple[str, list[list[str]], list[str]]]:
+    """(case, features, labels) of every non-empty line of every sample.
+
+    With `augment`, each line that holds a name is also given as other writers
+    might have written it (`variants`): without its honorifics, and with its
+    capitals surnames in title case.
+    """
     for sample in samples:
         spans = name_spans(sample)
         offset = 0
@@ -125,10 +132,51 @@ def sequences(samples: Sequence[Sample]) -> Iterator[tuple[str, list[list[str]],
         for line in sample.text.split("\n"):
             tokens = tokenize(line)
             if tokens:
+                local = [(a - offset, b - offset, k) for a, b, k in spans
+                         if offset <= a < offset + len(line)]
                 yield (sample.case, line_features(line, tokens, prev=prev),
-                       line_labels(tokens, offset, spans))
+                       line_labels(tokens, 0, local))
+                if augment:
+                    for variant, moved in variants(line, local):
+                        vtokens = tokenize(variant)
+                        yield (sample.case, line_features(variant, vtokens, prev=prev),
+                               line_labels(vtokens, 0, moved))
                 prev = line
             offset += len(line) + 1
+
+
+def variants(
+    line: str, spans: list[tuple[int, int, str]]
+) -> list[tuple[str, list[tuple[int, int, str]]]]:
+    """`line` without its honorifics, and with its names' capitals in title case."""
+    if not any(k == "NAME" for _, _, k in spans):
+        return []
+    out = []
+    hons = sorted((a, b) for a, b, k in spans if k == "HON")
+    if hons:
+        pieces, last = [], 0
+        for start, end in hons:
+            pieces.append(line[last:start])
+            last = end + _gap(line, end)
+        pieces.append(line[last:])
+        moved = []
+        for start, end, kind in spans:
+            if kind == "NAME":
+                shift = sum(he + _gap(line, he) - hs for hs, he in hons if he <= start)
+                moved.append((start - shift, end - shift, kind))
+        out.append(("".join(pieces), moved))
+    names = [(a, b) for a, b, k in spans if k == "NAME"]
+    if any(re.search(r"\b[A-ZА-ЯЁÀ-Þ]{2,}", line[a:b]) for a, b in names):
+        chars = list(line)
+        for a, b in names:
+            chars[a:b] = list(re.sub(r"[A-ZА-ЯЁÀ-Þ'’\-]{2,}", lambda m: m.group().title(),
+                                     line[a:b]))
+        out.append(("".join(chars), list(spans)))
+    return out
+
+
+def _gap(line: str, end: int) -> int:
+    return len(line[end:]) - len(line[end:].lstrip(" \t"))
 
 
 def context_vocabulary(data: Sequence[tuple[str, list[list[str]], list[str]]]) -> set[str]:
