@@ -8,9 +8,10 @@ marks.  Each token gets features that describe its shape, never the name
 itself: script, case, length, prefixes and suffixes, hits in the lexicons
 (honorifics, ranks, title words, particles, Chinese surnames and forms of
 address after a name) and in a given-name/surname gazetteer built from
-Faker's public lists (scripts/gen-name-gazetteer), its place relative to the line start, a list marker,
-the last honorific or rank and a role label, whether the line is a contact
-line, and the same for its neighbours.  A word's own identity is a feature
+Faker's public lists (scripts/gen-name-gazetteer), its place relative to the
+line start, a list marker, the last honorific or rank and a separator,
+whether the line is a list item, a contact line, a role label or a table row,
+and the same for its neighbours.  A word's own identity is a feature
 too, but training keeps it only for words never seen inside a name
 (`train.context_vocabulary`), so the model learns where names stand rather
 than which names it has met.
