@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
+from bot.extract.features import gazetteer
 from bot.extract.fields import read_fields, role_of
 from bot.extract.lexicon import (
     NOT_DELEGATE_BEFORE_RE,
@@ -88,6 +89,10 @@ def tagged_delegates(
             continue
         prefix = text[line_start : found.start]
         honorific = found.honorific or _honorific_before(prefix)
+        if not (honorific or fields.title or fields.email or fields.phone or fields.role
+                or _given_name_first(found.name)):
+            # Nothing says person but the model: "FINAL LIST, see below."
+            continue
         role = fields.role or _prefix_role(prefix, honorific) or "member"
         out.append(DelegateCandidate(
             honorific=honorific, name=found.name, title=fields.title, role=role,
@@ -122,6 +127,11 @@ def _opens_entry(text: str, found: TaggedName) -> bool:
     if found.honorific:
         prefix = prefix.replace(found.honorific, "")
     return len(prefix.split()) <= MAX_PREFIX_WORDS
+
+
+def _given_name_first(name: str) -> bool:
+    words = name.split()
+    return bool(words) and gazetteer().get(words[0].casefold()) in ("g", "b")
 
 
 def _plausible(found: TaggedName) -> bool:

@@ -51,7 +51,8 @@ class Sample:
 
 
 def load_samples(corpus: Path = DEFAULT_CORPUS, limit: int | None = None) -> list[Sample]:
-    """The tuning cases of `corpus` as (text, names to find), in file-name order."""
+    """The tuning cases of `corpus` as (text, names to find), in file-name order
+    (`limit`: that many, taken at even steps)."""
     samples: list[Sample] = []
     for path in sorted(corpus.glob("*.json")):
         expected = json.loads(path.read_text(encoding="utf-8"))
@@ -66,8 +67,9 @@ def load_samples(corpus: Path = DEFAULT_CORPUS, limit: int | None = None) -> lis
             names.append(str(withdrawn))
             honorifics.append(None)
         samples.append(Sample(path.stem, body, names, honorifics))
-        if limit is not None and len(samples) >= limit:
-            break
+    if limit is not None and 0 < limit < len(samples):
+        # Spread over the corpus (files are sorted by language), not its first language.
+        samples = samples[:: len(samples) // limit][:limit]
     return samples
 
 
