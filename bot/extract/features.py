@@ -190,6 +190,12 @@ def gazetteer() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=32768)
+def _neighbour(key: tuple[str, str, str], offset: int) -> tuple[str, ...]:
+    """A neighbour's word, script, shape and lexicon features, as seen from `offset`."""
+    return tuple(f"{offset}:{f}" for f in _own(*key) if f[:2] in ("s=", "sh", "le", "w="))
+
+
 @lru_cache(maxsize=8192)
 def _own(token: str, mark: str, zh: str) -> tuple[str, ...]:
     word = token.rstrip(".") or token
@@ -208,8 +214,10 @@ def _own(token: str, mark: str, zh: str) -> tuple[str, ...]:
         feats += ["p2=" + low[:2], "p3=" + low[:3], "x2=" + low[-2:], "x3=" + low[-3:]]
     if mark:
         feats.append("lex=" + mark)
-    if zh:
+    if "zhaft" in zh:
         feats.append("lex=zhaft")
+    if "zhsur2" in zh:
+        feats.append("lex=zhsur2")
     if low in TITLE_STARTERS:
         feats.append("lex=title")
     if low in NAME_PARTICLES:
@@ -232,17 +240,16 @@ def line_features(
     if not tokens:
         return []
     marks, zh = _phrase_marks(tokens, line)
-    own = [list(_own(t.text, m, z)) for t, m, z in zip(tokens, marks, zh, strict=True)]
+    for i, token in enumerate(tokens):
+        if line[token.start : token.start + 2] in ZH_SURNAMES:
+            zh[i] += "zhsur2"
+    keys = [(t.text, m, z) for t, m, z in zip(tokens, marks, zh, strict=True)]
     context = line_context(line)
     before = prev.strip()
     if before.endswith((":", "：")):
         context.append("P:colon")
         if ROLE_HEAD_RE.search(before) or ROLE_ALTERNATE_RE.search(before):
             context.append("P:role")
-    for i, token in enumerate(tokens):
-        if line[token.start : token.start + 2] in ZH_SURNAMES:
-            own[i].append("lex=zhsur2")
-    shared = [[f for f in item if f[:2] in ("s=", "sh", "le", "w=")] for item in own]
     out: list[list[str]] = []
     since_hon = 99
     since_sep = 99
@@ -255,14 +262,14 @@ def line_features(
             since_sep = 0
         else:
             since_sep += 1
-        feats = ["bias", *own[i], *context]
+        feats = ["bias", *_own(*keys[i]), *context]
         feats.append("pos=" + _bucket(i))
         feats.append("hon_d=" + (_bucket(since_hon) if since_hon < 99 else "none"))
         feats.append("sep_d=" + _bucket(since_sep))
         for offset in (-2, -1, 1, 2):
             j = i + offset
             if 0 <= j < len(tokens):
-                feats += [f"{offset}:{f}" for f in shared[j]]
+                feats += _neighbour(keys[j], offset)
             else:
                 feats.append(f"{offset}:edge")
         if i > 0 and tokens[i - 1].end == token.start:
