@@ -84,8 +84,10 @@ def extract_response(
         found = parse_delegates(text, region=region, exclude=excluded, source=source,
                                 has_cue=has_cue, withdrawn=withdrawn)
         _merge(delegates, [d for d in found if _plausible_name(d.name)])
-    if not delegates and has_cue and "fallback" in TAGGER_MODES:
-        # Where the rules know no name shape, the statistical tagger reads the lines.
+    if (not delegates and has_cue and "fallback" in TAGGER_MODES
+            and decide(everything, delegates=0, amendment=detect_amendment(everything)).decision
+            == "accept"):
+        # A reply that accepts with no name the rules know: the statistical tagger reads it.
         for text, source in sources:
             found = tagged_delegates(text, region=region, exclude=excluded, source=source,
                                      withdrawn=withdrawn)

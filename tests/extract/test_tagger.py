@@ -154,7 +154,7 @@ def test_the_tagger_finds_a_list_the_rules_miss(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_an_arabic_name_without_honorific_is_found_and_its_title_kept() -> None:
-    got = extract_response("يتشرف الوفد بالمشاركة، ويتكون الوفد من:\n"
+    got = extract_response("تتشرف البعثة بإبلاغكم بأن وفدها إلى الاجتماع سيتكون على النحو التالي:\n"
                            "ثامر عبد المحسن الفلاسي، مدير إدارة التعاون الدولي")
     assert [(d.name, d.title, d.role) for d in got.delegates] == [
         ("ثامر عبد المحسن الفلاسي", "مدير إدارة التعاون الدولي", "head")]
@@ -162,6 +162,11 @@ def test_an_arabic_name_without_honorific_is_found_and_its_title_kept() -> None:
 
 def test_the_tagger_stays_out_of_declines_and_rule_read_replies() -> None:
     assert extract_response("We regret that we cannot attend.").delegates == []
+    # A decline that names its signatory, a deferral that names a contact: nobody.
+    for body in ("Our delegation regrets that it cannot attend.\nTavita Faleolo Sefo, Counsellor",
+                 "The composition of the delegation will be communicated later.\n"
+                 "Tavita Faleolo Sefo, Counsellor"):
+        assert extract_response(body).delegates == [], body
     got = extract_response("Our delegation:\n1. Mr. John SMITH, Counsellor")
     assert [d.name for d in got.delegates] == ["John SMITH"]
     assert not any("tagger" in note for note in got.notes)
