@@ -39,6 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--only", default=None, help="regex on case names")
+    parser.add_argument("--verbose", "-v", action="store_true",
+                        help="list what each mode gets wrong that the rules alone do not")
     args = parser.parse_args(argv)
     cases = [c for c in bench.load_cases() if c.split == "tuning"
              and c.render in bench.TEXT_RENDERS]
@@ -67,6 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{mode:<16} name P {c.precision:.3f} R {c.recall:.3f} F1 {c.f1:.3f} "
               f"({c.tp}/{c.fp}/{c.fn})  title F1 {score.fields['title'].f1:.3f}  "
               f"role acc {score.role_accuracy:.3f}")
+    if args.verbose:
+        for mode, score in totals.items():
+            for wrong in sorted(set(score.wrong) - set(totals["rules"].wrong)):
+                print(f"  {mode}: {wrong}")
     tp, fp, fn = alone
     p, r = tp / max(1, tp + fp), tp / max(1, tp + fn)
     print(f"{'tagger alone':<16} name P {p:.3f} R {r:.3f} F1 {2 * p * r / max(1e-9, p + r):.3f} "

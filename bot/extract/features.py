@@ -274,5 +274,11 @@ def line_features(
                 feats.append(f"{offset}:edge")
         if i > 0 and tokens[i - 1].end == token.start:
             feats.append("glued")
+        if _CJK_RE.match(token.text):
+            # Chinese words are character pairs: "先生", "大使", "司长".
+            if i + 1 < len(tokens) and tokens[i + 1].start == token.end:
+                feats.append("b=" + token.text + tokens[i + 1].text)
+            if i > 0 and tokens[i - 1].end == token.start:
+                feats.append("-1:b=" + tokens[i - 1].text + token.text)
         out.append(feats)
     return out

@@ -24,7 +24,6 @@ from bot.extract.lexicon import (
     WITHDRAWN_AFTER_RE,
 )
 from bot.extract.model import DelegateCandidate
-from bot.extract.names import HONORIFIC_RE
 from bot.extract.tagger import TaggedName, find_names
 
 # Below MIN_CANDIDATE_CONFIDENCE's review band, above the drop line: to confirm.
@@ -88,7 +87,7 @@ def tagged_delegates(
         if fields.secretariat:
             continue
         prefix = text[line_start : found.start]
-        honorific = found.honorific or _honorific_before(prefix)
+        honorific = found.honorific
         if not (honorific or fields.title or fields.email or fields.phone or fields.role
                 or _given_name_first(found.name)):
             # Nothing says person but the model: "FINAL LIST, see below."
@@ -150,14 +149,6 @@ def _entry(text: str, start: int, line_end: int) -> str:
             break
         entry += "\n" + line
     return entry
-
-
-def _honorific_before(prefix: str) -> str | None:
-    matches = list(HONORIFIC_RE.finditer(prefix))
-    match = matches[-1] if matches else None
-    if match is None or prefix[match.end() :].strip():
-        return None
-    return " ".join(match.group().split())
 
 
 def _prefix_role(prefix: str, honorific: str | None) -> str | None:

@@ -19,7 +19,9 @@ from typing import Final
 
 import pycrfsuite
 
-from bot.extract.features import line_features, tokenize
+from bot.extract.features import Token, line_features, tokenize
+from bot.extract.lexicon import NAME_PARTICLES
+from bot.extract.names import HONORIFIC_RE
 
 MODEL_NAME: Final = "names.crfsuite"
 _lock = threading.Lock()
@@ -95,6 +97,35 @@ def find_names(
     return out
 
 
+def honorific_before(prefix: str) -> str | None:
+    """The lexicon's honorific that ends `prefix`, if any ("1. Engr. (Mrs.) " -> "Engr. (Mrs.)")."""
+    matches = list(HONORIFIC_RE.finditer(prefix))
+    if not matches or prefix[matches[-1].end() :].strip():
+        return None
+    return " ".join(matches[-1].group().split())
+
+
+def _close_gaps(tokens: list[Token], labels: list[str]) -> None:
+    """A name does not end on a particle ("بن", "عبد", "van"): the word after it is
+    the name's.  One capitalised word left out between two parts of a name is
+    part of it; a lower-case word ("and", "et", "и") or punctuation is not."""
+    for i in range(len(tokens) - 1):
+        if (labels[i].endswith("NAME") and tokens[i].text.casefold() in NAME_PARTICLES
+                and labels[i + 1] in ("O", "B-HON", "I-HON")
+                and tokens[i + 1].text[:1].isalpha() and tokens[i].end < tokens[i + 1].start):
+            labels[i + 1] = "I-NAME"
+    for i in range(1, len(tokens) - 1):
+        if labels[i] != "O" or not labels[i - 1].endswith("NAME"):
+            continue
+        if not labels[i + 1].endswith("NAME"):
+            continue
+        word = tokens[i].text
+        if len(word) < 2 or not word[0].isalpha() or word[0].islower():
+            continue
+        labels[i] = "I-NAME"
+        labels[i + 1] = "I-NAME"
+
+
 def _names_in_line(
     line: str, offset: int, tagger: pycrfsuite.Tagger, prev: str, min_probability: float
 ) -> list[TaggedName]:
@@ -103,6 +134,7 @@ def _names_in_line(
     if not feats:
         return []
     labels: list[str] = tagger.tag(pycrfsuite.ItemSequence(feats))
+    _close_gaps(tokens, labels)
     out: list[TaggedName] = []
     i = 0
     hon_start: int | None = None
@@ -138,6 +170,8 @@ def _names_in_line(
             while k < len(tokens) and labels[k] == "I-HON":
                 k += 1
             honorific = line[tokens[j].start : tokens[k - 1].end]
+        if honorific is None:
+            honorific = honorific_before(line[:start])
         if probability >= min_probability:
             out.append(TaggedName(offset + start, offset + end, name, honorific,
                                   round(probability, 3)))

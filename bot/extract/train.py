@@ -150,7 +150,8 @@ def sequences(
 def variants(
     line: str, spans: list[tuple[int, int, str]]
 ) -> list[tuple[str, list[tuple[int, int, str]]]]:
-    """`line` without its honorifics, and with its names' capitals in title case."""
+    """`line` without its honorifics, with its names' capitals in title case, and
+    with a capitals surname written first."""
     if not any(k == "NAME" for _, _, k in spans):
         return []
     out = []
@@ -168,6 +169,9 @@ def variants(
                 moved.append((start - shift, end - shift, kind))
         out.append(("".join(pieces), moved))
     names = [(a, b) for a, b, k in spans if k == "NAME"]
+    moved_first = _surname_first(line, names)
+    if moved_first is not None:
+        out.append((moved_first, [(a, b, k) for a, b, k in spans if k == "NAME"]))
     if any(re.search(r"\b[A-ZА-ЯЁÀ-Þ]{2,}", line[a:b]) for a, b in names):
         chars = list(line)
         for a, b in names:
@@ -177,24 +181,38 @@ def variants(
     return out
 
 
+def _surname_first(line: str, names: list[tuple[int, int]]) -> str | None:
+    """"Ivan PETROV" written "PETROV Ivan", as lists often do (same offsets, same length)."""
+    chars = list(line)
+    changed = False
+    for a, b in names:
+        words = line[a:b].split(" ")
+        if len(words) >= 2 and len(words[-1]) > 1 and words[-1].isupper() and not any(
+                w.isupper() for w in words[:-1]):
+            chars[a:b] = list(" ".join([words[-1], *words[:-1]]))
+            changed = True
+    return "".join(chars) if changed else None
+
+
 def _gap(line: str, end: int) -> int:
     return len(line[end:]) - len(line[end:].lstrip(" \t"))
 
 
 def context_vocabulary(data: Sequence[tuple[str, list[list[str]], list[str]]]) -> set[str]:
-    """Words seen outside names at least MIN_CONTEXT_COUNT times and never inside one."""
+    """Words (and Chinese character pairs) seen outside names at least
+    MIN_CONTEXT_COUNT times and never inside one."""
     outside: Counter[str] = Counter()
     inside: set[str] = set()
     for _case, feats, labels in data:
         for item, label in zip(feats, labels, strict=True):
-            word = next(f for f in item if f.startswith("w="))
-            (inside.add(word) if label.endswith("NAME") else outside.update([word]))
+            words = [f for f in item if f.startswith(("w=", "b="))]
+            (inside.update(words) if label.endswith("NAME") else outside.update(words))
     return {w for w, n in outside.items() if n >= MIN_CONTEXT_COUNT and w not in inside}
 
 
 def _keep(feature: str, vocabulary: set[str]) -> bool:
     word = feature.split(":", 1)[1] if feature[:1] in "-12" and ":" in feature else feature
-    return not word.startswith("w=") or word in vocabulary
+    return not word.startswith(("w=", "b=")) or word in vocabulary
 
 
 def train(samples: Sequence[Sample], out: Path) -> dict[str, int]:
