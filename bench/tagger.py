@@ -5,8 +5,9 @@ cases included in the scoring but never in training), a model is trained on
 the other folds (`bot.extract.train`) and the extractor is scored on the
 fold with each way of using the tagger (`bot.extract.TAGGER_MODES`): none
 (rules alone), "fallback" (the tagger reads a reply where the rules found
-nobody), "fallback+extend" (also extra names on lines the rules did not
-read).  It also prints the tagger alone (names found by the model, nothing
+nobody), "correct" (a rank or title word the rules took into a name that the
+model leaves out becomes the honorific), "extend" (extra names the model
+is sure of, beside the rules' own).  It also prints the tagger alone (names found by the model, nothing
 else).  Held-out cases are never read.
 
     .venv/bin/python bench/tagger.py [--folds 5] [--only REGEX]
@@ -32,7 +33,8 @@ import bot.extract as extractor  # noqa: E402
 from bot.extract import tagger, train  # noqa: E402
 
 MODES = {"rules": frozenset(), "fallback": frozenset({"fallback"}),
-         "fallback+extend": frozenset({"fallback", "extend"})}
+         "fallback+correct": frozenset({"fallback", "correct"}),
+         "+correct+extend": frozenset({"fallback", "correct", "extend"})}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

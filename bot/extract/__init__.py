@@ -26,7 +26,7 @@ from bot.extract.model import DelegateCandidate, Extraction
 from bot.extract.names import name_key
 from bot.extract.quotes import split_signature, strip_quoted
 from bot.extract.tables import has_name_header
-from bot.extract.tagged import tagged_delegates
+from bot.extract.tagged import correct_names, long_name_lines, tagged_delegates
 from bot.extract.tidy import tidy
 
 __all__ = [
@@ -41,10 +41,11 @@ __all__ = [
 MIN_CANDIDATE_CONFIDENCE = 0.3
 MAX_TEXT_CHARS = 50_000
 MERGE_RATIO = 0.88
-# Where the name tagger helps the rules: "fallback" (a reply with a delegation
-# cue where the rules found nobody); "extend" (extra names on lines the rules
-# did not read).  Chosen by measurement: bench/tagger.py.
-TAGGER_MODES: frozenset[str] = frozenset({"fallback"})
+# Where the name tagger helps the rules: "fallback" (a reply that accepts where
+# the rules found nobody); "correct" (a rank the rules took into a name the
+# model reads without it); "extend" (extra names beside the rules', off: it
+# cost precision on other writers' replies).  Chosen by measurement: bench/tagger.py.
+TAGGER_MODES: frozenset[str] = frozenset({"fallback", "correct"})
 # The longest real names ("Excma. Sra. Dña. María Eugenia de los RÍOS BENÍTEZ")
 # are a third of this; longer "names" are noise.
 MAX_NAME_CHARS = 100
@@ -94,16 +95,22 @@ def extract_response(
             _merge(delegates, [d for d in found if _plausible_name(d.name)])
         if delegates:
             notes.append("names read by the statistical tagger, no rule matched: to confirm")
-    elif delegates and has_cue and "extend" in TAGGER_MODES:
+    elif delegates and has_cue and TAGGER_MODES & {"extend", "correct"}:
         extra: list[DelegateCandidate] = []
         for text, source in sources:
-            extra += tagged_delegates(text, region=region, exclude=excluded, source=source,
-                                      known=delegates)
-        before = len(delegates)
-        _merge(delegates, [d for d in extra if _plausible_name(d.name)])
-        if len(delegates) > before:
-            notes.append(f"{len(delegates) - before} more names read by the statistical "
-                         "tagger only: to confirm")
+            # Correcting needs only the lines of long names; extending reads every line.
+            lines = None if "extend" in TAGGER_MODES else long_name_lines(text, delegates)
+            if lines is None or lines:
+                extra += tagged_delegates(text, region=region, exclude=excluded,
+                                          source=source, beside=delegates, lines=lines)
+        if "correct" in TAGGER_MODES:
+            notes.extend(correct_names(delegates, extra))
+        if "extend" in TAGGER_MODES:
+            before = len(delegates)
+            _merge(delegates, [d for d in extra if _plausible_name(d.name)])
+            if len(delegates) > before:
+                notes.append(f"{len(delegates) - before} more names read by the statistical "
+                             "tagger only: to confirm")
     if delegates and not has_cue:
         notes.append("names found but nothing says they form a delegation; dropped")
         delegates = []

@@ -31,8 +31,9 @@ TAGGED_CONFIDENCE: Final = 0.55
 MIN_TAG_PROBABILITY: Final = 0.6
 # An extra name beside the rules' own must be surer, open its entry and sit on a short line.
 MIN_EXTRA_PROBABILITY: Final = 0.9
-MAX_EXTRA_LINE_WORDS: Final = 30
-MAX_PREFIX_WORDS: Final = 4
+MAX_EXTRA_LINE_WORDS: Final = 40
+# Words a rule may have taken into a name that the model leaves out ("Magistrado").
+MAX_LEAD_WORDS: Final = 2
 # A line that may hold a name: two capitalised words, or Arabic, Cyrillic or Chinese script.
 _CANDIDATE_LINE_RE: Final = re.compile(
     r"[A-ZÀ-ÞА-ЯЁ]\w*[ \t]+[A-ZÀ-ÞА-ЯЁ]|[\u0600-\u06ff]|[\u4e00-\u9fff]"
@@ -51,24 +52,24 @@ def tagged_delegates(
     exclude: Iterable[str],
     source: str,
     withdrawn: list[str] | None = None,
-    known: list[DelegateCandidate] | None = None,
+    beside: list[DelegateCandidate] | None = None,
+    lines: set[int] | None = None,
 ) -> list[DelegateCandidate]:
-    """Candidates from the names the tagger finds in `text`.
+    """Candidates from the names the tagger finds in `text` (in `lines` if given).
 
-    With `known` (the rules' candidates), only lines that name none of them
-    are read, and only a name that opens its entry and that the model is
-    sure of is kept: an extra person in a list the rules half read.
+    `beside`: the rules found these people; only lines that may hold a
+    name are read, and only names the model is sure of are kept.
     """
     excluded = list(exclude)
     out: list[DelegateCandidate] = []
-    lines = None if known is None else _uncovered_lines(text, known)
+    beside_rules = beside is not None
+    if beside_rules and lines is None:
+        lines = _candidate_lines(text)
     if lines is not None and not lines:
         return []
-    floor = MIN_TAG_PROBABILITY if known is None else MIN_EXTRA_PROBABILITY
+    floor = MIN_EXTRA_PROBABILITY if beside_rules else MIN_TAG_PROBABILITY
     for found in find_names(text, lines=lines, min_probability=floor):
         if not _plausible(found):
-            continue
-        if known is not None and not _opens_entry(text, found):
             continue
         line_start = text.rfind("\n", 0, found.start) + 1
         line_end = text.find("\n", found.end)
@@ -101,31 +102,46 @@ def tagged_delegates(
     return out
 
 
-def _uncovered_lines(text: str, known: list[DelegateCandidate]) -> set[int]:
-    """Numbers of the lines that may name someone the rules missed."""
-    words = {w.casefold() for d in known for w in re.findall(r"\w{3,}", d.name)}
-    cjk = [d.name for d in known if _CJK_RE.search(d.name)]
-    out = set()
-    for number, line in enumerate(text.split("\n")):
-        tokens = line.split()
-        if not tokens or len(tokens) > MAX_EXTRA_LINE_WORDS:
-            continue
-        if any(w.casefold().strip(".,;:()") in words for w in tokens):
-            continue
-        if any(name[:2] in line for name in cjk):
-            continue
-        if _CANDIDATE_LINE_RE.search(line):
-            out.add(number)
-    return out
+def _candidate_lines(text: str) -> set[int]:
+    """Numbers of the lines that may name someone: not too long, with two capitalised
+    words or Arabic, Cyrillic or Chinese script."""
+    return {
+        number for number, line in enumerate(text.split("\n"))
+        if len(line.split()) <= MAX_EXTRA_LINE_WORDS and _CANDIDATE_LINE_RE.search(line)
+    }
 
 
-def _opens_entry(text: str, found: TaggedName) -> bool:
-    """The name starts its line, after a list marker, a label or an honorific."""
-    line_start = text.rfind("\n", 0, found.start) + 1
-    prefix = text[line_start : found.start]
-    if found.honorific:
-        prefix = prefix.replace(found.honorific, "")
-    return len(prefix.split()) <= MAX_PREFIX_WORDS
+def long_name_lines(text: str, delegates: list[DelegateCandidate]) -> set[int]:
+    """Numbers of the lines that hold a name of three words or more, not opening on a
+    known given name, where a rule may have taken a rank into the name."""
+    names = [d.name for d in delegates
+             if len(d.name.split()) >= 1 + 2 and not _given_name_first(d.name)]
+    return {number for number, line in enumerate(text.split("\n"))
+            if any(name in line for name in names)}
+
+
+def correct_names(
+    delegates: list[DelegateCandidate], tagged: list[DelegateCandidate]
+) -> list[str]:
+    """Where a rule's name is a rank or title word plus the name the model read
+    ("Minister Paulo ROBERTO", "المستشار فهد ناصر العتيبي"), keep the model's name
+    and make the words before it the honorific.  Returns notes."""
+    notes = []
+    for delegate in delegates:
+        for other in tagged:
+            if other.name == delegate.name or not delegate.name.endswith(" " + other.name):
+                continue
+            lead = delegate.name[: -len(other.name)].strip()
+            if not 1 <= len(lead.split()) <= MAX_LEAD_WORDS or len(other.name.split()) < 2:
+                continue
+            if any(gazetteer().get(w.casefold()) in ("g", "b") for w in lead.split()):
+                continue  # "Gloria ZELAYA PINEDA": a given name the model left out
+            notes.append(f"{lead!r} read as a form of address, not part of the name "
+                         f"{other.name!r}")
+            delegate.honorific = f"{delegate.honorific} {lead}" if delegate.honorific else lead
+            delegate.name = other.name
+            break
+    return notes
 
 
 def _given_name_first(name: str) -> bool:
