@@ -17,6 +17,7 @@ from difflib import SequenceMatcher
 
 from bot.extract.decision import decide, detect_amendment
 from bot.extract.delegates import parse_delegates
+from bot.extract.heads import head_named_apart
 from bot.extract.lexicon import (
     ACCEPT_RE,
     AUTO_REPLY_RE,
@@ -119,6 +120,7 @@ def extract_response(
         notes.append(f"{len(delegates) - len(kept)} weak name candidates dropped")
     delegates = _fold_mentions(kept)
     amendment = detect_amendment(everything)
+    head_named_apart(everything, delegates)
     if len(delegates) == 1 and amendment is None and delegates[0].role in (None, "member"):
         # A delegation of one is led by that person; a follow-up that adds
         # one person says nothing about who leads.

@@ -160,12 +160,29 @@ def _rank_addressed(text: str, start: int, *, listed: bool, labelled: bool) -> N
     separated = bool(_FIELD_AFTER_RE.match(text, person.end))
     if labelled:
         return person if chinese or caps or separated else None
+    # "Commodore Ali Hassan Juma, Director …" in a list, or on a line of its own
+    # under another person's line: a rank, then two or more proper names.
+    proper = separated and _proper_name(person.name) and (listed or _after_person_line(text, start))
     if listed:
-        return person if (caps or arabic or chinese) and separated else None
+        return person if ((caps or arabic or chinese) and separated) or proper else None
     if arabic:
         # A line of its own opening with a rank: "السفير وليد محمود عبد الناصر، المندوب الدائم".
         return person if separated and len(person.name.split()) >= 2 else None
-    return person if caps and separated and not chinese else None
+    return person if (caps and separated and not chinese) or proper else None
+
+
+def _proper_name(name: str) -> bool:
+    tokens = name.split()
+    return len(tokens) >= 2 and all(
+        re.fullmatch(r"[A-ZÀ-ÞА-ЯЁ][a-zß-ÿа-яё'’]+(?:-[A-ZÀ-ÞА-ЯЁ]?[a-zß-ÿа-яё'’]+)*", t)
+        for t in tokens)
+
+
+def _after_person_line(text: str, start: int) -> bool:
+    """The previous non-empty line opens with an honorific or a rank (a list of people)."""
+    before = text[:start].rstrip()
+    line = before[before.rfind("\n") + 1 :].lstrip(" \t-•*·")
+    return bool(line) and bool(HONORIFIC_RE.match(line) or RANK_ANYWHERE_RE.match(line))
 
 
 def _rank_in_sentence(text: str, start: int) -> NameMatch | None:

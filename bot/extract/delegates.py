@@ -42,7 +42,7 @@ from bot.extract.names_zh import (
 from bot.extract.phones import find_contacts
 from bot.extract.tables import is_table_row, read_table
 
-_HEAD_CUE_RE: Final = re.compile(
+HEAD_CUE_RE: Final = re.compile(
     r"(?:headed|led|chaired) by|(?:conduite|dirig[ée]e|pr[ée]sid[ée]e) par|"
     r"(?:encabezad[ao]|presidid[ao]|dirigid[ao]) por|возглав\w*|برئاسة|(?:سي|ي)(?:ترأس|رأس)|"
     r"率领|率团",
@@ -231,7 +231,7 @@ def _roles_before(
     # 成员包括：" leads to the next one's list, not to its head).
     cue = "head" if any(
         len(tail) - m.end() <= 12 and not re.search(r"[,，:：;；。.]", tail[m.end() :])
-        for m in _HEAD_CUE_RE.finditer(tail)
+        for m in HEAD_CUE_RE.finditer(tail)
     ) else None
     return heading, cue
 

@@ -55,7 +55,7 @@ _LABEL_ONLY_RE: Final = re.compile(
     r"contacts?|office|off|cel|m)\W*$",
     re.IGNORECASE,
 )
-_EXTRA_HEAD_RE: Final = re.compile(
+EXTRA_HEAD_RE: Final = re.compile(
     r"(?:will|shall|who will) (?:head|lead) (?:the|its|our)(?: \w+)? delegation|"
     r"(?:will|shall) (?:head|lead|chair) (?:the|its|our)(?: \w+)? delegation|"
     r"(?:qui )?(?:conduira|dirigera|pr[ée]sidera) la d[ée]l[ée]gation|"
@@ -258,7 +258,7 @@ def _role_inside(value: str, *, role_context: bool) -> tuple[str, str] | None:
     if whole:
         return whole, ""
     for role, pattern in (("alternate", ROLE_ALTERNATE_RE), ("head", ROLE_HEAD_RE),
-                          ("head", _EXTRA_HEAD_RE)):
+                          ("head", EXTRA_HEAD_RE)):
         match = pattern.search(value)
         if match:
             rest = (value[: match.start()] + " " + value[match.end() :]).strip()

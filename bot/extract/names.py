@@ -29,8 +29,16 @@ from bot.extract.names_zh import ZH_NAME_RE, parse_zh_person, zh_rank_name
 
 _HON_ALT = "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True))
 # One or more honorifics in a row ("H.E. Mr.", "Excmo. Sr. D."), then a space.
+# An abbreviation no lexicon lists ("Mgs.", "Abg.", "Psic.") is read as an
+# honorific only straight before two capitalised words (a first name and a
+# surname) and when it is not one of the abbreviations of addresses and dates.
+_ABBREVIATION = (
+    r"(?!(?:Tel|Tél|Fax|Mob|Cel|No|Nr|Núm|Ref|Réf|Av|Art|Ext|St|Dept|Inc|Ltd|Co|Vol|Cc|Ctra|Apdo"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Ene|Abr|Ago|Dic|Janv|Févr|Avr|Juil"
+    r")\.)[A-Z][a-z]{1,3}\.(?=[ \t]+[A-ZÀ-Þ][a-zà-ÿ'’\-]+[ \t]+[A-ZÀ-Þ])"
+)
 HONORIFIC_RE: Final = re.compile(
-    rf"(?<![\w.\-])(?:{_HON_ALT})(?:\s*(?:{_HON_ALT}))*(?=\s)", re.UNICODE
+    rf"(?<![\w.\-])(?:(?:{_HON_ALT})(?:\s*(?:{_HON_ALT}))*|{_ABBREVIATION})(?=\s)", re.UNICODE
 )
 # Arabic uses the title "the Ambassador" as part of the form of address.
 _AR_TITLE_HON_RE: Final = re.compile(r"\s+(?:السفيرة|السفير)(?=\s)")
@@ -278,9 +286,27 @@ def split_cell_name(cell: str) -> tuple[str | None, str]:
     if zh and zh.end() == len(cell):
         return zh.group(3), zh.group(1)
     honorific = match_honorific(cell + " ", 0)
-    if honorific:
-        return re.sub(r"\s+", " ", honorific.group()), cell[honorific.end() :].strip()
-    return None, cell
+    form = re.sub(r"\s+", " ", honorific.group()) if honorific else None
+    rest = cell[honorific.end() :].strip() if honorific else cell
+    # A rank or office written before the name in the name column ("Minister
+    # Paulo …", "Magistrado Juan …", "المستشار فهد …") is the form of address.
+    rank = RANK_ADDRESS_RE.match(rest)
+    word = rest.split(" ", 1)[0]
+    if rank and _a_name_follows(rest[rank.end() :]):
+        address, rest = rank.group(1), rest[rank.end() :].strip()
+    elif word[:1].isupper() and word.casefold() in TITLE_STARTERS and _a_name_follows(
+            rest[len(word):]):
+        address, rest = word, rest[len(word):].strip()
+    else:
+        return form, rest
+    return (f"{form} {address}" if form else address), rest
+
+
+def _a_name_follows(text: str) -> bool:
+    """Two words or more, the first capitalised (or in a script without case)."""
+    words = text.split()
+    return len(words) >= 2 and (words[0][:1].isupper() or (not words[0][:1].isascii()
+                                and not words[0][:1].islower()))
 
 
 def name_key(name: str) -> str:

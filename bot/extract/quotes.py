@@ -98,7 +98,10 @@ def strip_quoted(text: str) -> str:
     skip_headers = False
     for index, line in enumerate(lines):
         if _FORWARD_RE.match(line):
-            # A forwarded note is the mission's content: keep it, drop the marker.
+            # A forwarded note is the mission's content: keep it, drop the
+            # marker, and drop the cover note's sign-off and signature, which
+            # would otherwise end the body before the forwarded names.
+            kept = split_signature("\n".join(kept))[0].split("\n") if kept else kept
             skip_headers = True
             continue
         if _is_header_block(lines, index):

@@ -1,0 +1,46 @@
+"""Who leads, when a sentence apart from the list says so.
+
+"La délégation sera composée de Me X … et de Mme Y … . Me X conduira la
+délégation." or "The delegation will be led by Dr. Mwakyusa.": the list
+names the people, a later sentence names the head, often by the surname
+alone. When no delegate is head yet, a sentence with a head cue that names
+exactly one delegate makes that one the head.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Final
+
+from bot.extract.delegates import HEAD_CUE_RE
+from bot.extract.fields import EXTRA_HEAD_RE
+from bot.extract.model import DelegateCandidate
+
+_SENTENCE_RE: Final = re.compile(r"(?<=[.!?。！？])\s+|\n\s*\n")
+_CJK_RE: Final = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _mentioned(name: str, sentence: str) -> bool:
+    if _CJK_RE.search(name):
+        return name.replace(" ", "") in sentence.replace(" ", "")
+    tokens = [t for t in re.findall(r"[^\W\d_][\w'’\-]*", name) if len(t) >= 3]
+    if not tokens:
+        return False
+    # The surname is the last word, or the first in "SURNAME Given" (written in capitals).
+    surnames = {tokens[-1]} | {t for t in tokens if t.isupper()}
+    return any(re.search(rf"(?<!\w){re.escape(s)}(?!\w)", sentence, re.IGNORECASE)
+               for s in surnames)
+
+
+def head_named_apart(text: str, delegates: Sequence[DelegateCandidate]) -> None:
+    """Make the one delegate a head-cue sentence names the head (in place)."""
+    if len(delegates) < 2 or any(d.role == "head" for d in delegates):
+        return
+    for sentence in _SENTENCE_RE.split(text):
+        if not (HEAD_CUE_RE.search(sentence) or EXTRA_HEAD_RE.search(sentence)):
+            continue
+        named = [d for d in delegates if _mentioned(d.name, sentence)]
+        if len(named) == 1:
+            named[0].role = "head"
+            return
