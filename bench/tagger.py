@@ -7,8 +7,8 @@ fold with each way of using the tagger (`bot.extract.TAGGER_MODES`): none
 (rules alone), "fallback" (the tagger reads a reply where the rules found
 nobody), "correct" (a rank or title word the rules took into a name that the
 model leaves out becomes the honorific), "extend" (extra names the model
-is sure of, beside the rules' own).  It also prints the tagger alone (names found by the model, nothing
-else).  Held-out cases are never read.
+is sure of, beside the rules' own).  It also prints the tagger alone
+(names found by the model, nothing else).  Held-out cases are never read.
 
     .venv/bin/python bench/tagger.py [--folds 5] [--only REGEX]
 """

@@ -44,9 +44,11 @@ MAX_TEXT_CHARS = 50_000
 MERGE_RATIO = 0.88
 # Where the name tagger helps the rules: "fallback" (a reply that accepts where
 # the rules found nobody); "correct" (a rank the rules took into a name the
-# model reads without it); "extend" (extra names beside the rules', off: it
-# cost precision on other writers' replies).  Chosen by measurement: bench/tagger.py.
-TAGGER_MODES: frozenset[str] = frozenset({"fallback", "correct"})
+# model reads without it); "extend" (extra names that open a line naming none
+# of the rules' people).  Chosen by measurement (bench/tagger.py, 5-fold on the
+# tuning part): only "fallback" gains there; the other two gain nothing since
+# the rules read ranks in names, and cost 0.2-0.5 ms per reply.
+TAGGER_MODES: frozenset[str] = frozenset({"fallback"})
 # The longest real names ("Excma. Sra. Dña. María Eugenia de los RÍOS BENÍTEZ")
 # are a third of this; longer "names" are noise.
 MAX_NAME_CHARS = 100
@@ -99,14 +101,15 @@ def extract_response(
     elif delegates and has_cue and TAGGER_MODES & {"extend", "correct"}:
         extra: list[DelegateCandidate] = []
         for text, source in sources:
-            # Correcting needs only the lines of long names; extending reads every line.
-            lines = None if "extend" in TAGGER_MODES else long_name_lines(text, delegates)
-            if lines is None or lines:
+            # Correcting reads only the lines of long names; extending, the other lines.
+            lines = long_name_lines(text, delegates)
+            if "correct" in TAGGER_MODES and lines:
+                notes.extend(correct_names(delegates, tagged_delegates(
+                    text, region=region, exclude=excluded, source=source, lines=lines)))
+            if "extend" in TAGGER_MODES:
                 extra += tagged_delegates(text, region=region, exclude=excluded,
-                                          source=source, beside=delegates, lines=lines)
-        if "correct" in TAGGER_MODES:
-            notes.extend(correct_names(delegates, extra))
-        if "extend" in TAGGER_MODES:
+                                          source=source, beside=delegates)
+        if extra:
             before = len(delegates)
             _merge(delegates, [d for d in extra if _plausible_name(d.name)])
             if len(delegates) > before:

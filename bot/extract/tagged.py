@@ -31,7 +31,8 @@ TAGGED_CONFIDENCE: Final = 0.55
 MIN_TAG_PROBABILITY: Final = 0.6
 # An extra name beside the rules' own must be surer, open its entry and sit on a short line.
 MIN_EXTRA_PROBABILITY: Final = 0.9
-MAX_EXTRA_LINE_WORDS: Final = 40
+MAX_EXTRA_LINE_WORDS: Final = 30
+MAX_PREFIX_WORDS: Final = 4
 # Words a rule may have taken into a name that the model leaves out ("Magistrado").
 MAX_LEAD_WORDS: Final = 2
 # A line that may hold a name: two capitalised words, or Arabic, Cyrillic or Chinese script.
@@ -55,21 +56,24 @@ def tagged_delegates(
     beside: list[DelegateCandidate] | None = None,
     lines: set[int] | None = None,
 ) -> list[DelegateCandidate]:
-    """Candidates from the names the tagger finds in `text` (in `lines` if given).
+    """Candidates from the names the tagger finds in `text`.
 
-    `beside`: the rules found these people; only lines that may hold a
-    name are read, and only names the model is sure of are kept.
+    `beside`: the rules found these people; only lines that may hold
+    someone else are read, and only names that open their line.  With
+    `beside` or `lines`, only names the model is sure of are kept.
     """
     excluded = list(exclude)
     out: list[DelegateCandidate] = []
     beside_rules = beside is not None
-    if beside_rules and lines is None:
-        lines = _candidate_lines(text)
+    if beside is not None and lines is None:
+        lines = _candidate_lines(text, beside)
     if lines is not None and not lines:
         return []
-    floor = MIN_EXTRA_PROBABILITY if beside_rules else MIN_TAG_PROBABILITY
+    floor = MIN_EXTRA_PROBABILITY if beside_rules or lines is not None else MIN_TAG_PROBABILITY
     for found in find_names(text, lines=lines, min_probability=floor):
         if not _plausible(found):
+            continue
+        if beside_rules and not _opens_entry(text, found):
             continue
         line_start = text.rfind("\n", 0, found.start) + 1
         line_end = text.find("\n", found.end)
@@ -102,13 +106,33 @@ def tagged_delegates(
     return out
 
 
-def _candidate_lines(text: str) -> set[int]:
-    """Numbers of the lines that may name someone: not too long, with two capitalised
-    words or Arabic, Cyrillic or Chinese script."""
-    return {
-        number for number, line in enumerate(text.split("\n"))
-        if len(line.split()) <= MAX_EXTRA_LINE_WORDS and _CANDIDATE_LINE_RE.search(line)
-    }
+def _candidate_lines(text: str, known: list[DelegateCandidate]) -> set[int]:
+    """Numbers of the lines that may name someone the rules missed: not too long,
+    naming none of `known`, with two capitalised words or Arabic, Cyrillic or
+    Chinese script."""
+    words = {w.casefold() for d in known for w in re.findall(r"\w{3,}", d.name)}
+    chinese = [d.name[:2] for d in known if _CJK_RE.search(d.name)]
+    out = set()
+    for number, line in enumerate(text.split("\n")):
+        tokens = line.split()
+        if not tokens or len(tokens) > MAX_EXTRA_LINE_WORDS:
+            continue
+        if any(t.casefold().strip(".,;:()،") in words for t in tokens):
+            continue
+        if any(name in line for name in chinese):
+            continue
+        if _CANDIDATE_LINE_RE.search(line):
+            out.add(number)
+    return out
+
+
+def _opens_entry(text: str, found: TaggedName) -> bool:
+    """The name opens its line, after at most a list marker, a label or a rank."""
+    line_start = text.rfind("\n", 0, found.start) + 1
+    prefix = text[line_start : found.start]
+    if found.honorific:
+        prefix = prefix.replace(found.honorific, "")
+    return len(prefix.split()) <= MAX_PREFIX_WORDS
 
 
 def long_name_lines(text: str, delegates: list[DelegateCandidate]) -> set[int]:

@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 import bot.extract as extractor
-from bot.extract import extract_response, tagger, train
+from bot.extract import DelegateCandidate, extract_response, tagger, train
 from bot.extract.features import gazetteer, line_features, tokenize
+from bot.extract.tagged import correct_names
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "replies"
 
@@ -28,14 +29,14 @@ UNSEEN = [
      "de la Justice.", "Ramatoulaye Sangaré-Kaboré", "Son Excellence Madame"),
     ("Excmo. Sr. D. Fulgencio Arregui Zubizarreta, Embajador", "Fulgencio Arregui Zubizarreta",
      "Excmo. Sr. D."),
-    ("- Святослав Игоревич Полищук, советник", "Святослав Игоревич Полищук", None),
+    ("- Святослав Всеволодович Полищук, советник", "Святослав Всеволодович Полищук", None),
     ("Делегацию возглавит Фархад Ринатович Абдрахманов, заместитель министра юстиции.",
      "Фархад Ринатович Абдрахманов", None),
     ("سيرأس الوفد معالي الوزير حمدان بن زايد الزعابي، وزير العدل", "حمدان بن زايد الزعابي",
      "معالي الوزير"),
     ("ثامر عبد المحسن الفلاسي، مدير إدارة التعاون الدولي", "ثامر عبد المحسن الفلاسي", None),
     ("团员：龚晓岚女士，公安部国际合作局处长", "龚晓岚", "女士"),
-    ("代表团由司法部副部长欧阳振华率领。", "欧阳振华", None),
+    ("代表团由司法部副部长司马云帆率领。", "司马云帆", None),
 ]
 
 
@@ -170,3 +171,32 @@ def test_the_tagger_stays_out_of_declines_and_rule_read_replies() -> None:
     got = extract_response("Our delegation:\n1. Mr. John SMITH, Counsellor")
     assert [d.name for d in got.delegates] == ["John SMITH"]
     assert not any("tagger" in note for note in got.notes)
+
+
+def test_correcting_a_rank_read_into_a_name() -> None:
+    def person(name: str, honorific: str | None = None) -> DelegateCandidate:
+        return DelegateCandidate(honorific, name, None, "member", None, None, 0.9, "body")
+
+    rules = [person("Commissioner Ernesto VALDIVIA PAREDES"), person("Gloria ZELAYA PINEDA")]
+    model = [person("Ernesto VALDIVIA PAREDES"), person("ZELAYA PINEDA")]
+    notes = correct_names(rules, model)
+    assert [(d.honorific, d.name) for d in rules] == [
+        ("Commissioner", "Ernesto VALDIVIA PAREDES"),
+        # A known given name is never taken for a rank.
+        (None, "Gloria ZELAYA PINEDA"),
+    ]
+    assert len(notes) == 1
+
+
+def test_extra_names_beside_the_rules_open_their_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = ("The delegation will be composed as follows:\n"
+            "1. Ms. Efua MENSAH, First Secretary\n"
+            "2. Tavita Faleolo Sefo (Attorney General's Office)\n\n"
+            "We also thank Kwame Asante Boateng for his help.\n")
+    monkeypatch.setattr(extractor, "TAGGER_MODES", frozenset({"fallback"}))
+    assert [d.name for d in extract_response(body).delegates] == ["Efua MENSAH"]
+    monkeypatch.setattr(extractor, "TAGGER_MODES", frozenset({"fallback", "extend"}))
+    got = extract_response(body)
+    assert [(d.name, d.title) for d in got.delegates] == [
+        ("Efua MENSAH", "First Secretary"), ("Tavita Faleolo Sefo", "Attorney General's Office")]
+    assert got.delegates[1].confidence < 0.7
