@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
+from bot.extract.contacts import tie_contacts
 from bot.extract.decision import decide, detect_amendment
 from bot.extract.delegates import parse_delegates
 from bot.extract.heads import head_named_apart
@@ -22,6 +23,8 @@ from bot.extract.lexicon import (
     ACCEPT_RE,
     AUTO_REPLY_RE,
     DELEGATION_CUE_RE,
+    GREETING_RE,
+    SELF_ATTENDANCE_RE,
 )
 from bot.extract.model import DelegateCandidate, Extraction
 from bot.extract.names import name_key
@@ -75,7 +78,8 @@ def extract_response(
     del language  # Missions mix languages; every lexicon is always consulted.
     excluded = list(exclude_contacts)
     notes: list[str] = []
-    sources = [(_own_text(body), "body")]
+    body_text, signature = _own_parts(body)
+    sources = [(body_text, "body")]
     sources += [(_own_text(text), "attachment") for text in attachments if text.strip()]
     everything = "\n\n".join(text for text, _ in sources)
     if AUTO_REPLY_RE.search(sources[0][0]) and not any(s == "attachment" for _, s in sources):
@@ -122,8 +126,17 @@ def extract_response(
     if len(kept) < len(delegates):
         notes.append(f"{len(delegates) - len(kept)} weak name candidates dropped")
     delegates = _fold_mentions(kept)
+    if not delegates and signature and SELF_ATTENDANCE_RE.search(body_text):
+        # "I will represent Singapore myself. My details are below.": the
+        # one who signs is the delegation, with the signature's contacts.
+        signer = parse_delegates(signature, region=region, exclude=excluded, source="body",
+                                 has_cue=True)[:1]
+        delegates = [d for d in signer if _plausible_name(d.name)]
+        for person in delegates:
+            person.title = _signature_title(signature, person.name) or person.title
     amendment = detect_amendment(everything)
     head_named_apart(everything, delegates)
+    tie_contacts(everything, delegates, region, excluded)
     if len(delegates) == 1 and amendment is None and delegates[0].role in (None, "member"):
         # A delegation of one is led by that person; a follow-up that adds
         # one person says nothing about who leads.
@@ -154,10 +167,30 @@ def extract_response(
     )
 
 
-def _own_text(text: str) -> str:
+def _signature_title(signature: str, name: str) -> str | None:
+    """The line under the signer's name: their rank (the mission's name and the
+    contacts below it are the letterhead, not the title)."""
+    lines = [line.strip() for line in signature.split("\n") if line.strip()]
+    at = next((i for i, line in enumerate(lines) if name in line), None)
+    if at is None or at + 1 >= len(lines):
+        return None
+    title = lines[at + 1]
+    if "@" in title or re.search(r"\d{3}|^\w{1,12}\s*[:：]", title):
+        return None
+    return title
+
+
+def _own_parts(text: str) -> tuple[str, str | None]:
+    """(what the sender wrote, their signature), quoted history cut."""
     # Upstream bounds message sizes; this bounds the work on any one text.
-    body, _signature = split_signature(strip_quoted(tidy(text[:MAX_TEXT_CHARS])))
-    return body
+    own = strip_quoted(tidy(text[:MAX_TEXT_CHARS]))
+    # The person greeted ("Bonjour Monsieur Gruber,") is the secretariat's.
+    greeting = GREETING_RE.match(own)
+    return split_signature(own[greeting.end():] if greeting else own)
+
+
+def _own_text(text: str) -> str:
+    return _own_parts(text)[0]
 
 
 def _similar(index: dict[str, DelegateCandidate], key: str) -> DelegateCandidate | None:

@@ -52,10 +52,12 @@ def find_anchors(text: str) -> list[Anchor]:
     ranked = {m.start(1) for m in RANK_ANYWHERE_RE.finditer(text)}
     for start in ranked:
         starts.setdefault(start, (False, None))
+    separated: set[int] = set()
     for match in _LIST_SEPARATOR_RE.finditer(text):
         # "Members: Айгерим Сериковна ЖУМАБАЕВА, первый секретарь; Бобур ...": each item of
         # a colon- or semicolon-led list may open with a bare name (checked below).
         starts.setdefault(match.end(), (False, None))
+        separated.add(match.end())
     offset = 0
     for line in text.split("\n"):
         content, listed, role = _line_content_start(line)
@@ -84,8 +86,10 @@ def find_anchors(text: str) -> list[Anchor]:
         bare = person is not None and person.honorific is None and not listed and not role
         if bare and person is not None and not _bare_name_line(text, person):
             person = None
-        if person is None and at_line_start:
-            person = _list_name_without_caps(text, start, listed)
+        if person is None and (at_line_start or start in separated):
+            # An item of a run-on list ("…: Каримов Ботир, заместитель …; Абдуллаева
+            # Нодира, советник …") reads like a list item: a name, then a title.
+            person = _list_name_without_caps(text, start, listed or start in separated)
         if person is None and at_line_start:
             person = _rank_addressed(text, start, listed=listed, labelled=role is not None)
         if person is None:
@@ -198,7 +202,13 @@ def _rank_in_sentence(text: str, start: int) -> NameMatch | None:
         # Arabic has no capitals: "ويضم السفير فيصل بن عبد الله القحطاني، المندوب الدائم"
         # needs a name of two words or more and a comma after it.
         return person if len(person.name.split()) >= 2 and re.match(r"[ \t]*[،,]", after) else None
-    if not _caps(person.name):
+    # "Judge Maria Santos Cruz, Court of Appeal": a capitalised rank, then a
+    # name in capitals or of two proper words or more, then a field.
+    before = text[max(0, start - 30) : start].split()
+    # Unless in capitals, only where a sentence leads to it ("include Judge …"),
+    # not inside a title ("Officer, General Police Department").
+    led = not before or before[-1][:1].islower()
+    if not (_caps(person.name) or (_proper_name(person.name) and led)):
         return None
     if _FIELD_AFTER_RE.match(after) or re.match(r"[ \t]*(?:[.;]|and |et |y |и )", after):
         return person

@@ -181,18 +181,33 @@ FAX_LABEL_RE: Final = re.compile(r"(?:fax|télécopie|факс|فاكس|传真)\
 # Table header cells, mapped to the field they name.
 TABLE_HEADERS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("role", re.compile(
-        r"^(?:role|r[ôo]le|function in (?:the )?delegation|fonction dans la d[ée]l[ée]gation|"
-        r"funci[óo]n(?: en la delegaci[óo]n)?|rol|роль(?: в делегации)?|функция в делегации|"
-        r"الصفة(?: في الوفد)?|الدور|代表团职务|团内职务|职责)$", re.IGNORECASE)),
+        r"^(?:roles?|r[ôo]les?|(?:function|capacity|role|position) in (?:the )?delegation|"
+        r"capacity|status|fonction dans la d[ée]l[ée]gation|qualit[ée]|statut|"
+        r"r[ôo]le dans la d[ée]l[ée]gation|funci[óo]n(?: en la delegaci[óo]n)?|rol|calidad|"
+        r"(?:rol|calidad|cargo) en la delegaci[óo]n|роль(?: в (?:составе )?делегации)?|"
+        r"функция в делегации|статус|الصفة(?: في الوفد)?|الدور|代表团职务|团内职务|职责|身份)$",
+        re.IGNORECASE)),
     ("honorific", re.compile(r"^(?:honorific|civilit[ée]|tratamiento|обращение|اللقب|称谓)$",
                              re.IGNORECASE)),
     ("name", re.compile(
-        r"^(?:(?:full )?names?|nom(?: et pr[ée]nom)?|nom complet|pr[ée]nom et nom|nombres?|"
-        r"nombre y apellidos?|nombre completo|имя|ф\.?\s?и\.?\s?о\.?|фамилия,? имя|"
-        r"фамилия и имя|الاسم|اسم|姓名|名字)$", re.IGNORECASE)),
+        r"^(?:(?:full |family |first )?names?(?: and (?:surname|first name)s?)?|"
+        r"(?:surname|last name),? (?:and )?(?:first |given )?names?|name of (?:the )?delegate|"
+        r"delegates?|participants?|"
+        r"noms?(?:,? (?:et )?pr[ée]noms?)?|nom complet|pr[ée]noms?,? (?:et )?noms?|"
+        r"nom du d[ée]l[ée]gu[ée]|d[ée]l[ée]gu[ée]e?s?|participants?|"
+        r"nombres?(?:,? (?:y )?apellidos?)?|apellidos?,? (?:y )?nombres?|nombre completo|"
+        r"delegad[oa]s?|participantes?|"
+        r"имя|ф\.?\s?и\.?\s?о\.?|фамилия,? имя(?:,? отчество)?|фамилия и имя|"
+        r"участник(?:и)?|الاسم(?: الكامل)?|اسم|الأسماء|姓名|名字|姓 名)$", re.IGNORECASE)),
     ("title", re.compile(
-        r"^(?:title|position|function|designation|titre|fonction|poste|cargo|t[íi]tulo|"
-        r"puesto|должность|المنصب|الوظيفة|المسمى الوظيفي|职务|职位|职衔)$", re.IGNORECASE)),
+        r"^(?:(?:job )?titles?|positions?|functions?|designation|rank|post|"
+        r"(?:title|position)(?: and| ?/) ?(?:organi[sz]ation|institution|ministry)|"
+        r"titres?|fonctions?|postes?|grade|titre(?: et| ?/) ?fonction|"
+        r"fonctions? et (?:institution|minist[èe]re|administration)|"
+        r"cargos?|t[íi]tulos?|puestos?|cargo(?: y| ?/) ?instituci[óo]n|"
+        r"должност[ьи]|должность и (?:место работы|ведомство)|ранг|"
+        r"المنصب|الوظيفة|المسمى الوظيفي|الصفة الوظيفية|职务|职位|职衔|单位及职务)$",
+        re.IGNORECASE)),
     ("email", re.compile(
         r"^(?:e-?mail|courriel|correo(?: electr[óo]nico)?|эл\.? ?почта|электронная почта|"
         r"e-mail|البريد الإلكتروني|البريد|电子邮件|电子邮箱|邮箱)$", re.IGNORECASE)),
@@ -250,6 +265,13 @@ AUTO_REPLY_RE: Final = re.compile(
 # ("regrets that it will not be able to attend"); an undecided reply defers
 # ("will communicate the composition later"); an acceptance announces
 # participation or a delegation.
+# "I will represent Singapore myself": the signer is the delegation ([self] tables).
+SELF_ATTENDANCE_RE: Final = PhraseSet(
+    tuple(p for lang in LANGUAGES for p in lexicon(lang).get("self", {}).get("attendance", ())))
+# How a mail opens ("Dear Hans,", "Уважаемый г-н Грубер!"): [greeting] tables.
+GREETING_RE: Final = re.compile(r"\s*(?:" + "|".join(
+    p for lang in LANGUAGES for p in lexicon(lang).get("greeting", {}).get("openers", ()))
+    + r")", re.IGNORECASE)
 DECLINE_RE: Final = _lang("decline")
 UNDECIDED_RE: Final = _lang("undecided")
 ACCEPT_RE: Final = _lang("accept")

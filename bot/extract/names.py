@@ -137,7 +137,8 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
             break
         token = token_match.group()
         bare = token.rstrip(".").casefold()
-        first_word = text[step : step + 40].split(" ")[0]
+        # The word ends at any space: "SMITH\nsmith@x.example" is a name, then an address.
+        first_word = (text[step : step + 40].split() or [""])[0]
         initial = _is_initial(token)  # "В." is an initial, not the preposition "в"
         if (bare in TITLE_STARTERS or (bare in _NOT_NAME and not initial)
                 or "@" in first_word):

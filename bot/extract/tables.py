@@ -89,7 +89,11 @@ def read_table(
         if sum(k is not None for k in kinds) >= 2:
             header = kinds
             continue
-        if header and len(cells) < len(header):
+        if header and "name" not in header:
+            # A header we could read without its name column ("Nom et prénoms"
+            # in a spelling we do not know): the cells by what they look like.
+            candidate = _row_by_shape(cells, region, excluded, source)
+        elif header and len(cells) < len(header):
             # A row short of cells (a plain-text table with a gap lost, a
             # Markdown row with empty ends) no longer lines up with the
             # header: read the cells by what they look like.
@@ -114,6 +118,12 @@ def _row_with_header(
             continue
         if kind is None and "role" not in values and role_of(cell, role_context=False):
             # A column under a header we do not know that holds "Suplente", "Head".
+            values["role"] = cell
+            continue
+        if (kind == "title" and "title" in values and "role" not in header
+                and role_of(cell, role_context=True)):
+            # "Name | Title | Function": the second title-like column holds the
+            # role in the delegation ("Head", "Alternate").
             values["role"] = cell
             continue
         if kind is None or kind == "skip":

@@ -75,3 +75,115 @@ def test_the_head_named_in_a_sentence_of_its_own(text: str, language: str, head:
     roles = {n: r for _, n, r in people(text, language)}
     assert roles[head] == "head"
     assert sorted(roles.values()) == ["head", "member"]
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("Chère Madame,\n\nJe représenterai moi-même le Luxembourg à la réunion. Vous trouverez "
+     "mes coordonnées ci-dessous.\n\nCordialement,\n\nM. Paul Weber\nConseiller juridique\n"
+     "Représentation permanente du Luxembourg\npaul.weber@mae.example",
+     "fr", ("M.", "Paul Weber", "Conseiller juridique", "paul.weber@mae.example")),
+    ("Уважаемые коллеги,\n\nЯ лично приму участие в совещании. Мои контактные данные "
+     "ниже.\n\nС уважением,\n\nг-н Олег Сидоренко\nсоветник\noleg.s@mid.example",
+     "ru", ("г-н", "Олег Сидоренко", "советник", "oleg.s@mid.example")),
+])
+def test_the_writer_who_attends_is_the_sole_delegate_from_the_signature(
+        text: str, language: str, expected: tuple[str, str, str, str]) -> None:
+    got = extract_response(text, language=language)
+    assert [(d.honorific, d.name, d.title, d.email, d.role) for d in got.delegates] == [
+        (*expected, "head")]
+    # Without the first-person sentence the signature stays the sender's.
+    plain = text.replace("Je représenterai moi-même le Luxembourg à la réunion.", "Merci.")
+    plain = plain.replace("Я лично приму участие в совещании.", "Спасибо.")
+    assert extract_response(plain, language=language).delegates == []
+
+
+@pytest.mark.parametrize(("header", "row", "language"), [
+    ("No | Noms et prénoms | Titre / fonction | Rôle dans la délégation | Coordonnées",
+     "1 | Mme DIALLO Fatoumata | Juge d'instruction | Cheffe de délégation | f.diallo@just.example",
+     "fr"),
+    ("# | Apellidos y nombres | Cargo | Calidad | Datos de contacto",
+     "1 | Sr. RAMOS PINTO Luis | Fiscal Superior | Jefe de delegación | lramos@mp.example",
+     "es"),
+    ("№ | Фамилия, имя, отчество | Должность | Статус | Контакты",
+     "1 | КОВАЛЁВ Андрей Ильич | советник | глава делегации | a.kovalev@mid.example",
+     "ru"),
+])
+def test_table_headers_in_spellings_the_corpus_lacks(header: str, row: str, language: str) -> None:
+    text = f"La delegación / délégation / делегация:\n{header}\n{row}\n"
+    got = extract_response(text, language=language)
+    assert len(got.delegates) == 1
+    person = got.delegates[0]
+    assert person.role == "head" and person.email and person.email in row
+    assert person.name.split()[0].upper() in row and person.title and person.title in row
+
+
+@pytest.mark.parametrize(("text", "language", "names"), [
+    ("Сообщаем, что делегацию представят: Сидоров Игорь Павлович, начальник управления "
+     "(глава делегации); Мельникова Дарья, советник Посольства; Орлов Глеб, атташе.", "ru",
+     ["Сидоров Игорь Павлович", "Мельникова Дарья", "Орлов Глеб"]),
+    ("La delegación estará integrada por: Marta Ibáñez Roca, directora general (jefa de "
+     "delegación); Tomás Ferrer Gil, consejero; Inés Salas Vidal, asesora jurídica.", "es",
+     ["Marta Ibáñez Roca", "Tomás Ferrer Gil", "Inés Salas Vidal"]),
+])
+def test_every_item_of_a_run_on_list_without_honorifics(
+        text: str, language: str, names: list[str]) -> None:
+    got = extract_response(text, language=language)
+    assert [d.name for d in got.delegates] == names
+    assert got.delegates[0].role == "head"
+
+
+def test_a_second_title_column_holding_roles_is_the_role() -> None:
+    text = ("The delegation:\nName | Position | Function | Email\n"
+            "Ms. Clara Jensen | Head of Unit, Ministry of Justice | Alternate | cj@jm.example\n"
+            "Mr. Ole Berg | Ambassador | Head | ob@um.example\n")
+    got = extract_response(text, language="en")
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("Clara Jensen", "Head of Unit, Ministry of Justice", "alternate"),
+        ("Ole Berg", "Ambassador", "head")]
+
+
+@pytest.mark.parametrize(("text", "language"), [
+    ("Bonjour Madame Keller,\n\nLa Suisse sera représentée par M. Rolf Baumann, conseiller.",
+     "fr"),
+    ("Estimada Sra. Keller:\n\nChile estará representado por el Sr. Pablo Rojas, consejero.",
+     "es"),
+    ("Уважаемая г-жа Келлер! Делегацию представит г-н Павел Розов, советник.", "ru"),
+    ("Dear Ms. Keller, Sweden will be represented by Mr. Nils Berg, Counsellor.", "en"),
+])
+def test_the_person_greeted_is_never_a_delegate(text: str, language: str) -> None:
+    got = extract_response(text, language=language)
+    assert len(got.delegates) == 1 and "Keller" not in got.delegates[0].name
+    assert "Келлер" not in got.delegates[0].name
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("The delegation will include Judge Maria Santos Cruz, Court of Appeal, and Mr. Leo Tan, "
+     "Counsellor.", "en", ("Judge", "Maria Santos Cruz")),
+    ("La délégation comprendra le Capitaine de frégate Yves Morel, Marine nationale, et "
+     "M. Luc Petit, conseiller.", "fr", ("Capitaine de frégate", "Yves Morel")),
+    ("La delegación incluirá a la Jueza Carmen Ruiz Soto, Corte Suprema, y al Sr. Iván Gil, "
+     "consejero.", "es", ("Jueza", "Carmen Ruiz Soto")),
+])
+def test_judicial_and_naval_ranks_address_the_name_after_them(
+        text: str, language: str, expected: tuple[str, str]) -> None:
+    got = extract_response(text, language=language)
+    assert (got.delegates[0].honorific, got.delegates[0].name) == expected
+    assert len(got.delegates) == 2
+
+
+@pytest.mark.parametrize(("text", "language", "who", "email"), [
+    ("The delegation: Mr. Arjun Mehta, Joint Secretary (head); Ms. Kavya Rao, Director.\n"
+     "Contact person: Ms. Rao (kavya.rao@mea.example).", "en", "Kavya Rao",
+     "kavya.rao@mea.example"),
+    ("La délégation : M. Pierre Lenoir, directeur ; Mme Anne Roux, conseillère.\n"
+     "Pour toute question, s'adresser à Mme Roux : anne.roux@diplo.example", "fr", "Anne Roux",
+     "anne.roux@diplo.example"),
+    ("代表团组成：团长周涛大使；成员林芳参赞。联系人：林芳，lin.fang@mfa.example。", "zh", "林芳",
+     "lin.fang@mfa.example"),
+])
+def test_a_contact_line_naming_one_delegate_gives_them_the_contact(
+        text: str, language: str, who: str, email: str) -> None:
+    got = extract_response(text, language=language)
+    emails = {d.name: d.email for d in got.delegates}
+    assert emails[who] == email
+    assert [e for n, e in emails.items() if n != who] == [None]
