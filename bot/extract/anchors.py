@@ -26,7 +26,8 @@ from bot.extract.names import (
 from bot.extract.names_zh import is_zh_bare_name, zh_anchor_starts
 
 LIST_MARKER_RE: Final = re.compile(
-    r"[ \t]*(?:\(?\d{1,2}[.)](?!\d)|（\d{1,2}）|\d{1,2}[ \t]?[-–](?=[ \t])|\(?[a-zA-Z][.)](?=\s|$)"
+    r"[ \t]*(?:\(?\d{1,2}[.)](?!\d)|（\d{1,2}）|[一二三四五六七八九十]{1,3}[、．.]"
+    r"|\d{1,2}[ \t]?[-–](?=[ \t])|\(?[a-zA-Z][.)](?=\s|$)"
     r"|[ivx]{1,4}[.)]|[-•*·▪◦–>])[ \t]*"
 )
 _ROLE_PREFIX_RE: Final = re.compile(r"([^:：\n]{2,60}?)(?:\s*[:：]|\s+[-–—])\s*")

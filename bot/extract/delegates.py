@@ -196,6 +196,8 @@ def _parse_free_text(
         hint = zh_title_hint(text, person, previous_name_end)
         if hint:
             title = hint + ("，" + title if title else "")
+        if title and _ZH_CHAR_RE.search(person.name):
+            title = _zh_title(title)
         lead_role = role_of(lead.group(1), role_context=True) if lead else None
         role = fields.role or lead_role or anchor.prefix_role or cue_role or heading or "member"
         # The whole sentence, semicolons included: "Посол X, ...; его будет сопровождать Y".
@@ -262,6 +264,27 @@ def _bound_entry(gap: str, *, last: bool) -> str:
         kept.append(lines[index])
         index += 1
     return "\n".join(kept)
+
+
+_ZH_CHAR_RE: Final = re.compile(r"[\u4e00-\u9fff]")
+# After a Chinese name the sentence goes on ("（二等秘书）参会。", "…调研员，其余人员不变"):
+# a clause with a verb of attending, contacting or remaining is no part of the title.
+_ZH_CLAUSE_RE: Final = re.compile(
+    r"参会|出席|参加|与会|联系|其余|不变|组成|如有|请|谢谢|届时|负责|陪同|随同|率团|将")
+
+
+def _zh_title(title: str) -> str | None:
+    """A Chinese delegate's title without the sentence that follows it."""
+    title = re.split(r"[。！？!?]", title, maxsplit=1)[0]
+    # The name in pinyin beside the characters ("张晓东（Zhang Xiaodong）") is no title.
+    title = re.sub(r"^[\s（(]*[A-Za-z][A-Za-z \-'’.]*[)）]?[\s，,]*", "", title)
+    kept: list[str] = []
+    for piece in re.split(r"[，,；;]", title):
+        piece = piece.strip(" ：:、")
+        if not piece or _ZH_CLAUSE_RE.search(piece):
+            break
+        kept.append(piece)
+    return "，".join(kept) or None
 
 
 def _title_before(text: str) -> str | None:

@@ -187,3 +187,17 @@ def test_a_contact_line_naming_one_delegate_gives_them_the_contact(
     emails = {d.name: d.email for d in got.delegates}
     assert emails[who] == email
     assert [e for n, e in emails.items() if n != who] == [None]
+
+
+def test_chinese_titles_stop_where_the_sentence_goes_on() -> None:
+    got = extract_response("我方确认出席。届时由孙浩先生（代表团一等秘书）参会。\n"
+                           "联系方式：sun.hao@mfa.example。", language="zh")
+    assert [(d.name, d.title) for d in got.delegates] == [("孙浩", "代表团一等秘书")]
+
+
+def test_chinese_numeral_list_markers_and_pinyin_beside_the_name() -> None:
+    text = ("代表团名单如下：\n一、团长：高峰（Gao Feng），公安部国际合作局副局长\n"
+            "二、成员：钱丽（Qian Li），司法部司法协助局处长\n")
+    got = extract_response(text, language="zh")
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("高峰", "公安部国际合作局副局长", "head"), ("钱丽", "司法部司法协助局处长", "member")]
