@@ -4,8 +4,13 @@ Prints precision, recall and F1 per delegate field (name, title, role,
 email, phone), role accuracy and decision accuracy, per language and per
 kind of difficulty, separately for the tuning part and the held-out part
 (cases marked `"split": "heldout"`, which no rule is tuned on), and for
-text replies (body, text PDF, DOCX) and scans (scanned PDF, photo).  It
-ends with the extraction time per text reply.
+text replies (body, text PDF, DOCX) and scans (scanned PDF, photo).  With
+the text replies of each part it prints the follow-up exactness of that
+part's chains (tests/corpus/followups, replayed by bench/followups.py) per
+language and per operation, and the share of replies that the record stage
+would mark "to confirm" for the extraction's doubt although their match is
+certain (``bot.inbound.stages.record.extraction_doubt``, the same decision).
+It ends with the extraction time per text reply.
 
     .venv/bin/python bench/extract.py            # text only (fast)
     .venv/bin/python bench/extract.py --scans    # also OCR the scans and photos
@@ -18,6 +23,7 @@ gate and this report always measure the same thing.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import re
 import sys
@@ -29,6 +35,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,7 +54,14 @@ SECRETARIAT_CONTACTS = (
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from bot.config.campaign import Thresholds  # noqa: E402
 from bot.extract import Extraction, extract_response  # noqa: E402
+from bot.inbound.followup.operation import decide_operation  # noqa: E402
+from bot.inbound.stages.record import extraction_doubt, people_of, reading_doubt  # noqa: E402
+from bot.results.delegation import State  # noqa: E402
+
+# The campaign's default threshold: below it the record stage doubts the reading.
+EXTRACTION_THRESHOLD = Thresholds().extraction
 
 
 @dataclass
@@ -110,7 +124,11 @@ class Score:
     roles: int = 0
     roles_right: int = 0
     replies: int = 0
+    # Replies the record stage would mark "to confirm" for the reading's doubt
+    # although the match is certain (a token): issue 17's two doubts.
+    doubtful: int = 0
     wrong: list[str] = field(default_factory=list)
+    doubts: list[str] = field(default_factory=list)
 
     def add(self, other: Score) -> None:
         for name in FIELDS:
@@ -120,7 +138,9 @@ class Score:
         self.roles += other.roles
         self.roles_right += other.roles_right
         self.replies += other.replies
+        self.doubtful += other.doubtful
         self.wrong.extend(other.wrong)
+        self.doubts.extend(other.doubts)
 
     @property
     def decision_accuracy(self) -> float:
@@ -129,6 +149,10 @@ class Score:
     @property
     def role_accuracy(self) -> float:
         return self.roles_right / self.roles if self.roles else 1.0
+
+    @property
+    def doubtful_share(self) -> float:
+        return self.doubtful / self.replies if self.replies else 0.0
 
 
 def load_cases(corpus: Path = CORPUS) -> list[Case]:
@@ -200,8 +224,21 @@ def run_case(case: Case, cache_dir: Path | None = None) -> Extraction:
     )
 
 
+def to_confirm(case: Case, got: Extraction) -> str | None:
+    """Why the record stage would mark this reply's delegation "to confirm" (its
+    match certain, the mission's first answer), or None: the stage's own decision."""
+    before = State()
+    decided = decide_operation(before, got.decision, people_of(got), got.withdrawn,
+                               case.text, got.amendment)
+    return reading_doubt(extraction_doubt(got, decided, before, EXTRACTION_THRESHOLD), decided)
+
+
 def score_case(case: Case, got: Extraction) -> Score:
     score = Score(decisions=1, replies=1)
+    doubt = to_confirm(case, got)
+    if doubt is not None:
+        score.doubtful = 1
+        score.doubts.append(f"{case.name}: to confirm: {doubt}")
     if got.decision == case.expected["decision"]:
         score.decisions_right = 1
     else:
@@ -284,8 +321,53 @@ def evaluate_by(
     return total, dict(by_language), dict(by_kind)
 
 
+def load_followups() -> ModuleType:
+    """bench/followups.py, whose replay of the chains this report prints (one implementation)."""
+    loaded = sys.modules.get("bench_followups")
+    if loaded is not None:
+        return loaded
+    spec = importlib.util.spec_from_file_location("bench_followups",
+                                                  ROOT / "bench" / "followups.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["bench_followups"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass
+class Chains:
+    """Follow-up exactness of one part's chains: overall, per language, per operation."""
+
+    exact: int = 0
+    total: int = 0
+    by_language: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
+    by_kind: dict[str, list[bool]] = field(default_factory=lambda: defaultdict(list))
+    misses: list[str] = field(default_factory=list)
+
+
+def followup_exactness(split: str) -> Chains:
+    """Replay the chains of ``split`` ("tuning" or "heldout") with bench/followups.py."""
+    bench = load_followups()
+    name = dict(bench.PARTS)["tuning" if split == "tuning" else "held-out"]
+    chains = Chains()
+    for outcome in map(bench.score, bench.load(name)):
+        chains.total += 1
+        chains.exact += outcome.exact
+        chains.by_language[outcome.language].append(outcome.exact)
+        chains.by_kind[outcome.kind].append(outcome.exact)
+        if not outcome.exact:
+            chains.misses.append(f"{outcome.chain}: {' → '.join(outcome.operations)}")
+    return chains
+
+
+def _share(hits: Sequence[bool]) -> str:
+    return f"{sum(hits) / len(hits):.3f}" if hits else "-"
+
+
 def _table(
-    title: str, total: Score, by_language: dict[str, Score], by_kind: dict[str, Score]
+    title: str, total: Score, by_language: dict[str, Score], by_kind: dict[str, Score],
+    chains: Chains | None = None,
 ) -> str:
     lines = [f"== {title} ==", f"{'field':<8}{'P':>7}{'R':>7}{'F1':>7}    (tp/fp/fn)"]
     for name in FIELDS:
@@ -295,18 +377,30 @@ def _table(
     lines.append(f"role accuracy {total.role_accuracy:.3f} ({total.roles_right}/{total.roles})"
                  f"   decision accuracy {total.decision_accuracy:.3f} "
                  f"({total.decisions_right}/{total.decisions})")
-    lines.append("follow-up exactness: not measured here (needs the follow-up operations)")
+    lines.append(f"to confirm for the reading's doubt, match certain: {total.doubtful_share:.3f} "
+                 f"({total.doubtful}/{total.replies} replies; target <= 0.05)")
+    if chains is not None:
+        share = chains.exact / chains.total if chains.total else 1.0
+        lines.append(f"follow-up exactness {share:.3f} ({chains.exact}/{chains.total} chains "
+                     "exact after the last reply; target >= 0.95)")
+        lines.append("  per operation: " + ", ".join(
+            f"{kind} {sum(v)}/{len(v)}" for kind, v in sorted(chains.by_kind.items())))
     header = (f"{'':<14}{'replies':>8}{'name F1':>9}{'title F1':>9}{'role acc':>9}"
-              f"{'decision':>9}{'email F1':>9}{'phone F1':>9}")
+              f"{'decision':>9}{'email F1':>9}{'phone F1':>9}{'confirm':>9}")
     for label, groups in (("language", by_language), ("kind", by_kind)):
         lines.append(f"per {label}:")
-        lines.append(header)
+        lines.append(header + (f"{'follow-up':>11}{'chains':>7}"
+                               if chains is not None and label == "language" else ""))
         for key in sorted(groups):
             s = groups[key]
-            lines.append(f"{key:<14}{s.replies:>8}{s.fields['name'].f1:9.3f}"
-                         f"{s.fields['title'].f1:9.3f}{s.role_accuracy:9.3f}"
-                         f"{s.decision_accuracy:9.3f}{s.fields['email'].f1:9.3f}"
-                         f"{s.fields['phone'].f1:9.3f}")
+            line = (f"{key:<14}{s.replies:>8}{s.fields['name'].f1:9.3f}"
+                    f"{s.fields['title'].f1:9.3f}{s.role_accuracy:9.3f}"
+                    f"{s.decision_accuracy:9.3f}{s.fields['email'].f1:9.3f}"
+                    f"{s.fields['phone'].f1:9.3f}{s.doubtful_share:9.3f}")
+            if chains is not None and label == "language":
+                hits = chains.by_language.get(key, [])
+                line += f"{_share(hits):>11}{len(hits):>7}"
+            lines.append(line)
     return "\n".join(lines)
 
 
@@ -350,13 +444,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.scans:
             scans = [c for c in part if c.render in SCAN_RENDERS]
             groups.append(("scans (scanned PDF, photo)", scans))
-        for title, group in groups:
+        for index, (title, group) in enumerate(groups):
             total, by_language, by_kind = evaluate_by(group, args.cache)
+            # The chains are text: their exactness goes with the text replies.
+            chains = followup_exactness(split) if index == 0 else None
             print(_table(f"{split} part, {title}: {len(group)} replies", total, by_language,
-                         by_kind))
+                         by_kind, chains))
             # Held-out mismatches are shown only on request, so tuning never sees them.
             if args.verbose and (split == "tuning" or args.split == "heldout"):
-                print("\n".join("  " + w for w in total.wrong))
+                print("\n".join("  " + w for w in [*total.wrong, *total.doubts,
+                                                     *(chains.misses if chains else [])]))
             print()
     print(f"extraction time: {time_text_replies(cases):.2f} ms CPU per body reply "
           "(mean over all body replies, best of 5 rounds, one core)")

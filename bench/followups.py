@@ -5,8 +5,10 @@ through the path of the record stage without the database: the real
 extractor on each reply's own words, ``decide_operation`` on the delegation
 folded so far, then ``apply``. A chain is exact when the final decision and
 the set of delegates' names (case, accents and word order aside) are the
-expected ones. Prints the share per part, language and kind, tuning and
-held-out apart, and each miss with the operations it went through.
+expected ones, and the fields ``final.details`` gives (a corrected title,
+an e-mail sent later) are those of the delegation. Prints the share per
+part, language and kind, tuning and held-out apart, and each miss with the
+operations it went through.
 
     .venv/bin/python bench/followups.py
 """
@@ -26,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bot.extract import extract_response, strip_quoted  # noqa: E402
-from bot.inbound.followup.operation import decide_operation  # noqa: E402
-from bot.inbound.stages.record import people_of  # noqa: E402
+from bot.inbound.followup.operation import decide_operation, reads_names  # noqa: E402
+from bot.inbound.stages.record import operation_people, people_of  # noqa: E402
 from bot.results.delegation import State, apply, person_key  # noqa: E402
 
 CORPUS = ROOT / "tests" / "corpus" / "followups"
@@ -56,19 +58,39 @@ def replay(messages: list[str]) -> tuple[State, list[str]]:
     state, operations = State(), []
     for text in messages:
         extraction = extract_response(text)
-        people = people_of(extraction)
-        decided = decide_operation(state, extraction.decision, people, extraction.withdrawn,
-                                   strip_quoted(text), extraction.amendment)
+        if reads_names(state, len(extraction.delegates), strip_quoted(text)):
+            extraction = extract_response(text, followup=True)  # as the record stage does
+        decided = decide_operation(state, extraction.decision, people_of(extraction),
+                                   extraction.withdrawn, strip_quoted(text),
+                                   extraction.amendment)
+        people = operation_people(extraction, decided)
         state = apply(state, decided.operation, extraction.decision, people, decided.removed)
         operations.append(decided.operation.value)
     return state, operations
+
+
+def _field(value: Any) -> str:
+    return "".join(ch for ch in str(value or "").casefold() if ch.isalnum())
+
+
+def wrong_details(state: State, details: dict[str, dict[str, str]]) -> list[str]:
+    """The fields of ``details`` (name → {field: value}) the delegation does not hold."""
+    people = {person_key(p["name"]): p for p in state.people}
+    wrong = []
+    for name, fields in (details or {}).items():
+        person = people.get(person_key(name), {})
+        wrong += [f"{name} {f} {person.get(f)!r} != {v!r}" for f, v in fields.items()
+                  if _field(person.get(f)) != _field(v)]
+    return wrong
 
 
 def score(chain: dict[str, Any]) -> Outcome:
     state, operations = replay(chain["messages"])
     got_names = tuple(sorted(person_key(p["name"]) for p in state.people))
     want_names = tuple(sorted(person_key(n) for n in chain["final"]["names"]))
-    got = (state.decision, got_names)
+    # Optional ``details``: fields a correction or a contacts follow-up must leave.
+    details = wrong_details(state, chain["final"].get("details") or {})
+    got = (state.decision, got_names + tuple(details))
     want = (chain["final"]["decision"], want_names)
     return Outcome(chain["id"], chain["language"], chain["kind"], got == want,
                    tuple(operations), got, want)

@@ -67,6 +67,7 @@ def extract_response(
     language: str | None = None,
     region: str | None = None,
     exclude_contacts: Iterable[str] = (),
+    followup: bool = False,
 ) -> Extraction:
     """Read the decision and the delegation from a reply and its attachments' text.
 
@@ -74,6 +75,9 @@ def extract_response(
     `region` is the mission's ISO country code, used for national phone
     numbers before the Vienna default; `exclude_contacts` are the
     secretariat's own e-mails and numbers, which never become a delegate's.
+    `followup`: the reply changes a delegation already recorded ("please also
+    register Mr. X"), so the names it gives need no phrase saying they form
+    a delegation.
     """
     del language  # Missions mix languages; every lexicon is always consulted.
     excluded = list(exclude_contacts)
@@ -84,8 +88,11 @@ def extract_response(
     everything = "\n\n".join(text for text, _ in sources)
     if AUTO_REPLY_RE.search(sources[0][0]) and not any(s == "attachment" for _, s in sources):
         return Extraction(None, 0.0, [], None, 0.0, ["looks like an automatic reply"])
+    amendment = detect_amendment(everything)
+    # A message that replaces or adds people speaks of a delegation too
+    # ("M. B sera remplacé par Mme C").
     has_cue = bool(DELEGATION_CUE_RE.search(everything) or ACCEPT_RE.search(everything)
-                   or has_name_header(everything))
+                   or has_name_header(everything) or amendment is not None or followup)
     delegates: list[DelegateCandidate] = []
     withdrawn: list[str] = []
     for text, source in sources:
@@ -134,7 +141,6 @@ def extract_response(
         delegates = [d for d in signer if _plausible_name(d.name)]
         for person in delegates:
             person.title = _signature_title(signature, person.name) or person.title
-    amendment = detect_amendment(everything)
     head_named_apart(everything, delegates)
     tie_contacts(everything, delegates, region, excluded)
     if len(delegates) == 1 and amendment is None and delegates[0].role in (None, "member"):
@@ -150,7 +156,9 @@ def extract_response(
     if delegates:
         mean = sum(d.confidence for d in delegates) / len(delegates)
         confidence = min(confidence, round(mean, 2))
-    elif decision == "accept":
+    elif decision == "accept" and not verdict.names_later:
+        # Accepted and nobody named: a delegation the reading may have missed
+        # (not when the reply says the names will follow).
         confidence = round(confidence * 0.8, 2)
     if withdrawn:
         notes.append("withdrawn or replaced: " + "; ".join(dict.fromkeys(withdrawn)))

@@ -28,6 +28,8 @@ class Decision:
     decision: str | None
     confidence: float
     notes: list[str] = field(default_factory=list)
+    # "We will participate; names will follow": no names is what it says.
+    names_later: bool = False
 
 
 def decide(text: str, *, delegates: int, amendment: str | None) -> Decision:
@@ -51,7 +53,7 @@ def decide(text: str, *, delegates: int, amendment: str | None) -> Decision:
             "participation confirmed, names to follow" if defers
             else "accepted but no delegates found"
         )
-        return Decision("accept", 0.75 if defers else 0.7, [note])
+        return Decision("accept", 0.75 if defers else 0.7, [note], names_later=defers)
     if defers:
         return Decision("undecided", 0.85 if not accepts else 0.8)
     if accepts:

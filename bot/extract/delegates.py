@@ -270,7 +270,7 @@ _ZH_CHAR_RE: Final = re.compile(r"[\u4e00-\u9fff]")
 # After a Chinese name the sentence goes on ("（二等秘书）参会。", "…调研员，其余人员不变"):
 # a clause with a verb of attending, contacting or remaining is no part of the title.
 _ZH_CLAUSE_RE: Final = re.compile(
-    r"参会|出席|参加|与会|联系|其余|不变|组成|如有|请|谢谢|届时|负责|陪同|随同|率团|将")
+    r"参会|出席|参加|与会|联系|其余|不变|组成|如有|请|谢谢|届时|负责|陪同|随同|率团|将|^为|^担任")
 
 
 def _zh_title(title: str) -> str | None:

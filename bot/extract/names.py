@@ -2,8 +2,10 @@
 
 Names are kept exactly as the mission wrote them (ALL-CAPS surnames,
 particles, Cyrillic, Arabic and Chinese script); the parser only decides
-where the name starts and stops.  Chinese puts 先生/女士/阁下 after the name,
-every other language puts the honorific before it.
+where the name starts and stops, and puts a Russian name declined after an
+oblique honorific ("г-на Дмитрия Соколова") back in the nominative.
+Chinese puts 先生/女士/阁下 after the name, every other language puts the
+honorific before it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from bot.extract.lexicon import (
     header_kind,
 )
 from bot.extract.model import NameMatch
+from bot.extract.names_ru import nominative
 from bot.extract.names_zh import ZH_NAME_RE, parse_zh_person, zh_rank_name
 
 _HON_ALT = "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True))
@@ -80,6 +83,10 @@ _NOT_NAME: Final = frozenset({
     "и", "в", "постоянное", "представительство", "посольство", "regards", "cordialement",
     "saludos", "thank", "thanks", "merci", "gracias", "спасибо",
 })
+# The rest of a name wrapped onto the next line: one to three capitalised
+# words, then a comma ("Echeverría Soto, Jefa…").
+_WRAPPED_REST_RE: Final = re.compile(
+    r"\n[ \t]*((?:[A-ZÀ-ÞА-ЯЁ][\w'’\-]+[ \t]+){0,2}[A-ZÀ-ÞА-ЯЁ][\w'’\-]+),")
 # Arabic names chain particles: "عبد العزيز بن فهد آل سعود" is seven tokens.
 MAX_NAME_TOKENS: Final = 8
 # Russian patronymics mark a personal name even without capitals or honorific.
@@ -113,6 +120,11 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
                 and step < len(text) and text[step] == "\n"):
             # A PDF line wrap inside a name: "Gloria\nZELAYA", "ZELAYA\nPINEDA".
             step = cursor + wrapped.start(1)
+        elif (len(tokens) == 1 and step < len(text) and text[step] == "\n"
+              and (rest := _WRAPPED_REST_RE.match(text, step))):
+            # A mail wrapped inside a name, the rest of it before a comma:
+            # "la Sra. Paula\nEcheverría Soto, Jefa de…".
+            step = rest.start(1)
         if tokens and step == cursor:
             break
         particle = _PARTICLE_RE.match(text, step)
@@ -222,7 +234,7 @@ def parse_person_at(text: str, pos: int, *, need_caps: bool = False) -> NameMatc
     name, end = read
     if len(name.split()) < 2 and (honorific is None or _weak(honorific.group())):
         return None
-    return NameMatch(pos, end, hon_text, name)
+    return NameMatch(pos, end, hon_text, nominative(hon_text, name))
 
 
 def _weak(honorifics: str) -> bool:

@@ -34,7 +34,7 @@ ZH_NAME_RE: Final = re.compile(
 _ZH_SURNAME_ALT: Final = "|".join(sorted(ZH_SURNAMES, key=len, reverse=True))
 # A bare name right after its title: "国际合作局局长张晓明（团长）、处长陈磊、".
 _ZH_TITLED_NAME_RE: Final = re.compile(
-    rf"((?:{_ZH_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}}?)(?=[（(、，,；;。\s]|$|率领|率团|和|与|及|出席|参加)"
+    rf"((?:{_ZH_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}}?)(?=[（(、，,；;。：:\s]|$|率领|率团|和|与|及|出席|参加|参会|与会|组成|为|担任|将|一行|等人)"
 )
 # A later mention by surname alone: "郑先生任团长", "林先生将发言".
 _ZH_SURNAME_MENTION_RE: Final = re.compile(rf"((?:{_ZH_SURNAME_ALT}))(先生|女士)")
@@ -79,7 +79,8 @@ def zh_title_before(text: str, pos: int) -> str | None:
     run = re.search(r"[\u4e00-\u9fff]+\Z", text[:pos])
     if run is None:
         return None
-    title = re.sub(r"^.*(?:由|包括|为|是|兹派|将派)", "", run.group())
+    title = re.sub(r"^.*(?:由|包括|为|是|兹派|将派|增补|增派|新增|增加|委派|指派|改派)", "",
+                   run.group())
     title = re.sub(r"^(?:现任|担任|任)", "", title)
     return title if title and title.endswith(ZH_TITLE_ENDINGS) else None
 

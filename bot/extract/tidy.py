@@ -30,6 +30,10 @@ _ZH_SPACED_HONORIFIC_RE: Final = re.compile(
     r"(?<=[\u4e00-\u9fff]{2}) (?=(?:先生|女士|小姐|同志)(?:[^\u4e00-\u9fff]|$))"
 )
 _SPACE_COMMA_RE: Final = re.compile(r"[ \t]+([,;:،])(?=\S)")
+# "由团长、公安部副局长邓伟，成员、处长曹颖组成": a role word and 、 label what follows,
+# as 团长： does (not in a list of roles: "团长、副团长名单").
+_ZH_ROLE_COMMA_RE: Final = re.compile(
+    r"(团长|副团长|成员|团员|顾问)、(?!团长|副团长|成员|团员|顾问)(?=[\u4e00-\u9fff])")
 
 
 def tidy(text: str) -> str:
@@ -45,4 +49,5 @@ def tidy(text: str) -> str:
     text = _RU_HONORIFIC_RE.sub(r"\1-\2", text)
     text = _DOT_SPACE_RE.sub(r"\1.", text)
     text = _SPACE_COMMA_RE.sub(r"\1 ", text)
+    text = _ZH_ROLE_COMMA_RE.sub(r"\1：", text)
     return "\n".join(line.rstrip() for line in text.split("\n"))

@@ -17,6 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any
 
 from bot.models import Operation
@@ -48,20 +49,57 @@ def person_key(name: str) -> str:
 
 
 def names_match(name: str, removed: str) -> bool:
-    """``removed`` ("Mwangi", "Mr. Peter Mwangi") designates ``name`` (all its words are in it)."""
+    """``removed`` ("Mwangi", "Mr. Peter Mwangi", "Mwangi's") designates ``name`` (all its
+    words are in it)."""
     words = set(person_key(name).split())
-    wanted = set(person_key(removed).split()) - {"mr", "ms", "mrs", "dr", "h", "e", "m", "mme"}
+    wanted = set(person_key(removed).split()) - {"mr", "ms", "mrs", "dr", "h", "e", "m", "mme",
+                                                  "s"}
     return bool(wanted) and wanted <= words
 
 
+def alike(a: str, b: str) -> bool:
+    """One person's name written twice, perhaps read from a scan: the same key, or
+    keys of at least 8 letters that differ by a misread letter or two."""
+    ka, kb = person_key(a), person_key(b)
+    if not ka or not kb:
+        return False
+    return ka == kb or (min(len(ka), len(kb)) >= 8
+                        and SequenceMatcher(None, ka, kb).ratio() >= 0.9)
+
+
 def same_people(a: Iterable[Person], b: Iterable[Person]) -> bool:
-    """The two lists name the same people (order and spelling of case aside)."""
-    return {person_key(p["name"]) for p in a} == {person_key(p["name"]) for p in b}
+    """The two lists name the same people (order, spelling of case and a misread
+    letter aside), one for one."""
+    left, right = [str(p.get("name") or "") for p in a], [str(p.get("name") or "") for p in b]
+    if len(left) != len(right):
+        return False
+    free = list(right)
+    for name in left:
+        match = next((other for other in free if alike(name, other)), None)
+        if match is None:
+            return False
+        free.remove(match)
+    return True
+
+
+# What a later message may correct about a person already listed. Not the
+# role: a follow-up naming one person reads them as the head of a
+# delegation of one, which says nothing about who leads.
+CORRECTABLE = ("honorific", "title", "email", "phone")
 
 
 def _union(before: Sequence[Person], new: Sequence[Person]) -> tuple[Person, ...]:
-    known = {person_key(p["name"]) for p in before}
-    return tuple(before) + tuple(p for p in new if person_key(p["name"]) not in known)
+    """``before`` with ``new`` added; a person in both keeps the details ``new`` gives."""
+    def one(listed: Person, read: Person) -> bool:
+        # The same person: a misread letter, or named by surname only ("M. Peeters").
+        return alike(read["name"], listed["name"]) or names_match(listed["name"], read["name"])
+
+    def same(person: Person) -> Person | None:
+        return next((p for p in new if one(person, p)), None)
+
+    kept = tuple({**p, **{f: g[f] for f in CORRECTABLE if g.get(f)}}
+                 if (g := same(p)) is not None else p for p in before)
+    return kept + tuple(p for p in new if not any(one(b, p) for b in before))
 
 
 def apply(state: State, operation: str, decision: str | None, people: Sequence[Person],
@@ -76,6 +114,7 @@ def apply(state: State, operation: str, decision: str | None, people: Sequence[P
             return state
         return State(decision, tuple(people))
     if operation == Operation.ADD:
+        # More people, or new details of people already listed.
         return State("accept", _union(state.people, people))
     if operation == Operation.REMOVE:
         kept = tuple(p for p in state.people

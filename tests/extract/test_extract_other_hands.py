@@ -201,3 +201,14 @@ def test_chinese_numeral_list_markers_and_pinyin_beside_the_name() -> None:
     got = extract_response(text, language="zh")
     assert [(d.name, d.title, d.role) for d in got.delegates] == [
         ("高峰", "公安部国际合作局副局长", "head"), ("钱丽", "司法部司法协助局处长", "member")]
+
+
+def test_a_chinese_run_on_list_with_role_labels_and_a_name_before_its_verb() -> None:
+    text = ("代表团由团长、海关总署缉私局副局长韩磊，成员、外交部条约法律司处长苏晴和"
+            "常驻代表团随员白杨组成。")
+    got = extract_response(text, language="zh")
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("韩磊", "海关总署缉私局副局长", "head"), ("苏晴", "外交部条约法律司处长", "member"),
+        ("白杨", "常驻代表团随员", "member")]
+    added = extract_response("增补公安部刑侦局副处长方圆为代表团成员。", language="zh")
+    assert [(d.name, d.title) for d in added.delegates] == [("方圆", "公安部刑侦局副处长")]

@@ -12,97 +12,55 @@ The order of the questions is the point:
 1. nothing recorded yet: the ``first`` answer (or ``none`` if it says nothing);
 2. a declining message naming nobody: ``withdraw`` (decline after
    accepting; a remove-cue without a name is only a guess, to confirm), or
-   ``complete`` when the earlier answer was undecided;
-3. names taken off: ``remove``, or ``replace`` when others come in;
+   ``complete`` when the earlier answer was undecided; a declining message
+   that names every delegate as not coming is a ``withdraw`` too;
+3. names taken off ("instead of B", "B will not be able to travel"):
+   ``remove``, or ``replace`` when others come in;
 4. people named: ``complete`` when none were named before, ``resend`` when
-   they are the same people, else ``replace`` / ``add`` by the cue words (a
-   list that keeps every earlier name and adds some is an ``add``; a
-   different list without a cue is read as a replacement, to confirm);
-5. no people: a changed decision, else ``none``.
+   they are the same people (an ``add`` of their details when the message
+   says it corrects them), else ``replace`` / ``add`` by the cue words. The
+   message's own words prevail over the extractor's reading. Without a cue:
+   a list that keeps every earlier name and adds some, or that names only
+   people already listed, is an ``add`` (their new details kept); a list
+   that states its own head and leaves earlier names out is a ``replace``,
+   to confirm; new people and no head are an ``add``, to confirm;
+5. nobody named: details of listed delegates (an e-mail sent later, a
+   corrected title) when the message says it corrects or gives contacts
+   (:mod:`bot.inbound.followup.mentions`), an ``add`` carrying them; else
+   a changed decision, else ``none``.
+
+Bad input never raises: what cannot be read is ``none``, to confirm, with
+the reason.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
+from dataclasses import dataclass, replace
 
-import yaml
-
+from bot.extract.lexicon import ROLE_HEAD_RE
+from bot.extract.names import HONORIFIC_RE
+from bot.inbound.followup.cues import CATEGORIES, cue_patterns, find_cues
+from bot.inbound.followup.mentions import details, labelled_only, named_in
 from bot.models import Operation
-from bot.results.delegation import Person, State, names_match, person_key, same_people
+from bot.results.delegation import (
+    CORRECTABLE,
+    Person,
+    State,
+    alike,
+    names_match,
+    person_key,
+    same_people,
+)
 
-CUES_FILE = Path(__file__).with_name("cues.yaml")
-CATEGORIES = ("withdraw", "remove", "replace", "add", "followup", "leaving_before",
-              "leaving_after")
+__all__ = ["CATEGORIES", "Decided", "cue_patterns", "decide_operation", "find_cues", "leaving",
+           "reads_names"]
+
 # How far from a leaving cue the name of the one leaving may be written.
 _WINDOW = 50
-LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")
-_GAP = r".{0,80}?"
-_BOUNDED = re.compile(r"^[\w'’-]", re.UNICODE)
-
-
-def _script_bounded(phrase: str) -> bool:
-    # Arabic attaches its conjunctions and prepositions (و، ب، ل) to the next
-    # word and Chinese has no spaces: there a phrase may sit inside a word.
-    first = phrase[:1]
-    return bool(_BOUNDED.match(first)) and not ("\u0600" <= first <= "\u06ff"
-                                                or "\u3400" <= first <= "\u9fff")
-
-
-def _pattern(phrase: str) -> str:
-    parts = [re.escape(p.strip()) for p in re.split(r"…|\.\.\.", phrase)]
-    body = _GAP.join(p.replace(r"\ ", r"\s+") for p in parts if p)
-    if _script_bounded(phrase):
-        body = r"(?<!\w)" + body
-    if _script_bounded(phrase[::-1]):
-        body += r"(?!\w)"
-    return body
-
-
-@cache
-def cue_patterns() -> dict[str, re.Pattern[str]]:
-    """One compiled pattern per category, from ``cues.yaml`` (read once)."""
-    data = yaml.safe_load(CUES_FILE.read_text("utf-8"))
-    patterns = {}
-    for category in CATEGORIES:
-        phrases = [p for lang in LANGUAGES for p in (data.get(category, {}).get(lang) or [])]
-        # Longest first: "will no longer participate" before "will no longer".
-        phrases.sort(key=len, reverse=True)
-        patterns[category] = re.compile("|".join(_pattern(p) for p in phrases),
-                                        re.IGNORECASE | re.DOTALL)
-    return patterns
-
-
-def find_cues(text: str) -> dict[str, str]:
-    """The first words of each category found in ``text``, as written there."""
-    found = {}
-    for category, pattern in cue_patterns().items():
-        match = pattern.search(text)
-        if match:
-            found[category] = " ".join(match.group(0).split())
-    return found
-
-
-def _stem_match(a: str, b: str) -> bool:
-    # Case endings change the end of a name ("Хольцер" / "Хольцера",
-    # "Иванова" / "Ивановой"): a common beginning of all but two letters.
-    if a == b:
-        return True
-    common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
-                  min(len(a), len(b)))
-    return common >= 3 and common >= max(len(a), len(b)) - 2
-
-
-def _named_in(window: str, person: Person) -> bool:
-    words = [w for w in person_key(person["name"]).split() if len(w) >= 2]
-    if any("\u3400" <= ch <= "\u9fff" for ch in person["name"]):
-        # Chinese names are written without spaces: look for the name itself.
-        return "".join(person["name"].split()) in "".join(window.split())
-    seen = person_key(window).split()
-    surname = person_key(person["name"].split()[-1]) if person["name"].split() else ""
-    return bool(words) and any(_stem_match(surname, w) for w in seen if len(w) >= 3)
+# A clause boundary between a name and a leaving cue: "Mr. B regrets that
+# Austria will not…" speaks of Austria, not of Mr. B.
+_CLAUSE = re.compile(r"(?<!\w)(?:that|que|qu['’]|что|чтобы)(?!\w)|بأن|أن\s", re.IGNORECASE)
 
 
 def leaving(text: str, before: State) -> list[str]:
@@ -116,23 +74,45 @@ def leaving(text: str, before: State) -> list[str]:
     found: list[str] = []
     for category, side in (("leaving_before", 1), ("leaving_after", -1)):
         for match in patterns[category].finditer(text):
-            window = (text[match.end():match.end() + _WINDOW] if side > 0
-                      else text[max(0, match.start() - _WINDOW):match.start()])
-            # Only the line next to the cue (not a period: "Mr." is in names).
+            window = (text[match.end():match.end() + _WINDOW].lstrip() if side > 0
+                      else text[max(0, match.start() - _WINDOW):match.start()].rstrip())
+            # Only the line next to the cue (not a period: "Mr." is in names),
+            # and, before it, only the clause that the cue ends.
             window = re.split(r"[;\n]", window)[0 if side > 0 else -1]
+            if side < 0:
+                window = _CLAUSE.split(window)[-1]
             found += [p["name"] for p in before.people
-                      if _named_in(window, p) and p["name"] not in found]
+                      if named_in(window, p) and p["name"] not in found]
     return found
 
 
 @dataclass(frozen=True)
 class Decided:
-    """The operation, the words that caused it, the names taken off, and any doubt."""
+    """The operation, the words that caused it, the names taken off, and any doubt.
+
+    ``people``: the people the operation carries when they are not the
+    extractor's (listed delegates with the details a correction gives);
+    None to record what the extractor read.
+    """
 
     operation: Operation
     cue: str
     removed: tuple[str, ...] = ()
     to_confirm: str | None = None
+    people: tuple[Person, ...] | None = None
+
+
+# Words saying a follow-up changes who comes: its names count without a
+# phrase saying they form a delegation (``extract_response(followup=True)``).
+_CHANGE_CUES = ("add", "replace", "new_list", "remove", "leaving_before", "leaving_after",
+                "correction")
+
+
+def reads_names(before: State, delegates: int, text: str) -> bool:
+    """Read this reply again as a follow-up: a delegation is recorded, the
+    extractor kept nobody, and the words say who comes or goes."""
+    return (bool(before.people) and not delegates
+            and any(c in find_cues(text) for c in _CHANGE_CUES))
 
 
 def _said(category: str, cues: dict[str, str]) -> str:
@@ -140,80 +120,112 @@ def _said(category: str, cues: dict[str, str]) -> str:
     return word if word.startswith("(") else f'"{word}"'
 
 
+def _name(person: Person) -> str:
+    return str(person.get("name") or "")
+
+
+def _same(a: Person, b: Person) -> bool:
+    return (alike(_name(a), _name(b)) or names_match(_name(a), _name(b))
+            or names_match(_name(b), _name(a)))
+
+
+def _known(person: Person, before: State) -> bool:
+    return any(_same(p, person) for p in before.people)
+
+
+def _details_differ(people: list[Person], before: State) -> bool:
+    def recorded(person: Person) -> Person:
+        return next((p for p in before.people if alike(_name(p), _name(person))), {})
+
+    return any(p.get(f) and p.get(f) != recorded(p).get(f)
+               for p in people for f in ("title", "email", "phone"))
+
+
 def decide_operation(before: State, decision: str | None, people: list[Person],
                      withdrawn: list[str], text: str, amendment: str | None = None) -> Decided:
     """The operation this reply performs on the delegation ``before``.
 
     ``amendment`` is the extractor's own reading ("extend" or "replace"),
-    counted as a cue when the words of ``cues.yaml`` say nothing.
+    counted as a cue when the words of ``cues.yaml`` say nothing. Never
+    raises: input it cannot read is no change, to confirm, with the reason.
     """
+    try:
+        read = [p for p in people if _name(p).strip()]
+        listed = [_as_listed(p, before) for p in read]
+        decided = _decide(before, decision, listed, [w for w in withdrawn if w and w.strip()],
+                          text or "", amendment)
+        if decided.people is None and listed != read:
+            # The event carries listed delegates under their recorded names.
+            decided = replace(decided, people=tuple(listed))
+        return decided
+    except Exception as error:  # bad input: never lose the message over it
+        return Decided(Operation.NONE, "the operation could not be read",
+                       to_confirm=f"the operation could not be read ({type(error).__name__}); "
+                                  "the delegation is unchanged")
+
+
+def _as_listed(person: Person, before: State) -> Person:
+    """A listed delegate named again ("M. Peeters", "Mr. Kask") is that delegate,
+    with whatever new details the message gives (never a new role)."""
+    listed = next((p for p in before.people if _same(p, person)), None)
+    if listed is None:
+        return person
+    return {**listed, **{f: person[f] for f in CORRECTABLE if person.get(f)}}
+
+
+def _decide(before: State, decision: str | None, people: list[Person], withdrawn: list[str],
+            text: str, amendment: str | None) -> Decided:
     cues = find_cues(text)
     written = dict(cues)  # the words of the message itself, before the extractor's reading
-    if amendment == "extend":
-        cues.setdefault("add", "(read by the extractor as an addition)")
-    elif amendment == "replace":
-        cues.setdefault("replace", "(read by the extractor as a replacement)")
+    # The message's own words prevail: "further to our note" made the extractor
+    # read a replacement where the message says it adds ("إضافة", "also").
+    if not {"add", "replace"} & written.keys():
+        if amendment == "extend":
+            cues["add"] = "(read by the extractor as an addition)"
+        elif amendment == "replace":
+            cues["replace"] = "(read by the extractor as a replacement)"
     if not before.said_something:
         if decision is None and not people:
             return Decided(Operation.NONE, "no decision and nobody named")
         return Decided(Operation.FIRST, "the first answer")
     named = [p["name"] for p in before.people
-             if any(names_match(p["name"], w) or _named_in(w, p) for w in withdrawn)]
+             if any(names_match(p["name"], w) or named_in(w, p) for w in withdrawn)]
     removed = tuple(dict.fromkeys([*named, *leaving(text, before)]))
     unknown = [w for w in withdrawn
-               if not any(names_match(p["name"], w) or _named_in(w, p) for p in before.people)]
+               if not any(names_match(p["name"], w) or named_in(w, p) for p in before.people)]
     people = [p for p in people if p["name"] not in removed
               and not any(names_match(p["name"], r) for r in removed)]
+    if (decision == "decline" or "withdraw" in written) and all(_known(p, before)
+                                                              for p in people):
+        people = []  # listed delegates named in a declining message (its signature)
+    if "rest_stays" in written:
+        # "The others stay as planned": whoever leaves, the mission still comes.
+        cues.pop("withdraw", None)
+        if decision == "decline":
+            decision = None
     if "withdraw" in cues and not people and not removed and before.decision != "decline":
         return Decided(Operation.WITHDRAW, _said("withdraw", cues))
-    if decision == "decline" and not people and not removed:
-        if before.decision in (None, "undecided"):
-            return Decided(Operation.COMPLETE, "declines after an undecided answer")
-        if before.decision == "decline" and not before.people:
-            return Decided(Operation.RESEND, "declines again")
-        if "withdraw" in cues or "remove" not in cues:
-            return Decided(Operation.WITHDRAW, _said("withdraw", cues) if "withdraw" in cues
-                           else "declines after accepting")
-        return Decided(Operation.WITHDRAW, _said("remove", cues),
-                       to_confirm=f"{_said('remove', cues)} names nobody of the delegation; "
-                                  "read as a withdrawal")
+    if decision == "decline" and not people:
+        if removed and len(removed) == len(before.people):
+            # Every delegate named as not coming: the mission does not come.
+            return Decided(Operation.WITHDRAW, "declines for every delegate: "
+                           + ", ".join(removed))
+        if not removed:
+            return _declines(before, cues, text)
     if removed:
-        known = {person_key(p["name"]) for p in before.people}
-        newcomers = [p for p in people if person_key(p["name"]) not in known]
-        if newcomers:
-            cue = next((_said(c, cues) for c in ("replace", "remove", "withdraw") if c in cues),
-                       "names taken off: " + ", ".join(removed))
-            return Decided(Operation.REPLACE, cue, removed)
-        cue = next((_said(c, cues) for c in ("remove", "withdraw", "replace") if c in cues),
-                   "names taken off: " + ", ".join(removed))
-        # "B is replaced by…" with nobody read after it: the newcomer was missed.
-        missed = ("replace" in written or "add" in written) and "remove" not in written
-        return Decided(Operation.REMOVE, cue, removed, to_confirm=(
-            f"{_said('replace' if 'replace' in written else 'add', written)} but no newcomer "
-            "was read; only the departure is recorded") if missed else None)
+        return _removes(before, people, removed, cues, written)
     doubt = (f"names {', '.join(unknown)} as leaving, who is not in the delegation"
              if unknown else None)
     if people:
-        if not before.people:
-            if before.decision == "decline":
-                return Decided(Operation.REPLACE, "names a delegation after declining",
-                               to_confirm=doubt)
-            return Decided(Operation.COMPLETE, "names the delegation announced before",
-                           to_confirm=doubt)
-        if same_people(people, before.people):
-            return Decided(Operation.RESEND, "the same people as recorded", to_confirm=doubt)
-        if "replace" in cues:
-            return Decided(Operation.REPLACE, _said("replace", cues), to_confirm=doubt)
-        if "add" in cues:
-            return Decided(Operation.ADD, _said("add", cues), to_confirm=doubt)
-        old = {person_key(p["name"]) for p in before.people}
-        if old <= {person_key(p["name"]) for p in people}:
-            return Decided(Operation.ADD, "the recorded list again, with more names",
-                           to_confirm=doubt)
-        return Decided(Operation.REPLACE, _said("followup", cues) if "followup" in cues
-                       else "a different list", to_confirm=doubt or (
-                           "a new list with no word saying whether it adds to or replaces "
-                           "the recorded one; read as a replacement"))
+        return _names(before, decision, people, text, cues, written, doubt)
+    if before.people and decision in (None, "accept"):
+        updated = details(text, before)
+        if updated:
+            who = ", ".join(p["name"] for p in updated)
+            return Decided(Operation.ADD, "details of delegates already listed: " + who,
+                           people=tuple(updated), to_confirm=(
+                               f"contact details read beside {who}; no word says they are "
+                               "a correction" if labelled_only(text) else None))
     if decision is not None and decision != before.decision:
         if before.decision in (None, "undecided"):
             return Decided(Operation.COMPLETE, f"{decision} after an undecided answer")
@@ -228,3 +240,109 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
         return Decided(Operation.NONE, word, to_confirm=f"{word} but no name was read; "
                                                         "the delegation is unchanged")
     return Decided(Operation.NONE, "nothing that changes the delegation", to_confirm=doubt)
+
+
+def _someone_leaving(text: str) -> bool:
+    """A person (an honorific) is written next to a leaving cue: "исключить г-жу К."."""
+    patterns = cue_patterns()
+    for category, side in (("leaving_before", 1), ("leaving_after", -1)):
+        for match in patterns[category].finditer(text):
+            window = (text[match.end():match.end() + _WINDOW] if side > 0
+                      else text[max(0, match.start() - _WINDOW):match.start()])
+            if HONORIFIC_RE.search(" " + window + " "):
+                return True
+    return False
+
+
+def _declines(before: State, cues: dict[str, str], text: str) -> Decided:
+    """A declining message that names nobody of the delegation."""
+    if before.decision in (None, "undecided"):
+        return Decided(Operation.COMPLETE, "declines after an undecided answer")
+    if before.decision == "decline" and not before.people:
+        return Decided(Operation.RESEND, "declines again")
+    if "withdraw" not in cues and "remove" in cues and _someone_leaving(text):
+        # One person leaves, but not one the delegation lists: no withdrawal.
+        return Decided(Operation.NONE, _said("remove", cues), to_confirm=(
+            f"{_said('remove', cues)} names someone leaving who is not in the recorded "
+            "delegation; the delegation is unchanged"))
+    if "withdraw" in cues or "remove" not in cues:
+        return Decided(Operation.WITHDRAW, _said("withdraw", cues) if "withdraw" in cues
+                       else "declines after accepting")
+    return Decided(Operation.WITHDRAW, _said("remove", cues),
+                   to_confirm=f"{_said('remove', cues)} names nobody of the delegation; "
+                              "read as a withdrawal")
+
+
+def _removes(before: State, people: list[Person], removed: tuple[str, ...],
+             cues: dict[str, str], written: dict[str, str]) -> Decided:
+    """Names taken off: a replacement when others come in, else a removal."""
+    known = {person_key(p["name"]) for p in before.people}
+    newcomers = [p for p in people if person_key(p["name"]) not in known]
+    if newcomers:
+        cue = next((_said(c, cues) for c in ("replace", "remove", "withdraw") if c in cues),
+                   "names taken off: " + ", ".join(removed))
+        return Decided(Operation.REPLACE, cue, removed)
+    cue = next((_said(c, cues) for c in ("remove", "withdraw", "replace") if c in cues),
+               "names taken off: " + ", ".join(removed))
+    # "B is replaced by…" with nobody read after it: the newcomer was missed.
+    missed = ("replace" in written or "add" in written) and "remove" not in written
+    return Decided(Operation.REMOVE, cue, removed, to_confirm=(
+        f"{_said('replace' if 'replace' in written else 'add', written)} but no newcomer "
+        "was read; only the departure is recorded") if missed else None)
+
+
+def _names(before: State, decision: str | None, people: list[Person], text: str,
+           cues: dict[str, str], written: dict[str, str], doubt: str | None) -> Decided:
+    """People named and nobody taken off: complete, resend, replace or add."""
+    if not before.people:
+        if before.decision == "decline":
+            return Decided(Operation.REPLACE, "names a delegation after declining",
+                           to_confirm=doubt)
+        return Decided(Operation.COMPLETE, "names the delegation announced before",
+                       to_confirm=doubt)
+    if same_people(people, before.people):
+        if ({"correction", "replace"} & written.keys()) and _details_differ(people, before):
+            return Decided(Operation.ADD, _said("correction", written), to_confirm=doubt)
+        return Decided(Operation.RESEND, "the same people as recorded", to_confirm=doubt)
+    newcomers = [p for p in people if not _known(p, before)]
+    # A list that states its own head restates the delegation; one that
+    # does not joins people to it.
+    head = ROLE_HEAD_RE.search(text) is not None and any(
+        p.get("role") == "head" for p in people)
+    if "replace" in cues:
+        swapped = tuple(b["name"] for b in before.people if any(_same(b, q) for q in people))
+        if (newcomers and swapped and not head and "new_list" not in written
+                and len(swapped) < len(before.people)):
+            # "C will come in her place": the listed person named beside the
+            # newcomer is the one replaced; the others stay.
+            return Decided(Operation.REPLACE, _said("replace", cues), swapped,
+                           to_confirm=doubt or (None if len(swapped) == 1 else (
+                               "read " + ", ".join(swapped) + " as the ones replaced")))
+        return Decided(Operation.REPLACE, _said("replace", cues), to_confirm=doubt)
+    if "add" in cues:
+        return Decided(Operation.ADD, _said("add", cues), to_confirm=doubt)
+    if not newcomers:
+        corrected = details(text, before)
+        if corrected:
+            return Decided(Operation.ADD, _said("correction", written) if "correction" in written
+                           else "details of delegates already listed", to_confirm=doubt,
+                           people=tuple(corrected))
+        if len(people) >= 2 and head:
+            return Decided(Operation.REPLACE, "a shorter list, with its head", to_confirm=(
+                doubt or "a shorter list with no word saying who leaves; read as a "
+                         "replacement"))
+        return Decided(Operation.ADD, _said("correction", written) if "correction" in written
+                       else "names only people already listed", to_confirm=doubt)
+    old = {person_key(p["name"]) for p in before.people}
+    if old <= {person_key(p["name"]) for p in people}:
+        return Decided(Operation.ADD, "the recorded list again, with more names",
+                       to_confirm=doubt)
+    if len(newcomers) < len(people) or head:
+        return Decided(Operation.REPLACE, _said("followup", cues) if "followup" in cues
+                       else "a different list", to_confirm=doubt or (
+                           "a new list with no word saying whether it adds to or replaces "
+                           "the recorded one; read as a replacement"))
+    return Decided(Operation.ADD, _said("followup", cues) if "followup" in cues
+                   else "new people", to_confirm=doubt or (
+                       "names new people, no head, and no word saying whether they join or "
+                       "replace the recorded delegation; read as an addition"))

@@ -33,6 +33,7 @@ from bot.inbound.classifiers.registry import Classification, classify
 from bot.inbound.intake.store import load_raw
 from bot.inbound.matchers.base import Directory, MatchInput
 from bot.inbound.matchers.verdict import MatchResult, match_message
+from bot.inbound.parse.forwards import reading_text
 from bot.inbound.parse.message import ParsedMessage, parse_message
 from bot.lifeline import follow
 
@@ -67,12 +68,13 @@ def prepare(raw: bytes, directory: Directory, authserv_id: str | None,
     """Everything the stages compute for ``raw`` without the database."""
     parsed = parse_message(raw)
     classification = classify(parsed)
-    own = strip_quoted(parsed.text)[:OWN_TEXT_LIMIT]
+    text = reading_text(parsed)
+    own = strip_quoted(text)[:OWN_TEXT_LIMIT]
     if classification.kind != "reply" or parsed.attachments:
         return Prepared(parsed, classification, own)
     verdict = match_message(directory, MatchInput(parsed, own, ()), authserv_id)
     region = directory.region(verdict.mission_id)
-    extraction = extract_response(parsed.text, [], region=region,
+    extraction = extract_response(text, [], region=region,
                                   exclude_contacts=exclude_contacts)
     return Prepared(parsed, classification, own, verdict, extraction, region)
 

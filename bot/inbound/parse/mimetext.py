@@ -122,20 +122,48 @@ _BLOCK_TAGS = {
 }
 
 
-class _TextExtractor(HTMLParser):
-    """Collect visible text; table rows become lines, cells join with " | "."""
+# An empty paragraph the writer typed: Outlook's <p>&nbsp;</p> (<o:p> inside),
+# Gmail's <div><br></div>. Mail that has them spaces its lines itself.
+_EMPTY_BLOCK = re.compile(
+    r"<(p|div)>(?:\s|&nbsp;|&#160;|&#xa0;|\xa0|<br/?>|</?(?:o:p|span|font)>)*</\1>",
+    re.IGNORECASE,
+)
+# Runs of non-breaking spaces (Outlook's rendering of a typed tab) are a tab, and
+# so is a tab between words (Gmail keeps a pasted one in a white-space:pre span);
+# line breaks and the indentation after them are the source's layout, a space.
+_NBSP_RUN = re.compile(r"[ \xa0]*\xa0[ \xa0]*\xa0[ \xa0]*")
+_SOURCE_SPACE = re.compile(r"[\n\r\f\v][\s]*")
 
-    def __init__(self) -> None:
+
+def _line(parts: list[str]) -> str:
+    """Visible text of a line: spaces collapse as a browser does; a tab stays a tab."""
+    text = _NBSP_RUN.sub("\t", _SOURCE_SPACE.sub(" ", "".join(parts)))
+    return "\t".join(" ".join(cell.split()) for cell in text.split("\t")).strip()
+
+
+class _TextExtractor(HTMLParser):
+    """Collect visible text; table rows become lines, cells join with " | ".
+
+    ``compact``: block boundaries are line breaks and only the writer's empty
+    paragraphs are blank lines (mail that types its own blank lines, as
+    Outlook and Gmail do); otherwise every block is a paragraph.
+    """
+
+    def __init__(self, compact: bool = False) -> None:
         super().__init__(convert_charrefs=True)
         self.lines: list[str] = []
         self.current: list[str] = []
         self.cells: list[str] | None = None
         self.cell: list[str] | None = None
         self.skip = 0
+        self.compact = compact
+        self.opened = False  # compact: a block opened and nothing written in it yet
 
-    def _flush(self) -> None:
-        line = " ".join("".join(self.current).split())
+    def _flush(self, blank: bool = False) -> None:
+        line = _line(self.current)
         self.current = []
+        if self.compact and not line and not blank:
+            return
         if line or (self.lines and self.lines[-1]):
             self.lines.append(line)
 
@@ -172,9 +200,11 @@ class _TextExtractor(HTMLParser):
             if self.cell is not None:
                 self.cell.append(" ")
             else:
-                self._flush()
+                # <br><br>: the second break ends an empty line.
+                self._flush(blank=not "".join(self.current).strip() and not self.opened)
         elif tag in _BLOCK_TAGS and self.cell is None:
             self._flush()
+            self.opened = True
 
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS:
@@ -184,11 +214,15 @@ class _TextExtractor(HTMLParser):
         elif tag in ("tr", "table"):
             self._end_row()
         elif tag in _BLOCK_TAGS and self.cell is None:
-            self._flush()
+            empty = self.opened and not "".join(self.current).strip(" \t\n\r\f\v\xa0")
+            self._flush(blank=empty)
+            self.opened = False
 
     def handle_data(self, data: str) -> None:
         if self.skip:
             return
+        if data.strip(" \t\n\r\f\v\xa0"):
+            self.opened = False
         if self.cell is not None:
             self.cell.append(data)
         else:
@@ -202,12 +236,12 @@ class _TextExtractor(HTMLParser):
 
 def html_to_text(html: str) -> str:
     """Convert HTML to plain text with the stdlib parser; never raises."""
-    extractor = _TextExtractor()
     # html.parser rescans to the end of the input for every tag it cannot
     # close (an unclosed quote, a "<" without ">"), which is quadratic. Text
     # needs no attributes, so tags lose them, and a lone "<" becomes text.
     html = _TAG.sub(r"<\1\2>", html[:MAX_HTML_CHARS])
     html = _UNCLOSED_TAG.sub("&lt;", html)
+    extractor = _TextExtractor(compact=_EMPTY_BLOCK.search(html) is not None)
     try:
         extractor.feed(html)
         extractor.close()

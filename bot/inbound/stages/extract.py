@@ -22,11 +22,15 @@ from bot import models
 from bot.extract import extract_response
 from bot.extract.model import Extraction
 from bot.inbound.context import PipelineContext
+from bot.inbound.parse.forwards import reading_text
 
 
 def extraction_for(ctx: PipelineContext, row: models.InboundMessage,
-                   session: Session) -> Extraction:
-    """The extraction of the row's reply, computed ahead by a worker when it can be."""
+                   session: Session, *, followup: bool = False) -> Extraction:
+    """The extraction of the row's reply, computed ahead by a worker when it can be.
+
+    ``followup``: read it as a change to a delegation already recorded (see
+    :func:`bot.extract.extract_response`); never the worker's reading."""
     work = ctx.work(row)
     texts = work.attachment_texts
     if not work.attachments_read:
@@ -34,11 +38,12 @@ def extraction_for(ctx: PipelineContext, row: models.InboundMessage,
             models.Attachment.inbound_id == row.id)) if a.text]
     region = ctx.directory.region(row.mission_id)
     if (work.ready_extraction is not None and not texts and work.attachments_read
-            and region == work.ready_region):
+            and region == work.ready_region and not followup):
         ready: Extraction = work.ready_extraction  # computed ahead by a worker, same inputs
         return for_campaign(ctx, ready)
-    return for_campaign(ctx, extract_response(work.parsed.text, texts, region=region,
-                                              exclude_contacts=ctx.exclude_contacts))
+    return for_campaign(ctx, extract_response(reading_text(work.parsed), texts, region=region,
+                                              exclude_contacts=ctx.exclude_contacts,
+                                              followup=followup))
 
 
 def for_campaign(ctx: PipelineContext, extraction: Extraction) -> Extraction:

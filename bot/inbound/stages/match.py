@@ -24,6 +24,7 @@ from bot.extract.quotes import strip_quoted
 from bot.inbound.matchers import MatchInput
 from bot.inbound.matchers.campaigns import OWN_PROOF, other_campaign
 from bot.inbound.matchers.verdict import MatchResult, match_message
+from bot.inbound.parse.forwards import reading_text
 from bot.inbound.review import open_review
 from bot.inbound.stages.classify import LIMIT_FLAGS
 from bot.inbound.trust_stage import review_reason_at_match
@@ -53,7 +54,7 @@ def stage_match(session: Session, ctx: PipelineContext, row: models.InboundMessa
     if not work.attachments_read:
         texts = [a.text for a in session.exec(select(models.Attachment).where(
             models.Attachment.inbound_id == row.id)) if a.text]
-    own = row.body_text if row.body_text is not None else strip_quoted(work.parsed.text)
+    own = row.body_text if row.body_text is not None else strip_quoted(reading_text(work.parsed))
     if work.verdict is not None and not texts and own == work.own_text:
         verdict = work.verdict  # computed ahead by a worker from the same inputs
     else:

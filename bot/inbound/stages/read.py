@@ -18,6 +18,7 @@ from bot import models
 from bot.extract.quotes import strip_quoted
 from bot.inbound.context import PipelineContext
 from bot.inbound.intake.prepare import OWN_TEXT_LIMIT
+from bot.inbound.parse.forwards import reading_text
 from bot.inbound.readers.attachments import read_attachment
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def stage_read(session: Session, ctx: PipelineContext, row: models.InboundMessag
     work = ctx.work(row)
     msg = work.parsed
     own = (work.own_text if work.own_text is not None
-           else strip_quoted(msg.text)[:OWN_TEXT_LIMIT])
+           else strip_quoted(reading_text(msg))[:OWN_TEXT_LIMIT])
     row.body_text = own
     if not work.first_pass:
         session.exec(delete(models.Attachment).where(

@@ -40,7 +40,8 @@ from bot.clock import utcnow
 from bot.extract.model import Extraction
 from bot.extract.quotes import strip_quoted
 from bot.inbound.context import PipelineContext
-from bot.inbound.followup.operation import Decided, decide_operation
+from bot.inbound.followup.operation import Decided, decide_operation, reads_names
+from bot.inbound.parse.forwards import reading_text
 from bot.inbound.review import open_review
 from bot.inbound.stages.extract import extraction_for
 from bot.inbound.trust_stage import Judgement, judge_answer
@@ -89,17 +90,49 @@ def people_of(extraction: Extraction) -> list[Person]:
              "source": d.source} for d in extraction.delegates]
 
 
+def operation_people(extraction: Extraction, decided: Decided) -> list[Person]:
+    """The people the reply's event carries: the operation's own (details a
+    correction gives of listed delegates), else the extractor's."""
+    return list(decided.people) if decided.people is not None else people_of(extraction)
+
+
 def _own_words(ctx: PipelineContext, row: models.InboundMessage, session: Session) -> str:
     work = ctx.work(row)
-    body = row.body_text if row.body_text is not None else strip_quoted(work.parsed.text)
+    body = row.body_text if row.body_text is not None else strip_quoted(reading_text(work.parsed))
     texts = work.attachment_texts if work.attachments_read else [
         a.text for a in session.exec(select(models.Attachment).where(
             models.Attachment.inbound_id == row.id)) if a.text]
     return "\n\n".join([body, *texts])
 
 
+def extraction_doubt(extraction: Extraction, decided: Decided, before: State,
+                     threshold: float, *, manual: bool = False) -> str | None:
+    """Why the delegation read from this reply must be confirmed, or None.
+
+    The second of the two doubts (the first is the match's). It rests on
+    the names and decision read from the message; a "thank you" (none), or
+    a departure or withdrawal its own words state about people already
+    recorded, does not. ``bench/extract.py`` measures this same decision.
+    """
+    if decided.people is not None:
+        return None  # details of listed delegates read by the operation, not the extractor
+    read = decided.operation in READ_OPERATIONS or not decided.cue.startswith('"')
+    low = (extraction.confidence < threshold and not manual and read
+           and (decided.operation != Operation.NONE or not before.said_something))
+    if not low:
+        return None
+    return (f"extraction confidence {extraction.confidence:.2f} below {threshold:.2f}"
+            + (f" ({'; '.join(extraction.notes)})" if extraction.notes else ""))
+
+
 def _doubts(*reasons: str | None) -> str | None:
     return "; ".join(dict.fromkeys(r for r in reasons if r)) or None
+
+
+def reading_doubt(doubt: str | None, decided: Decided) -> str | None:
+    """What marks the delegation read from a reply *to confirm*, the sender's trust
+    aside: the extraction's doubt and the operation's (a guessed operation)."""
+    return _doubts(doubt, decided.to_confirm)
 
 
 def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMessage) -> bool:
@@ -123,18 +156,17 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
     events = events_of(session, invitation.id)
     edits = edits_of(session, invitation.id)
     before = fold(in_order(events, edits, until=row.id or 0, including=False))
-    people = people_of(extraction)
-    decided = decide_operation(before, extraction.decision, people, extraction.withdrawn,
-                               _own_words(ctx, row, session), extraction.amendment)
-    # The extraction's doubt is about names and a decision read from the
-    # message; a "thank you" (none), or a departure or withdrawal its own
-    # words state about people already recorded, does not rest on it.
-    read = decided.operation in READ_OPERATIONS or not decided.cue.startswith('"')
-    low = (extraction.confidence < ctx.extraction_threshold and not ctx.manual and read
-           and (decided.operation != Operation.NONE or not before.said_something))
-    doubt = (f"extraction confidence {extraction.confidence:.2f} below "
-             f"{ctx.extraction_threshold:.2f}"
-             + (f" ({'; '.join(extraction.notes)})" if extraction.notes else "")) if low else None
+    own_words = _own_words(ctx, row, session)
+    if reads_names(before, len(extraction.delegates), own_words):
+        # "Could you also register Mr. X": names with no phrase saying they
+        # form a delegation, which a first answer would need.
+        extraction = extraction_for(ctx, row, session, followup=True)
+    decided = decide_operation(before, extraction.decision, people_of(extraction),
+                               extraction.withdrawn, own_words, extraction.amendment)
+    people = operation_people(extraction, decided)
+    doubt = extraction_doubt(extraction, decided, before, ctx.extraction_threshold,
+                             manual=ctx.manual)
+    low = doubt is not None
     certain = ctx.manual or row.match_method == "manual" or (row.confidence or 0) >= CERTAIN_MATCH
     if low and not certain:
         # Both doubts at once: neither the mission nor the reading is sure.
@@ -149,7 +181,7 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
         invitation_id=invitation.id, inbound_id=row.id or 0, operation=decided.operation,
         decision=extraction.decision, delegates=json.dumps(people, ensure_ascii=False),
         removed=json.dumps(list(decided.removed), ensure_ascii=False), cue=decided.cue,
-        to_confirm=_doubts(gate.to_confirm, doubt, decided.to_confirm))
+        to_confirm=_doubts(gate.to_confirm, reading_doubt(doubt, decided)))
     session.add(event)
     # In message order: a re-run of an older reply goes back in its place.
     ordered = sorted([*events, event], key=lambda e: e.inbound_id)

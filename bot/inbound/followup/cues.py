@@ -1,0 +1,63 @@
+"""The cue words of follow-up replies (``cues.yaml`` beside this module), compiled.
+
+One pattern per category. A phrase of Latin or Cyrillic script matches
+whole words; Arabic attaches its conjunctions and prepositions (و، ب، ل)
+to the next word and Chinese has no spaces, so there a phrase may sit
+inside a word. "…" (or "...") in a phrase stands for up to 80 characters.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+CUES_FILE = Path(__file__).with_name("cues.yaml")
+CATEGORIES = ("withdraw", "remove", "replace", "add", "followup", "leaving_before",
+              "leaving_after", "correction", "title_is", "new_list", "rest_stays",
+              "contact_label")
+LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")
+_GAP = r".{0,80}?"
+_BOUNDED = re.compile(r"^[\w'’-]", re.UNICODE)
+
+
+def _script_bounded(phrase: str) -> bool:
+    first = phrase[:1]
+    return bool(_BOUNDED.match(first)) and not ("\u0600" <= first <= "\u06ff"
+                                                or "\u3400" <= first <= "\u9fff")
+
+
+def _pattern(phrase: str) -> str:
+    parts = [re.escape(p.strip()) for p in re.split(r"…|\.\.\.", phrase)]
+    body = _GAP.join(p.replace(r"\ ", r"\s+") for p in parts if p)
+    if _script_bounded(phrase):
+        body = r"(?<!\w)" + body
+    if _script_bounded(phrase[::-1]):
+        body += r"(?!\w)"
+    return body
+
+
+@cache
+def cue_patterns() -> dict[str, re.Pattern[str]]:
+    """One compiled pattern per category, from ``cues.yaml`` (read once)."""
+    data = yaml.safe_load(CUES_FILE.read_text("utf-8"))
+    patterns = {}
+    for category in CATEGORIES:
+        phrases = [p for lang in LANGUAGES for p in (data.get(category, {}).get(lang) or [])]
+        # Longest first: "will no longer participate" before "will no longer".
+        phrases.sort(key=len, reverse=True)
+        patterns[category] = re.compile("|".join(_pattern(p) for p in phrases) or r"(?!x)x",
+                                        re.IGNORECASE | re.DOTALL)
+    return patterns
+
+
+def find_cues(text: str) -> dict[str, str]:
+    """The first words of each category found in ``text``, as written there."""
+    found = {}
+    for category, pattern in cue_patterns().items():
+        match = pattern.search(text)
+        if match:
+            found[category] = " ".join(match.group(0).split())
+    return found

@@ -1,0 +1,111 @@
+"""Where a follow-up names people already in the delegation, and what it says of them.
+
+A follow-up often names a listed delegate by surname alone, in another
+grammatical case ("Хольцера", "Ивановой"), or with details the extractor
+does not read as a delegation: an e-mail sent later, a corrected title.
+:func:`named_in` says whether a span names a recorded person;
+:func:`details` reads, for a message that corrects or completes the
+details of people already listed, their new e-mail, phone and title.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.extract.phones import find_contacts
+from bot.inbound.followup.cues import cue_patterns
+from bot.results.delegation import Person, State, person_key
+
+# How far after a mention its details may be written.
+_SPAN = 300
+_TITLE_END = re.compile(r"[.;\n،؛。；]|\s\(|,\s*(?:not|et non|y no|а не|وليس|而非)", re.IGNORECASE)
+
+
+def _han(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
+def stem_match(a: str, b: str) -> bool:
+    """Two spellings of one name in different grammatical cases: a common
+    beginning of all but two letters ("Хольцер" / "Хольцера")."""
+    if a == b:
+        return True
+    common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                  min(len(a), len(b)))
+    return common >= 3 and common >= max(len(a), len(b)) - 2
+
+
+def _surname(person: Person) -> list[str]:
+    """The parts of the last word of the name ("Stix-Hackl": stix, hackl) worth matching."""
+    words = str(person.get("name") or "").split()
+    return [w for w in person_key(words[-1]).split() if len(w) >= 3] if words else []
+
+
+def named_in(window: str, person: Person) -> bool:
+    """``window`` names ``person`` (by surname, in any case ending; Chinese: the whole name)."""
+    name = str(person.get("name") or "")
+    words = [w for w in person_key(name).split() if len(w) >= 2]
+    if _han(name):
+        # Chinese names are written without spaces: look for the name itself.
+        return bool(name.strip()) and "".join(name.split()) in "".join(window.split())
+    surname = _surname(person)
+    return bool(words) and any(stem_match(part, w) for w in person_key(window).split()
+                               if len(w) >= 3 for part in surname)
+
+
+def _first_mention(text: str, person: Person) -> int | None:
+    name = str(person.get("name") or "")
+    if _han(name):
+        at = text.find("".join(name.split()))
+        return at if at >= 0 and name.strip() else None
+    surname = _surname(person)
+    for match in re.finditer(r"\w+", text):
+        if len(match.group()) >= 3 and any(stem_match(part, person_key(match.group()))
+                                           for part in surname):
+            return match.start()
+    return None
+
+
+def _title_after(span: str) -> str | None:
+    match = cue_patterns()["title_is"].search(span)
+    if match is None:
+        return None
+    rest = span[match.end():].lstrip(" :：\"'«“”»-–")
+    title = _TITLE_END.split(rest, maxsplit=1)[0].strip(" \"'«»“”,:")
+    return title if 2 <= len(title) <= 80 else None
+
+
+def details(text: str, before: State) -> list[Person]:
+    """The recorded people ``text`` gives new details for, with those details.
+
+    Only when the message says it corrects or completes details (a
+    ``correction``, ``title_is`` or ``contact_label`` cue: "El correo del
+    Sr. X es …"); :func:`labelled_only` says when only a contact label did,
+    a reading to confirm. Each person's span runs from their first mention
+    to the next listed person's (at most ``_SPAN`` characters).
+    """
+    patterns = cue_patterns()
+    if not any(patterns[c].search(text) for c in ("correction", "title_is", "contact_label")):
+        return []
+    found = sorted((at, i) for i, p in enumerate(before.people)
+                   if (at := _first_mention(text, p)) is not None)
+    updated = []
+    for n, (at, i) in enumerate(found):
+        end = found[n + 1][0] if n + 1 < len(found) else len(text)
+        span = text[at:min(end, at + _SPAN)]
+        person = dict(before.people[i])
+        contacts = find_contacts(span, None)
+        change = {"email": contacts.emails[0] if contacts.emails else None,
+                  "phone": contacts.phones[0] if contacts.phones else None,
+                  "title": _title_after(span)}
+        change = {k: v for k, v in change.items() if v and v != person.get(k)}
+        if change:
+            person.update(change)
+            updated.append(person)
+    return updated
+
+
+def labelled_only(text: str) -> bool:
+    """Only a contact label, no word saying the message corrects anything."""
+    patterns = cue_patterns()
+    return not (patterns["correction"].search(text) or patterns["title_is"].search(text))
