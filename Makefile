@@ -12,7 +12,7 @@ STAMP := $(VENV)/.installed
 export DEBIAN_FRONTEND := noninteractive
 PG_DEFAULT_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: venv stack stack-stop browser lint test demo bench
+.PHONY: venv stack stack-stop browser lint test demo bench model gazetteer
 
 venv: $(STAMP)
 
@@ -55,6 +55,17 @@ test: venv stack browser lint
 
 demo: venv stack
 	$(BIN)/invitebot demo
+
+# The name tagger's model (bot/extract/models/names.crfsuite), trained on the
+# tuning part of tests/corpus/replies; deterministic, committed, never fetched.
+model: venv
+	$(BIN)/python -m bot.extract.train
+
+# The tagger's given-name/surname gazetteer (bot/extract/models/gazetteer.txt.gz),
+# from Faker's name lists (MIT); Faker is needed only here, not where invitebot runs.
+gazetteer: venv
+	$(BIN)/pip install --quiet faker==40.40.0
+	$(BIN)/python scripts/gen-name-gazetteer
 
 bench: venv stack
 	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python "$$script"; done

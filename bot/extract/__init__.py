@@ -31,6 +31,7 @@ from bot.extract.model import DelegateCandidate, Extraction
 from bot.extract.names import name_key
 from bot.extract.quotes import split_signature, strip_quoted
 from bot.extract.tables import has_name_header
+from bot.extract.tagged import correct_names, long_name_lines, tagged_delegates
 from bot.extract.tidy import tidy
 
 __all__ = [
@@ -45,6 +46,13 @@ __all__ = [
 MIN_CANDIDATE_CONFIDENCE = 0.3
 MAX_TEXT_CHARS = 50_000
 MERGE_RATIO = 0.88
+# Where the name tagger helps the rules: "fallback" (a reply that accepts where
+# the rules found nobody); "correct" (a rank the rules took into a name the
+# model reads without it); "extend" (extra names that open a line naming none
+# of the rules' people).  Chosen by measurement (bench/tagger.py, 5-fold on the
+# tuning part): only "fallback" gains there; the other two gain nothing since
+# the rules read ranks in names, and cost 0.2-0.5 ms per reply.
+TAGGER_MODES: frozenset[str] = frozenset({"fallback"})
 # The longest real names ("Excma. Sra. Dña. María Eugenia de los RÍOS BENÍTEZ")
 # are a third of this; longer "names" are noise.
 MAX_NAME_CHARS = 100
@@ -92,6 +100,33 @@ def extract_response(
         found = parse_delegates(text, region=region, exclude=excluded, source=source,
                                 has_cue=has_cue, withdrawn=withdrawn)
         _merge(delegates, [d for d in found if _plausible_name(d.name)])
+    if (not delegates and has_cue and "fallback" in TAGGER_MODES
+            and decide(everything, delegates=0, amendment=detect_amendment(everything)).decision
+            == "accept"):
+        # A reply that accepts with no name the rules know: the statistical tagger reads it.
+        for text, source in sources:
+            found = tagged_delegates(text, region=region, exclude=excluded, source=source,
+                                     withdrawn=withdrawn)
+            _merge(delegates, [d for d in found if _plausible_name(d.name)])
+        if delegates:
+            notes.append("names read by the statistical tagger, no rule matched: to confirm")
+    elif delegates and has_cue and TAGGER_MODES & {"extend", "correct"}:
+        extra: list[DelegateCandidate] = []
+        for text, source in sources:
+            # Correcting reads only the lines of long names; extending, the other lines.
+            lines = long_name_lines(text, delegates)
+            if "correct" in TAGGER_MODES and lines:
+                notes.extend(correct_names(delegates, tagged_delegates(
+                    text, region=region, exclude=excluded, source=source, lines=lines)))
+            if "extend" in TAGGER_MODES:
+                extra += tagged_delegates(text, region=region, exclude=excluded,
+                                          source=source, beside=delegates)
+        if extra:
+            before = len(delegates)
+            _merge(delegates, [d for d in extra if _plausible_name(d.name)])
+            if len(delegates) > before:
+                notes.append(f"{len(delegates) - before} more names read by the statistical "
+                             "tagger only: to confirm")
     if delegates and not has_cue:
         notes.append("names found but nothing says they form a delegation; dropped")
         delegates = []
