@@ -249,6 +249,26 @@ class DelegationEvent(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
 
 
+class StaffEdit(SQLModel, table=True):
+    """A delegation as staff set it by hand (the console), folded with the replies.
+
+    ``delegates`` is the whole delegation after the edit (JSON, the fold's
+    people) and ``decision`` the decision; in the fold it stands after the
+    reply ``after_inbound_id`` (the latest one when staff edited, 0 for none)
+    and before any later reply, so a follow-up from the mission changes
+    the corrected delegation instead of the one read before the correction.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    invitation_id: int = Field(foreign_key="invitation.id", index=True)
+    after_inbound_id: int = 0
+    actor: str
+    action: str  # decision | add | correct | remove
+    decision: str | None = None
+    delegates: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_column=_ts(False))
+
+
 class Delegate(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     response_id: int = Field(foreign_key="response.id", index=True)

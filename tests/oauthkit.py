@@ -9,21 +9,19 @@ its clients.json, keys made here with ``cryptography``.
 from __future__ import annotations
 
 import json
-import shutil
 import ssl
-import tempfile
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-import trustme
-from conftest import Stack, free_port, start_stack
+from conftest import Stack
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+from tlskit import private_tls_stack
 
 from bot.config.settings import Settings, load_settings
 
@@ -98,23 +96,8 @@ def self_signed_pem(key: rsa.RSAPrivateKey) -> str:
 
 def running_oauth_stack() -> Iterator[OAuthStack]:
     """Start the stack, yield it, stop and remove it (a module fixture's body)."""
-    base = Path(tempfile.mkdtemp(prefix="invitebot-oauth-"))
-    base.chmod(0o755)
-    certs = base / "certs"
-    certs.mkdir(mode=0o755)
-    ca = trustme.CA()
-    server = ca.issue_cert("127.0.0.1", "localhost")
-    (certs / "cert.pem").write_bytes(b"".join(b.bytes() for b in server.cert_chain_pems))
-    server.private_key_pem.write_to_path(str(certs / "key.pem"))
-    ca.cert_pem.write_to_path(str(certs / "ca.pem"))
-    ports = {name: str(free_port()) for name in
-             ("SMTP", "IMAP", "SUBMISSION", "SMTPS", "IMAPS", "AUTH")}
-    env = {"INVITEBOT_STACK_DIR": str(base / "stack"), "INVITEBOT_STACK_TLS_DIR": str(certs),
-           **{f"INVITEBOT_STACK_{name}_PORT": port for name, port in ports.items()}}
-    stack = start_stack(env)
-    try:
-        yield OAuthStack(stack, int(ports["SUBMISSION"]), f"https://127.0.0.1:{ports['AUTH']}",
-                         certs / "ca.pem", stack.dir / "auth" / "clients.json", base)
-    finally:
-        stack.ctl("stop")
-        shutil.rmtree(base, ignore_errors=True)
+    with private_tls_stack("invitebot-oauth-") as private:
+        stack = private.stack
+        yield OAuthStack(stack, private.ports["SUBMISSION"],
+                         f"https://127.0.0.1:{private.ports['AUTH']}", private.ca_file,
+                         stack.dir / "auth" / "clients.json", private.base)

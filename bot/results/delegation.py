@@ -24,6 +24,8 @@ from bot.models import Operation
 Person = dict[str, Any]  # honorific, name, title, role, email, phone, confidence, source
 
 PERSON_FIELDS = ("honorific", "name", "title", "role", "email", "phone", "confidence", "source")
+# The operation of a ``models.StaffEdit``: the delegation as staff set it by hand.
+STAFF = "staff"
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ def _union(before: Sequence[Person], new: Sequence[Person]) -> tuple[Person, ...
 def apply(state: State, operation: str, decision: str | None, people: Sequence[Person],
           removed: Sequence[str] = ()) -> State:
     """The delegation after one operation."""
+    if operation == STAFF:
+        return State(decision, tuple(people))
     if operation == Operation.WITHDRAW:
         return State("decline", ())
     if operation in (Operation.RESEND, Operation.NONE):
@@ -99,6 +103,27 @@ class Step:
         """From a ``DelegationEvent`` row (JSON columns decoded)."""
         return cls(event.operation, event.decision, tuple(json.loads(event.delegates or "[]")),
                    tuple(json.loads(event.removed or "[]")))
+
+    @classmethod
+    def of_edit(cls, edit: Any) -> Step:
+        """From a ``StaffEdit`` row: the whole delegation as staff left it."""
+        return cls(STAFF, edit.decision, tuple(json.loads(edit.delegates or "[]")))
+
+
+def in_order(events: Iterable[Any], edits: Iterable[Any] = (), *, until: int | None = None,
+             including: bool = True) -> list[Step]:
+    """Replies' events and staff edits as steps, in the order they happened.
+
+    An event stands at its message's id; a staff edit right after the reply
+    that was the latest when staff made it. With ``until``, only what came
+    before that message, and the message's own event if ``including``.
+    """
+    keyed = [((e.inbound_id, 0, 0), Step.of(e)) for e in events]
+    keyed += [((x.after_inbound_id, 1, x.id or 0), Step.of_edit(x)) for x in edits]
+    if until is not None:
+        keyed = [(k, s) for k, s in keyed
+                 if k[0] < until or (including and k[0] == until and k[1] == 0)]
+    return [step for _, step in sorted(keyed, key=lambda item: item[0])]
 
 
 def fold(steps: Iterable[Step], start: State | None = None) -> State:

@@ -1,12 +1,16 @@
 """The list of participants as a PDF: A4, "Page n of N" at the foot of each page.
 
 Same content and order as the DOCX of :mod:`bot.service.participants`.
-Drawn with fpdf2 in DejaVu Serif (Latin, Cyrillic, Greek), with DejaVu Sans
-(Arabic letters) and WenQuanYi Micro Hei (Chinese) as fallbacks when the
-system has them, so a delegate's name in any of the six languages prints
-rather than turning into boxes. Arabic is printed unshaped (fpdf2 shapes
-only with the optional uharfbuzz): names in Latin letters are the usual
-case in a list of participants.
+Drawn with fpdf2 in DejaVu Serif (Latin, Cyrillic, Greek); a line with
+Arabic letters is drawn in DejaVu Sans and a line with Chinese in
+WenQuanYi Micro Hei when the system has them (both also cover Latin), so a
+delegate's name in any of the six languages prints rather than turning into
+boxes. The font is chosen per line, not through fpdf2's per-glyph fallback
+fonts: with those, a line ending in a fallback font left the next line's
+Latin text without its font (pdftotext: "No font in show"), and the
+delegate after an Arabic or Chinese name vanished from the list. Text is
+shaped by HarfBuzz (uharfbuzz), so Arabic letters join and run right to
+left.
 """
 
 from __future__ import annotations
@@ -21,8 +25,20 @@ from bot.service.participants import participant_line, sections
 FONTS = Path("/usr/share/fonts/truetype")
 SERIF = FONTS / "dejavu" / "DejaVuSerif.ttf"
 SERIF_BOLD = FONTS / "dejavu" / "DejaVuSerif-Bold.ttf"
-FALLBACKS = (("sans", FONTS / "dejavu" / "DejaVuSans.ttf"),
-             ("cjk", FONTS / "wqy" / "wqy-microhei.ttc"))
+SCRIPT_FONTS = (("cjk", FONTS / "wqy" / "wqy-microhei.ttc"),
+                ("sans", FONTS / "dejavu" / "DejaVuSans.ttf"))
+
+
+def _needs(family: str, text: str) -> bool:
+    if family == "cjk":
+        return any("\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+    return any("\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f"
+               or "\ufb50" <= ch <= "\ufefc" for ch in text)
+
+
+def font_for(text: str, available: Sequence[str]) -> str:
+    """The family that draws every letter of ``text``: Chinese, Arabic, else the serif."""
+    return next((f for f in available if _needs(f, text)), "serif")
 
 
 def participants_pdf(records: Sequence[MissionRecord], *, title: str, reference: str,
@@ -42,13 +58,12 @@ def participants_pdf(records: Sequence[MissionRecord], *, title: str, reference:
     pdf.set_creation_date(datetime.combine(issued, time(0), tzinfo=UTC))
     pdf.add_font("serif", "", str(SERIF))
     pdf.add_font("serif", "B", str(SERIF_BOLD))
-    fallbacks = []
-    for name, path in FALLBACKS:
+    available = []
+    for name, path in SCRIPT_FONTS:
         if path.is_file():
             pdf.add_font(name, "", str(path))
-            fallbacks.append(name)
-    if fallbacks:
-        pdf.set_fallback_fonts(fallbacks)
+            available.append(name)
+    pdf.set_text_shaping(True)
     pdf.set_margins(25, 20, 25)
     pdf.set_auto_page_break(True, margin=22)
     pdf.alias_nb_pages()
@@ -56,7 +71,8 @@ def participants_pdf(records: Sequence[MissionRecord], *, title: str, reference:
     pdf.set_font("serif", size=10)
     pdf.cell(0, 6, reference, align="R", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(4)
-    pdf.set_font("serif", "B", 13)
+    family = font_for(title, available)
+    pdf.set_font(family, "B" if family == "serif" else "", 13)
     pdf.multi_cell(0, 7, title, align="C", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("serif", "B", 12)
@@ -77,8 +93,9 @@ def participants_pdf(records: Sequence[MissionRecord], *, title: str, reference:
             pdf.ln(3)
             pdf.set_font("serif", "B", 11)
             pdf.cell(0, 6, record.country.upper(), new_x="LMARGIN", new_y="NEXT")
-            pdf.set_font("serif", size=11)
             for person in people:
+                line = participant_line(person)
+                pdf.set_font(font_for(line, available), size=11)
                 pdf.set_x(pdf.l_margin + 8)
-                pdf.multi_cell(0, 6, participant_line(person), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(0, 6, line, new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -25,6 +25,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from bot.app import App
 from bot.db import session_scope
 from bot.web import auth
+from bot.web.throttle import LoginThrottle
 
 COOKIE = "invitebot_session"
 HERE = Path(__file__).resolve().parent
@@ -39,6 +40,7 @@ class Console:
     reference: str
     title: str
     secure_cookies: bool = False
+    throttle: LoginThrottle = field(default_factory=LoginThrottle)
 
 
 def _environment() -> Environment:

@@ -2,11 +2,13 @@
 
 Before there is a session, the login form's CSRF token is a random value
 also set in a short-lived cookie (double submit); after it, every form
-carries the session's own token.
+carries the session's own token. Repeated failures for one user name or
+one client address are refused for a while (:mod:`bot.web.throttle`).
 """
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from starlette.concurrency import run_in_threadpool
@@ -17,8 +19,10 @@ from starlette.responses import RedirectResponse, Response
 from bot.web import auth
 from bot.web.base import COOKIE, console, current_staff, db, render, safe_next
 from bot.web.security import same_token
+from bot.web.throttle import minutes
 
 LOGIN_CSRF = "invitebot_login_csrf"
+log = logging.getLogger(__name__)
 
 
 def _secure(request: Request) -> bool:
@@ -42,6 +46,17 @@ async def login_page(request: Request) -> Response:
     if not same_token(request.cookies.get(LOGIN_CSRF, ""), form.get("csrf")):
         raise HTTPException(403, "missing or wrong CSRF token: reload the login page")
     username, password = str(form.get("username", "")), str(form.get("password", ""))
+    throttle = console(request).throttle
+    client = request.client.host if request.client else "unknown"
+    wait = throttle.retry_after(username, client)
+    if wait:
+        log.warning("login refused for %r from %s: too many failed logins", username, client)
+        response = await run_in_threadpool(
+            login_form, request,
+            f"too many failed logins for this user or address: try again in {minutes(wait)}",
+            429)
+        response.headers["Retry-After"] = str(wait)
+        return response
 
     def check() -> str | None:
         with db(request) as session:
@@ -50,7 +65,9 @@ async def login_page(request: Request) -> Response:
 
     token = await run_in_threadpool(check)
     if token is None:
+        throttle.failed(username, client)
         return await run_in_threadpool(login_form, request, "wrong user name or password", 401)
+    throttle.succeeded(username)
     response = RedirectResponse(safe_next(str(form.get("next", "/"))), status_code=303)
     response.set_cookie(COOKIE, token, max_age=int(auth.SESSION_LIFETIME.total_seconds()),
                         httponly=True, samesite="lax", secure=_secure(request), path="/")

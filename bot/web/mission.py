@@ -2,13 +2,16 @@
 
 The timeline merges what went out (invitation, reminders, receipts), what
 came back (replies, bounces, echoes) and what staff did (the audit log).
-Edits (add, correct or remove a delegate, set the decision) change the
-mission's latest current ``Response`` and each writes an audit event with
-the staff user's name and the values before and after.
+Edits (add, correct or remove a delegate, set the decision) are kept as
+``StaffEdit`` rows folded with the mission's replies (a later follow-up
+changes the corrected delegation, it does not undo the correction), and
+each writes an audit event with the staff user's name and the values
+before and after.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +25,8 @@ from starlette.responses import Response
 
 from bot import models
 from bot.clock import as_utc
+from bot.results.current import events_of, rewrite_current
+from bot.results.delegation import PERSON_FIELDS, Person
 from bot.web import data
 from bot.web.auth import Staff
 from bot.web.base import back_to, console, db, describe, render, require_staff
@@ -153,59 +158,73 @@ def _snapshot(d: models.Delegate) -> dict[str, Any]:
     return {name: getattr(d, name) for name in FIELDS}
 
 
+def _person(d: models.Delegate) -> Person:
+    return {name: getattr(d, name) for name in PERSON_FIELDS}
+
+
+Edited = tuple[str | None, list[Person], str, dict[str, Any]]
+
+
+def _edited(action: str, form: FormData, decision: str | None, people: list[Person],
+            delegates: list[models.Delegate]) -> Edited:
+    """The decision and people after the edit, the notice, and the audit detail."""
+    if action == "decision":
+        chosen = str(form.get("decision", ""))
+        if chosen not in DECISIONS:
+            raise HTTPException(400, f"decision must be one of {', '.join(DECISIONS)}")
+        return chosen, people, f"decision set to {chosen}", {"before": decision,
+                                                             "after": chosen}
+    values = _clean(form)
+    if action == "add":
+        if not values["name"]:
+            raise HTTPException(400, "a delegate needs a name")
+        added = {**values, "confidence": 1.0, "source": "staff"}
+        return decision, [*people, added], f"added {values['name']}", {"after": values}
+    raw_id = str(form.get("delegate_id", ""))
+    index = next((i for i, d in enumerate(delegates) if str(d.id) == raw_id), None)
+    if index is None:
+        raise HTTPException(404, "no such delegate in this mission's delegation")
+    target = delegates[index]
+    if action == "remove":
+        rest = people[:index] + people[index + 1:]
+        return decision, rest, f"removed {target.name}", {"before": _snapshot(target)}
+    if action == "correct":
+        if not values["name"]:
+            raise HTTPException(400, "a delegate needs a name")
+        corrected = {**values, "confidence": 1.0, "source": "staff"}
+        changed = [*people[:index], corrected, *people[index + 1:]]
+        return decision, changed, f"corrected {values['name']}", {
+            "before": _snapshot(target), "after": values}
+    raise HTTPException(404, "no such action")
+
+
 def apply_edit(session: Session, campaign_id: int, mission_id: int, action: str,
                form: FormData, staff: Staff) -> str:
-    """Do one edit; returns the notice shown on the page."""
+    """Do one edit; returns the notice shown on the page.
+
+    The edit is kept as a ``StaffEdit`` (the whole delegation after it) and
+    the current response rewritten as the fold of replies and edits, so a
+    later follow-up from the mission changes the corrected delegation.
+    """
     mission = find_mission(session, campaign_id, mission_id)
-    responses = current_responses(session, invitation_of(session, mission))
-    if not responses:
+    invitation = invitation_of(session, mission)
+    responses = current_responses(session, invitation)
+    if invitation is None or invitation.id is None or not responses:
         raise HTTPException(409, "this mission has no recorded reply to edit yet")
     latest = responses[-1]
-    subject = f"mission:{mission.id}"
-    if action == "decision":
-        decision = str(form.get("decision", ""))
-        if decision not in DECISIONS:
-            raise HTTPException(400, f"decision must be one of {', '.join(DECISIONS)}")
-        before, latest.decision = latest.decision, decision
-        session.add(latest)
-        data.record_audit(session, staff.username, "web.decision", subject,
-                          mission=mission.code, before=before, after=decision)
-        return f"decision set to {decision}"
-    if action == "add":
-        values = _clean(form)
-        if not values["name"]:
-            raise HTTPException(400, "a delegate needs a name")
-        position = 1 + max((d.position for d in delegates_of(session, [latest])), default=-1)
-        added = models.Delegate(response_id=latest.id or 0, position=position,
-                                name=values["name"] or "", confidence=1.0, source="staff")
-        for name, value in values.items():
-            setattr(added, name, value or added.name if name == "name" else value)
-        session.add(added)
-        data.record_audit(session, staff.username, "web.delegate.add", subject,
-                          mission=mission.code, after=values)
-        return f"added {values['name']}"
-    raw_id = str(form.get("delegate_id", ""))
-    delegate = session.get(models.Delegate, int(raw_id)) if raw_id.isdigit() else None
-    if delegate is None or delegate.response_id not in {r.id for r in responses}:
-        raise HTTPException(404, "no such delegate in this mission's delegation")
-    snapshot = _snapshot(delegate)
-    if action == "remove":
-        session.delete(delegate)
-        data.record_audit(session, staff.username, "web.delegate.remove", subject,
-                          mission=mission.code, before=snapshot)
-        return f"removed {delegate.name}"
-    if action == "correct":
-        values = _clean(form)
-        if not values["name"]:
-            raise HTTPException(400, "a delegate needs a name")
-        for name, value in values.items():
-            setattr(delegate, name, value if name != "name" else value or delegate.name)
-        delegate.confidence, delegate.source = 1.0, "staff"
-        session.add(delegate)
-        data.record_audit(session, staff.username, "web.delegate.correct", subject,
-                          mission=mission.code, before=snapshot, after=values)
-        return f"corrected {delegate.name}"
-    raise HTTPException(404, "no such action")
+    delegates = delegates_of(session, [latest])
+    decision, people, notice, detail = _edited(action, form, latest.decision,
+                                               [_person(d) for d in delegates], delegates)
+    after = max((e.inbound_id for e in events_of(session, invitation.id)),
+                default=latest.inbound_id)
+    session.add(models.StaffEdit(
+        invitation_id=invitation.id, after_inbound_id=after, actor=staff.username,
+        action=action, decision=decision, delegates=json.dumps(people, ensure_ascii=False)))
+    session.flush()
+    rewrite_current(session, invitation.id)
+    data.record_audit(session, staff.username, f"web.{'delegate.' * (action != 'decision')}"
+                      f"{action}", f"mission:{mission.id}", mission=mission.code, **detail)
+    return notice
 
 
 async def mission_edit(request: Request) -> Response:

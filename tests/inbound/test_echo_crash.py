@@ -14,7 +14,6 @@ from __future__ import annotations
 import email
 import os
 import random
-import signal
 import sqlite3
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from email import policy
 from email.message import EmailMessage
 from pathlib import Path
 
+import crashkit
 import pytest
 from appfixtures import REPO, write_campaign
 from conftest import Stack, count_messages, deliver
@@ -33,26 +33,8 @@ MISSIONS = 40
 KILLS = 4
 
 
-def _environment(stack: Stack, db: Path, secretariat: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "INVITEBOT_DATABASE_URL": f"sqlite:///{db}",
-        "INVITEBOT_STORE_DIR": str(db.parent / "store"),
-        "INVITEBOT_SMTP_HOST": stack.host, "INVITEBOT_SMTP_PORT": str(stack.smtp_port),
-        "INVITEBOT_IMAP_HOST": stack.host, "INVITEBOT_IMAP_PORT": str(stack.imap_port),
-        "INVITEBOT_IMAP_USER": secretariat, "INVITEBOT_IMAP_PASSWORD": stack.password,
-    }
-
-
 def _query(db: Path, sql: str) -> int:
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            (count,) = conn.execute(sql).fetchone()
-            return int(count)
-    except sqlite3.OperationalError:
-        return 0
+    return crashkit.count(db, sql)
 
 
 def _progress(db: Path) -> int:
@@ -94,7 +76,7 @@ def test_kill_9_while_echoing_yields_exactly_one_echo_per_change(
     config = write_campaign(tmp_path / "campaign", missions=MISSIONS, domain=domain,
                             secretariat=secretariat, mail__rate_limit_per_minute=60_000)
     db = tmp_path / "invitebot.db"
-    env = _environment(mailstack, db, secretariat)
+    env = crashkit.environment(mailstack, db, secretariat)
     templates = ["-c", str(config), "--templates", str(REPO / "templates")]
     sent = subprocess.run([sys.executable, "-m", "bot", "send", *templates, "--now"],
                           cwd=REPO, env=env, capture_output=True, text=True, timeout=180)
@@ -108,27 +90,10 @@ def test_kill_9_while_echoing_yields_exactly_one_echo_per_change(
 
     command = [sys.executable, "-m", "bot", "run", "--once", *templates]
     log = (tmp_path / "run.log").open("ab")
-    kills = 0
-    for _ in range(KILLS):
-        before = _progress(db)
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=log)
-        step = rng.randint(1, max(1, (2 * MISSIONS - before) // (KILLS + 1)))
-        deadline = time.monotonic() + 120
-        while _progress(db) < before + step and process.poll() is None:
-            assert time.monotonic() < deadline, "the service made no progress"
-            time.sleep(0.005)
-        time.sleep(rng.uniform(0.0, 0.02))
-        if process.poll() is not None:
-            break
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        kills += 1
-        print(f"killed at progress {_progress(db)}")
+    kills = crashkit.kill_repeatedly(command, env, log, progress=lambda: _progress(db),
+                                     total=2 * MISSIONS, kills=KILLS, rng=rng, stall_seconds=120)
     assert kills >= 2, "the service finished before it could be killed twice"
-    for _ in range(2):
-        done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
-                              timeout=300)
-        assert done.returncode == 0, done.stdout + done.stderr
+    crashkit.finish(command, env, timeout=300)
 
     assert _query(db, "SELECT count(*) FROM delegationevent") == MISSIONS
     assert _query(db, "SELECT count(*) FROM outboxmessage WHERE kind = 'echo'") == MISSIONS

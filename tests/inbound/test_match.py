@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot.inbound.matchers.auth import check_authentication, parse_results
 from bot.inbound.matchers.base import Directory, MatchInput, MissionEntry
 from bot.inbound.matchers.country import compile_names
+from bot.inbound.matchers.trust import authenticate, parse_results
 from bot.inbound.matchers.verdict import match_message
 from bot.inbound.parse.message import ParsedMessage
 from bot.tokens import new_token
@@ -138,14 +138,29 @@ def test_conflicting_token_and_sender(directory: Directory) -> None:
 
 def test_authentication_results_only_from_our_server() -> None:
     fail = "mx.unodc.test; dkim=fail header.d=x.test; dmarc=fail (p=reject) header.from=x.test"
-    assert parse_results(fail) == ("mx.unodc.test", [("dkim", "fail"), ("dmarc", "fail")])
-    assert not check_authentication([fail], "mx.unodc.test").trusted
-    assert check_authentication([fail], "other.test").trusted
-    assert check_authentication([fail], None).trusted
+    authserv, results = parse_results(fail)
+    assert (authserv, [(r.method, r.result) for r in results]) == (
+        "mx.unodc.test", [("dkim", "fail"), ("dmarc", "fail")])
+    assert authenticate([fail], "mx.unodc.test", "a@x.test").state == "fail"
+    assert authenticate([fail], "other.test", "a@x.test").state == "none"
+    assert authenticate([fail], None, "a@x.test").state == "none"
     ok = "mx.unodc.test 1; spf=pass smtp.mailfrom=x.test; dkim=pass; dmarc=pass"
-    assert check_authentication([ok, fail], "MX.unodc.test").trusted
-    assert "dkim=fail" in (check_authentication(
-        ["mx.unodc.test; dkim=fail; dmarc=none"], "mx.unodc.test").reason or "")
+    # The topmost header from our server is the one it added on receipt.
+    assert authenticate([ok, fail], "MX.unodc.test", "a@x.test").state != "fail"
+    assert "dkim=fail" in authenticate(
+        ["mx.unodc.test; dkim=fail; dmarc=none"], "mx.unodc.test", "a@x.test").detail
+
+
+def test_failed_authentication_keeps_a_token_match_from_being_trusted(
+        directory: Directory) -> None:
+    ne = directory.missions[1]
+    failed = (("Authentication-Results", "mx.unodc.test; dkim=fail header.d=missions.test"),)
+    msg = ParsedMessage(text="We will attend.", from_addr=ne.emails[0], headers=failed,
+                        to=(f"secretariat+{ne.token}@unodc.test",))
+    result = match_message(directory, MatchInput(msg, msg.text), "mx.unodc.test")
+    assert result.mission_id == 1 and not result.trusted
+    assert any("dkim=fail" in r for r in result.reasons)
+    assert match_message(directory, MatchInput(msg, msg.text), None).trusted
 
 
 def test_reply_to_is_never_evidence_of_the_sender(directory: Directory) -> None:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import sqlite3
-import subprocess
 import sys
 import time
 import uuid
 from pathlib import Path
 
+import crashkit
 import pytest
 from appfixtures import REPO, write_campaign
 from conftest import Stack, count_messages
@@ -28,28 +27,10 @@ MISSIONS = 300
 KILLS = 5
 
 
-def _environment(stack: Stack, db: Path, secretariat: str) -> dict[str, str]:
-    return {
-        **os.environ,
-        "INVITEBOT_DATABASE_URL": f"sqlite:///{db}",
-        "INVITEBOT_STORE_DIR": str(db.parent / "store"),
-        "INVITEBOT_SMTP_HOST": stack.host, "INVITEBOT_SMTP_PORT": str(stack.smtp_port),
-        "INVITEBOT_IMAP_HOST": stack.host, "INVITEBOT_IMAP_PORT": str(stack.imap_port),
-        "INVITEBOT_IMAP_USER": secretariat, "INVITEBOT_IMAP_PASSWORD": stack.password,
-    }
-
-
 def _progress(db: Path) -> int:
     """Rows the sender has touched (sending or sent); 0 before the plan is committed."""
-    if not db.exists():
-        return 0
-    try:
-        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-            (count,) = conn.execute(
-                "SELECT count(*) FROM outboxmessage WHERE state IN ('sending', 'sent')").fetchone()
-            return int(count)
-    except sqlite3.OperationalError:
-        return 0  # schema not there yet
+    return crashkit.count(db, "SELECT count(*) FROM outboxmessage "
+                              "WHERE state IN ('sending', 'sent')")
 
 
 def test_kill_9_while_sending_yields_exactly_one_invitation_each(
@@ -66,37 +47,16 @@ def test_kill_9_while_sending_yields_exactly_one_invitation_each(
                       .replace(text.split("reply_to: ", 1)[1].split("\n", 1)[0], secretariat),
                       encoding="utf-8")
     db = tmp_path / "invitebot.db"
-    env = _environment(mailstack, db, secretariat)
+    env = crashkit.environment(mailstack, db, secretariat)
     command = [sys.executable, "-m", "bot", "send", "-c", str(config),
                "--templates", str(REPO / "templates"), "--now"]
     log = (tmp_path / "send.log").open("ab")
 
-    kills = 0
-    for _ in range(KILLS):
-        before = _progress(db)
-        process = subprocess.Popen(command, cwd=REPO, env=env, stdout=log, stderr=log)
-        deadline = time.monotonic() + 90
-        # Kill only once this run is sending (a kill during start-up proves
-        # nothing), after a random number of rows, at a random moment within
-        # a message: a schedule by rows, not seconds, holds on a loaded machine.
-        step = rng.randint(1, max(1, (MISSIONS - before) // (KILLS + 1)))
-        while _progress(db) < before + step and process.poll() is None:
-            assert time.monotonic() < deadline, "the sender made no progress"
-            time.sleep(0.005)
-        time.sleep(rng.uniform(0.0, 0.02))
-        if process.poll() is not None:
-            break
-        process.send_signal(signal.SIGKILL)
-        process.wait()
-        kills += 1
-        print(f"killed after {_progress(db)} rows touched")
+    kills = crashkit.kill_repeatedly(command, env, log, progress=lambda: _progress(db),
+                                     total=MISSIONS, kills=KILLS, rng=rng, stall_seconds=90)
     assert kills >= 3, "the sender finished before it could be killed three times"
-
-    for _ in range(2):
-        done = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True,
-                              timeout=180)
-        assert done.returncode == 0, done.stdout + done.stderr
-    assert "sent 0," in done.stdout, done.stdout
+    out = crashkit.finish(command, env, timeout=180)
+    assert "sent 0," in out, out
 
     with sqlite3.connect(db) as conn:
         states = dict(conn.execute(

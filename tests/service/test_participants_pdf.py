@@ -90,6 +90,26 @@ def test_participants_pdf_is_a4_with_sections_in_un_order_and_page_numbers(
     assert inked > 0.002 * width * height  # text on the page, not a blank sheet
 
 
+def test_a_latin_name_after_an_arabic_or_chinese_one_is_printed(tmp_path: Path) -> None:
+    # With per-glyph fallback fonts, the line after an Arabic or Chinese name
+    # lost its font: "Mr. Karim ADEL" vanished from the list (pdftotext: "No
+    # font in show"). Arabic must also come out shaped, in reading order.
+    records = [
+        _record("EG", "Egypt", [("السيد أحمد حسن", "سفير", "head"),
+                                ("Mr. Karim Adel", "Counsellor", "member")]),
+        _record("CN", "China", [("先生 王伟", "大使", "head"),
+                                ("Ms. Li Na", "Attaché", "member")]),
+    ]
+    pdf = tmp_path / "participants.pdf"
+    pdf.write_bytes(participants_pdf(records, title=TITLE, reference="R", issued=date(2026, 1, 1)))
+    read = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True)
+    assert "No font" not in read.stderr, read.stderr
+    for line in ("Mr. Karim ADEL, Counsellor", "Ms. Li NA, Attaché", "王伟"):
+        assert line in read.stdout, read.stdout
+    assert "أحمد حسن" in read.stdout, read.stdout  # unshaped, it read "نسح دمحأ"
+
+
 def test_participants_docx_has_a4_sections_and_a_page_field(tmp_path: Path) -> None:
     from docx import Document
 

@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import ssl
-import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -28,7 +26,8 @@ from typing import Any
 import pytest
 import trustme
 from click.testing import CliRunner
-from conftest import Stack, free_port, imap_login, start_stack, wait_for_messages
+from conftest import Stack, imap_login, wait_for_messages
+from tlskit import private_tls_stack
 
 from bot.cli import main as cli
 from bot.config.settings import Settings, load_settings
@@ -51,32 +50,12 @@ class TlsStack:
 
 @pytest.fixture(scope="module")
 def tls_stack() -> Iterator[TlsStack]:
-    # Under /tmp, not pytest's 0700 tmp dir: postfix and vmail must reach it.
-    base = Path(tempfile.mkdtemp(prefix="invitebot-tls-"))
-    base.chmod(0o755)
-    certs = base / "certs"
-    certs.mkdir(mode=0o755)
-    ca = trustme.CA()
-    server = ca.issue_cert("127.0.0.1", "localhost")
-    (certs / "cert.pem").write_bytes(b"".join(b.bytes() for b in server.cert_chain_pems))
-    server.private_key_pem.write_to_path(str(certs / "key.pem"))
-    ca.cert_pem.write_to_path(str(base / "ca.pem"))
-    trustme.CA().cert_pem.write_to_path(str(base / "wrong-ca.pem"))
-    ports = {name: str(free_port()) for name in
-             ("SMTP", "IMAP", "SUBMISSION", "SMTPS", "IMAPS")}
-    env = {
-        "INVITEBOT_STACK_DIR": str(base / "stack"),
-        "INVITEBOT_STACK_TLS_DIR": str(certs),
-        **{f"INVITEBOT_STACK_{name}_PORT": port for name, port in ports.items()},
-    }
-    stack = start_stack(env)
-    try:
-        yield TlsStack(stack, int(ports["SUBMISSION"]), int(ports["SMTPS"]),
-                       int(ports["IMAPS"]), base / "ca.pem", base / "wrong-ca.pem",
-                       stack.dir / "log")
-    finally:
-        stack.ctl("stop")
-        shutil.rmtree(base, ignore_errors=True)
+    with private_tls_stack("invitebot-tls-") as private:
+        base = private.base
+        trustme.CA().cert_pem.write_to_path(str(base / "wrong-ca.pem"))
+        yield TlsStack(private.stack, private.ports["SUBMISSION"], private.ports["SMTPS"],
+                       private.ports["IMAPS"], private.ca_file, base / "wrong-ca.pem",
+                       private.stack.dir / "log")
 
 
 def settings(ts: TlsStack, *, smtp: str, imap: str, ca: Path | None,

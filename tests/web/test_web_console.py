@@ -12,6 +12,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from inboundkit import CORPUS, ingest
 from openpyxl import load_workbook
 from service_seed import seed_results
 from sqlmodel import col, select
@@ -19,6 +20,7 @@ from webkit import build_scenario, csrf_of, logged_in
 
 from bot import models
 from bot.digest.build import preview
+from bot.inbound.intake.queue import process_pending
 from bot.web.campaign import select_rows
 from bot.web.data import campaign_totals, load_missions
 
@@ -234,3 +236,54 @@ def test_an_answer_to_confirm_is_counted_shown_and_confirmed(app_factory) -> Non
         client.post(f"/messages/{austria}/confirm", data={"csrf": csrf_of(page)})
         assert shown_totals(client.get("/").text)["to_confirm"] == 0
         assert "was_to_confirm: sent from an address" in client.get("/audit").text
+
+
+def _austria_follow_up(text: str, n: int) -> bytes:
+    raw = (CORPUS / "reply_token_address.eml").read_bytes().replace(b"\r\n", b"\n")
+    head, _, _ = raw.partition(b"\n\n")
+    head = head.replace(b"<A1B2C3D4E5@bmeia.gv.at.test>",
+                        f"<follow-{n}@bmeia.gv.at.test>".encode())
+    head = head.replace(b"Date: Mon, 23 Feb 2009 10:11:40",
+                        f"Date: Tue, 24 Feb 2009 1{n}:00:00".encode())
+    return head + b"\n\n" + text.encode() + b"\n"
+
+
+def _names(app) -> list[str]:  # type: ignore[no-untyped-def]
+    with app.session() as session:
+        current = session.exec(select(models.Response).where(
+            col(models.Response.current))).all()
+        assert len(current) == 1
+        return [d.name for d in session.exec(select(models.Delegate).where(
+            models.Delegate.response_id == current[0].id).order_by(
+                col(models.Delegate.position)))]
+
+
+def test_a_staff_correction_survives_the_missions_next_follow_up(app_factory) -> None:  # type: ignore[no-untyped-def]
+    # Before staff edits were folded with the replies, the record stage
+    # rewrote the delegation from the replies alone: a later "in addition"
+    # from the mission silently undid the correction made in the console.
+    scenario = build_scenario(app_factory)
+    at = scenario.mission_id("AT")
+    with logged_in(scenario.app) as client:
+        page = client.get(f"/missions/{at}").text
+        token = csrf_of(page)
+        with scenario.app.session() as session:
+            holzer = next(d for d in session.exec(select(models.Delegate)) if "Holzer" in d.name)
+        client.post(f"/missions/{at}/correct", data={
+            "csrf": token, "delegate_id": str(holzer.id), "honorific": "Mr.",
+            "name": "Andreas Holzner", "title": "Counsellor", "role": "alternate"})
+    assert _names(scenario.app) == ["Christine Stix-Hackl", "Andreas Holzner"]
+    ingest(scenario.app, _austria_follow_up(
+        "Further to its note, the Permanent Mission of Austria has the honour to inform "
+        "that in addition Ms. Eva Gruber, Counsellor, will also be a member of the "
+        "delegation.", 1))
+    process_pending(scenario.app)
+    assert _names(scenario.app) == ["Christine Stix-Hackl", "Andreas Holzner", "Eva Gruber"]
+    ingest(scenario.app, _austria_follow_up(
+        "The Permanent Mission of Austria wishes to inform that Mr. Andreas Holzner will no "
+        "longer attend the meeting.", 2))
+    process_pending(scenario.app)
+    assert _names(scenario.app) == ["Christine Stix-Hackl", "Eva Gruber"]
+    with scenario.app.session() as session:
+        edits = session.exec(select(models.StaffEdit)).all()
+    assert [(e.actor, e.action) for e in edits] == [("olga", "correct")]

@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from bot.inbound.matchers import MATCHERS, Evidence, Matcher, MatchInput
-from bot.inbound.matchers.auth import check_authentication
+from bot.inbound.matchers import MATCHERS, Evidence, Matcher, MatchInput, trust
 from bot.inbound.matchers.base import Directory
 
 TOKEN_METHODS = ("token_address", "token_subject", "token_body", "token_attachment")
@@ -77,10 +76,12 @@ def weigh(directory: Directory, msg: MatchInput, evidence: list[Evidence],
         confidence = min(confidence, 0.5)
         reasons.append(f"token of {entry.code} used by {sender or 'an unknown sender'}, "
                        f"who is not known for {entry.code}")
-    verdict = check_authentication(msg.msg.header_all("authentication-results"), authserv_id)
-    if not verdict.trusted:
+    # The sender rules' own reading of our server's verdict: one decision of
+    # "failed at our server" for the matcher and for the sender trust.
+    auth = trust.authenticate(msg.msg.header_all("authentication-results"), authserv_id, sender)
+    if auth.state == "fail":
         trusted = False
-        reasons.append(verdict.reason or "authentication failed")
+        reasons.append(auth.detail)
     return MatchResult(mission_id, entry.invitation_id, best.method, round(confidence, 3),
                        evidence, reasons, trusted)
 

@@ -46,7 +46,8 @@ from bot.inbound.stages.extract import extraction_for
 from bot.inbound.trust_stage import Judgement, judge_answer
 from bot.mail.echo import enqueue_echo
 from bot.models import Operation
-from bot.results.delegation import Person, State, Step, fold
+from bot.results.current import edits_of, events_of, rewrite_current, write_people
+from bot.results.delegation import Person, State, fold, in_order
 
 # A match at least this sure (a token, the invitation's thread) settles the
 # mission: the reply counts as answered whatever the extraction's doubt.
@@ -79,12 +80,6 @@ def _forget_earlier_run(session: Session, row: models.InboundMessage) -> None:
         session.exec(delete(models.Response).where(
             col(models.Response.id).in_(ids)))
     session.flush()
-
-
-def _events(session: Session, invitation_id: int) -> list[models.DelegationEvent]:
-    return list(session.exec(select(models.DelegationEvent)
-                             .where(models.DelegationEvent.invitation_id == invitation_id)
-                             .order_by(col(models.DelegationEvent.inbound_id))))
 
 
 def people_of(extraction: Extraction) -> list[Person]:
@@ -125,9 +120,9 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
         return False
     if not work.first_pass:
         _forget_earlier_run(session, row)
-    events = _events(session, invitation.id)
-    earlier = [e for e in events if e.inbound_id < (row.id or 0)]
-    before = fold(Step.of(e) for e in earlier)
+    events = events_of(session, invitation.id)
+    edits = edits_of(session, invitation.id)
+    before = fold(in_order(events, edits, until=row.id or 0, including=False))
     people = people_of(extraction)
     decided = decide_operation(before, extraction.decision, people, extraction.withdrawn,
                                _own_words(ctx, row, session), extraction.amendment)
@@ -158,7 +153,7 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
     session.add(event)
     # In message order: a re-run of an older reply goes back in its place.
     ordered = sorted([*events, event], key=lambda e: e.inbound_id)
-    after = _write_fold(session, row, invitation, ordered, extraction, decided)
+    after = _write_fold(session, row, invitation, ordered, edits, extraction, decided)
     row.status = models.InboundStatus.PROCESSED
     now = utcnow()
     invitation.status = models.InvitationStatus.REPLIED
@@ -178,11 +173,13 @@ def stage_record(session: Session, ctx: PipelineContext, row: models.InboundMess
 
 
 def _write_fold(session: Session, row: models.InboundMessage, invitation: models.Invitation,
-                events: list[models.DelegationEvent], extraction: Extraction,
-                decided: Decided) -> State:
+                events: list[models.DelegationEvent], edits: list[models.StaffEdit],
+                extraction: Extraction, decided: Decided) -> State:
     """Write this message's Response (the fold up to it); the latest one is current."""
-    upto = fold(Step.of(e) for e in events if e.inbound_id <= (row.id or 0))
     latest = max(e.inbound_id for e in events) == row.id
+    # The latest reply's response is the current delegation: everything,
+    # staff edits made after an earlier run of this reply included.
+    upto = fold(in_order(events, edits, until=None if latest else row.id or 0))
     previous = session.exec(select(models.Response).where(
         models.Response.invitation_id == invitation.id, col(models.Response.current))).all()
     # A doubt stays on the delegation until a change by the mission replaces it.
@@ -203,36 +200,12 @@ def _write_fold(session: Session, row: models.InboundMessage, invitation: models
     session.add(response)
     session.flush()
     this.response_id = response.id
-    _delegates(session, response, upto)
+    write_people(session, response, upto)
     if not latest:
         # A reply older than one already recorded (mail arrives out of order):
         # the current response is the fold of every event, rewritten.
-        _rewrite_current(session, invitation.id or 0, events)
+        rewrite_current(session, invitation.id or 0, events)
     return upto
-
-
-def _delegates(session: Session, response: models.Response, state: State) -> None:
-    for position, person in enumerate(state.people):
-        session.add(models.Delegate(
-            response_id=response.id or 0, position=position, name=person["name"],
-            honorific=person.get("honorific"), title=person.get("title"),
-            role=person.get("role"), email=person.get("email"), phone=person.get("phone"),
-            confidence=float(person.get("confidence") or 0.0),
-            source=str(person.get("source") or "body")))
-
-
-def _rewrite_current(session: Session, invitation_id: int,
-                     events: list[models.DelegationEvent]) -> None:
-    current = session.exec(select(models.Response).where(
-        models.Response.invitation_id == invitation_id, col(models.Response.current))).first()
-    if current is None:
-        return
-    state = fold(Step.of(e) for e in events)
-    session.exec(delete(models.Delegate).where(
-        col(models.Delegate.response_id) == current.id))
-    current.decision = state.decision
-    session.add(current)
-    _delegates(session, current, state)
 
 
 def _note(row: models.InboundMessage, decided: Decided, to_confirm: str | None) -> None:
