@@ -13,13 +13,16 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
 
 from bot.inbound.readers import proc
 from bot.inbound.readers.common import ReadContext
+from bot.inbound.readers.latinpass import reread_latin
+from bot.inbound.readers.ocrclean import clean_text
+from bot.inbound.readers.tsv import Word, mean_confidence, page_text, parse_words
 
 # Mission language codes (campaign CSV) to tesseract traineddata names.
 LANGUAGE_CODES: dict[str, str] = {
@@ -42,6 +45,9 @@ _SCRIPT_ALONE: dict[str, str] = {"Arabic": "ara", "Han": "chi_sim", "HanS": "chi
 _ALONE = frozenset(_SCRIPT_ALONE.values())
 # Models whose pages are binarised before recognition (see binarize).
 _BINARIZE = frozenset({"ara"})
+# Models without Latin letters: their pages get an English look at doubtful lines
+# (latinpass). chi_sim has Latin letters and reads e-mail addresses by itself.
+_NO_LATIN = frozenset({"ara"})
 # Bidi controls tesseract puts around runs of the other direction: invisible,
 # but they split words and names for the extractor.
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -58,6 +64,9 @@ class PageText:
     rotated: int = 0
     timed_out: bool = False
     error: str | None = None
+    # The words with their boxes (from the TSV), and the image they were read on.
+    boxes: list[Word] = field(default_factory=list)
+    image: Path | None = None
 
 
 @functools.cache
@@ -99,21 +108,6 @@ def tesseract_languages(codes: Sequence[str]) -> tuple[str, list[str]]:
     return "+".join(usable), missing
 
 
-def _word_confidences(tsv: str) -> list[float]:
-    confidences: list[float] = []
-    for line in tsv.splitlines()[1:]:
-        cols = line.split("\t")
-        # Level 5 rows are words; conf -1 marks layout rows.
-        if len(cols) == 12 and cols[0] == "5" and cols[11].strip():
-            try:
-                conf = float(cols[10])
-            except ValueError:
-                continue
-            if conf >= 0:
-                confidences.append(conf)
-    return confidences
-
-
 def _read_output(path: Path) -> str:
     if not path.exists():
         return ""
@@ -133,9 +127,9 @@ def recognise(image: Path, lang: str, ctx: ReadContext, dpi: int | None = None) 
     if result.returncode != 0:
         return PageText(error=result.stderr.decode("utf-8", "replace")[-300:].strip())
     text = BIDI_CONTROLS.sub("", _read_output(base.with_suffix(".txt")).replace("\f", "")).strip()
-    confidences = _word_confidences(_read_output(base.with_suffix(".tsv")))
-    mean = sum(confidences) / len(confidences) if confidences else 0.0
-    return PageText(text=text, confidence=mean, words=len(confidences))
+    words = parse_words(_read_output(base.with_suffix(".tsv")))
+    return PageText(text=text, confidence=mean_confidence(words), words=len(words),
+                    boxes=words, image=image)
 
 
 @dataclass(frozen=True)
@@ -219,6 +213,23 @@ def ocr_page(image: Path, lang: str, ctx: ReadContext, dpi: int | None = None) -
         lang = for_script(lang, osd.script)
         if lang in _BINARIZE:
             source = binarize(image)
+    page = _upright(image, source, lang, ctx, dpi, osd)
+    if page.boxes and page.image is not None and lacks_latin(lang):
+        boxes = reread_latin(page.image, page.boxes, ctx, dpi)
+        if boxes != page.boxes:
+            page.text = BIDI_CONTROLS.sub("", page_text(boxes))
+            page.boxes = boxes
+    page.text = clean_text(page.text, lang)
+    return page
+
+
+def lacks_latin(lang: str) -> bool:
+    """Whether every model of ``lang`` lacks Latin letters (so Latin runs need a second look)."""
+    return set(lang.split("+")) <= _NO_LATIN and "eng" in installed_languages()
+
+
+def _upright(image: Path, source: Path, lang: str, ctx: ReadContext, dpi: int | None,
+             osd: Osd | None) -> PageText:
     first = recognise(source, lang, ctx, dpi)
     # Sideways text still yields (garbage) words; a page with none is blank, not turned.
     if first.timed_out or first.error or first.words == 0:
