@@ -4,7 +4,7 @@ Prints precision, recall and F1 per delegate field (name, title, role,
 email, phone), role accuracy and decision accuracy, per language and per
 kind of difficulty, separately for the tuning part and the held-out part
 (cases marked `"split": "heldout"`, which no rule is tuned on), and for
-text replies (body, text PDF, DOCX) and scans (scanned PDF, photo).  It
+text replies (body, text PDF, DOCX) and scans (scanned PDF, JPEG photo, PNG scan, HEIC photo).  It
 ends with the extraction time per text reply.
 
     .venv/bin/python bench/extract.py            # text only (fast)
@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus" / "replies"
 FIELDS = ("name", "title", "role", "email", "phone")
 TEXT_RENDERS = frozenset({"body", "html", "text_pdf", "docx"})
-SCAN_RENDERS = frozenset({"scanned_pdf", "photo"})
+SCAN_RENDERS = frozenset({"scanned_pdf", "photo", "png", "heic"})
 # The secretariat's own contacts, as quoted in the invitation (never a delegate's).
 SECRETARIAT_CONTACTS = (
     "secretariat@unodc.test",
@@ -170,6 +170,10 @@ def render_attachment(case: Case, cache_dir: Path | None = None) -> str:
         ctype, fname = "application/pdf", "scan.pdf"
     elif case.render == "photo":
         data, ctype, fname = docgen.make_photo_jpeg(case.text, lang=lang), "image/jpeg", "photo.jpg"
+    elif case.render == "png":
+        data, ctype, fname = docgen.make_png(case.text, lang=lang), "image/png", "scan.png"
+    elif case.render == "heic":
+        data, ctype, fname = docgen.make_heic(case.text, lang=lang), "image/heic", "IMG_0001.HEIC"
     elif case.render == "docx":
         paragraphs = [line for line in case.text.split("\n") if " | " not in line]
         table = [line for line in case.text.split("\n") if " | " in line]
@@ -349,7 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         groups = [("text (body, text PDF, DOCX)", [c for c in part if c.render in TEXT_RENDERS])]
         if args.scans:
             scans = [c for c in part if c.render in SCAN_RENDERS]
-            groups.append(("scans (scanned PDF, photo)", scans))
+            groups.append(("scans (scanned PDF, JPEG, PNG, HEIC)", scans))
         for title, group in groups:
             total, by_language, by_kind = evaluate_by(group, args.cache)
             print(_table(f"{split} part, {title}: {len(group)} replies", total, by_language,

@@ -166,7 +166,7 @@ def _accepted(line: Sequence[Word], english: Sequence[Word]) -> list[tuple[list[
     return accepted
 
 
-def _merge(line: list[Word], english: Sequence[Word]) -> list[Word]:
+def merge_line(line: list[Word], english: Sequence[Word]) -> list[Word]:
     """``line`` with the words under each confident Latin cluster replaced by it.
 
     Clusters with no kept word between them make one left-to-right span (as the
@@ -222,7 +222,7 @@ def reread_latin(
                    for w in found if cut.strip_top <= w.top + w.height // 2
                    < cut.strip_top + cut.height]
         english.sort(key=lambda w: (w.line_key, w.left))
-        merged[line[0].line_key] = _merge(list(line), english)
+        merged[line[0].line_key] = merge_line(list(line), english)
     out: list[Word] = []
     for line in lines_of(words):
         out.extend(merged.get(line[0].line_key, line))

@@ -5,7 +5,8 @@ replies rendered as scans (bench/ocr_script.py), and none can change text
 that was read right:
 
 - every script: a dot read as a comma inside an e-mail address
-  ("gunnar,jonsson@utn.example"; addresses have no commas), "©" for "@"
+  ("gunnar,jonsson@utn.example"; addresses have no commas) or followed by a
+  space at the start of a line or after a comma ("claire. borg@"), "©" for "@"
   between an address's two halves, a degree sign or middle dot read between
   the digits of a phone number;
 - Arabic: presentation forms (U+FB50–U+FDFF, U+FE70–U+FEFF) folded to the
@@ -30,6 +31,12 @@ import unicodedata
 # A comma inside an address: in its local part, or between the labels of its domain.
 _EMAIL_COMMA = re.compile(
     r"(?<=[\w.+-]),(?=[\w.+-]*@)|(?<=@)([\w-]+(?:\.[\w-]+)*),(?=[A-Za-z]{2,}\b)", re.ASCII)
+# "claire. borg@gov.example": a space read after a dot of an address's local part,
+# when the part before the dot starts a line or follows a comma or a colon (so
+# not "will attend. jane@…", the end of a sentence).
+_EMAIL_DOT_SPACE = re.compile(
+    r"(?:(?<=^)|(?<=[,:(]\s)|(?<=\n))([a-z][a-z0-9_-]{0,15})\. (?=[a-z0-9_-]+@[\w-]+\.)",
+    re.ASCII | re.MULTILINE)
 _COPYRIGHT_AT = re.compile(r"(?<=[A-Za-z0-9._-])©(?=[A-Za-z0-9-]+\.[A-Za-z]{2,})")
 _DIGIT_NOISE = re.compile(r"(?<=\d)\s?[°·•º]\s?(?=\d)")
 
@@ -47,8 +54,12 @@ _HAMZA_FOR_COMMA = re.compile(
     r"\b(ال[\u0621-\u064a]{2,}ي|[\u0621-\u064a]{4,}[\u0628-\u0647])ء([,.،؛]?)(?=\s|$)")
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
 _CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
-_CJK_PUNCT_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[(),.:;])|(?<=[(])[ \t]+(?=[{_CJK}])"
-                              rf"|(?<=[{_CJK}])[ \t]+(?=[)])")
+_CJK_PUNCT_SPACE = re.compile(
+    rf"(?<=[{_CJK}])[ \t]+(?=[(),.:;])"  # 大使 ( → 大使(
+    rf"|(?<=[{_CJK}][(:;])[ \t]+(?=[{_CJK}])"  # 团长: 王 → 团长:王
+    rf"|(?<=[(])[ \t]+(?=[{_CJK}])|(?<=[{_CJK}])[ \t]+(?=[)])"  # ( 团长 ) → (团长)
+    r"|[ \t]+(?=[，。：；、（）])|(?<=[，。：；、（）])[ \t]+")  # full-width marks
+
 
 _LATIN_LOOKALIKES = "AaBCcEeHKkMOoPpTXxYy"
 _CYRILLIC_LOOKALIKES = "АаВСсЕеНКкМОоРрТХхУу"
@@ -66,7 +77,8 @@ def _arabic(text: str) -> str:
 
 def _chinese(text: str) -> str:
     text = _CJK_SPACE.sub("", text)
-    return _CJK_PUNCT_SPACE.sub("", text)
+    # Twice: a space removed before a mark can leave one after it to remove.
+    return _CJK_PUNCT_SPACE.sub("", _CJK_PUNCT_SPACE.sub("", text))
 
 
 def _cyrillic_word(match: re.Match[str]) -> str:
@@ -89,6 +101,7 @@ def clean_text(text: str, lang: str) -> str:
     """``text`` as read with the tesseract models ``lang``, cleaned for the extractor."""
     models = set(lang.split("+"))
     text = _EMAIL_COMMA.sub(lambda m: (m.group(1) + ".") if m.group(1) else ".", text)
+    text = _EMAIL_DOT_SPACE.sub(r"\1.", text)
     text = _COPYRIGHT_AT.sub("@", text)
     text = _DIGIT_NOISE.sub(" ", text)
     if "ara" in models:
