@@ -115,9 +115,10 @@ def test_tsv_text_is_laid_out_like_tesseract_txt() -> None:
         # …but words that end in hamza keep it.
         ("الأعضاء, الوزراء، شيء, جزء, المرء, سواء", "ara",
          "الأعضاء, الوزراء، شيء, جزء, المرء, سواء"),
-        # Chinese: no spaces between characters or around their brackets; Latin keeps its own.
-        ("代表 团 团长 : 王 伟 大使 ( 团长 ) ， 张伟 Zhang Wei 2009 年", "chi_sim",
-         "代表团团长:王伟大使(团长)，张伟 Zhang Wei 2009 年"),
+        # Chinese: no spaces around brackets and marks; a gap between characters (a
+        # column) stays, and so does the space before a Latin word.
+        ("代表团团长 : 王伟大使 ( 团长 ) ， 张伟 Zhang Wei 2009 年\n团员  刘静  三等秘书",
+         "chi_sim", "代表团团长:王伟大使(团长)，张伟 Zhang Wei 2009 年\n团员  刘静  三等秘书"),
         # Cyrillic: look-alike Latin letters in a Cyrillic word, and the other way round.
         ("г-жа Анна ПETPOBA, Cоветник, PERMАNENT MISSION, petrova@mid.example", "rus+eng",
          "г-жа Анна ПЕТРОВА, Советник, PERMANENT MISSION, petrova@mid.example"),
@@ -129,7 +130,7 @@ def test_ocr_text_is_cleaned_per_script(text: str, lang: str, expected: str) -> 
 
 
 @pytest.mark.ocr
-def test_chinese_scan_comes_back_without_spaces_between_characters() -> None:
+def test_chinese_scan_comes_back_without_spaces_inside_words() -> None:
     letter = ("泰王国常驻维也纳代表团谨通知，代表团成员如下：\n"
               "1. 陈文华先生，司法部副司长（团长），chen.wenhua@moj.example\n"
               "2. 林秀英女士，一等秘书")

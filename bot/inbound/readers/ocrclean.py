@@ -16,9 +16,10 @@ that was read right:
   dropped, and a word-final hamza after the yeh of an ``al-`` surname (nisba
   names such as الخوري, الهاشمي never end in hamza; شيء has no article) or
   after a consonant at the end of a long word becomes the comma it was;
-- Chinese: the spaces tesseract puts between characters and around
-  punctuation are removed (Chinese is written without them), but not the
-  space between a character and a Latin word or number;
+- Chinese: the spaces tesseract puts around brackets and punctuation marks
+  are removed (Chinese is written without them); spaces between two
+  characters are real gaps (columns) and stay, and so does the space between
+  a character and a Latin word or number;
 - Cyrillic: a word mixing Cyrillic and Latin look-alike letters
   ("ПETPOB") is written in the script of its majority.
 """
@@ -53,7 +54,6 @@ _HAMZA_AFTER_COMMA = re.compile(r"(?<=[,.،؛])ء(?=\s|$)")
 _HAMZA_FOR_COMMA = re.compile(
     r"\b(ال[\u0621-\u064a]{2,}ي|[\u0621-\u064a]{4,}[\u0628-\u0647])ء([,.،؛]?)(?=\s|$)")
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef"
-_CJK_SPACE = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
 _CJK_PUNCT_SPACE = re.compile(
     rf"(?<=[{_CJK}])[ \t]+(?=[(),.:;])"  # 大使 ( → 大使(
     rf"|(?<=[{_CJK}][(:;])[ \t]+(?=[{_CJK}])"  # 团长: 王 → 团长:王
@@ -76,7 +76,9 @@ def _arabic(text: str) -> str:
 
 
 def _chinese(text: str) -> str:
-    text = _CJK_SPACE.sub("", text)
+    # Spaces between two characters are left alone: tesseract's txt output for
+    # chi_sim keeps only real gaps there, such as the columns of a list laid out
+    # with spaces ("团长  王磊  公安部禁毒局副局长"), which the extractor reads as cells.
     # Twice: a space removed before a mark can leave one after it to remove.
     return _CJK_PUNCT_SPACE.sub("", _CJK_PUNCT_SPACE.sub("", text))
 
