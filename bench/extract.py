@@ -4,12 +4,13 @@ Prints precision, recall and F1 per delegate field (name, title, role,
 email, phone), role accuracy and decision accuracy, per language and per
 kind of difficulty, separately for the tuning part and the held-out part
 (cases marked `"split": "heldout"`, which no rule is tuned on), and for
-text replies (body, text PDF, DOCX) and scans (scanned PDF, photo).  With
-the text replies of each part it prints the follow-up exactness of that
-part's chains (tests/corpus/followups, replayed by bench/followups.py) per
-language and per operation, and the share of replies that the record stage
-would mark "to confirm" for the extraction's doubt although their match is
-certain (``bot.inbound.stages.record.extraction_doubt``, the same decision).
+text replies (body, text PDF, DOCX) and scans (scanned PDF, JPEG photo, PNG
+scan, HEIC photo).  With the text replies of each part it prints the
+follow-up exactness of that part's chains (tests/corpus/followups, replayed
+by bench/followups.py) per language and per operation, and the share of
+replies that the record stage would mark "to confirm" for the extraction's
+doubt although their match is certain
+(``bot.inbound.stages.record.extraction_doubt``, the same decision).
 It ends with the extraction time per text reply.
 
     .venv/bin/python bench/extract.py            # text only (fast)
@@ -42,7 +43,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus" / "replies"
 FIELDS = ("name", "title", "role", "email", "phone")
 TEXT_RENDERS = frozenset({"body", "html", "text_pdf", "docx"})
-SCAN_RENDERS = frozenset({"scanned_pdf", "photo"})
+SCAN_RENDERS = frozenset({"scanned_pdf", "photo", "png", "heic"})
 # The secretariat's own contacts, as quoted in the invitation (never a delegate's).
 SECRETARIAT_CONTACTS = (
     "secretariat@unodc.test",
@@ -205,6 +206,10 @@ def render_attachment(case: Case, cache_dir: Path | None = None) -> str:
         ctype, fname = "application/pdf", "scan.pdf"
     elif case.render == "photo":
         data, ctype, fname = docgen.make_photo_jpeg(case.text, lang=lang), "image/jpeg", "photo.jpg"
+    elif case.render == "png":
+        data, ctype, fname = docgen.make_png(case.text, lang=lang), "image/png", "scan.png"
+    elif case.render == "heic":
+        data, ctype, fname = docgen.make_heic(case.text, lang=lang), "image/heic", "IMG_0001.HEIC"
     elif case.render == "docx":
         paragraphs = [line for line in case.text.split("\n") if " | " not in line]
         table = [line for line in case.text.split("\n") if " | " in line]
@@ -462,7 +467,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         groups = [("text (body, text PDF, DOCX)", [c for c in part if c.render in TEXT_RENDERS])]
         if args.scans:
             scans = [c for c in part if c.render in SCAN_RENDERS]
-            groups.append(("scans (scanned PDF, photo)", scans))
+            groups.append(("scans (scanned PDF, JPEG, PNG, HEIC)", scans))
         for index, (title, group) in enumerate(groups):
             total, by_language, by_kind = evaluate_by(group, args.cache)
             # The chains are text: their exactness goes with the text replies.

@@ -10,16 +10,29 @@ scores the extractor on what comes out, as bench/extract.py does.
     .venv/bin/python bench/ocr_script.py fr "fra+eng:raw:3,fra+eng:otsu:3" --render photo
 
 A variant is models:preprocessing:psm, preprocessing "raw" (the page as is)
-or "otsu" (bot.inbound.readers.ocr.binarize). Rendered pages are kept in
---work so that variants compare on the very same images.
+or "otsu" (bot.inbound.readers.ocr.binarize); or "reader" alone, which reads
+each page the way the attachment reader does (bot.inbound.readers.ocr.ocr_page
+with the mission's languages: script detection, binarisation, second passes,
+clean-up). Rendered pages are kept in --work so that variants compare on the
+very same images. Variants run one after the other (pages in parallel, one
+process per core) and each prints the CPU seconds of its tesseract children
+per page, which other load on the machine barely moves.
+
+    .venv/bin/python bench/ocr_script.py ar "ara:otsu:3,reader" --render photo
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
+import re
+import resource
+import shutil
 import subprocess
 import sys
+import tempfile
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -32,6 +45,7 @@ import extract as bench  # noqa: E402
 
 from bot.extract import extract_response  # noqa: E402
 from bot.inbound.readers import ocr  # noqa: E402
+from bot.inbound.readers.common import Deadline, ReadContext, ReadLimits  # noqa: E402
 
 
 def page_image(case: bench.Case, render: str, work: Path) -> Path:
@@ -45,21 +59,41 @@ def page_image(case: bench.Case, render: str, work: Path) -> Path:
     return path
 
 
+def read_as_the_reader(case: bench.Case, image: Path) -> str:
+    """The page read by ocr.ocr_page, as the image reader calls it."""
+    limits = ReadLimits()
+    ctx = ReadContext(languages=[case.language], limits=limits,
+                      deadline=Deadline.after(limits.total_timeout_s))
+    lang, _missing = ocr.tesseract_languages(ctx.languages)
+    with tempfile.TemporaryDirectory(prefix="ocr-script-") as tmp:
+        page = Path(tmp) / "image-000.jpg"
+        shutil.copyfile(image, page)
+        return ocr.ocr_page(page, lang, ctx, 300).text
+
+
 def run(case: bench.Case, variant: str, render: str, work: Path) -> bench.Score:
-    models, pre, psm = variant.split(":")
     image = page_image(case, render, work)
-    if pre == "otsu":
-        image = ocr.binarize(image)
-    out = subprocess.run(
-        ["tesseract", str(image), "-", "-l", models, "--psm", psm, "--dpi", "300"],
-        capture_output=True, text=True, check=False,
-        env=dict(os.environ, OMP_THREAD_LIMIT="1"),
-    ).stdout
-    text = ocr.BIDI_CONTROLS.sub("", out)
+    if variant == "reader":
+        text = read_as_the_reader(case, image)
+    else:
+        models, pre, psm = variant.split(":")
+        if pre == "otsu":
+            image = ocr.binarize(image)
+        out = subprocess.run(
+            ["tesseract", str(image), "-", "-l", models, "--psm", psm, "--dpi", "300"],
+            capture_output=True, text=True, check=False,
+            env=dict(os.environ, OMP_THREAD_LIMIT="1"),
+        ).stdout
+        text = ocr.BIDI_CONTROLS.sub("", out)
     got = extract_response(case.expected.get("cover", ""), [text], language=case.language,
                            region=case.expected.get("region"),
                            exclude_contacts=bench.SECRETARIAT_CONTACTS)
     return bench.score_case(case, got)
+
+
+def child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -68,23 +102,34 @@ def main() -> None:
     parser.add_argument("variants", help="comma-separated models:pre:psm")
     parser.add_argument("--render", choices=("scan", "photo"), default="scan")
     parser.add_argument("--work", type=Path, default=Path("/tmp/invitebot-ocr-script"))
+    parser.add_argument("--only", default=None, help="regex on case names")
+    parser.add_argument("--verbose", "-v", action="store_true", help="list every mismatch")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     cases = [c for c in bench.load_cases() if c.language == args.language
              and c.split == "tuning" and c.render == "body"]
-    variants = args.variants.split(",")
-    jobs = [(case, variant) for variant in variants for case in cases]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        scores = list(pool.map(lambda job: run(job[0], job[1], args.render, args.work), jobs))
-    for variant in variants:
+    if args.only:
+        cases = [c for c in cases if re.search(args.only, c.name)]
+    for case in cases:  # rendered before any variant is timed
+        page_image(case, args.render, args.work)
+    for variant in args.variants.split(","):
+        cpu, wall = child_cpu(), time.perf_counter()
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            scores = list(pool.map(functools.partial(
+                run, variant=variant, render=args.render, work=args.work), cases))
+        cpu, wall = child_cpu() - cpu, time.perf_counter() - wall
         total = bench.Score()
-        for (_case, used), score in zip(jobs, scores, strict=True):
-            if used == variant:
-                total.add(score)
-        name, email = total.fields["name"], total.fields["email"]
+        for score in scores:
+            total.add(score)
+        if args.verbose:
+            print("\n".join("  " + w for w in total.wrong))
+        name, email, phone = (total.fields[f] for f in ("name", "email", "phone"))
+        pages = max(len(cases), 1)
         print(f"{args.language} {args.render:5s} {variant:22s} replies={len(cases)}  "
               f"name F1 {name.f1:.3f} ({name.tp}/{name.fp}/{name.fn})  "
-              f"email F1 {email.f1:.3f}  role acc {total.role_accuracy:.3f}")
+              f"email F1 {email.f1:.3f}  phone F1 {phone.f1:.3f}  "
+              f"role acc {total.role_accuracy:.3f}  "
+              f"ocr cpu {cpu / pages:.2f} s/page  wall {wall / pages:.2f} s/page", flush=True)
 
 
 if __name__ == "__main__":

@@ -49,7 +49,9 @@ def _langs(calls: list[list[str]]) -> list[str]:
 def test_arabic_scan_is_read_with_the_arabic_model_alone(programs: list[list[str]]) -> None:
     scan = docgen.make_png(ARABIC_LETTER, lang="ar")
     result = read_attachment(scan, "image/png", "note.png", ["ar"])
-    assert _langs(programs) == ["ara"]  # asked for "ara+eng"; OSD said Arabic
+    # Asked for "ara+eng"; OSD said Arabic. Only the English letterhead is then
+    # re-read, on a strip of its own (latinpass), with English.
+    assert _langs(programs) in (["ara"], ["ara", "eng"])
     # ara+eng read "بنجلون" as "olay" and "سفير" as "ad", with bidi marks around them.
     listed = [line for line in result.text.splitlines() if "السيد" in line]
     assert len(listed) == 3 and not any(re.search("[A-Za-z]", line) for line in listed)

@@ -13,13 +13,16 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image
 
 from bot.inbound.readers import proc
 from bot.inbound.readers.common import ReadContext
+from bot.inbound.readers.latinpass import reread_latin
+from bot.inbound.readers.ocrclean import clean_text
+from bot.inbound.readers.tsv import Word, mean_confidence, page_text, parse_words
 
 # Mission language codes (campaign CSV) to tesseract traineddata names.
 LANGUAGE_CODES: dict[str, str] = {
@@ -37,11 +40,19 @@ RETRY_BELOW_CONFIDENCE = 60.0
 MIN_OSD_CONFIDENCE = 2.0
 # Tesseract's script confidence; a page OSD is unsure of keeps every model.
 MIN_SCRIPT_CONFIDENCE = 2.0
+# An Arabic guess is taken at a lower confidence: short Arabic letters with Latin
+# addresses came out at 0.5 to 2 (7 of 48 corpus replies rendered as scans), and
+# were read with "ara+eng", which spoils Arabic names; their Latin runs are now
+# re-read by latinpass instead.
+_MIN_SCRIPT_CONFIDENCE = {"Arabic": 0.5}
 # Models that read a page best alone, by the script OSD names for it.
 _SCRIPT_ALONE: dict[str, str] = {"Arabic": "ara", "Han": "chi_sim", "HanS": "chi_sim"}
 _ALONE = frozenset(_SCRIPT_ALONE.values())
 # Models whose pages are binarised before recognition (see binarize).
 _BINARIZE = frozenset({"ara"})
+# Models without Latin letters: their pages get an English look at doubtful lines
+# (latinpass). chi_sim has Latin letters and reads e-mail addresses by itself.
+_NO_LATIN = frozenset({"ara"})
 # Bidi controls tesseract puts around runs of the other direction: invisible,
 # but they split words and names for the extractor.
 BIDI_CONTROLS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -58,6 +69,9 @@ class PageText:
     rotated: int = 0
     timed_out: bool = False
     error: str | None = None
+    # The words with their boxes (from the TSV), and the image they were read on.
+    boxes: list[Word] = field(default_factory=list)
+    image: Path | None = None
 
 
 @functools.cache
@@ -99,21 +113,6 @@ def tesseract_languages(codes: Sequence[str]) -> tuple[str, list[str]]:
     return "+".join(usable), missing
 
 
-def _word_confidences(tsv: str) -> list[float]:
-    confidences: list[float] = []
-    for line in tsv.splitlines()[1:]:
-        cols = line.split("\t")
-        # Level 5 rows are words; conf -1 marks layout rows.
-        if len(cols) == 12 and cols[0] == "5" and cols[11].strip():
-            try:
-                conf = float(cols[10])
-            except ValueError:
-                continue
-            if conf >= 0:
-                confidences.append(conf)
-    return confidences
-
-
 def _read_output(path: Path) -> str:
     if not path.exists():
         return ""
@@ -133,9 +132,9 @@ def recognise(image: Path, lang: str, ctx: ReadContext, dpi: int | None = None) 
     if result.returncode != 0:
         return PageText(error=result.stderr.decode("utf-8", "replace")[-300:].strip())
     text = BIDI_CONTROLS.sub("", _read_output(base.with_suffix(".txt")).replace("\f", "")).strip()
-    confidences = _word_confidences(_read_output(base.with_suffix(".tsv")))
-    mean = sum(confidences) / len(confidences) if confidences else 0.0
-    return PageText(text=text, confidence=mean, words=len(confidences))
+    words = parse_words(_read_output(base.with_suffix(".tsv")))
+    return PageText(text=text, confidence=mean_confidence(words), words=len(words),
+                    boxes=words, image=image)
 
 
 @dataclass(frozen=True)
@@ -161,7 +160,8 @@ def detect_osd(image: Path, ctx: ReadContext) -> Osd:
     if float(field("Orientation confidence") or 0) < MIN_OSD_CONFIDENCE:
         rotate = 0
     script = field("Script", r"(\w+)")
-    if float(field("Script confidence") or 0) < MIN_SCRIPT_CONFIDENCE:
+    if float(field("Script confidence") or 0) < _MIN_SCRIPT_CONFIDENCE.get(script,
+                                                                          MIN_SCRIPT_CONFIDENCE):
         script = ""
     return Osd(rotate=rotate, script=script)
 
@@ -219,6 +219,26 @@ def ocr_page(image: Path, lang: str, ctx: ReadContext, dpi: int | None = None) -
         lang = for_script(lang, osd.script)
         if lang in _BINARIZE:
             source = binarize(image)
+    page = _upright(image, source, lang, ctx, dpi, osd)
+    if page.boxes and page.image is not None and lacks_latin(lang):
+        # The English look is cut from the page as it came (grey), not the binarised
+        # copy: tesseract's own thresholding of Latin keeps the dots and "@" that a
+        # global cut loses ("r.khoury@" instead of "rkhoury@"). Same size, same boxes.
+        boxes = reread_latin(image if not page.rotated else page.image, page.boxes, ctx, dpi)
+        if boxes != page.boxes:
+            page.text = BIDI_CONTROLS.sub("", page_text(boxes))
+            page.boxes = boxes
+    page.text = clean_text(page.text, lang)
+    return page
+
+
+def lacks_latin(lang: str) -> bool:
+    """Whether every model of ``lang`` lacks Latin letters (so Latin runs need a second look)."""
+    return set(lang.split("+")) <= _NO_LATIN and "eng" in installed_languages()
+
+
+def _upright(image: Path, source: Path, lang: str, ctx: ReadContext, dpi: int | None,
+             osd: Osd | None) -> PageText:
     first = recognise(source, lang, ctx, dpi)
     # Sideways text still yields (garbage) words; a page with none is blank, not turned.
     if first.timed_out or first.error or first.words == 0:
