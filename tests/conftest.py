@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from imapclient import IMAPClient
 
-pytest_plugins = ["appfixtures"]
+pytest_plugins = ["appfixtures", "readerkit"]
 
 
 # --- mail stack (scripts/mailstack) ---

@@ -4,35 +4,20 @@ from __future__ import annotations
 
 import io
 import subprocess
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import docgen
 import pytest
 from PIL import Image
 
-from bot.inbound.readers import ocr, proc, sniff
+from bot.inbound.readers import ocr, sniff
 from bot.inbound.readers.attachments import AttachmentText, ReadLimits, read_attachment
 
 LETTER = (
     "The Permanent Mission of Canada presents its compliments to the Secretariat "
     "and has the honour to inform that Ms. Alice Tremblay, Counsellor, will attend."
 )
-
-
-@pytest.fixture
-def programs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    """Every external program the readers start, through the proc.run seam."""
-    calls: list[list[str]] = []
-    real_run: Callable[..., proc.Completed] = proc.run
-
-    def recording_run(args: Sequence[str], **kwargs: Any) -> proc.Completed:
-        calls.append(list(args))
-        return real_run(args, **kwargs)
-
-    monkeypatch.setattr(proc, "run", recording_run)
-    return calls
 
 
 def osd_calls(calls: list[list[str]]) -> int:

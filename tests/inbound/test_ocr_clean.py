@@ -9,14 +9,12 @@ The tests marked ``ocr`` run the real tesseract on pages rendered by docgen.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from typing import Any
 
 import docgen
 import pytest
 
 from bot.extract import extract_response
-from bot.inbound.readers import proc, tsv
+from bot.inbound.readers import tsv
 from bot.inbound.readers.attachments import read_attachment
 from bot.inbound.readers.latinpass import merge_line
 from bot.inbound.readers.ocrclean import clean_text
@@ -28,19 +26,6 @@ ARABIC_WITH_ADDRESSES = (
     "2. السيدة دانة فيصل المطيري، سكرتير ثالث\n"
     "البريد الإلكتروني: d.almutairi@mofa.example\n"
 )
-
-
-@pytest.fixture
-def programs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    calls: list[list[str]] = []
-    real_run: Callable[..., proc.Completed] = proc.run
-
-    def recording_run(args: Sequence[str], **kwargs: Any) -> proc.Completed:
-        calls.append(list(args))
-        return real_run(args, **kwargs)
-
-    monkeypatch.setattr(proc, "run", recording_run)
-    return calls
 
 
 def _tesseract(calls: list[list[str]]) -> list[list[str]]:

@@ -8,14 +8,12 @@ right. These tests run the real tesseract on rendered scans.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from typing import Any
 
 import docgen
 import pytest
 
 from bot.extract import extract_response
-from bot.inbound.readers import ocr, proc
+from bot.inbound.readers import ocr
 from bot.inbound.readers.attachments import read_attachment
 
 ARABIC_LETTER = (
@@ -25,19 +23,6 @@ ARABIC_LETTER = (
     "2. السيدة فاطمة الزهراء بنجلون، مستشارة\n"
     "3. السيد حمزة العلوي، سكرتير أول\n"
 )
-
-
-@pytest.fixture
-def programs(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:
-    calls: list[list[str]] = []
-    real_run: Callable[..., proc.Completed] = proc.run
-
-    def recording_run(args: Sequence[str], **kwargs: Any) -> proc.Completed:
-        calls.append(list(args))
-        return real_run(args, **kwargs)
-
-    monkeypatch.setattr(proc, "run", recording_run)
-    return calls
 
 
 def _langs(calls: list[list[str]]) -> list[str]:
