@@ -28,8 +28,10 @@ _CUT_LINE_RE: Final = re.compile(
     r")\s*$",
     re.IGNORECASE,
 )
-# Outlook-style header block: a "From:" line followed closely by a date line.
-_FROM_RE: Final = re.compile(r"^\s*\**(?:from|de|von|от|من|发件人)\s?\**\s?[:：]", re.IGNORECASE)
+# Outlook-style header block: a "From:" line followed closely by a date line
+# (also how bot.inbound.parse.forwards finds a forwarded note's headers).
+FROM_LINE_RE: Final = re.compile(r"^\s*\**(?:from|de|von|от|من|发件人)\s?\**\s?[:：]",
+                                 re.IGNORECASE)
 _SENT_RE: Final = re.compile(
     r"^\s*\**(?:sent|date|envoy[ée]|enviado(?: el)?|fecha|gesendet|отправлено|дата|"
     r"تاريخ الإرسال|أرسلت|التاريخ|发送时间|日期|时间)\s?\**\s?[:：]",
@@ -160,7 +162,7 @@ def _forwards_a_reply(kept: list[str], from_line: str) -> bool:
 
 
 def _is_header_block(lines: list[str], index: int) -> bool:
-    if not _FROM_RE.match(lines[index]):
+    if not FROM_LINE_RE.match(lines[index]):
         return False
     return any(_SENT_RE.match(line) for line in lines[index + 1 : index + 5])
 

@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
+from bot.extract.quotes import FROM_LINE_RE
 from bot.inbound.parse.parsed import ParsedMessage
 
 # "FW:", "Fwd:", "TR:" (fr), "RV:" (es), "WG:" (de), "ENC:" (pt), "Пересл:", "转发:", …
@@ -47,7 +48,6 @@ _MARKER: Final = re.compile(
     r"بداية الرسالة المعاد توجيهها\s*:|以下是转发的邮件\s*[:：]|_{10,})\s*$",
     re.IGNORECASE,
 )
-_FROM: Final = re.compile(r"^\s*\**(?:from|de|von|от|من|发件人)\s?\**\s?[:：]", re.IGNORECASE)
 _HEADER: Final = re.compile(
     r"^\s*\**(?:from|de|von|от|من|发件人|sent|date|envoy[ée]|enviado(?: el)?|fecha|gesendet|"
     r"отправлено|дата|تاريخ الإرسال|أرسلت|التاريخ|发送时间|日期|时间|to|[àa]|para|an|кому|"
@@ -87,7 +87,7 @@ def unwrap_forward(text: str, subject: str, ours: Iterable[str] = ()) -> str:
     for index, line in enumerate(lines):
         if line.lstrip().startswith(">"):
             return text
-        if not _FROM.match(line):
+        if not FROM_LINE_RE.match(line):
             continue
         end = _block_end(lines, index)
         if end - index < 2:
@@ -121,7 +121,7 @@ def cut_our_quote(text: str, ours: Iterable[str]) -> str:
         return text
     lines = text.replace("\r\n", "\n").split("\n")
     for index, line in enumerate(lines):
-        if not _FROM.match(line) or _block_end(lines, index) - index < 2:
+        if not FROM_LINE_RE.match(line) or _block_end(lines, index) - index < 2:
             continue
         if any(_base(a) in own for a in _ADDRESS.findall(line)):
             return "\n".join(lines[:index]).rstrip()
