@@ -100,7 +100,7 @@ def test_text_replies_meet_the_targets(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def scan_results(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Extraction]:
     cache = tmp_path_factory.mktemp("ocr")
-    return {case.name: bench.run_case(case, cache) for case in SCANS}
+    return {case.name: got for case, got in zip(SCANS, bench.run_cases(SCANS, cache), strict=True)}
 
 
 @pytest.mark.ocr
