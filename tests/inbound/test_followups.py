@@ -721,3 +721,48 @@ def test_informal_withdrawals_in_six_languages(before: State, text: str) -> None
     decided, after = run(before, text, None, [])
     assert decided.operation == "withdraw", decided
     assert after == State("decline", ())
+
+
+# Round seven: someone leaves or is replaced, in the mission's own grammar.
+SURNAME_FIRST = State("accept", (P("Кузнецов Игорь Петрович", "head"),
+                                 P("Миронова Елена Андреевна")))
+
+
+@pytest.mark.parametrize(("text", "leaves"), [
+    ("Сообщаем, что г-н Кузнецов И.П. не сможет принять участие.", "Кузнецов Игорь Петрович"),
+    ("Просим исключить из состава делегации\nсоветника Миронову Е.А.",
+     "Миронова Елена Андреевна"),
+])
+def test_a_name_written_surname_first_is_matched_on_its_surname(text: str, leaves: str) -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving(text, SURNAME_FIRST) == [leaves]
+
+
+@pytest.mark.parametrize("text", [
+    "В связи с изменением графика г-на Петрова заменит г-н Алексей Орлов.",
+    "Г-н Алексей Орлов заменит г-на Петрова.",
+    "Орлов заменит Петрова в составе делегации.",
+])
+def test_the_one_replaced_in_russian_is_told_by_case_not_side(text: str) -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving(text, CYRILLIC) == ["Игорь Петров"]
+
+
+@pytest.mark.parametrize("text", [
+    "Mme Eva Gruber viendra à la place de M. Holzer. Mme Stix-Hackl reste cheffe de délégation.",
+    "M. Holzer se désiste ; merci de retirer son nom de la liste. Mme Stix-Hackl est maintenue.",
+    "C'est Mme Eva Gruber qui participera au lieu d'Andreas Holzer.",
+    "Mme Eva Gruber participera en lieu et place d’Andreas Holzer.",
+    "Dr. Holzer has had to pull out of the trip, so it will be just Christine.",
+])
+def test_only_the_one_named_as_leaving_leaves_within_the_sentence(text: str) -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving(text, LATIN) == ["Andreas Holzer"]
+
+
+def test_a_french_cue_matches_its_elided_form() -> None:
+    assert find_cues("qui participera au lieu d'Émilie Aubert")["leaving_before"] == "au lieu d'"
+    assert "leaving_before" not in find_cues("au lieu desquels")

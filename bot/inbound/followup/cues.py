@@ -4,6 +4,8 @@ One pattern per category. A phrase of Latin or Cyrillic script matches
 whole words; Arabic attaches its conjunctions and prepositions (و، ب، ل)
 to the next word and Chinese has no spaces, so there a phrase may sit
 inside a word. "…" (or "...") in a phrase stands for up to 80 characters.
+A phrase ending in an elidable French word ("au lieu de") also matches
+its elided form ("au lieu d'Émilie").
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ import yaml
 
 CUES_FILE = Path(__file__).with_name("cues.yaml")
 CATEGORIES = ("withdraw", "remove", "replace", "add", "followup", "leaving_before",
-              "leaving_after", "correction", "title_is", "new_list", "rest_stays",
-              "contact_label")
+              "leaving_after", "leaving_oblique", "correction", "title_is", "new_list",
+              "rest_stays", "contact_label")
 LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")
 _GAP = r".{0,80}?"
 _BOUNDED = re.compile(r"^[\w'’-]", re.UNICODE)
@@ -29,12 +31,20 @@ def _script_bounded(phrase: str) -> bool:
                                                 or "\u3400" <= first <= "\u9fff")
 
 
+# French words elided before a vowel: "au lieu de" is also "au lieu d'Émilie".
+_ELIDED = {"de": "d", "que": "qu", "le": "l", "la": "l", "ne": "n", "se": "s"}
+
+
 def _pattern(phrase: str) -> str:
     parts = [re.escape(p.strip()) for p in re.split(r"…|\.\.\.", phrase)]
     body = _GAP.join(p.replace(r"\ ", r"\s+") for p in parts if p)
     if _script_bounded(phrase):
         body = r"(?<!\w)" + body
-    if _script_bounded(phrase[::-1]):
+    last = phrase.split()[-1] if phrase.split() else ""
+    if len(phrase.split()) > 1 and last in _ELIDED:
+        stem = body[:len(body) - len(last)]
+        body = stem + rf"(?:{last}(?!\w)|{_ELIDED[last]}['’])"
+    elif _script_bounded(phrase[::-1]):
         body += r"(?!\w)"
     return body
 

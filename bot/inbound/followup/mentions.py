@@ -35,10 +35,32 @@ def stem_match(a: str, b: str) -> bool:
     return common >= 3 and common >= max(len(a), len(b)) - 2
 
 
+# A Russian patronymic ("Петрович", "Муратовна"): never the surname.
+_PATRONYMIC = re.compile(r"(?:ович|евич|ич|овна|евна|ична|инична)$", re.IGNORECASE)
+
+
+def _cyrillic(word: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in word)
+
+
+def _surname_words(words: list[str]) -> list[str]:
+    """The words of a name that may be its surname: the last; also the first when
+    the name may be written surname first ("Кузнецов Игорь Петрович", "Каримова
+    Зарина"; "MOUSSAVOU Patrice", the surname in capitals). Never a patronymic."""
+    if not words:
+        return []
+    picked = [words[-1]]
+    first = words[0]
+    if len(words) >= 2 and (_cyrillic(first) or (first.isupper() and len(first) >= 3)):
+        picked.insert(0, first)
+    return [w for w in picked if not (_cyrillic(w) and _PATRONYMIC.search(w))] or picked[-1:]
+
+
 def _surname(person: Person) -> list[str]:
-    """The parts of the last word of the name ("Stix-Hackl": stix, hackl) worth matching."""
+    """The parts of the surname ("Stix-Hackl": stix, hackl) worth matching."""
     words = str(person.get("name") or "").split()
-    return [w for w in person_key(words[-1]).split() if len(w) >= 3] if words else []
+    return [part for w in _surname_words(words) for part in person_key(w).split()
+            if len(part) >= 3]
 
 
 def named_in(window: str, person: Person) -> bool:
@@ -51,6 +73,24 @@ def named_in(window: str, person: Person) -> bool:
     surname = _surname(person)
     return bool(words) and any(stem_match(part, w) for w in person_key(window).split()
                                if len(w) >= 3 for part in surname)
+
+
+# A Russian honorific in an oblique case: the name after it is an object.
+_OBLIQUE_HONORIFIC = re.compile(r"(?<!\w)(?:г-на|г-ну|г-жу|г-жи|г-же|господина|господину|госпожу|"
+                                r"госпожи|госпоже)\s+$", re.IGNORECASE)
+
+
+def named_oblique(window: str, person: Person) -> bool:
+    """``window`` names ``person`` in an oblique case: after "г-на"/"г-жу", or their
+    surname with another ending ("Лебедева" for Лебедев, "Миронову" for Миронова)."""
+    surname = _surname(person)
+    for match in re.finditer(r"\w+", window):
+        word = person_key(match.group())
+        hits = [part for part in surname if len(word) >= 3 and stem_match(part, word)]
+        if hits and (_OBLIQUE_HONORIFIC.search(window[:match.start()])
+                     or all(word != part for part in hits)):
+            return True
+    return False
 
 
 def _first_mention(text: str, person: Person) -> int | None:

@@ -41,7 +41,7 @@ from dataclasses import dataclass, replace
 from bot.extract.lexicon import ROLE_HEAD_RE
 from bot.extract.names import HONORIFIC_RE
 from bot.inbound.followup.cues import CATEGORIES, cue_patterns, find_cues
-from bot.inbound.followup.mentions import details, labelled_only, named_in
+from bot.inbound.followup.mentions import details, labelled_only, named_in, named_oblique
 from bot.models import Operation
 from bot.results.delegation import (
     CORRECTABLE,
@@ -63,6 +63,33 @@ _WINDOW = 50
 _CLAUSE = re.compile(r"(?<!\w)(?:that|que|qu['’]|что|чтобы)(?!\w)|بأن|أن\s", re.IGNORECASE)
 
 
+# A line break inside a sentence: the next line goes on in lower case.
+_WRAP = re.compile(r"(?<![.:;!?。；])[ \t]*\n[ \t]*(?=[^\W\d_])(?=[^A-ZА-ЯЁ\n])")
+_STOP = re.compile(r"([^\s.!?]*)[.!?](?=\s+\S)")
+
+
+def _unwrap(window: str) -> str:
+    """Join the lines of a sentence wrapped by the mail client ("делегации\nсоветника")."""
+    return _WRAP.sub(" ", window)
+
+
+def _sentences(window: str) -> list[str]:
+    """``window`` cut at the ends of sentences: a full stop after a word that is
+    no honorific or initial ("M. Dufour. Mme Wouters reste …": two sentences)."""
+    parts, start = [], 0
+    for match in _STOP.finditer(window):
+        word = match.group(1)
+        letters = sum(ch.isalpha() for ch in word)
+        if letters < 2 or "." in word or HONORIFIC_RE.match(word + ". "):
+            continue  # "M.", "Е.А.", "Mrs.", "S.E.": part of a name
+        nxt = window[match.end():].lstrip()[:1]
+        if nxt.isalpha() and not nxt.isupper():
+            continue
+        parts.append(window[start:match.end()])
+        start = match.end()
+    return [*parts, window[start:]]
+
+
 def leaving(text: str, before: State) -> list[str]:
     """Names of the delegation ``before`` that ``text`` says are leaving or replaced.
 
@@ -76,13 +103,24 @@ def leaving(text: str, before: State) -> list[str]:
         for match in patterns[category].finditer(text):
             window = (text[match.end():match.end() + _WINDOW].lstrip() if side > 0
                       else text[max(0, match.start() - _WINDOW):match.start()].rstrip())
-            # Only the line next to the cue (not a period: "Mr." is in names),
-            # and, before it, only the clause that the cue ends.
-            window = re.split(r"[;\n]", window)[0 if side > 0 else -1]
+            # Only the line next to the cue (a line wrapped in a sentence goes on)
+            # and the sentence of the cue ("Mr." ends no sentence); before it,
+            # only the clause that the cue ends.
+            line = re.split(r"[;\n]", _unwrap(window))[0 if side > 0 else -1]
+            window = _sentences(line)[0 if side > 0 else -1]
             if side < 0:
                 window = _CLAUSE.split(window)[-1]
             found += [p["name"] for p in before.people
                       if named_in(window, p) and p["name"] not in found]
+    for match in patterns["leaving_oblique"].finditer(text):
+        # "г-на Лебедева заменит г-н Орлов": the one in an oblique case leaves,
+        # on whichever side of the verb, within its sentence.
+        ahead = _sentences(re.split(r"[;\n]", _unwrap(
+            text[match.end():match.end() + _WINDOW]))[0])[0]
+        behind = _sentences(re.split(r"[;\n]", _unwrap(
+            text[max(0, match.start() - _WINDOW):match.start()]))[-1])[-1]
+        found += [p["name"] for p in before.people if p["name"] not in found
+                  and (named_oblique(ahead, p) or named_oblique(behind, p))]
     return found
 
 
@@ -105,7 +143,7 @@ class Decided:
 # Words saying a follow-up changes who comes: its names count without a
 # phrase saying they form a delegation (``extract_response(followup=True)``).
 _CHANGE_CUES = ("add", "replace", "new_list", "remove", "leaving_before", "leaving_after",
-                "correction")
+                "leaving_oblique", "correction")
 
 
 def reads_names(before: State, delegates: int, text: str) -> bool:
