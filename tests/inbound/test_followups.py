@@ -766,3 +766,46 @@ def test_only_the_one_named_as_leaving_leaves_within_the_sentence(text: str) -> 
 def test_a_french_cue_matches_its_elided_form() -> None:
     assert find_cues("qui participera au lieu d'Émilie Aubert")["leaving_before"] == "au lieu d'"
     assert "leaving_before" not in find_cues("au lieu desquels")
+
+
+RANKED = State("accept", ({**P("Alain Houngbédji", "head"), "title": "Ambassadeur"},
+                          {**P("Rosine Adjovi"), "title": "Première conseillère"}))
+
+
+@pytest.mark.parametrize("text", [
+    "Retenu à Paris, notre Ambassadeur ne pourra finalement pas conduire la délégation. "
+    "Celle-ci sera conduite par M. Serge Dossou, Ministre conseiller.",
+    "Our head of delegation is unable to travel; Mr. Serge Dossou will lead the delegation.",
+])
+def test_the_one_leaving_named_by_rank_alone_is_replaced(text: str) -> None:
+    decided, after = run(RANKED, text, "accept", [P("Serge Dossou", "head")])
+    assert decided.operation == "replace" and decided.removed == ("Alain Houngbédji",)
+    assert sorted(names(after)) == ["Rosine Adjovi", "Serge Dossou"]
+
+
+def test_a_rank_with_nobody_coming_in_is_no_removal() -> None:
+    # A withdrawal that mentions the head stays a withdrawal.
+    decided, _ = run(RANKED, "Notre Ambassadeur étant empêché, le Bénin ne pourra finalement "
+                     "pas participer à la réunion.", "decline", [])
+    assert decided.operation == "withdraw"
+
+
+@pytest.mark.parametrize(("before", "text"), [
+    (LATIN, "Veuillez annuler l'inscription de M. Andreas Holzer. Merci."),
+    (LATIN, "Please cancel the registration of Mr. Holzer; Ms. Stix-Hackl will attend."),
+    (LATIN, "Favor de cancelar la inscripción del Sr. Holzer."),
+    (CYRILLIC, "Просим снять с регистрации г-на Андреаса Хольцера."),
+    (LATIN, "Mme Holzer n'est plus en mesure de participer à la réunion."),
+    (LATIN, "M. Holzer ne sera pas du voyage."),
+])
+def test_one_person_cancelled_is_a_removal_not_a_withdrawal(before: State, text: str) -> None:
+    decided, after = run(before, text, None, [])
+    assert decided.operation == "remove", decided
+    assert names(after) == names(before)[:1] and after.decision == "accept"
+
+
+def test_taking_someones_place_replaces_only_them() -> None:
+    decided, after = run(LATIN, "M. Karl Maier, Conseiller, prendra la place de M. Holzer au "
+                         "sein de la délégation.", "accept", [P("Karl Maier"), P("Holzer")])
+    assert decided.operation == "replace" and decided.removed == ("Andreas Holzer",)
+    assert names(after) == ["Christine Stix-Hackl", "Karl Maier"]

@@ -5,7 +5,7 @@ whole words; Arabic attaches its conjunctions and prepositions (و، ب، ل)
 to the next word and Chinese has no spaces, so there a phrase may sit
 inside a word. "…" (or "...") in a phrase stands for up to 80 characters.
 A phrase ending in an elidable French word ("au lieu de") also matches
-its elided form ("au lieu d'Émilie").
+its elided form ("au lieu d'Émilie"), and "de"/"a" the Spanish "del"/"al".
 """
 
 from __future__ import annotations
@@ -31,8 +31,10 @@ def _script_bounded(phrase: str) -> bool:
                                                 or "\u3400" <= first <= "\u9fff")
 
 
-# French words elided before a vowel: "au lieu de" is also "au lieu d'Émilie".
+# French words elided before a vowel: "au lieu de" is also "au lieu d'Émilie";
+# Spanish contracts "de el" and "a el": "la inscripción del Sr. X".
 _ELIDED = {"de": "d", "que": "qu", "le": "l", "la": "l", "ne": "n", "se": "s"}
+_CONTRACTED = {"de": "del", "a": "al"}
 
 
 def _pattern(phrase: str) -> str:
@@ -41,9 +43,12 @@ def _pattern(phrase: str) -> str:
     if _script_bounded(phrase):
         body = r"(?<!\w)" + body
     last = phrase.split()[-1] if phrase.split() else ""
-    if len(phrase.split()) > 1 and last in _ELIDED:
+    if len(phrase.split()) > 1 and (last in _ELIDED or last in _CONTRACTED):
         stem = body[:len(body) - len(last)]
-        body = stem + rf"(?:{last}(?!\w)|{_ELIDED[last]}['’])"
+        forms = [f"{last}(?!\\w)"] + ([f"{_CONTRACTED[last]}(?!\\w)"] if last in _CONTRACTED
+                                      else []) + ([f"{_ELIDED[last]}['’]"] if last in _ELIDED
+                                                  else [])
+        body = stem + "(?:" + "|".join(forms) + ")"
     elif _script_bounded(phrase[::-1]):
         body += r"(?!\w)"
     return body

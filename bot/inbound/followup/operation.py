@@ -124,6 +124,43 @@ def leaving(text: str, before: State) -> list[str]:
     return found
 
 
+def leaving_by_rank(text: str, before: State) -> list[str]:
+    """The one listed delegate ``text`` names by rank or role alone as leaving.
+
+    "Notre Ambassadeur ne pourra finalement pas conduire la délégation",
+    "the head of delegation is unable to travel": beside a leaving cue, no
+    listed name, but the first word of one listed delegate's title (or the
+    head's role) -- that delegate, when exactly one fits.
+    """
+    patterns = cue_patterns()
+    found: list[str] = []
+    for category, side in (("leaving_before", 1), ("leaving_after", -1)):
+        for match in patterns[category].finditer(text):
+            window = (text[match.end():match.end() + _WINDOW] if side > 0
+                      else text[max(0, match.start() - _WINDOW):match.start()])
+            line = re.split(r"[;\n]", _unwrap(window))[0 if side > 0 else -1]
+            window = _sentences(line)[0 if side > 0 else -1]
+            if side < 0:
+                window = _CLAUSE.split(window)[-1]
+            if any(named_in(window, p) for p in before.people):
+                continue
+            words = set(person_key(window).split())
+            fits = [p["name"] for p in before.people
+                    if (p.get("role") == "head" and ROLE_HEAD_RE.search(window))
+                    or _rank_word(p) in words]
+            if len(fits) == 1 and fits[0] not in found:
+                found.append(fits[0])
+    return found
+
+
+def _rank_word(person: Person) -> str | None:
+    """The first word of a delegate's title, when long enough to be a rank
+    ("Ambassadeur", "посол" is too short to be sure of)."""
+    words = person_key(str(person.get("title") or "").split(",")[0]).split()
+    first = person_key(str(person.get("title") or "").split(",")[0].split()[0]) if words else ""
+    return first if len(first) >= 5 else None
+
+
 @dataclass(frozen=True)
 class Decided:
     """The operation, the words that caused it, the names taken off, and any doubt.
@@ -250,6 +287,11 @@ def _decide(before: State, decision: str | None, people: list[Person], withdrawn
                            + ", ".join(removed))
         if not removed:
             return _declines(before, cues, text)
+    if not removed and decision != "decline" and any(not _known(p, before) for p in people):
+        # "Our Ambassador cannot lead the delegation after all; Mr. C will": the
+        # one leaving is named by rank alone, and someone comes in.
+        removed = tuple(leaving_by_rank(text, before))
+        people = [p for p in people if p["name"] not in removed]
     if removed:
         return _removes(before, people, removed, cues, written)
     doubt = (f"names {', '.join(unknown)} as leaving, who is not in the delegation"
