@@ -809,3 +809,41 @@ def test_taking_someones_place_replaces_only_them() -> None:
                          "sein de la délégation.", "accept", [P("Karl Maier"), P("Holzer")])
     assert decided.operation == "replace" and decided.removed == ("Andreas Holzer",)
     assert names(after) == ["Christine Stix-Hackl", "Karl Maier"]
+
+
+SHORT = State("accept", (P("Mamadou Sylla", "head"), P("Aïssatou Ba"),
+                         P("Jean-Pierre KOUASSI YAO")))
+
+
+@pytest.mark.parametrize(("text", "leaves"), [
+    ("En raison de l'indisponibilité de Mme Ba, M. Ousmane Camara participera.", ["Aïssatou Ba"]),
+    ("Suite au désistement de M. Kouassi Yao, la délégation sera conduite par M. Sylla.",
+     ["Jean-Pierre KOUASSI YAO"]),
+    ("Mme Ba ne pourra pas venir.", ["Aïssatou Ba"]),
+    # "ba" inside other words, or in lower case, names nobody.
+    ("Nous ne pourrons pas retirer la banque de la liste.", []),
+])
+def test_short_and_capitalised_surnames_and_nouns_of_departure(text: str,
+                                                               leaves: list[str]) -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving(text, SHORT) == leaves
+
+
+@pytest.mark.parametrize("text", [
+    "В связи с изменением состава делегации сообщаем новый список.",
+    "Просим считать недействительной нашу предыдущую ноту.",
+])
+def test_russian_cue_words_read_in_any_case(text: str) -> None:
+    assert "new_list" in find_cues(text)
+    assert "replace" not in find_cues("Мы будем вместе с коллегами.")
+
+
+def test_a_name_with_n_apostrophe_is_no_negation() -> None:
+    from bot.extract import extract_response
+
+    extraction = extract_response(
+        "La délégation sera conduite par M. Konan N'Guessan, Conseiller, et Mme Affoué Diby, "
+        "Conseillère.")
+    assert extraction.decision == "accept"
+    assert [d.name for d in extraction.delegates] == ["Konan N'Guessan", "Affoué Diby"]

@@ -37,7 +37,29 @@ _ELIDED = {"de": "d", "que": "qu", "le": "l", "la": "l", "ne": "n", "se": "s"}
 _CONTRACTED = {"de": "del", "a": "al"}
 
 
+# Russian declines the words of a phrase ("изменение состава": "в связи с
+# изменением состава"): in a phrase of several Cyrillic words, a word of five
+# letters or more keeps its stem and takes any ending. (A single word, such as
+# "вместо", stays whole: "вместе" is another word.)
+_CYRILLIC_WORD = re.compile(r"[а-яё]{5,}", re.IGNORECASE)
+_VOWEL_END = re.compile(r"[аеёиоуыэюяйь]{1,2}$", re.IGNORECASE)
+
+
+def _declined(phrase: str) -> str:
+    """``phrase`` as a pattern whose Cyrillic words may take any case ending."""
+    def word(match: re.Match[str]) -> str:
+        stem = _VOWEL_END.sub("", match.group())
+        return "\x00" + stem + "\x01"
+    return _CYRILLIC_WORD.sub(word, phrase)
+
+
 def _pattern(phrase: str) -> str:
+    if len(phrase.split()) > 1 and "…" not in phrase and _CYRILLIC_WORD.search(phrase):
+        marked = _declined(phrase)
+        body = re.escape(marked).replace(r"\ ", r"\s+")
+        body = body.replace("\x00", "").replace("\x01", "[а-яё]{0,4}")
+        return ((r"(?<!\w)" if _script_bounded(phrase) else "") + body
+                + (r"(?!\w)" if _script_bounded(phrase[::-1]) else ""))
     parts = [re.escape(p.strip()) for p in re.split(r"…|\.\.\.", phrase)]
     body = _GAP.join(p.replace(r"\ ", r"\s+") for p in parts if p)
     if _script_bounded(phrase):

@@ -53,14 +53,28 @@ def _surname_words(words: list[str]) -> list[str]:
     first = words[0]
     if len(words) >= 2 and (_cyrillic(first) or (first.isupper() and len(first) >= 3)):
         picked.insert(0, first)
+    # A surname in capitals may have two words ("Jean-Pierre KOUASSI YAO").
+    picked += [w for w in words[:-1] if w.isupper() and len(w) >= 2 and w not in picked]
     return [w for w in picked if not (_cyrillic(w) and _PATRONYMIC.search(w))] or picked[-1:]
 
 
 def _surname(person: Person) -> list[str]:
-    """The parts of the surname ("Stix-Hackl": stix, hackl) worth matching."""
+    """The parts of the surname ("Stix-Hackl": stix, hackl) worth matching (of
+    two letters too, "Ba", "Sy", "Ли": see :func:`_short_named`)."""
     words = str(person.get("name") or "").split()
     return [part for w in _surname_words(words) for part in person_key(w).split()
-            if len(part) >= 3]
+            if len(part) >= 2]
+
+
+def _short_named(window: str, part: str) -> bool:
+    """A surname of two letters ("Ba", "Ли") is named only as a capitalised word of
+    its own, after an honorific ("Mme Ba", "г-на Ли"), never inside "de la"."""
+    return any(person_key(m.group(2)) == part and m.group(2)[:1].isupper()
+               for m in _SHORT_RE.finditer(window))
+
+
+_SHORT_RE = re.compile(r"(?<!\w)(M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sr\.|Sra\.|г-н\w*|"
+                       r"г-ж\w*|господин\w*|госпож\w*)\s+(\w{2})(?!\w)")
 
 
 def named_in(window: str, person: Person) -> bool:
@@ -71,8 +85,10 @@ def named_in(window: str, person: Person) -> bool:
         # Chinese names are written without spaces: look for the name itself.
         return bool(name.strip()) and "".join(name.split()) in "".join(window.split())
     surname = _surname(person)
-    return bool(words) and any(stem_match(part, w) for w in person_key(window).split()
-                               if len(w) >= 3 for part in surname)
+    return bool(words) and (any(stem_match(part, w) for w in person_key(window).split()
+                                if len(w) >= 3 for part in surname if len(part) >= 3)
+                            or any(_short_named(window, part) for part in surname
+                                   if len(part) == 2))
 
 
 # A Russian honorific in an oblique case: the name after it is an object.
