@@ -847,3 +847,19 @@ def test_a_name_with_n_apostrophe_is_no_negation() -> None:
         "Conseillère.")
     assert extraction.decision == "accept"
     assert [d.name for d in extraction.delegates] == ["Konan N'Guessan", "Affoué Diby"]
+
+
+@pytest.mark.parametrize(("text", "people", "operation"), [
+    # Everyone named again, one of them unable to come: no re-send.
+    ("M. Holzer se trouve dans l'impossibilité de se rendre à Vienne ; Mme Stix-Hackl "
+     "participera comme prévu.", [P("Andreas Holzer"), P("Christine Stix-Hackl", "head")],
+     "remove"),
+    ("M. Holzer, appelé à d'autres fonctions, cède sa place à Mme Eva Gruber, Conseillère.",
+     [P("Holzer"), P("Eva Gruber")], "replace"),
+    ("Objet : Remplacement de M. Holzer\nMme Eva Gruber, Conseillère, participera.",
+     [P("Holzer"), P("Eva Gruber")], "replace"),
+])
+def test_more_french_ways_of_leaving(text: str, people: list[Any], operation: str) -> None:
+    decided, after = run(LATIN, text, "accept", people)
+    assert decided.operation == operation and decided.removed == ("Andreas Holzer",), decided
+    assert "Andreas Holzer" not in names(after) and "Christine Stix-Hackl" in names(after)
