@@ -863,3 +863,14 @@ def test_more_french_ways_of_leaving(text: str, people: list[Any], operation: st
     decided, after = run(LATIN, text, "accept", people)
     assert decided.operation == operation and decided.removed == ("Andreas Holzer",), decided
     assert "Andreas Holzer" not in names(after) and "Christine Stix-Hackl" in names(after)
+
+
+@pytest.mark.parametrize(("before", "text"), [
+    (LATIN, "Nous vous informons que M. Holzer n'y participera finalement pas."),
+    (LATIN, "M. Andreas Holzer annule sa participation pour raisons personnelles."),
+    (CYRILLIC, "Советник Хольцер А. отозван в столицу и в совещании участвовать не будет."),
+])
+def test_a_person_cancelling_is_no_withdrawal_of_the_mission(before: State, text: str) -> None:
+    decided, after = run(before, text, "decline", [])
+    assert decided.operation == "remove", decided
+    assert names(after) == names(before)[:1] and after.decision == "accept"
