@@ -874,3 +874,35 @@ def test_a_person_cancelling_is_no_withdrawal_of_the_mission(before: State, text
     decided, after = run(before, text, "decline", [])
     assert decided.operation == "remove", decided
     assert names(after) == names(before)[:1] and after.decision == "accept"
+
+
+@pytest.mark.parametrize("text", [
+    "Nous regrettons de vous informer que M. Holzer ne fera finalement pas partie de la "
+    "délégation.",
+    "M. Holzer, souffrant, ne pourra se déplacer.",
+    "M. Holzer ne peut pas se déplacer.",
+    "M. Holzer est malheureusement empêché.",
+    "Veuillez rayer le nom de M. Holzer.",
+    "Le nom de M. Holzer est à supprimer de la liste.",
+    "Nous vous prions de bien vouloir substituer le nom de Mme Eva Gruber à celui de M. Holzer.",
+    "La participation de M. Holzer est annulée.",
+    "M. Holzer devant rester à Paris, Mme Eva Gruber le remplacera.",
+    "M. Holzer est désormais remplacé par Mme Gruber.",
+])
+def test_french_negations_and_turns_of_leaving(text: str) -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving(text, LATIN) == ["Andreas Holzer"]
+
+
+@pytest.mark.parametrize("text", [
+    "Mme Stix-Hackl ne manquera pas de vous tenir informés.",
+    "M. Holzer n'hésitez pas à nous écrire.",
+    "Mme Stix-Hackl confirme que la délégation ne change pas.",
+    "M. Holzer et Mme Stix-Hackl participeront comme prévu.",
+])
+def test_a_negation_that_says_nothing_of_leaving_names_nobody(text: str) -> None:
+    from bot.inbound.followup.operation import leaving, reads_names
+
+    assert leaving(text, LATIN) == []
+    assert not reads_names(LATIN, 0, text + "\n\nJean Dupont\nConseiller")

@@ -3,7 +3,8 @@
 One pattern per category. A phrase of Latin or Cyrillic script matches
 whole words; Arabic attaches its conjunctions and prepositions (و، ب، ل)
 to the next word and Chinese has no spaces, so there a phrase may sit
-inside a word. "…" (or "...") in a phrase stands for up to 80 characters.
+inside a word. "…" (or "...") in a phrase stands for up to 80 characters,
+"~" for one to three words ("ne ~ pas": "ne fera finalement pas").
 A phrase ending in an elidable French word ("au lieu de") also matches
 its elided form ("au lieu d'Émilie"), and "de"/"a" the Spanish "del"/"al".
 """
@@ -18,10 +19,12 @@ import yaml
 
 CUES_FILE = Path(__file__).with_name("cues.yaml")
 CATEGORIES = ("withdraw", "remove", "replace", "add", "followup", "leaving_before",
-              "leaving_after", "leaving_oblique", "correction", "title_is", "new_list",
-              "rest_stays", "contact_label")
+              "leaving_after", "leaving_oblique", "not_leaving", "correction", "title_is",
+              "new_list", "rest_stays", "contact_label")
 LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")
 _GAP = r".{0,80}?"
+# "~" in a phrase: one to three words ("ne ~ pas": "ne fera finalement pas").
+_WORDS = r"[\w'’-]+(?:\s+[\w'’-]+){0,2}?"
 _BOUNDED = re.compile(r"^[\w'’-]", re.UNICODE)
 
 
@@ -61,7 +64,7 @@ def _pattern(phrase: str) -> str:
         return ((r"(?<!\w)" if _script_bounded(phrase) else "") + body
                 + (r"(?!\w)" if _script_bounded(phrase[::-1]) else ""))
     parts = [re.escape(p.strip()) for p in re.split(r"…|\.\.\.", phrase)]
-    body = _GAP.join(p.replace(r"\ ", r"\s+") for p in parts if p)
+    body = _GAP.join(p.replace(r"\ ", r"\s+").replace(r"\~", _WORDS) for p in parts if p)
     if _script_bounded(phrase):
         body = r"(?<!\w)" + body
     last = phrase.split()[-1] if phrase.split() else ""

@@ -99,8 +99,11 @@ def leaving(text: str, before: State) -> list[str]:
     """
     patterns = cue_patterns()
     found: list[str] = []
+    idle = [m.span() for m in patterns["not_leaving"].finditer(text)]
     for category, side in (("leaving_before", 1), ("leaving_after", -1)):
         for match in patterns[category].finditer(text):
+            if any(a <= match.start() < b for a, b in idle):
+                continue  # "ne manquera pas de", "do not hesitate"
             window = (text[match.end():match.end() + _WINDOW].lstrip() if side > 0
                       else text[max(0, match.start() - _WINDOW):match.start()].rstrip())
             # Only the line next to the cue (a line wrapped in a sentence goes on)
@@ -185,9 +188,15 @@ _CHANGE_CUES = ("add", "replace", "new_list", "remove", "leaving_before", "leavi
 
 def reads_names(before: State, delegates: int, text: str) -> bool:
     """Read this reply again as a follow-up: a delegation is recorded, the
-    extractor kept nobody, and the words say who comes or goes."""
-    return (bool(before.people) and not delegates
-            and any(c in find_cues(text) for c in _CHANGE_CUES))
+    extractor kept nobody, and the words say who comes or goes (or name a
+    listed delegate as leaving)."""
+    if not before.people or delegates:
+        return False
+    cues = find_cues(text)
+    # A leaving cue counts when it names a listed delegate: "ne ~ pas" alone
+    # ("nous ne savons pas encore") says nobody comes or goes.
+    return (any(c in cues for c in _CHANGE_CUES if not c.startswith("leaving"))
+            or bool(leaving(text, before)))
 
 
 def _said(category: str, cues: dict[str, str]) -> str:
