@@ -906,3 +906,19 @@ def test_a_negation_that_says_nothing_of_leaving_names_nobody(text: str) -> None
 
     assert leaving(text, LATIN) == []
     assert not reads_names(LATIN, 0, text + "\n\nJean Dupont\nConseiller")
+
+
+def test_a_newcomer_in_an_oblique_case_is_read_in_the_nominative_to_confirm() -> None:
+    decided, after = run(CYRILLIC, "Просим дополнительно внести в список делегации Степанова "
+                         "Руслана Ильдаровича, третьего секретаря.", None, [])
+    assert decided.operation == "add" and decided.to_confirm
+    assert names(after) == ["Игорь Петров", "Андреас Хольцер", "Степанов Руслан Ильдарович"]
+
+
+def test_the_subject_of_a_leaving_cue_is_the_name_right_before_it() -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving("C'est Mme Eva Gruber qui accompagnera Mme Stix-Hackl, M. Holzer n'étant "
+                   "plus disponible.", LATIN) == ["Andreas Holzer"]
+    assert leaving("M. Holzer, Mme Stix-Hackl ne viendront pas.", LATIN) == [
+        "Christine Stix-Hackl", "Andreas Holzer"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from bot.extract.names_ru import nominative
 from bot.extract.phones import find_contacts
 from bot.inbound.followup.cues import cue_patterns
 from bot.results.delegation import Person, State, person_key
@@ -165,3 +166,40 @@ def labelled_only(text: str) -> bool:
     """Only a contact label, no word saying the message corrects anything."""
     patterns = cue_patterns()
     return not (patterns["correction"].search(text) or patterns["title_is"].search(text))
+
+
+# A Russian full name whose patronymic's ending tells its case and gender:
+# "внести в список Степанова Руслана Ильдаровича" (genitive-accusative, a man).
+_RU_WORD = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
+_RU_PATRONYMIC = r"[А-ЯЁ][а-яё]+(?:ович|евич|ич|овн|евн|ичн|иничн)"
+_RU_DECLINED = re.compile(rf"(?<![\w-])({_RU_WORD})\s+({_RU_WORD})\s+({_RU_PATRONYMIC})(\w*)"
+                          rf"|(?<![\w-])({_RU_WORD})\s+({_RU_PATRONYMIC})(\w*)\s+({_RU_WORD})")
+# Ending of the patronymic → the honorific of that case, which undoes it.
+_RU_CASE = {("m", "а"): "г-на", ("m", "у"): "г-ну", ("m", "ем"): "г-ном", ("m", "ом"): "г-ном",
+            ("f", "у"): "г-жу", ("f", "ы"): "г-жи", ("f", "е"): "г-же", ("f", "ой"): "г-жой"}
+
+
+def declined_names(text: str, before: State) -> list[Person]:
+    """Russian full names written in an oblique case, in the nominative, that are not
+    listed yet: the newcomers of "просим включить Степанова Руслана Ильдаровича"."""
+    found: list[Person] = []
+    for match in _RU_DECLINED.finditer(text):
+        if match.group(1):
+            words, ending = [match.group(1), match.group(2), match.group(3)], match.group(4)
+            patronymic = 2
+        else:
+            words, ending = [match.group(5), match.group(6), match.group(8)], match.group(7)
+            patronymic = 1
+        stem = words[patronymic]
+        gender = "f" if stem.endswith(("овн", "евн", "ичн")) else "m"
+        honorific = _RU_CASE.get((gender, ending)) if ending else None
+        if ending and honorific is None:
+            continue
+        words[patronymic] = stem + ending
+        name = nominative(honorific, " ".join(words)) if honorific else " ".join(words)
+        person: Person = {"honorific": None, "name": name, "title": None, "role": "member",
+                          "email": None, "phone": None, "confidence": 0.6, "source": "body"}
+        if not any(named_in(name, p) for p in before.people) and name not in [
+                f["name"] for f in found]:
+            found.append(person)
+    return found

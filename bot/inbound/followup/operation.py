@@ -41,7 +41,13 @@ from dataclasses import dataclass, replace
 from bot.extract.lexicon import ROLE_HEAD_RE
 from bot.extract.names import HONORIFIC_RE
 from bot.inbound.followup.cues import CATEGORIES, cue_patterns, find_cues
-from bot.inbound.followup.mentions import details, labelled_only, named_in, named_oblique
+from bot.inbound.followup.mentions import (
+    declined_names,
+    details,
+    labelled_only,
+    named_in,
+    named_oblique,
+)
 from bot.models import Operation
 from bot.results.delegation import (
     CORRECTABLE,
@@ -90,6 +96,35 @@ def _sentences(window: str) -> list[str]:
     return [*parts, window[start:]]
 
 
+_COMMA = re.compile(r"\s*[,،，]\s*")
+
+
+def _subject(window: str, before: State) -> str:
+    """The part of ``window`` (the words before a leaving cue) that is its subject.
+
+    Cut at commas from the end: the last piece naming a listed delegate ("…qui
+    accompagnera M. Mercier, M. Girard n'étant plus disponible": M. Girard), an
+    apposition after it skipped ("M. X, Conseiller, ne pourra pas"), and the
+    pieces before it that are only a name ("M. A, M. B et Mme C ne viendront pas").
+    """
+    pieces = _COMMA.split(window)
+    at = next((i for i in range(len(pieces) - 1, -1, -1)
+               if any(named_in(pieces[i], p) for p in before.people)), None)
+    if at is None:
+        return window
+    start = at
+    while start > 0 and _only_a_name(pieces[start - 1], before):
+        start -= 1
+    return ", ".join(pieces[start:])
+
+
+def _only_a_name(piece: str, before: State) -> bool:
+    """``piece`` is a listed delegate's name and nothing else ("M. A", "Mme Claire Martin")."""
+    words = re.findall(r"[\w'’-]+", HONORIFIC_RE.sub(" ", " " + piece + " "))
+    return (bool(words) and len(words) <= 4 and all(w[:1].isupper() for w in words)
+            and any(named_in(piece, p) for p in before.people))
+
+
 def leaving(text: str, before: State) -> list[str]:
     """Names of the delegation ``before`` that ``text`` says are leaving or replaced.
 
@@ -112,7 +147,7 @@ def leaving(text: str, before: State) -> list[str]:
             line = re.split(r"[;\n]", _unwrap(window))[0 if side > 0 else -1]
             window = _sentences(line)[0 if side > 0 else -1]
             if side < 0:
-                window = _CLAUSE.split(window)[-1]
+                window = _subject(_CLAUSE.split(window)[-1], before)
             found += [p["name"] for p in before.people
                       if named_in(window, p) and p["name"] not in found]
     for match in patterns["leaving_oblique"].finditer(text):
@@ -235,12 +270,22 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
     """
     try:
         read = [p for p in people if _name(p).strip()]
+        declined: list[Person] = []
+        if not read and before.people and {"add", "replace", "new_list"} & find_cues(
+                text or "").keys():
+            # "Просим включить Степанова Руслана Ильдаровича": a newcomer in an
+            # oblique case the extractor did not read.
+            declined = read = declined_names(text or "", before)
         listed = [_as_listed(p, before) for p in read]
         decided = _decide(before, decision, listed, [w for w in withdrawn if w and w.strip()],
                           text or "", amendment)
-        if decided.people is None and listed != read:
+        if decided.people is None and (listed != read or declined):
             # The event carries listed delegates under their recorded names.
             decided = replace(decided, people=tuple(listed))
+        if declined and decided.operation in (Operation.ADD, Operation.REPLACE):
+            decided = replace(decided, to_confirm=decided.to_confirm or (
+                "read " + ", ".join(p["name"] for p in declined) + " from an oblique case "
+                "(the extractor named nobody)"))
         return decided
     except Exception as error:  # bad input: never lose the message over it
         return Decided(Operation.NONE, "the operation could not be read",
