@@ -922,3 +922,15 @@ def test_the_subject_of_a_leaving_cue_is_the_name_right_before_it() -> None:
                    "plus disponible.", LATIN) == ["Andreas Holzer"]
     assert leaving("M. Holzer, Mme Stix-Hackl ne viendront pas.", LATIN) == [
         "Christine Stix-Hackl", "Andreas Holzer"]
+
+
+@pytest.mark.parametrize("text", [
+    "Merci de noter que Mme Eva Gruber (conseillère) participera, et non M. Holzer.",
+    "M. Holzer ayant quitté la Mission, Mme Eva Gruber participera à la réunion.",
+    "Asistirá la Sra. Eva Gruber y no el Sr. Holzer.",
+    "Ms. Eva Gruber will attend, and not Mr. Holzer.",
+])
+def test_and_not_and_having_left_name_the_one_leaving(text: str) -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving(text, LATIN) == ["Andreas Holzer"]
