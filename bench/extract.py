@@ -8,9 +8,11 @@ text replies (body, text PDF, DOCX) and scans (scanned PDF, JPEG photo, PNG
 scan, HEIC photo).  With the text replies of each part it prints the
 follow-up exactness of that part's chains (tests/corpus/followups, replayed
 by bench/followups.py) per language and per operation, and the share of
-replies that the record stage would mark "to confirm" for the extraction's
-doubt although their match is certain
-(``bot.inbound.stages.record.extraction_doubt``, the same decision).
+answers (replies the record stage reads that state a decision) that it
+would mark "to confirm" for the extraction's doubt although their match is
+certain (``bot.inbound.stages.record.extraction_doubt``, the same decision):
+per language and per kind (column "confirm/answers"), and in the summary
+line, which also gives the share among all replies.
 It ends with the extraction time per text reply.
 
     .venv/bin/python bench/extract.py            # text only (fast)
@@ -410,7 +412,7 @@ def _table(
         lines.append("  per operation: " + ", ".join(
             f"{kind} {sum(v)}/{len(v)}" for kind, v in sorted(chains.by_kind.items())))
     header = (f"{'':<14}{'replies':>8}{'name F1':>9}{'title F1':>9}{'role acc':>9}"
-              f"{'decision':>9}{'email F1':>9}{'phone F1':>9}{'confirm':>9}")
+              f"{'decision':>9}{'email F1':>9}{'phone F1':>9}{'confirm/answers':>16}")
     for label, groups in (("language", by_language), ("kind", by_kind)):
         lines.append(f"per {label}:")
         lines.append(header + (f"{'follow-up':>11}{'chains':>7}"
@@ -420,7 +422,7 @@ def _table(
             line = (f"{key:<14}{s.replies:>8}{s.fields['name'].f1:9.3f}"
                     f"{s.fields['title'].f1:9.3f}{s.role_accuracy:9.3f}"
                     f"{s.decision_accuracy:9.3f}{s.fields['email'].f1:9.3f}"
-                    f"{s.fields['phone'].f1:9.3f}{s.doubtful_share:9.3f}")
+                    f"{s.fields['phone'].f1:9.3f}{s.doubtful_answer_share:16.3f}")
             if chains is not None and label == "language":
                 hits = chains.by_language.get(key, [])
                 line += f"{_share(hits):>11}{len(hits):>7}"

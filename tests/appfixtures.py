@@ -39,6 +39,17 @@ def load_bench(name: str) -> ModuleType:
     return module
 
 
+def read_gaps(path: Path) -> dict[str, str]:
+    """A gap list (tests/extract/known_gaps.txt, tests/inbound/followup_gaps.txt): one
+    case or chain a line, its name then why; blank lines and ``#`` comments skipped."""
+    gaps: dict[str, str] = {}
+    for line in path.read_text("utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, *why = line.split(None, 1)
+            gaps[name] = why[0].strip() if why else ""
+    return gaps
+
+
 def postgres_url() -> str | None:
     return os.environ.get("INVITEBOT_TEST_POSTGRES_URL") or None
 

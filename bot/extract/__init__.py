@@ -15,7 +15,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from difflib import SequenceMatcher
 
-from bot.extract.contact_lines import fill_from_contact_lines
 from bot.extract.contacts import tie_contacts
 from bot.extract.decision import decide, detect_amendment
 from bot.extract.delegates import parse_delegates
@@ -143,9 +142,9 @@ def extract_response(
         for person in delegates:
             person.title = _signature_title(signature, person.name) or person.title
     head_named_apart(everything, delegates)
+    # Contact lines apart from the list, and those below it by surname and initials
+    # ("Юсупов Б. — ...", "г-на Стоянова:").
     tie_contacts(everything, delegates, region, excluded)
-    # Lines below the list by surname and initials ("Юсупов Б. — ...", "г-на Стоянова:").
-    fill_from_contact_lines(delegates, everything, region, excluded)
     if len(delegates) == 1 and amendment is None and delegates[0].role in (None, "member"):
         # A delegation of one is led by that person; a follow-up that adds
         # one person says nothing about who leads.

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from appfixtures import load_bench
+from appfixtures import load_bench, read_gaps
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,11 +27,7 @@ BODY = [c for c in CASES if c.render in ("body", "html")]
 ATTACHED_TEXT = [c for c in CASES if c.render in ("text_pdf", "docx")]
 SCANS = [c for c in CASES if c.render in bench.SCAN_RENDERS]
 SECRETARIAT = bench.SECRETARIAT_CONTACTS
-KNOWN_GAPS = {
-    line.split()[0]: line.split(None, 1)[1]
-    for line in (Path(__file__).with_name("known_gaps.txt").read_text("utf-8").splitlines())
-    if line.strip() and not line.startswith("#")
-}
+KNOWN_GAPS = read_gaps(Path(__file__).with_name("known_gaps.txt"))
 
 
 def params(cases: list[Any]) -> list[Any]:

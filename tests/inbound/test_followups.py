@@ -332,7 +332,7 @@ def test_chain_corpus_is_well_formed_and_the_tuning_part_is_exact() -> None:
     """The chains of tests/corpus/followups replayed as the record stage would
     (bench/followups.py): every chain well formed; the tuning part, which the cue
     words were written against, ends exact. The held-out part is only reported."""
-    from appfixtures import load_bench
+    from appfixtures import load_bench, read_gaps
 
     bench = load_bench("followups")
     kinds = {o.value for o in Operation}
@@ -343,9 +343,7 @@ def test_chain_corpus_is_well_formed_and_the_tuning_part_is_exact() -> None:
             assert chain["language"] in {"en", "fr", "es", "ru", "ar", "zh"}
             assert chain["kind"] in kinds and len(chain["messages"]) >= 2
             assert chain["final"]["decision"] in {"accept", "decline", "undecided"}
-    gaps = {line.split()[0] for line in
-            (Path(__file__).with_name("followup_gaps.txt").read_text("utf-8").splitlines())
-            if line.strip() and not line.startswith("#")}
+    gaps = set(read_gaps(Path(__file__).with_name("followup_gaps.txt")))
     misses = {o.chain for o in map(bench.score, bench.load("tune.yaml")) if not o.exact}
     assert misses == gaps, (sorted(misses - gaps), "now exact:", sorted(gaps - misses))
 
