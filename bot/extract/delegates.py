@@ -145,6 +145,17 @@ def _table_goes_on(lines: list[str], index: int) -> bool:
     return is_table_row(following)
 
 
+# "г-на Лебедева заменит г-н Орлов": after the verb, a name in the nominative is
+# the one who comes (the one who leaves is in the accusative, before or after).
+_RU_REPLACES_RE = re.compile(r"(?<!\w)(?:заменит|заменяет|заменят)\W{0,12}$", re.IGNORECASE)
+_RU_NOMINATIVE = frozenset({"г-н", "г-жа", "господин", "госпожа"})
+
+
+def _ru_subject(just_before: str, person: NameMatch) -> bool:
+    words = (person.honorific or "").lower().split()
+    return bool(words and words[-1] in _RU_NOMINATIVE and _RU_REPLACES_RE.search(just_before))
+
+
 def _parse_free_text(
     text: str, *, region: str | None, exclude: list[str], source: str, has_cue: bool,
     withdrawn: list[str] | None,
@@ -178,7 +189,8 @@ def _parse_free_text(
         if NOT_DELEGATE_BEFORE_RE.search(just_before):
             continue
         same_sentence = _SENTENCE_END_RE.split(text[person.end : following][:200], maxsplit=1)[0]
-        if REPLACED_BEFORE_RE.search(just_before) or WITHDRAWN_AFTER_RE.search(same_sentence):
+        if ((REPLACED_BEFORE_RE.search(just_before) and not _ru_subject(just_before, person))
+                or WITHDRAWN_AFTER_RE.search(same_sentence)):
             if withdrawn is not None:
                 withdrawn.append(person.name)
             continue

@@ -719,3 +719,216 @@ def test_informal_withdrawals_in_six_languages(before: State, text: str) -> None
     decided, after = run(before, text, None, [])
     assert decided.operation == "withdraw", decided
     assert after == State("decline", ())
+
+
+# Round seven: someone leaves or is replaced, in the mission's own grammar.
+SURNAME_FIRST = State("accept", (P("Кузнецов Игорь Петрович", "head"),
+                                 P("Миронова Елена Андреевна")))
+
+
+@pytest.mark.parametrize(("text", "leaves"), [
+    ("Сообщаем, что г-н Кузнецов И.П. не сможет принять участие.", "Кузнецов Игорь Петрович"),
+    ("Просим исключить из состава делегации\nсоветника Миронову Е.А.",
+     "Миронова Елена Андреевна"),
+])
+def test_a_name_written_surname_first_is_matched_on_its_surname(text: str, leaves: str) -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving(text, SURNAME_FIRST) == [leaves]
+
+
+@pytest.mark.parametrize("text", [
+    "В связи с изменением графика г-на Петрова заменит г-н Алексей Орлов.",
+    "Г-н Алексей Орлов заменит г-на Петрова.",
+    "Орлов заменит Петрова в составе делегации.",
+])
+def test_the_one_replaced_in_russian_is_told_by_case_not_side(text: str) -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving(text, CYRILLIC) == ["Игорь Петров"]
+
+
+@pytest.mark.parametrize("text", [
+    "Mme Eva Gruber viendra à la place de M. Holzer. Mme Stix-Hackl reste cheffe de délégation.",
+    "M. Holzer se désiste ; merci de retirer son nom de la liste. Mme Stix-Hackl est maintenue.",
+    "C'est Mme Eva Gruber qui participera au lieu d'Andreas Holzer.",
+    "Mme Eva Gruber participera en lieu et place d’Andreas Holzer.",
+    "Dr. Holzer has had to pull out of the trip, so it will be just Christine.",
+])
+def test_only_the_one_named_as_leaving_leaves_within_the_sentence(text: str) -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving(text, LATIN) == ["Andreas Holzer"]
+
+
+def test_a_french_cue_matches_its_elided_form() -> None:
+    assert find_cues("qui participera au lieu d'Émilie Aubert")["leaving_before"] == "au lieu d'"
+    assert "leaving_before" not in find_cues("au lieu desquels")
+
+
+RANKED = State("accept", ({**P("Alain Houngbédji", "head"), "title": "Ambassadeur"},
+                          {**P("Rosine Adjovi"), "title": "Première conseillère"}))
+
+
+@pytest.mark.parametrize("text", [
+    "Retenu à Paris, notre Ambassadeur ne pourra finalement pas conduire la délégation. "
+    "Celle-ci sera conduite par M. Serge Dossou, Ministre conseiller.",
+    "Our head of delegation is unable to travel; Mr. Serge Dossou will lead the delegation.",
+])
+def test_the_one_leaving_named_by_rank_alone_is_replaced(text: str) -> None:
+    decided, after = run(RANKED, text, "accept", [P("Serge Dossou", "head")])
+    assert decided.operation == "replace" and decided.removed == ("Alain Houngbédji",)
+    assert sorted(names(after)) == ["Rosine Adjovi", "Serge Dossou"]
+
+
+def test_a_rank_with_nobody_coming_in_is_no_removal() -> None:
+    # A withdrawal that mentions the head stays a withdrawal.
+    decided, _ = run(RANKED, "Notre Ambassadeur étant empêché, le Bénin ne pourra finalement "
+                     "pas participer à la réunion.", "decline", [])
+    assert decided.operation == "withdraw"
+
+
+@pytest.mark.parametrize(("before", "text"), [
+    (LATIN, "Veuillez annuler l'inscription de M. Andreas Holzer. Merci."),
+    (LATIN, "Please cancel the registration of Mr. Holzer; Ms. Stix-Hackl will attend."),
+    (LATIN, "Favor de cancelar la inscripción del Sr. Holzer."),
+    (CYRILLIC, "Просим снять с регистрации г-на Андреаса Хольцера."),
+    (LATIN, "Mme Holzer n'est plus en mesure de participer à la réunion."),
+    (LATIN, "M. Holzer ne sera pas du voyage."),
+])
+def test_one_person_cancelled_is_a_removal_not_a_withdrawal(before: State, text: str) -> None:
+    decided, after = run(before, text, None, [])
+    assert decided.operation == "remove", decided
+    assert names(after) == names(before)[:1] and after.decision == "accept"
+
+
+def test_taking_someones_place_replaces_only_them() -> None:
+    decided, after = run(LATIN, "M. Karl Maier, Conseiller, prendra la place de M. Holzer au "
+                         "sein de la délégation.", "accept", [P("Karl Maier"), P("Holzer")])
+    assert decided.operation == "replace" and decided.removed == ("Andreas Holzer",)
+    assert names(after) == ["Christine Stix-Hackl", "Karl Maier"]
+
+
+SHORT = State("accept", (P("Mamadou Sylla", "head"), P("Aïssatou Ba"),
+                         P("Jean-Pierre KOUASSI YAO")))
+
+
+@pytest.mark.parametrize(("text", "leaves"), [
+    ("En raison de l'indisponibilité de Mme Ba, M. Ousmane Camara participera.", ["Aïssatou Ba"]),
+    ("Suite au désistement de M. Kouassi Yao, la délégation sera conduite par M. Sylla.",
+     ["Jean-Pierre KOUASSI YAO"]),
+    ("Mme Ba ne pourra pas venir.", ["Aïssatou Ba"]),
+    # "ba" inside other words, or in lower case, names nobody.
+    ("Nous ne pourrons pas retirer la banque de la liste.", []),
+])
+def test_short_and_capitalised_surnames_and_nouns_of_departure(text: str,
+                                                               leaves: list[str]) -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving(text, SHORT) == leaves
+
+
+@pytest.mark.parametrize("text", [
+    "В связи с изменением состава делегации сообщаем новый список.",
+    "Просим считать недействительной нашу предыдущую ноту.",
+])
+def test_russian_cue_words_read_in_any_case(text: str) -> None:
+    assert "new_list" in find_cues(text)
+    assert "replace" not in find_cues("Мы будем вместе с коллегами.")
+
+
+def test_a_name_with_n_apostrophe_is_no_negation() -> None:
+    from bot.extract import extract_response
+
+    extraction = extract_response(
+        "La délégation sera conduite par M. Konan N'Guessan, Conseiller, et Mme Affoué Diby, "
+        "Conseillère.")
+    assert extraction.decision == "accept"
+    assert [d.name for d in extraction.delegates] == ["Konan N'Guessan", "Affoué Diby"]
+
+
+@pytest.mark.parametrize(("text", "people", "operation"), [
+    # Everyone named again, one of them unable to come: no re-send.
+    ("M. Holzer se trouve dans l'impossibilité de se rendre à Vienne ; Mme Stix-Hackl "
+     "participera comme prévu.", [P("Andreas Holzer"), P("Christine Stix-Hackl", "head")],
+     "remove"),
+    ("M. Holzer, appelé à d'autres fonctions, cède sa place à Mme Eva Gruber, Conseillère.",
+     [P("Holzer"), P("Eva Gruber")], "replace"),
+    ("Objet : Remplacement de M. Holzer\nMme Eva Gruber, Conseillère, participera.",
+     [P("Holzer"), P("Eva Gruber")], "replace"),
+])
+def test_more_french_ways_of_leaving(text: str, people: list[Any], operation: str) -> None:
+    decided, after = run(LATIN, text, "accept", people)
+    assert decided.operation == operation and decided.removed == ("Andreas Holzer",), decided
+    assert "Andreas Holzer" not in names(after) and "Christine Stix-Hackl" in names(after)
+
+
+@pytest.mark.parametrize(("before", "text"), [
+    (LATIN, "Nous vous informons que M. Holzer n'y participera finalement pas."),
+    (LATIN, "M. Andreas Holzer annule sa participation pour raisons personnelles."),
+    (CYRILLIC, "Советник Хольцер А. отозван в столицу и в совещании участвовать не будет."),
+])
+def test_a_person_cancelling_is_no_withdrawal_of_the_mission(before: State, text: str) -> None:
+    decided, after = run(before, text, "decline", [])
+    assert decided.operation == "remove", decided
+    assert names(after) == names(before)[:1] and after.decision == "accept"
+
+
+@pytest.mark.parametrize("text", [
+    "Nous regrettons de vous informer que M. Holzer ne fera finalement pas partie de la "
+    "délégation.",
+    "M. Holzer, souffrant, ne pourra se déplacer.",
+    "M. Holzer ne peut pas se déplacer.",
+    "M. Holzer est malheureusement empêché.",
+    "Veuillez rayer le nom de M. Holzer.",
+    "Le nom de M. Holzer est à supprimer de la liste.",
+    "Nous vous prions de bien vouloir substituer le nom de Mme Eva Gruber à celui de M. Holzer.",
+    "La participation de M. Holzer est annulée.",
+    "M. Holzer devant rester à Paris, Mme Eva Gruber le remplacera.",
+    "M. Holzer est désormais remplacé par Mme Gruber.",
+])
+def test_french_negations_and_turns_of_leaving(text: str) -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving(text, LATIN) == ["Andreas Holzer"]
+
+
+@pytest.mark.parametrize("text", [
+    "Mme Stix-Hackl ne manquera pas de vous tenir informés.",
+    "M. Holzer n'hésitez pas à nous écrire.",
+    "Mme Stix-Hackl confirme que la délégation ne change pas.",
+    "M. Holzer et Mme Stix-Hackl participeront comme prévu.",
+])
+def test_a_negation_that_says_nothing_of_leaving_names_nobody(text: str) -> None:
+    from bot.inbound.followup.operation import leaving, reads_names
+
+    assert leaving(text, LATIN) == []
+    assert not reads_names(LATIN, 0, text + "\n\nJean Dupont\nConseiller")
+
+
+def test_a_newcomer_in_an_oblique_case_is_read_in_the_nominative_to_confirm() -> None:
+    decided, after = run(CYRILLIC, "Просим дополнительно внести в список делегации Степанова "
+                         "Руслана Ильдаровича, третьего секретаря.", None, [])
+    assert decided.operation == "add" and decided.to_confirm
+    assert names(after) == ["Игорь Петров", "Андреас Хольцер", "Степанов Руслан Ильдарович"]
+
+
+def test_the_subject_of_a_leaving_cue_is_the_name_right_before_it() -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving("C'est Mme Eva Gruber qui accompagnera Mme Stix-Hackl, M. Holzer n'étant "
+                   "plus disponible.", LATIN) == ["Andreas Holzer"]
+    assert leaving("M. Holzer, Mme Stix-Hackl ne viendront pas.", LATIN) == [
+        "Christine Stix-Hackl", "Andreas Holzer"]
+
+
+@pytest.mark.parametrize("text", [
+    "Merci de noter que Mme Eva Gruber (conseillère) participera, et non M. Holzer.",
+    "M. Holzer ayant quitté la Mission, Mme Eva Gruber participera à la réunion.",
+    "Asistirá la Sra. Eva Gruber y no el Sr. Holzer.",
+    "Ms. Eva Gruber will attend, and not Mr. Holzer.",
+])
+def test_and_not_and_having_left_name_the_one_leaving(text: str) -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving(text, LATIN) == ["Andreas Holzer"]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 
+from bot.extract.names_ru import nominative
 from bot.extract.phones import find_contacts
 from bot.inbound.followup.cues import cue_patterns
 from bot.results.delegation import Person, State, person_key
@@ -35,10 +36,46 @@ def stem_match(a: str, b: str) -> bool:
     return common >= 3 and common >= max(len(a), len(b)) - 2
 
 
+# A Russian patronymic ("Петрович", "Муратовна"): never the surname.
+_PATRONYMIC = re.compile(r"(?:ович|евич|ич|овна|евна|ична|инична)$", re.IGNORECASE)
+
+
+def _cyrillic(word: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in word)
+
+
+def _surname_words(words: list[str]) -> list[str]:
+    """The words of a name that may be its surname: the last; also the first when
+    the name may be written surname first ("Кузнецов Игорь Петрович", "Каримова
+    Зарина"; "MOUSSAVOU Patrice", the surname in capitals). Never a patronymic."""
+    if not words:
+        return []
+    picked = [words[-1]]
+    first = words[0]
+    if len(words) >= 2 and (_cyrillic(first) or (first.isupper() and len(first) >= 3)):
+        picked.insert(0, first)
+    # A surname in capitals may have two words ("Jean-Pierre KOUASSI YAO").
+    picked += [w for w in words[:-1] if w.isupper() and len(w) >= 2 and w not in picked]
+    return [w for w in picked if not (_cyrillic(w) and _PATRONYMIC.search(w))] or picked[-1:]
+
+
 def _surname(person: Person) -> list[str]:
-    """The parts of the last word of the name ("Stix-Hackl": stix, hackl) worth matching."""
+    """The parts of the surname ("Stix-Hackl": stix, hackl) worth matching (of
+    two letters too, "Ba", "Sy", "Ли": see :func:`_short_named`)."""
     words = str(person.get("name") or "").split()
-    return [w for w in person_key(words[-1]).split() if len(w) >= 3] if words else []
+    return [part for w in _surname_words(words) for part in person_key(w).split()
+            if len(part) >= 2]
+
+
+def _short_named(window: str, part: str) -> bool:
+    """A surname of two letters ("Ba", "Ли") is named only as a capitalised word of
+    its own, after an honorific ("Mme Ba", "г-на Ли"), never inside "de la"."""
+    return any(person_key(m.group(2)) == part and m.group(2)[:1].isupper()
+               for m in _SHORT_RE.finditer(window))
+
+
+_SHORT_RE = re.compile(r"(?<!\w)(M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sr\.|Sra\.|г-н\w*|"
+                       r"г-ж\w*|господин\w*|госпож\w*)\s+(\w{2})(?!\w)")
 
 
 def named_in(window: str, person: Person) -> bool:
@@ -49,8 +86,28 @@ def named_in(window: str, person: Person) -> bool:
         # Chinese names are written without spaces: look for the name itself.
         return bool(name.strip()) and "".join(name.split()) in "".join(window.split())
     surname = _surname(person)
-    return bool(words) and any(stem_match(part, w) for w in person_key(window).split()
-                               if len(w) >= 3 for part in surname)
+    return bool(words) and (any(stem_match(part, w) for w in person_key(window).split()
+                                if len(w) >= 3 for part in surname if len(part) >= 3)
+                            or any(_short_named(window, part) for part in surname
+                                   if len(part) == 2))
+
+
+# A Russian honorific in an oblique case: the name after it is an object.
+_OBLIQUE_HONORIFIC = re.compile(r"(?<!\w)(?:г-на|г-ну|г-жу|г-жи|г-же|господина|господину|госпожу|"
+                                r"госпожи|госпоже)\s+$", re.IGNORECASE)
+
+
+def named_oblique(window: str, person: Person) -> bool:
+    """``window`` names ``person`` in an oblique case: after "г-на"/"г-жу", or their
+    surname with another ending ("Лебедева" for Лебедев, "Миронову" for Миронова)."""
+    surname = _surname(person)
+    for match in re.finditer(r"\w+", window):
+        word = person_key(match.group())
+        hits = [part for part in surname if len(word) >= 3 and stem_match(part, word)]
+        if hits and (_OBLIQUE_HONORIFIC.search(window[:match.start()])
+                     or all(word != part for part in hits)):
+            return True
+    return False
 
 
 def _first_mention(text: str, person: Person) -> int | None:
@@ -109,3 +166,40 @@ def labelled_only(text: str) -> bool:
     """Only a contact label, no word saying the message corrects anything."""
     patterns = cue_patterns()
     return not (patterns["correction"].search(text) or patterns["title_is"].search(text))
+
+
+# A Russian full name whose patronymic's ending tells its case and gender:
+# "внести в список Степанова Руслана Ильдаровича" (genitive-accusative, a man).
+_RU_WORD = r"[А-ЯЁ][а-яё]+(?:-[А-ЯЁ][а-яё]+)?"
+_RU_PATRONYMIC = r"[А-ЯЁ][а-яё]+(?:ович|евич|ич|овн|евн|ичн|иничн)"
+_RU_DECLINED = re.compile(rf"(?<![\w-])({_RU_WORD})\s+({_RU_WORD})\s+({_RU_PATRONYMIC})(\w*)"
+                          rf"|(?<![\w-])({_RU_WORD})\s+({_RU_PATRONYMIC})(\w*)\s+({_RU_WORD})")
+# Ending of the patronymic → the honorific of that case, which undoes it.
+_RU_CASE = {("m", "а"): "г-на", ("m", "у"): "г-ну", ("m", "ем"): "г-ном", ("m", "ом"): "г-ном",
+            ("f", "у"): "г-жу", ("f", "ы"): "г-жи", ("f", "е"): "г-же", ("f", "ой"): "г-жой"}
+
+
+def declined_names(text: str, before: State) -> list[Person]:
+    """Russian full names written in an oblique case, in the nominative, that are not
+    listed yet: the newcomers of "просим включить Степанова Руслана Ильдаровича"."""
+    found: list[Person] = []
+    for match in _RU_DECLINED.finditer(text):
+        if match.group(1):
+            words, ending = [match.group(1), match.group(2), match.group(3)], match.group(4)
+            patronymic = 2
+        else:
+            words, ending = [match.group(5), match.group(6), match.group(8)], match.group(7)
+            patronymic = 1
+        stem = words[patronymic]
+        gender = "f" if stem.endswith(("овн", "евн", "ичн")) else "m"
+        honorific = _RU_CASE.get((gender, ending)) if ending else None
+        if ending and honorific is None:
+            continue
+        words[patronymic] = stem + ending
+        name = nominative(honorific, " ".join(words)) if honorific else " ".join(words)
+        person: Person = {"honorific": None, "name": name, "title": None, "role": "member",
+                          "email": None, "phone": None, "confidence": 0.6, "source": "body"}
+        if not any(named_in(name, p) for p in before.people) and name not in [
+                f["name"] for f in found]:
+            found.append(person)
+    return found

@@ -41,7 +41,13 @@ from dataclasses import dataclass, replace
 from bot.extract.lexicon import ROLE_HEAD_RE
 from bot.extract.names import HONORIFIC_RE
 from bot.inbound.followup.cues import CATEGORIES, cue_patterns, find_cues
-from bot.inbound.followup.mentions import details, labelled_only, named_in
+from bot.inbound.followup.mentions import (
+    declined_names,
+    details,
+    labelled_only,
+    named_in,
+    named_oblique,
+)
 from bot.models import Operation
 from bot.results.delegation import (
     CORRECTABLE,
@@ -63,6 +69,62 @@ _WINDOW = 50
 _CLAUSE = re.compile(r"(?<!\w)(?:that|que|qu['’]|что|чтобы)(?!\w)|بأن|أن\s", re.IGNORECASE)
 
 
+# A line break inside a sentence: the next line goes on in lower case.
+_WRAP = re.compile(r"(?<![.:;!?。；])[ \t]*\n[ \t]*(?=[^\W\d_])(?=[^A-ZА-ЯЁ\n])")
+_STOP = re.compile(r"([^\s.!?]*)[.!?](?=\s+\S)")
+
+
+def _unwrap(window: str) -> str:
+    """Join the lines of a sentence wrapped by the mail client ("делегации\nсоветника")."""
+    return _WRAP.sub(" ", window)
+
+
+def _sentences(window: str) -> list[str]:
+    """``window`` cut at the ends of sentences: a full stop after a word that is
+    no honorific or initial ("M. Dufour. Mme Wouters reste …": two sentences)."""
+    parts, start = [], 0
+    for match in _STOP.finditer(window):
+        word = match.group(1)
+        letters = sum(ch.isalpha() for ch in word)
+        if letters < 2 or "." in word or HONORIFIC_RE.match(word + ". "):
+            continue  # "M.", "Е.А.", "Mrs.", "S.E.": part of a name
+        nxt = window[match.end():].lstrip()[:1]
+        if nxt.isalpha() and not nxt.isupper():
+            continue
+        parts.append(window[start:match.end()])
+        start = match.end()
+    return [*parts, window[start:]]
+
+
+_COMMA = re.compile(r"\s*[,،，]\s*")
+
+
+def _subject(window: str, before: State) -> str:
+    """The part of ``window`` (the words before a leaving cue) that is its subject.
+
+    Cut at commas from the end: the last piece naming a listed delegate ("…qui
+    accompagnera M. Mercier, M. Girard n'étant plus disponible": M. Girard), an
+    apposition after it skipped ("M. X, Conseiller, ne pourra pas"), and the
+    pieces before it that are only a name ("M. A, M. B et Mme C ne viendront pas").
+    """
+    pieces = _COMMA.split(window)
+    at = next((i for i in range(len(pieces) - 1, -1, -1)
+               if any(named_in(pieces[i], p) for p in before.people)), None)
+    if at is None:
+        return window
+    start = at
+    while start > 0 and _only_a_name(pieces[start - 1], before):
+        start -= 1
+    return ", ".join(pieces[start:])
+
+
+def _only_a_name(piece: str, before: State) -> bool:
+    """``piece`` is a listed delegate's name and nothing else ("M. A", "Mme Claire Martin")."""
+    words = re.findall(r"[\w'’-]+", HONORIFIC_RE.sub(" ", " " + piece + " "))
+    return (bool(words) and len(words) <= 4 and all(w[:1].isupper() for w in words)
+            and any(named_in(piece, p) for p in before.people))
+
+
 def leaving(text: str, before: State) -> list[str]:
     """Names of the delegation ``before`` that ``text`` says are leaving or replaced.
 
@@ -72,18 +134,69 @@ def leaving(text: str, before: State) -> list[str]:
     """
     patterns = cue_patterns()
     found: list[str] = []
+    idle = [m.span() for m in patterns["not_leaving"].finditer(text)]
     for category, side in (("leaving_before", 1), ("leaving_after", -1)):
         for match in patterns[category].finditer(text):
+            if any(a <= match.start() < b for a, b in idle):
+                continue  # "ne manquera pas de", "do not hesitate"
             window = (text[match.end():match.end() + _WINDOW].lstrip() if side > 0
                       else text[max(0, match.start() - _WINDOW):match.start()].rstrip())
-            # Only the line next to the cue (not a period: "Mr." is in names),
-            # and, before it, only the clause that the cue ends.
-            window = re.split(r"[;\n]", window)[0 if side > 0 else -1]
+            # Only the line next to the cue (a line wrapped in a sentence goes on)
+            # and the sentence of the cue ("Mr." ends no sentence); before it,
+            # only the clause that the cue ends.
+            line = re.split(r"[;\n]", _unwrap(window))[0 if side > 0 else -1]
+            window = _sentences(line)[0 if side > 0 else -1]
             if side < 0:
-                window = _CLAUSE.split(window)[-1]
+                window = _subject(_CLAUSE.split(window)[-1], before)
             found += [p["name"] for p in before.people
                       if named_in(window, p) and p["name"] not in found]
+    for match in patterns["leaving_oblique"].finditer(text):
+        # "г-на Лебедева заменит г-н Орлов": the one in an oblique case leaves,
+        # on whichever side of the verb, within its sentence.
+        ahead = _sentences(re.split(r"[;\n]", _unwrap(
+            text[match.end():match.end() + _WINDOW]))[0])[0]
+        behind = _sentences(re.split(r"[;\n]", _unwrap(
+            text[max(0, match.start() - _WINDOW):match.start()]))[-1])[-1]
+        found += [p["name"] for p in before.people if p["name"] not in found
+                  and (named_oblique(ahead, p) or named_oblique(behind, p))]
     return found
+
+
+def leaving_by_rank(text: str, before: State) -> list[str]:
+    """The one listed delegate ``text`` names by rank or role alone as leaving.
+
+    "Notre Ambassadeur ne pourra finalement pas conduire la délégation",
+    "the head of delegation is unable to travel": beside a leaving cue, no
+    listed name, but the first word of one listed delegate's title (or the
+    head's role) -- that delegate, when exactly one fits.
+    """
+    patterns = cue_patterns()
+    found: list[str] = []
+    for category, side in (("leaving_before", 1), ("leaving_after", -1)):
+        for match in patterns[category].finditer(text):
+            window = (text[match.end():match.end() + _WINDOW] if side > 0
+                      else text[max(0, match.start() - _WINDOW):match.start()])
+            line = re.split(r"[;\n]", _unwrap(window))[0 if side > 0 else -1]
+            window = _sentences(line)[0 if side > 0 else -1]
+            if side < 0:
+                window = _CLAUSE.split(window)[-1]
+            if any(named_in(window, p) for p in before.people):
+                continue
+            words = set(person_key(window).split())
+            fits = [p["name"] for p in before.people
+                    if (p.get("role") == "head" and ROLE_HEAD_RE.search(window))
+                    or _rank_word(p) in words]
+            if len(fits) == 1 and fits[0] not in found:
+                found.append(fits[0])
+    return found
+
+
+def _rank_word(person: Person) -> str | None:
+    """The first word of a delegate's title, when long enough to be a rank
+    ("Ambassadeur", "посол" is too short to be sure of)."""
+    words = person_key(str(person.get("title") or "").split(",")[0]).split()
+    first = person_key(str(person.get("title") or "").split(",")[0].split()[0]) if words else ""
+    return first if len(first) >= 5 else None
 
 
 @dataclass(frozen=True)
@@ -105,14 +218,20 @@ class Decided:
 # Words saying a follow-up changes who comes: its names count without a
 # phrase saying they form a delegation (``extract_response(followup=True)``).
 _CHANGE_CUES = ("add", "replace", "new_list", "remove", "leaving_before", "leaving_after",
-                "correction")
+                "leaving_oblique", "correction")
 
 
 def reads_names(before: State, delegates: int, text: str) -> bool:
     """Read this reply again as a follow-up: a delegation is recorded, the
-    extractor kept nobody, and the words say who comes or goes."""
-    return (bool(before.people) and not delegates
-            and any(c in find_cues(text) for c in _CHANGE_CUES))
+    extractor kept nobody, and the words say who comes or goes (or name a
+    listed delegate as leaving)."""
+    if not before.people or delegates:
+        return False
+    cues = find_cues(text)
+    # A leaving cue counts when it names a listed delegate: "ne ~ pas" alone
+    # ("nous ne savons pas encore") says nobody comes or goes.
+    return (any(c in cues for c in _CHANGE_CUES if not c.startswith("leaving"))
+            or bool(leaving(text, before)))
 
 
 def _said(category: str, cues: dict[str, str]) -> str:
@@ -151,12 +270,22 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
     """
     try:
         read = [p for p in people if _name(p).strip()]
+        declined: list[Person] = []
+        if not read and before.people and {"add", "replace", "new_list"} & find_cues(
+                text or "").keys():
+            # "Просим включить Степанова Руслана Ильдаровича": a newcomer in an
+            # oblique case the extractor did not read.
+            declined = read = declined_names(text or "", before)
         listed = [_as_listed(p, before) for p in read]
         decided = _decide(before, decision, listed, [w for w in withdrawn if w and w.strip()],
                           text or "", amendment)
-        if decided.people is None and listed != read:
+        if decided.people is None and (listed != read or declined):
             # The event carries listed delegates under their recorded names.
             decided = replace(decided, people=tuple(listed))
+        if declined and decided.operation in (Operation.ADD, Operation.REPLACE):
+            decided = replace(decided, to_confirm=decided.to_confirm or (
+                "read " + ", ".join(p["name"] for p in declined) + " from an oblique case "
+                "(the extractor named nobody)"))
         return decided
     except Exception as error:  # bad input: never lose the message over it
         return Decided(Operation.NONE, "the operation could not be read",
@@ -212,6 +341,11 @@ def _decide(before: State, decision: str | None, people: list[Person], withdrawn
                            + ", ".join(removed))
         if not removed:
             return _declines(before, cues, text)
+    if not removed and decision != "decline" and any(not _known(p, before) for p in people):
+        # "Our Ambassador cannot lead the delegation after all; Mr. C will": the
+        # one leaving is named by rank alone, and someone comes in.
+        removed = tuple(leaving_by_rank(text, before))
+        people = [p for p in people if p["name"] not in removed]
     if removed:
         return _removes(before, people, removed, cues, written)
     doubt = (f"names {', '.join(unknown)} as leaving, who is not in the delegation"
