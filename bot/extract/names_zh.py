@@ -119,12 +119,21 @@ def parse_zh_person(text: str, pos: int) -> NameMatch | None:
     mention = _ZH_SURNAME_MENTION_RE.match(text, pos)
     if mention:
         return NameMatch(pos, mention.end(), mention.group(2), mention.group(1))
+    after_role = _ZH_NAME_AFTER_ROLE_RE.match(text, pos)
+    if after_role and zh_after_role(text, pos):
+        # "团长，柯伟林，司法部副部长；": a role word and a comma, then a bare name.
+        return NameMatch(pos, after_role.end(), None, after_role.group(1))
     zh_rank = _ZH_RANK_NAME_RE.match(text, pos)
     if zh_rank and not _titled(zh_rank.group(1)):
         # "团长孙立平大使，副团长周红参赞": the rank after the name is its form of address.
         return NameMatch(pos, zh_rank.end(), zh_rank.group(2), zh_rank.group(1),
                          zh_title_before(text, pos))
     return None
+
+
+def zh_after_role(text: str, pos: int) -> bool:
+    """A role word and a comma end right before `pos` ("团长，柯伟林")."""
+    return _ZH_ROLE_COMMA_RE.search(text, max(0, pos - 5), pos) is not None
 
 
 def zh_rank_name(text: str, pos: int) -> NameMatch | None:
@@ -134,7 +143,11 @@ def zh_rank_name(text: str, pos: int) -> NameMatch | None:
 
 
 # Chinese puts the role before the name with no separator: "副团长周红参赞".
-ZH_LEAD_ROLE_RE: Final = re.compile(r"(副团长|团长|成员|团员|顾问)(?:为|是|[：:])?$")
+ZH_LEAD_ROLE_RE: Final = re.compile(r"(副团长|团长|成员|团员|顾问)(?:为|是|[：:，,])?$")
+# A role word and a comma, then a bare name and a comma: "团长，柯伟林，司法部副部长".
+_ZH_ROLE_COMMA_RE: Final = re.compile(r"(?:副团长|团长|成员|团员|顾问|专家|随员)[，,]$")
+_ZH_NAME_AFTER_ROLE_RE: Final = re.compile(
+    rf"((?:{_ZH_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}})(?=[，,（(；;])")
 _RANKS_AFTER_NAME: Final = ("大使", "参赞", "公使", "秘书", "随员")
 
 
