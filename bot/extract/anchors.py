@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.extract.fields import role_of
-from bot.extract.lexicon import TITLE_STARTERS, header_kind
+from bot.extract.lexicon import RANK_ADDRESSES, TITLE_STARTERS, header_kind
 from bot.extract.model import NameMatch
 from bot.extract.names import (
     HONORIFIC_RE,
@@ -126,9 +126,22 @@ def find_anchors(text: str) -> list[Anchor]:
         at_line_start = start == 0 or text[start - 1] == "\n" or listed or role is not None
         person = parse_person_at(text, start, need_caps=True)
         if start in ru_named and (person is None or person.honorific is None):
-            anchors.append(Anchor(ru_named[start], listed or at_line_start, role,
-                                  item_starts.get(start)))
+            named = _with_rank_before(text, ru_named[start])
+            if named.start in starts:
+                # "Глава делегации: Посол Иванов Иван Иванович": the line's role label
+                # stands before the rank.
+                rank_listed, rank_role = starts[named.start]
+                listed, role = listed or rank_listed, role or rank_role
+                at_line_start = at_line_start or rank_listed or rank_role is not None or (
+                    named.start == 0 or text[named.start - 1] == "\n")
+            anchors.append(Anchor(named, listed or at_line_start, role,
+                                  item_starts.get(named.start, item_starts.get(start))))
             cursor = ru_named[start].end
+            continue
+        if (not HONORIFIC_RE.match(text, start)
+                and any(start < other < _reach(text, start) for other in ru_named)):
+            # "первый секретарь Постпредства Кузнецова Ирина Павловна": the rank and a
+            # capitalised word before the name; the name is where the patronymic is.
             continue
         if (person is None or person.honorific is None) and start in ranked and not at_line_start:
             # "headed by Minister Paulo DOS SANTOS, ...", "la Embajadora Laura DUPUY": a
@@ -161,6 +174,29 @@ def find_anchors(text: str) -> list[Anchor]:
         anchors.append(Anchor(person, listed or at_line_start, role, item_starts.get(start)))
         cursor = person.end
     return anchors
+
+
+def _reach(text: str, start: int) -> int:
+    """Where a rank-addressed name read at `start` would end."""
+    person = parse_rank_addressed(text, start)
+    return person.end if person else start
+
+
+_RANK_BEFORE_RE: Final = re.compile(
+    r"(?:^|(?<=[\s:;,(]))("
+    + "|".join(re.escape(r).replace(r"\ ", r"\s+")
+               for r in sorted(RANK_ADDRESSES, key=len, reverse=True))
+    + r")[ \t]+$")
+
+
+def _with_rank_before(text: str, person: NameMatch) -> NameMatch:
+    """"Посол Петров Иван Иванович": the rank right before the name is its form of address."""
+    window = text[max(0, person.start - 45) : person.start]
+    rank = _RANK_BEFORE_RE.search(window)
+    if rank is None:
+        return person
+    start = person.start - (len(window) - rank.start(1))
+    return NameMatch(start, person.end, re.sub(r"\s+", " ", rank.group(1)), person.name)
 
 
 def _ru_patronymic_names(text: str) -> list[re.Match[str]]:

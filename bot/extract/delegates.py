@@ -136,12 +136,14 @@ def _fill_contacts(
 def _drop_next_title(entry: str) -> str:
     """Cut "и советник" off "... (глава делегации) и советник": written with no comma
     straight before the next person, a rank is that person's, not this one's."""
-    tail = re.search(r"[,;()（），、]\s*(?:and|et|y|e|и|а также|ainsi que|as well as)\s+"
+    tail = re.search(r"(?:^|[,;()（），、])\s*(?:and|et|y|e|и|а также|ainsi que|as well as)\s+"
                      r"([^,;()（），、]*)$", entry, re.IGNORECASE)
     if tail is None:
         return entry
     words = tail.group(1).split()
-    if words and words[-1].casefold().strip(".") in TITLE_STARTERS:
+    # "… и советник" or "… и первый секретарь Постпредства" (then the next name).
+    if words and (words[-1].casefold().strip(".") in TITLE_STARTERS
+                  or (words[0].islower() and words[0] in TITLE_STARTERS)):
         return entry[: tail.start(1)]
     return entry
 
@@ -212,6 +214,9 @@ def _parse_free_text(
         if title and _ZH_CHAR_RE.search(person.name):
             title = _zh_title(title)
         lead_role = role_of(lead.group(1), role_context=True) if lead else None
+        if lead_role and lead_role != "head" and lead.group().endswith(("：", ":")):
+            # "专家：周红女士、马骏先生": a label with a colon leads the names after it.
+            heading = lead_role
         role = fields.role or lead_role or anchor.prefix_role or cue_role or heading or "member"
         # The whole sentence, semicolons included: "Посол X, ...; его будет сопровождать Y".
         sentence = re.split(r"[.!?。]\s|\n\s*\n", text[person.end : following][:300], maxsplit=1)[0]
@@ -296,6 +301,8 @@ def _zh_title(title: str) -> str | None:
         piece = piece.strip(" ：:、")
         if not piece or _ZH_CLAUSE_RE.search(piece):
             break
+        if piece in ("男", "女"):
+            continue  # "王刚（男，司法部调研员）": the sex, no title
         kept.append(piece)
     return "，".join(kept) or None
 
