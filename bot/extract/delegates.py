@@ -214,7 +214,7 @@ def _parse_free_text(
         if title and _ZH_CHAR_RE.search(person.name):
             title = _zh_title(title)
         lead_role = role_of(lead.group(1), role_context=True) if lead else None
-        if lead_role and lead_role != "head" and lead.group().endswith(("：", ":")):
+        if lead and lead_role and lead_role != "head" and lead.group().endswith(("：", ":")):
             # "专家：周红女士、马骏先生": a label with a colon leads the names after it.
             heading = lead_role
         role = fields.role or lead_role or anchor.prefix_role or cue_role or heading or "member"
