@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.extract.fields import role_of
-from bot.extract.lexicon import TITLE_STARTERS, header_kind
+from bot.extract.lexicon import RANK_ADDRESSES, TITLE_STARTERS, header_kind
 from bot.extract.model import NameMatch
 from bot.extract.names import (
     HONORIFIC_RE,
@@ -23,7 +23,8 @@ from bot.extract.names import (
     parse_person_at,
     parse_rank_addressed,
 )
-from bot.extract.names_zh import is_zh_bare_name, zh_anchor_starts
+from bot.extract.names_ru import RU_PATRONYMIC_NAME_RE, declined_form, in_case, to_nominative
+from bot.extract.names_zh import is_zh_bare_name, zh_after_role, zh_anchor_starts
 
 LIST_MARKER_RE: Final = re.compile(
     r"[ \t]*(?:\(?\d{1,2}[.)](?!\d)|（\d{1,2}）|[一二三四五六七八九十]{1,3}[、．.]"
@@ -35,6 +36,12 @@ _ROLE_PREFIX_RE: Final = re.compile(r"([^:：\n]{2,60}?)(?:\s*[:：]|\s+[-–—
 _FIELD_AFTER_RE: Final = re.compile(r"[ \t]*(?:[,،，、;(（|–—]|-\s|\.(?=\s|$)|\n|$)")
 _ALIAS_OPEN_RE: Final = re.compile(r"[ \t]*[(（]")
 _LIST_SEPARATOR_RE: Final = re.compile(r"[:;][ \t]+(?=[A-ZÀ-ÞА-ЯЁ])")
+# A run-on list whose items open with their role: "…: глава делегации – Нурланов
+# Асхат Маратович, директор …; заместитель главы делегации – Омарова …".
+_ROLE_DASH_ITEM_RE: Final = re.compile(
+    r"[:;][ \t]+([^\W\d][^:;,.()\n–—]{1,40}?)[ \t]+[–—-][ \t]+(?=[A-ZÀ-ÞА-ЯЁ])")
+# "…, первый секретарь, и Ким Дмитрий, атташе": "и" joins the next item.
+_AND_ITEM_RE: Final = re.compile(r"(?:,[ \t]*|[ \t])и[ \t]+(?=[А-ЯЁ])")
 
 
 @dataclass
@@ -42,6 +49,7 @@ class Anchor:
     person: NameMatch
     listed: bool  # came from a list item or a line of its own
     prefix_role: str | None
+    item_start: int | None = None  # where a run-on list item opens, before its role
 
 
 _AR_RANK_RE: Final = re.compile(
@@ -81,6 +89,27 @@ def find_anchors(text: str) -> list[Anchor]:
         # a colon- or semicolon-led list may open with a bare name (checked below).
         starts.setdefault(match.end(), (False, None))
         separated.add(match.end())
+    item_starts: dict[int, int] = {}
+    for match in _ROLE_DASH_ITEM_RE.finditer(text):
+        role = role_of(match.group(1), role_context=True)
+        if role:
+            starts[match.end()] = (False, role)
+            separated.add(match.end())
+            item_starts[match.end()] = match.start() + 1
+    for match in _AND_ITEM_RE.finditer(text):
+        starts.setdefault(match.end(), (False, None))
+        separated.add(match.end())
+    # "будет представлять первый секретарь Ерлан Болатович Сейткали", "в составе
+    # Осмонова Бакыта Алмазбековича": a patronymic marks a name in running text
+    # with no honorific; a declined one is read back in the nominative.
+    ru_named: dict[int, NameMatch] = {}
+    for match in _ru_patronymic_names(text):
+        if _CLERK_LABEL_RE.search(text[max(0, match.start() - 30) : match.start()]):
+            continue
+        form = declined_form(match.group())
+        name = to_nominative(match.group(), *form) if form else match.group()
+        ru_named[match.start()] = NameMatch(match.start(), match.end(), None, name)
+        starts.setdefault(match.start(), (False, None))
     offset = 0
     for line in text.split("\n"):
         content, listed, role = _line_content_start(line)
@@ -96,6 +125,24 @@ def find_anchors(text: str) -> list[Anchor]:
         listed, role = starts[start]
         at_line_start = start == 0 or text[start - 1] == "\n" or listed or role is not None
         person = parse_person_at(text, start, need_caps=True)
+        if start in ru_named and (person is None or person.honorific is None):
+            named = _with_rank_before(text, ru_named[start])
+            if named.start in starts:
+                # "Глава делегации: Посол Иванов Иван Иванович": the line's role label
+                # stands before the rank.
+                rank_listed, rank_role = starts[named.start]
+                listed, role = listed or rank_listed, role or rank_role
+                at_line_start = at_line_start or rank_listed or rank_role is not None or (
+                    named.start == 0 or text[named.start - 1] == "\n")
+            anchors.append(Anchor(named, listed or at_line_start, role,
+                                  item_starts.get(named.start, item_starts.get(start))))
+            cursor = ru_named[start].end
+            continue
+        if (not HONORIFIC_RE.match(text, start)
+                and any(start < other < _reach(text, start) for other in ru_named)):
+            # "первый секретарь Постпредства Кузнецова Ирина Павловна": the rank and a
+            # capitalised word before the name; the name is where the patronymic is.
+            continue
         if (person is None or person.honorific is None) and start in ranked and not at_line_start:
             # "headed by Minister Paulo DOS SANTOS, ...", "la Embajadora Laura DUPUY": a
             # capitalised rank in a sentence addresses the person named after it.
@@ -122,14 +169,67 @@ def find_anchors(text: str) -> list[Anchor]:
             # "г-н Игорь ЛЕБЕДЕВ (Mr. Igor LEBEDEV)": the same person, transliterated.
             cursor = person.end
             continue
-        anchors.append(Anchor(person, listed or at_line_start, role))
+        if person.honorific is None and anchors:
+            person = _declined_like_previous(text, anchors[-1].person, person)
+        anchors.append(Anchor(person, listed or at_line_start, role, item_starts.get(start)))
         cursor = person.end
     return anchors
 
 
+def _reach(text: str, start: int) -> int:
+    """Where a rank-addressed name read at `start` would end."""
+    person = parse_rank_addressed(text, start)
+    return person.end if person else start
+
+
+_RANK_BEFORE_RE: Final = re.compile(
+    r"(?:^|(?<=[\s:;,(]))("
+    + "|".join(re.escape(r).replace(r"\ ", r"\s+")
+               for r in sorted(RANK_ADDRESSES, key=len, reverse=True))
+    + r")[ \t]+$")
+
+
+def _with_rank_before(text: str, person: NameMatch) -> NameMatch:
+    """"Посол Петров Иван Иванович": the rank right before the name is its form of address."""
+    window = text[max(0, person.start - 45) : person.start]
+    rank = _RANK_BEFORE_RE.search(window)
+    if rank is None:
+        return person
+    start = person.start - (len(window) - rank.start(1))
+    return NameMatch(start, person.end, re.sub(r"\s+", " ", rank.group(1)), person.name)
+
+
+def _ru_patronymic_names(text: str) -> list[re.Match[str]]:
+    """Russian names with a patronymic, none starting with a rank or title word
+    ("Посол Ержан Нурланович КАЗЫХАНОВ" is the rank, then the name)."""
+    found: list[re.Match[str]] = []
+    pos = 0
+    while (match := RU_PATRONYMIC_NAME_RE.search(text, pos)) is not None:
+        first = match.group().split()[0]
+        if first.casefold() in TITLE_STARTERS or HONORIFIC_RE.match(text, match.start()):
+            pos = match.start() + len(first)
+            continue
+        found.append(match)
+        pos = match.end()
+    return found
+
+
+def _declined_like_previous(text: str, previous: NameMatch, person: NameMatch) -> NameMatch:
+    """"в составе Осмонова Бакыта Алмазбековича, …, и Токтогулова Нурбека, атташе": a
+    name without patronymic in the same run-on sentence as a declined one is in its case."""
+    form = declined_form(text[previous.start : previous.end])
+    if (form is None or form[0] == "nom" or not re.match(r"[А-ЯЁ]", person.name)
+            or declined_form(person.name)
+            or re.search(r"[.!?]\s|\n\s*\n", text[previous.end : person.start])):
+        return person
+    case, gender = in_case(person.name, form[0])
+    return NameMatch(person.start, person.end, None, to_nominative(person.name, case, gender),
+                     person.title_hint)
+
+
 def _bare_name_line(text: str, person: NameMatch) -> bool:
-    if person.title_hint:
-        return True  # a Chinese name after its title ("处长陈磊")
+    if person.title_hint or zh_after_role(text, person.start):
+        return True  # a Chinese name after its title ("处长陈磊") or role ("团长，柯伟林")
     tokens = person.name.split()
     follows = text[person.end : person.end + 200]
     if len(tokens) >= 2 and all(t.isupper() for t in tokens):
@@ -250,6 +350,10 @@ def _list_name_without_caps(text: str, start: int, listed: bool) -> NameMatch | 
     # "1. María José García López, Primera Secretaria": no honorific, no
     # capitals, but a list item whose next field starts with a rank.
     if not listed:
+        if re.match(r"[А-ЯЁ]", text[start : start + 1]):
+            # "Назаров Умед, старший инспектор МВД" on a line of its own (under a
+            # heading): two to four Cyrillic words, then a title.
+            return _name_before_title(text, start, max_words=4, listed=False)
         # "刘晓明（团长），公安部国际合作局副局长" on a line of its own: a bare Chinese
         # name that starts with a known surname, before a title or role.
         if not any(is_zh_bare_name(text[start : start + size]) for size in (2, 3, 4)):
@@ -258,9 +362,17 @@ def _list_name_without_caps(text: str, start: int, listed: bool) -> NameMatch | 
     person = parse_listed_name(text, start)
     if person is not None:
         return person
+    return _name_before_title(text, start, max_words=7)
+
+
+def _name_before_title(
+    text: str, start: int, *, max_words: int, listed: bool = True
+) -> NameMatch | None:
     person = parse_person_at(text, start)
-    if person is None or not 2 <= len(person.name.split()) <= 7:
+    if person is None or not 2 <= len(person.name.split()) <= max_words:
         return None
+    if not listed and "\n" in text[start : person.end]:
+        return None  # a heading ("Эксперты") above a name
     after = text[person.end : person.end + 40]
     nxt = re.match(r"\s*[,(–\-،]\s*(\w+)", after)
     if nxt and nxt.group(1).casefold() in TITLE_STARTERS:

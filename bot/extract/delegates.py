@@ -53,7 +53,7 @@ _TITLE_BEFORE_RE: Final = re.compile(r"([^\W\d][\w\-' ]{0,80}?),[ \t]*$")
 _SENTENCE_END_RE: Final = re.compile(r"[.!?。；;]\s|\n\s*\n|[。！？]")
 _CONTACT_LINE_RE: Final = re.compile(
     r"^\s*(?:" + EMAIL_LABEL_RE.pattern.lstrip("^") + "|" + PHONE_LABEL_RE.pattern
-    + r"|\+\d|\S+@\S+\.\w+\s*$)",
+    + r"|\+\d|\S+@\S+\.\w+\s*$|(?:контакты|контактные данные|contacts?)\s*[:：])",
     re.IGNORECASE,
 )
 MAX_ENTRY_LINE_WORDS: Final = 22
@@ -66,6 +66,12 @@ _ZH_ALIAS_RE: Final = re.compile(
 _ALIAS_RE: Final = re.compile(
     r"^[ \t]*[(（](?:" + HONORIFIC_RE.pattern + r")[ \t]+[A-Z][\w'’\- .]*[)）]"
 )
+# A Cyrillic name's spelling in Latin letters, in parentheses straight after it:
+# "Смирнов Алексей Валерьевич (SMIRNOV Alexey)".
+_LATIN_ALIAS_RE: Final = re.compile(
+    r"^[ \t]*[(（][A-Z][A-Za-z'’\-]*(?:[ \t]+[A-Z][A-Za-z'’\-.]*){1,4}[)）]"
+)
+_CYRILLIC_RE: Final = re.compile(r"[А-ЯЁа-яё]")
 
 
 def parse_delegates(
@@ -130,12 +136,14 @@ def _fill_contacts(
 def _drop_next_title(entry: str) -> str:
     """Cut "и советник" off "... (глава делегации) и советник": written with no comma
     straight before the next person, a rank is that person's, not this one's."""
-    tail = re.search(r"[,;()（），、]\s*(?:and|et|y|e|и|а также|ainsi que|as well as)\s+"
+    tail = re.search(r"(?:^|[,;()（），、])\s*(?:and|et|y|e|и|а также|ainsi que|as well as)\s+"
                      r"([^,;()（），、]*)$", entry, re.IGNORECASE)
     if tail is None:
         return entry
     words = tail.group(1).split()
-    if words and words[-1].casefold().strip(".") in TITLE_STARTERS:
+    # "… и советник" or "… и первый секретарь Постпредства" (then the next name).
+    if words and (words[-1].casefold().strip(".") in TITLE_STARTERS
+                  or (words[0].islower() and words[0] in TITLE_STARTERS)):
         return entry[: tail.start(1)]
     return entry
 
@@ -171,11 +179,16 @@ def _parse_free_text(
         # will be led by Mr. X"), but never before the previous name.
         gap_start = max(anchors[index - 1].person.end if index else 0, person.start - 35)
         heading, cue_role = _roles_before(before, heading, text[gap_start : person.start])
-        following = zh_lead_start(text, anchors[index + 1].person) if index + 1 < len(
-            anchors) else len(text)
+        following = len(text)
+        if index + 1 < len(anchors):
+            nxt = anchors[index + 1]
+            following = nxt.item_start if nxt.item_start is not None else zh_lead_start(
+                text, nxt.person)
         lead = zh_lead_role(text, person)
         entry = _bound_entry(text[person.end : following], last=index + 1 == len(anchors))
         entry = _ALIAS_RE.sub("", entry, count=1)
+        if _CYRILLIC_RE.search(person.name):
+            entry = _LATIN_ALIAS_RE.sub("", entry, count=1)
         zh_alias = _ZH_ALIAS_RE.match(entry)
         if zh_alias and not _CJK_CHAR_RE.search(person.name):
             # "团长：ZHANG Wei（张伟），外交部条约法律司参赞": a Chinese entry names the
@@ -205,12 +218,17 @@ def _parse_free_text(
             continue
         previous_name_end = anchors[index - 1].person.end if index else 0
         title = fields.title or _title_before(text[previous_name_end : person.start])
+        if title is None and person.honorific is None and _CYRILLIC_RE.match(person.name):
+            title = _ru_title_before(text[previous_name_end : person.start])
         hint = zh_title_hint(text, person, previous_name_end)
         if hint:
             title = hint + ("，" + title if title else "")
         if title and _ZH_CHAR_RE.search(person.name):
             title = _zh_title(title)
         lead_role = role_of(lead.group(1), role_context=True) if lead else None
+        if lead and lead_role and lead_role != "head" and lead.group().endswith(("：", ":")):
+            # "专家：周红女士、马骏先生": a label with a colon leads the names after it.
+            heading = lead_role
         role = fields.role or lead_role or anchor.prefix_role or cue_role or heading or "member"
         # The whole sentence, semicolons included: "Посол X, ...; его будет сопровождать Y".
         sentence = re.split(r"[.!?。]\s|\n\s*\n", text[person.end : following][:300], maxsplit=1)[0]
@@ -295,6 +313,8 @@ def _zh_title(title: str) -> str | None:
         piece = piece.strip(" ：:、")
         if not piece or _ZH_CLAUSE_RE.search(piece):
             break
+        if piece in ("男", "女"):
+            continue  # "王刚（男，司法部调研员）": the sex, no title
         kept.append(piece)
     return "，".join(kept) or None
 
@@ -309,6 +329,22 @@ def _title_before(text: str) -> str | None:
     for index, word in enumerate(words):
         if word[:1].isupper() and word.casefold() in TITLE_STARTERS:
             return " ".join(words[index:])
+    return None
+
+
+_RU_CLAUSE_RE: Final = re.compile(r"[^,;:.!?()\n–—]*\Z")
+MAX_TITLE_BEFORE_WORDS: Final = 8
+
+
+def _ru_title_before(text: str) -> str | None:
+    """"возглавит заместитель министра внутренних дел Николай Михайлович Карпенко": a
+    title in lower case straight before a Russian name, from its first title word."""
+    clause = _RU_CLAUSE_RE.search(text)
+    words = clause.group().split() if clause else []
+    for index, word in enumerate(words):
+        if word.islower() and word in TITLE_STARTERS:
+            title = words[index:]
+            return " ".join(title) if len(title) <= MAX_TITLE_BEFORE_WORDS else None
     return None
 
 

@@ -23,6 +23,7 @@ from bot.extract.lexicon import (
     ROLE_AS_RE,
     ROLE_FIELD_RES,
     ROLE_HEAD_RE,
+    ROLE_MEMBER_CONTEXT_RE,
     ROLE_PHRASES,
     TITLE_STARTERS,
     header_kind,
@@ -52,7 +53,7 @@ _LABEL_ONLY_RE: Final = re.compile(
     r"البريد(?: الإلكتروني)?|电子邮件|电子邮箱|邮箱|tel|t[ée]l[ée]?phone?|t[ée]l|tlf|tfno|telf|"
     r"phone|mobile|mob|cell|gsm|portable|m[óo]vil|celular|тел(?:ефон)?|моб(?:ильный)?|"
     r"هاتف|الهاتف|جوال|الجوال|محمول|电话|手机|联系电话|fax|t[ée]l[ée]copie|факс|فاكس|传真|"
-    r"contacts?|office|off|cel|m|t|e|p|f)\W*$",
+    r"contacts?|контакты|office|off|cel|m|t|e|p|f)\W*$",
     re.IGNORECASE,
 )
 EXTRA_HEAD_RE: Final = re.compile(
@@ -112,6 +113,8 @@ def role_of(field: str, *, role_context: bool) -> str | None:
             return role
     if role_context and ROLE_ADVISER_CONTEXT_RE.match(cleaned):
         return "adviser"
+    if role_context and ROLE_MEMBER_CONTEXT_RE.match(cleaned):
+        return "member"
     return _role_by_spelling(cleaned)
 
 
@@ -245,10 +248,10 @@ def _split_sentence(text: str) -> list[_Field]:
 
 
 def _clean(value: str) -> str:
-    value = re.sub(r"\s+", " ", value).strip(" .:;-–—*•·\t")
+    value = re.sub(r"\s+", " ", value).strip(" .:;-–—*•·\t。")
     value = EMAIL_LABEL_RE.sub("", value) if EMAIL_LABEL_RE.match(value) else value
     value = _LEAD_CONNECTOR_RE.sub("", value)
-    value = re.sub(r"^(?:现任|担任)", "", value)  # "黄先生现任……一等秘书": "now serves as"
+    value = re.sub(r"^(?:现任|担任|任)", "", value)  # "黄先生现任……一等秘书": "now serves as"
     value = _TRAIL_CONNECTOR_RE.sub("", value)
     return value.strip(" .:;-–—")
 

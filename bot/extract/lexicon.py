@@ -156,6 +156,8 @@ ROLE_FIELD_RES: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
 ROLE_ADVISER_CONTEXT_RE: Final = _whole(
     words("role_adviser_context") + words("role_adviser_field")
 )
+# "随员" is also a rank: a member only where the context says role.
+ROLE_MEMBER_CONTEXT_RE: Final = _whole(words("role_member_context"))
 
 # "en qualité de conseiller", "as adviser", "в качестве советника", "بصفة مستشار".
 ROLE_AS_RE: Final = re.compile(

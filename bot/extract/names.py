@@ -175,11 +175,20 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
         if suffix and suffix.group(1).casefold() in NAME_SUFFIXES:
             tokens.append(suffix.group(1))
             ends = [*ends[: len(tokens) - 1], end + suffix.end()]
+            # "Рашад Ильхам оглы МАМЕДОВ,": the surname after the father's name.
+            surname = _SURNAME_AFTER_SUFFIX_RE.match(text, ends[-1])
+            if surname and surname.group(1).casefold() not in TITLE_STARTERS:
+                tokens.append(surname.group(1))
+                ends.append(surname.end(1))
     if not tokens:
         return None
     if need_caps and not _has_caps_surname(tokens):
         return None
     return " ".join(tokens), ends[len(tokens) - 1]
+
+
+_SURNAME_AFTER_SUFFIX_RE: Final = re.compile(
+    r"[ \t]+([A-ZÀ-ÞА-ЯЁ][\w'’\-]+)(?=[ \t]*(?:[,;(\n]|[.](?:\s|$)|$))")
 
 
 def _honorific_after(text: str, pos: int) -> bool:

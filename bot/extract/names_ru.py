@@ -7,6 +7,10 @@ they are called (Дмитрий Соколов, Анна Иванова). Only t
 of Russian given names, patronymics and surnames are undone; a word that
 ends otherwise (Беридзе, Сейткали, a foreign name) is kept as written, in
 its own letter case (ВОЛКОВА → ВОЛКОВ).
+
+Without an honorific, a patronymic says the case ("в составе Осмонова Бакыта
+Алмазбековича", "представлена Шарифовым Фирузом Насимовичем"), and a name
+without one in the same run-on list takes the case of the one before it.
 """
 
 from __future__ import annotations
@@ -74,4 +78,58 @@ def nominative(honorific: str | None, name: str) -> str:
     if form is None:
         return name
     return " ".join("-".join(_word(part, *form) for part in word.split("-"))
+                    for word in name.split())
+
+
+# A patronymic in any case says the case and the gender of the whole name:
+# "Осмонова Бакыта Алмазбековича" (genitive), "Шарифовым Фирузом Насимовичем"
+# (instrumental), "Козлову Анну Викторовну" (accusative).  Animate masculine
+# accusative is written as the genitive.
+_PATRONYMIC_FORMS: Final = (
+    ("ичем", ("ins", "m")), ("ичу", ("dat", "m")), ("ича", ("gen", "m")), ("ич", ("nom", "m")),
+    ("вной", ("ins", "f")), ("чной", ("ins", "f")), ("вне", ("dat", "f")), ("чне", ("dat", "f")),
+    ("вну", ("acc", "f")), ("чну", ("acc", "f")), ("вны", ("gen", "f")), ("чны", ("gen", "f")),
+    ("вна", ("nom", "f")), ("чна", ("nom", "f")),
+)
+_WORD = r"[А-ЯЁ](?:[а-яё]+|[А-ЯЁ]+)(?:-[А-ЯЁ](?:[а-яё]+|[А-ЯЁ]+))?"
+PATRONYMIC = r"[А-ЯЁ][а-яё]+(?:(?:ович|евич|ьич)(?:ем|у|а)?|(?:овн|евн|ичн)(?:ой|а|ы|у|е))"
+# Surname first ("Иванов Пётр Сергеевич") or last ("Николай Михайлович Карпенко").
+RU_PATRONYMIC_NAME_RE: Final = re.compile(
+    rf"(?<![\w.\-])(?:{_WORD}[ \t]+{_WORD}[ \t]+{PATRONYMIC}"
+    rf"|{_WORD}[ \t]+{PATRONYMIC}[ \t]+{_WORD})(?![\w\-])"
+)
+_GENDER_MARKS: Final = {
+    "gen": ("ой", "ы", "и"), "dat": ("ой", "е"), "ins": ("ой", "ей"), "acc": ("у", "ю"),
+}
+
+
+def declined_form(name: str) -> tuple[str, str] | None:
+    """(case, gender) that the patronymic in ``name`` is written in, if it has one."""
+    for word in name.split():
+        if not re.fullmatch(PATRONYMIC, word):
+            continue
+        lower = word.lower()
+        for ending, form in _PATRONYMIC_FORMS:
+            if lower.endswith(ending):
+                return form
+    return None
+
+
+def in_case(name: str, case: str) -> tuple[str, str]:
+    """(case, gender) of a name without patronymic that is known to be in ``case``:
+    feminine when a word ends as only a feminine one does ("Абдыкеримовой Айнуры")."""
+    words = [w.lower() for w in name.split()]
+    feminine = case != "nom" and any(w.endswith(_GENDER_MARKS.get(case, ())) for w in words)
+    return case, "f" if feminine else "m"
+
+
+def to_nominative(name: str, case: str, gender: str) -> str:
+    """``name`` written in ``case`` back in the nominative."""
+    if case == "nom":
+        return name
+    if (case, gender) not in _ENDINGS:
+        case = "gen" if (case, gender) == ("acc", "m") else case
+    if (case, gender) not in _ENDINGS:
+        return name
+    return " ".join("-".join(_word(part, case, gender) for part in word.split("-"))
                     for word in name.split())

@@ -119,12 +119,30 @@ def parse_zh_person(text: str, pos: int) -> NameMatch | None:
     mention = _ZH_SURNAME_MENTION_RE.match(text, pos)
     if mention:
         return NameMatch(pos, mention.end(), mention.group(2), mention.group(1))
+    after_role = _ZH_NAME_AFTER_ROLE_RE.match(text, pos)
+    if after_role and zh_after_role(text, pos):
+        # "团长，柯伟林，司法部副部长；": a role word and a comma, then a bare name.
+        return NameMatch(pos, after_role.end(), None, after_role.group(1))
+    listed = _ZH_LISTED_PAREN_RE.match(text, pos)
+    if listed and text.endswith("、", 0, pos):
+        return NameMatch(pos, listed.end(), None, listed.group(1))
+    takes = _ZH_NAME_TAKES_ROLE_RE.match(text, pos)
+    if takes:
+        return NameMatch(pos, takes.end(), None, takes.group(1))
     zh_rank = _ZH_RANK_NAME_RE.match(text, pos)
     if zh_rank and not _titled(zh_rank.group(1)):
         # "团长孙立平大使，副团长周红参赞": the rank after the name is its form of address.
         return NameMatch(pos, zh_rank.end(), zh_rank.group(2), zh_rank.group(1),
                          zh_title_before(text, pos))
     return None
+
+
+def zh_after_role(text: str, pos: int) -> bool:
+    """A bare name is a person's here: after a role word and a comma ("团长，柯伟林"), in a
+    list before its particulars ("、王刚（男，…）") or before the role it takes ("王海涛任团长")."""
+    return (_ZH_ROLE_COMMA_RE.search(text, max(0, pos - 5), pos) is not None
+            or (text.endswith("、", 0, pos) and _ZH_LISTED_PAREN_RE.match(text, pos) is not None)
+            or _ZH_NAME_TAKES_ROLE_RE.match(text, pos) is not None)
 
 
 def zh_rank_name(text: str, pos: int) -> NameMatch | None:
@@ -134,7 +152,18 @@ def zh_rank_name(text: str, pos: int) -> NameMatch | None:
 
 
 # Chinese puts the role before the name with no separator: "副团长周红参赞".
-ZH_LEAD_ROLE_RE: Final = re.compile(r"(副团长|团长|成员|团员|顾问)(?:为|是|[：:])?$")
+ZH_LEAD_ROLE_RE: Final = re.compile(r"(副团长|团长|成员|团员|顾问|专家|随员)(?:为|是|[：:，,])?$")
+# A role word and a comma, then a bare name and a comma: "团长，柯伟林，司法部副部长".
+_ZH_ROLE_COMMA_RE: Final = re.compile(r"(?:副团长|团长|成员|团员|顾问|专家|随员)[，,：:]$")
+_ZH_NAME_AFTER_ROLE_RE: Final = re.compile(
+    rf"((?:{_ZH_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}})(?=[，,（(；;])")
+# A bare name, then its particulars in parentheses, in a list: "、王刚（男，司法部调研员）".
+_ZH_LISTED_PAREN_RE: Final = re.compile(
+    rf"((?:{_ZH_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}})(?=[（(])")
+# A bare name that takes its role: "王海涛任团长", "赵军担任顾问".
+_ZH_NAME_TAKES_ROLE_RE: Final = re.compile(
+    rf"((?:{_ZH_SURNAME_ALT})[\u4e00-\u9fff]{{1,2}}?)(?=(?:担任|任)(?:代表团)?"
+    r"(?:副团长|团长|顾问|团员|成员|专家))")
 _RANKS_AFTER_NAME: Final = ("大使", "参赞", "公使", "秘书", "随员")
 
 

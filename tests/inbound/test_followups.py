@@ -761,6 +761,36 @@ def test_only_the_one_named_as_leaving_leaves_within_the_sentence(text: str) -> 
     assert leaving(text, LATIN) == ["Andreas Holzer"]
 
 
+@pytest.mark.parametrize(("before", "text", "leaves"), [
+    # The name stands more than fifty characters before the cue, in its sentence.
+    (SURNAME_FIRST, "К сожалению, Миронова Е.А. в связи с неотложными служебными делами в "
+     "Москве принять участие не сможет.", "Миронова Елена Андреевна"),
+    (State("accept", (P("Igor Kuznetsov", "head"), P("Elena Mironova"))),
+     "Malheureusement Mme Mironova, retenue par des obligations imprévues à Moscou "
+     "jusqu'à la fin du mois, ne pourra pas venir.", "Elena Mironova"),
+])
+def test_a_name_far_before_the_cue_within_its_sentence_leaves(before: State, text: str,
+                                                              leaves: str) -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving(text, before) == [leaves]
+
+
+@pytest.mark.parametrize(("text", "leaves"), [
+    # After the cue, only the one it names leaves, not the listed delegate later
+    # in the sentence who takes over.
+    ("Suite au retrait de Mme Adjovi, la délégation sera désormais conduite par "
+     "M. Houngbédji seul.", ["Rosine Adjovi"]),
+    ("Instead of Ms. Adjovi, Mr. Houngbédji will speak for the delegation.", ["Rosine Adjovi"]),
+    ("au lieu de Mme Adjovi, M. Houngbédji", ["Rosine Adjovi", "Alain Houngbédji"]),
+])
+def test_after_a_cue_the_first_name_and_a_list_of_names_leave(text: str,
+                                                                leaves: list[str]) -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert sorted(leaving(text, RANKED)) == sorted(leaves)
+
+
 def test_a_french_cue_matches_its_elided_form() -> None:
     assert find_cues("qui participera au lieu d'Émilie Aubert")["leaving_before"] == "au lieu d'"
     assert "leaving_before" not in find_cues("au lieu desquels")

@@ -62,8 +62,25 @@ from bot.results.delegation import (
 __all__ = ["CATEGORIES", "Decided", "cue_patterns", "decide_operation", "find_cues", "leaving",
            "reads_names"]
 
-# How far from a leaving cue the name of the one leaving may be written.
-_WINDOW = 50
+# How far from a leaving cue the name of the one leaving may be written; the
+# line, sentence and clause of the cue narrow it further.
+_WINDOW = 80
+
+
+def _ahead(text: str, end: int) -> str:
+    """Up to ``_WINDOW`` characters after ``end``, never cutting the last word."""
+    stop = end + _WINDOW
+    while stop < len(text) and not text[stop].isspace():
+        stop += 1
+    return text[end:stop]
+
+
+def _behind(text: str, start: int) -> str:
+    """Up to ``_WINDOW`` characters before ``start``, never cutting the first word."""
+    begin = max(0, start - _WINDOW)
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    return text[begin:start]
 # A clause boundary between a name and a leaving cue: "Mr. B regrets that
 # Austria will not…" speaks of Austria, not of Mr. B.
 _CLAUSE = re.compile(r"(?<!\w)(?:that|que|qu['’]|что|чтобы)(?!\w)|بأن|أن\s", re.IGNORECASE)
@@ -118,6 +135,22 @@ def _subject(window: str, before: State) -> str:
     return ", ".join(pieces[start:])
 
 
+def _object(window: str, before: State) -> str:
+    """The part of ``window`` (the words after a leaving cue) that it is about: up to
+    the first piece naming a listed delegate, and the pieces after it that are only
+    a name ("au lieu de M. A, M. B": both; "désistement de M. A, la délégation sera
+    conduite par M. B": M. A alone)."""
+    pieces = _COMMA.split(window)
+    at = next((i for i, piece in enumerate(pieces)
+               if any(named_in(piece, p) for p in before.people)), None)
+    if at is None:
+        return window
+    end = at
+    while end + 1 < len(pieces) and _only_a_name(pieces[end + 1], before):
+        end += 1
+    return ", ".join(pieces[:end + 1])
+
+
 def _only_a_name(piece: str, before: State) -> bool:
     """``piece`` is a listed delegate's name and nothing else ("M. A", "Mme Claire Martin")."""
     words = re.findall(r"[\w'’-]+", HONORIFIC_RE.sub(" ", " " + piece + " "))
@@ -139,24 +172,24 @@ def leaving(text: str, before: State) -> list[str]:
         for match in patterns[category].finditer(text):
             if any(a <= match.start() < b for a, b in idle):
                 continue  # "ne manquera pas de", "do not hesitate"
-            window = (text[match.end():match.end() + _WINDOW].lstrip() if side > 0
-                      else text[max(0, match.start() - _WINDOW):match.start()].rstrip())
+            window = (_ahead(text, match.end()).lstrip() if side > 0
+                      else _behind(text, match.start()).rstrip())
             # Only the line next to the cue (a line wrapped in a sentence goes on)
             # and the sentence of the cue ("Mr." ends no sentence); before it,
             # only the clause that the cue ends.
             line = re.split(r"[;\n]", _unwrap(window))[0 if side > 0 else -1]
             window = _sentences(line)[0 if side > 0 else -1]
-            if side < 0:
-                window = _subject(_CLAUSE.split(window)[-1], before)
+            window = (_object(window, before) if side > 0
+                      else _subject(_CLAUSE.split(window)[-1], before))
             found += [p["name"] for p in before.people
                       if named_in(window, p) and p["name"] not in found]
     for match in patterns["leaving_oblique"].finditer(text):
         # "г-на Лебедева заменит г-н Орлов": the one in an oblique case leaves,
         # on whichever side of the verb, within its sentence.
         ahead = _sentences(re.split(r"[;\n]", _unwrap(
-            text[match.end():match.end() + _WINDOW]))[0])[0]
+            _ahead(text, match.end())))[0])[0]
         behind = _sentences(re.split(r"[;\n]", _unwrap(
-            text[max(0, match.start() - _WINDOW):match.start()]))[-1])[-1]
+            _behind(text, match.start())))[-1])[-1]
         found += [p["name"] for p in before.people if p["name"] not in found
                   and (named_oblique(ahead, p) or named_oblique(behind, p))]
     return found
@@ -174,8 +207,8 @@ def leaving_by_rank(text: str, before: State) -> list[str]:
     found: list[str] = []
     for category, side in (("leaving_before", 1), ("leaving_after", -1)):
         for match in patterns[category].finditer(text):
-            window = (text[match.end():match.end() + _WINDOW] if side > 0
-                      else text[max(0, match.start() - _WINDOW):match.start()])
+            window = (_ahead(text, match.end()) if side > 0
+                      else _behind(text, match.start()))
             line = re.split(r"[;\n]", _unwrap(window))[0 if side > 0 else -1]
             window = _sentences(line)[0 if side > 0 else -1]
             if side < 0:
@@ -381,8 +414,8 @@ def _someone_leaving(text: str) -> bool:
     patterns = cue_patterns()
     for category, side in (("leaving_before", 1), ("leaving_after", -1)):
         for match in patterns[category].finditer(text):
-            window = (text[match.end():match.end() + _WINDOW] if side > 0
-                      else text[max(0, match.start() - _WINDOW):match.start()])
+            window = (_ahead(text, match.end()) if side > 0
+                      else _behind(text, match.start()))
             if HONORIFIC_RE.search(" " + window + " "):
                 return True
     return False
