@@ -19,6 +19,11 @@ process per core) and each prints the CPU seconds of its tesseract children
 per page, which other load on the machine barely moves.
 
     .venv/bin/python bench/ocr_script.py ar "ara:otsu:3,reader" --render photo
+    .venv/bin/python bench/ocr_script.py ar "reader,reader/ara:4:1.5:med+otsu"
+
+"reader/MODEL:PSM:SCALE:PRE" reads as the reader does with ocr.PREP[MODEL] set
+to that page preparation (PRE: raw, otsu, med or med+otsu; scale enlarges the
+page before recognition).
 """
 
 from __future__ import annotations
@@ -71,9 +76,18 @@ def read_as_the_reader(case: bench.Case, image: Path) -> str:
         return ocr.ocr_page(page, lang, ctx, 300).text
 
 
+def reader_prep(variant: str) -> None:
+    """Set ocr.PREP from a variant "reader/MODEL:PSM:SCALE:PRE[/MODEL:...]" (PRE as
+    for bare variants, "med" adding a median filter: "med+otsu")."""
+    for spec in variant.split("/")[1:]:
+        model, psm, scale, pre = spec.split(":")
+        ocr.PREP[model] = ocr.Prep(psm=int(psm), scale=float(scale), median="med" in pre,
+                                   binarize="otsu" in pre)
+
+
 def run(case: bench.Case, variant: str, render: str, work: Path) -> bench.Score:
     image = page_image(case, render, work)
-    if variant == "reader":
+    if variant.startswith("reader"):
         text = read_as_the_reader(case, image)
     else:
         models, pre, psm = variant.split(":")
@@ -112,7 +126,11 @@ def main() -> None:
         cases = [c for c in cases if re.search(args.only, c.name)]
     for case in cases:  # rendered before any variant is timed
         page_image(case, args.render, args.work)
+    default_prep = dict(ocr.PREP)
     for variant in args.variants.split(","):
+        ocr.PREP.clear()
+        ocr.PREP.update(default_prep)
+        reader_prep(variant)
         cpu, wall = child_cpu(), time.perf_counter()
         with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
             scores = list(pool.map(functools.partial(

@@ -16,6 +16,10 @@ that was read right:
   dropped, and a word-final hamza after the yeh of an ``al-`` surname (nisba
   names such as الخوري, الهاشمي never end in hamza; شيء has no article) or
   after a consonant at the end of a long word becomes the comma it was;
+  and a word of the extractor's Arabic lexicon (honorifics, role and title
+  words, decision phrases) read with one letter's dots wrong ("زئيس الوقد"
+  for "رئيس الوفد") is mended when its undotted shape is that word's alone
+  (never a name: two letters away from a lexicon word is left as read);
 - Chinese: the spaces tesseract puts around brackets and punctuation marks
   are removed (Chinese is written without them); spaces between two
   characters are real gaps (columns) and stay, and so does the space between
@@ -26,8 +30,12 @@ that was read right:
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from typing import Any
+
+from bot.extract.lexicon import lexicon
 
 # A comma inside an address: in its local part, or between the labels of its domain.
 _EMAIL_COMMA = re.compile(
@@ -68,11 +76,69 @@ _CYRILLIC_TO_LATIN = str.maketrans(_CYRILLIC_LOOKALIKES, _LATIN_LOOKALIKES)
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+# Letters that differ only by their dots (or hamza): tesseract adds and loses dots
+# on scans ("زئيس" for "رئيس", "الوقد" for "الوفد", "بزئاسة" for "برئاسة").
+_SKELETON = str.maketrans({
+    **dict.fromkeys("بتثنيىئ", "ب"), **dict.fromkeys("جحخ", "ح"), "ذ": "د", "ز": "ر",
+    "ش": "س", "ض": "ص", "ظ": "ط", "غ": "ع", "ق": "ف", "ة": "ه", **dict.fromkeys("أإآ", "ا"),
+})
+_ARABIC_WORD = re.compile(r"[\u0621-\u064a]+")
+# Shorter words have too many dotted twins to be mended safely.
+MIN_MENDED = 4
+# Letters Arabic joins to the next word: "and", "by", "for (the)".
+_PREFIXES = ("", "و", "ب", "ل", "وب", "ول")
+
+
+def _strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in _strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+@functools.cache
+def _lexicon_skeletons() -> tuple[frozenset[str], dict[str, str]]:
+    """The Arabic words of the extractor's lexicon, and each unambiguous skeleton's word."""
+    known = frozenset(w for entry in _strings(lexicon("ar"))
+                      for w in _ARABIC_WORD.findall(entry) if len(w) >= MIN_MENDED)
+    by_skeleton: dict[str, set[str]] = {}
+    for word in known:
+        by_skeleton.setdefault(word.translate(_SKELETON), set()).add(word)
+    return known, {k: next(iter(v)) for k, v in by_skeleton.items() if len(v) == 1}
+
+
+def _mend(match: re.Match[str]) -> str:
+    """A word the lexicon knows but read with a dot too many or too few, mended.
+
+    Only the extractor's own words (honorifics, role and title words, decision
+    phrases) are mended, and only when their undotted shape is the word's and
+    no other lexicon word's; names are never changed.
+    """
+    word = match.group()
+    known, skeletons = _lexicon_skeletons()
+    if len(word) < MIN_MENDED or word in known:
+        return word
+    for prefix in _PREFIXES:
+        rest = word[len(prefix):]
+        if not word.startswith(prefix) or len(rest) < MIN_MENDED or rest in known:
+            continue
+        mended = skeletons.get(rest.translate(_SKELETON))
+        # One letter's dots: a word two letters away is more likely another word
+        # (a name: "ثابت" is not "نائب").
+        if mended is not None and sum(a != b for a, b in zip(rest, mended, strict=True)) == 1:
+            return prefix + mended
+    return word
+
+
 def _arabic(text: str) -> str:
     text = _PRESENTATION.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     text = text.replace(_TATWEEL, "").translate(_ARABIC_DIGITS)
     text = _HAMZA_AFTER_COMMA.sub("", text)
-    return _HAMZA_FOR_COMMA.sub(lambda m: m.group(1) + (m.group(2) or ","), text)
+    text = _HAMZA_FOR_COMMA.sub(lambda m: m.group(1) + (m.group(2) or ","), text)
+    return _ARABIC_WORD.sub(_mend, text)
 
 
 def _chinese(text: str) -> str:

@@ -10,6 +10,7 @@ words lets a second pass (``latinpass``) replace some of them by position.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -100,6 +101,154 @@ def page_text(words: Sequence[Word]) -> str:
             out.append("\n\n" if key[:2] != previous[:2] else "\n")
         out.append(join_line([word.text for word in line]))
         previous = key
+    return "".join(out)
+
+
+# A line whose baseline is this many line pitches below the previous one's, or
+# this many line heights, has a blank line (or more) before it: a paragraph break.
+PARAGRAPH_PITCH = 1.6
+PARAGRAPH_HEIGHTS = 3.0
+# Lines ending in these were not wrapped: a list or a heading follows.
+_HARD_ENDS = (":", "\uff1a")
+
+
+@dataclass(frozen=True)
+class _Line:
+    words: list[Word]
+    rtl: bool
+
+    @property
+    def base(self) -> int:
+        """The line's baseline, near enough: the middle of its words' bottoms."""
+        bottoms = sorted(w.bottom for w in self.words)
+        return bottoms[len(bottoms) // 2]
+
+    @property
+    def start(self) -> int:
+        """Where the line begins, in its direction (its left edge, its right one in Arabic)."""
+        return max(w.right for w in self.words) if self.rtl else min(w.left for w in self.words)
+
+    @property
+    def end(self) -> int:
+        return min(w.left for w in self.words) if self.rtl else max(w.right for w in self.words)
+
+    @property
+    def height(self) -> int:
+        heights = sorted(w.height for w in self.words)
+        return heights[len(heights) // 2]
+
+
+def _skew(lines: Sequence[_Line]) -> float:
+    """Pixels the text's starting margin moves sideways per pixel down (a skewed page).
+
+    The median slope between pairs of lines that start at the margin (within a
+    line's height of the furthest-out start), which indented lines cannot move.
+    """
+    if not lines:
+        return 0.0
+    sign = -1 if lines[0].rtl else 1
+    outmost = min(sign * line.start for line in lines)
+    flush = [line for line in lines if sign * line.start - outmost <= 2 * line.height]
+    slopes = sorted((b.start - a.start) / (b.base - a.base)
+                    for a, b in itertools.pairwise(flush) if b.base - a.base > 0)
+    return slopes[len(slopes) // 2] if slopes else 0.0
+
+
+def _join_words(line: _Line) -> str:
+    return join_line([word.text for word in line.words])
+
+
+def _rtl(words: Sequence[Word]) -> bool:
+    arabic = sum(1 for w in words for ch in w.text if "\u0590" <= ch <= "\u08ff")
+    latin = sum(1 for w in words for ch in w.text
+                if ch.isalpha() and not "\u0590" <= ch <= "\u08ff")
+    return arabic > latin
+
+
+def _wrapped(lines: Sequence[_Line], i: int, margin: float, skew: float) -> bool:
+    """Was line ``i`` broken by the page's width rather than by its writer?
+
+    It was when the first word of the next line would not have fitted in the
+    room left at its end before the margin (the furthest end on the page,
+    moved along the skew): a writer's break leaves room for a word.
+    """
+    line, following = lines[i], lines[i + 1]
+    if line.rtl != following.rtl or line.words[-1].text.endswith(_HARD_ENDS):
+        return False
+    space = max(4, line.height // 2)
+    margin_here = margin + skew * line.base
+    room = line.end - margin_here if line.rtl else margin_here - line.end
+    return room < following.words[0].width + space
+
+
+# A line ending this close (a share of the page's width) to the mirrored starting
+# margin is taken to reach the margin; lines ending further in are not.
+REACH = 0.1
+
+
+def _margin(lines: Sequence[_Line], rtl: bool, skew: float, width: int | None) -> float:
+    """The text's ending margin at the top of the page (y = 0), along the skew.
+
+    The furthest end of a line; but on a page ``width`` wide where no line
+    ends near the starting margin mirrored (a short letter, a list), that
+    mirrored margin.
+    """
+    mine = [line for line in lines if line.rtl == rtl]
+    if not mine:
+        return 0.0
+    sign = -1 if rtl else 1
+    furthest = max(sign * (line.end - skew * line.base) for line in mine)
+    if width:
+        start = min(sign * (line.start - skew * line.base) for line in mine)
+        mirrored = (width - start) if not rtl else width + start
+        # sign * mirrored is how far along the line direction the mirrored margin is.
+        if sign * mirrored - furthest > REACH * width:
+            return mirrored
+    return sign * furthest
+
+
+def unwrapped_text(words: Sequence[Word], width: int | None = None,
+                   line_texts: Sequence[str] | None = None) -> str:
+    """The page's text with its layout read from the boxes, not tesseract's paragraphs.
+
+    Lines the page's width broke (see _wrapped) are joined again, so a name
+    or a sentence split at the end of a line reads as one; a blank line is put
+    where the page has vertical room for one (PARAGRAPH_PITCH), and nowhere
+    else, so a signature's or a list's lines stay together even where
+    tesseract made each its own paragraph. ``line_texts``, tesseract's own
+    lines of the same page (its txt output), give each line's spacing when
+    they match the boxes line for line: between two Chinese words it keeps a
+    space only where the page has a gap (columns), which the boxes do not say.
+    """
+    lines = [_Line(line, _rtl(line)) for line in lines_of(words)]
+    if not lines:
+        return ""
+    texts = [t for t in (line_texts or ()) if t.strip()]
+    if len(texts) != len(lines):
+        texts = [_join_words(line) for line in lines]
+    pitches = sorted(b.base - a.base for a, b in itertools.pairwise(lines)
+                     if b.base - a.base > max(a.height, b.height) // 2)
+    # The usual pitch: the lower quartile, as blank lines make many pitches longer;
+    # where most lines have a blank line between them, the line height tells.
+    heights = sorted(line.height for line in lines)
+    blank = PARAGRAPH_HEIGHTS * heights[len(heights) // 2]
+    if pitches:
+        blank = min(blank, PARAGRAPH_PITCH * pitches[len(pitches) // 4])
+    skews = {rtl: _skew([line for line in lines if line.rtl == rtl]) for rtl in (False, True)}
+    margins = {rtl: _margin(lines, rtl, skews[rtl], width) for rtl in (False, True)}
+    out = [texts[0]]
+    for i in range(1, len(lines)):
+        previous = lines[i - 1]
+        gap = lines[i].base - previous.base
+        if gap > blank:
+            out.append("\n\n")
+        elif gap > 0 and _wrapped(lines, i - 1, margins[previous.rtl], skews[previous.rtl]):
+            # Chinese is written without spaces, also where a line was broken.
+            cjk = _cjk(out[-1][-1:] or " ") and _cjk(texts[i][:1] or " ")
+            out.append("" if cjk else " ")
+        else:
+            out.append("\n")
+        out.append(texts[i])
     return "".join(out)
 
 

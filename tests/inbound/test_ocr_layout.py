@@ -1,0 +1,86 @@
+"""OCR text laid out from the word boxes, look-alike surnames and dotted lexicon words (issue 17).
+
+Tesseract breaks a scanned page into its printed lines and into paragraphs of
+its own; a name split at the end of a line, or a signature whose lines came
+out as paragraphs, read badly. ``tsv.unwrapped_text`` lays the page out from
+the boxes. ``cyrillicpass`` puts back upper-case Russian surnames read with
+the English model, and ``ocrclean`` mends the extractor's Arabic words read
+with a dot too many or too few. No tesseract here: boxes are written by hand.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.inbound.readers import cyrillicpass, tsv
+from bot.inbound.readers.ocrclean import clean_text
+
+
+def _line(texts: list[str], top: int, left: int = 200, *, key: int, rtl: bool = False,
+          width: int = 150) -> list[tsv.Word]:
+    words = []
+    x = left
+    order = list(reversed(texts)) if rtl else texts
+    for text in order:
+        words.append(tsv.Word(1, 1, key, x, top, width, 40, 90.0, text))
+        x += width + 20
+    return list(reversed(words)) if rtl else words
+
+
+def test_lines_broken_by_the_page_width_are_joined_and_short_lines_kept() -> None:
+    full = [f"w{i}" for i in range(12)]  # 12 words reach the margin at 200 + 12 * 170
+    words = [
+        *_line([*full[:11], "Mr."], 100, key=1),  # wrapped before "Anna"
+        *_line(["Anna", "SMITH,", "Counsellor"], 168, key=2),  # short: a writer's break
+        *_line(["Ms.", "Eva", "Lund"], 236, key=3),
+        *_line(["Regards,"], 372, key=4),  # a blank line's room above
+        *_line(full, 440, key=5),  # full, but the next line ends it with a colon
+        *_line(["list:"], 508, key=6),
+        *_line(["1.", "Mr.", "Jan", "Novak"], 576, key=7),
+    ]
+    assert tsv.unwrapped_text(words).split("\n") == [
+        " ".join(full[:11]) + " Mr. Anna SMITH, Counsellor",
+        "Ms. Eva Lund",
+        "",
+        "Regards,",
+        " ".join(full) + " list:",
+        "1. Mr. Jan Novak",
+    ]
+
+
+def test_arabic_lines_are_measured_from_the_right() -> None:
+    full = [*["كلمة"] * 11, "السيد"]
+    words = [*_line(full, 100, key=1, rtl=True),
+             *_line(["أحمد", "حسن،", "مستشار"], 168, left=2040 - 3 * 170 + 20 + 200, key=2,
+                    rtl=True),
+             *_line(["السيدة", "منى"], 236, left=2040 - 2 * 170 + 20 + 200, key=3, rtl=True)]
+    assert tsv.unwrapped_text(words).split("\n") == [
+        " ".join(full) + " أحمد حسن، مستشار", "السيدة منى"]
+
+
+@pytest.mark.parametrize(("latin", "cyrillic"), [
+    ("HUKOJIAEB,", "НИКОЛАЕВ,"), ("AXMEJIOBA", "АХМЕЛОВА"), ("MFA", None), ("Smith", None)])
+def test_look_alike_surnames_are_written_in_cyrillic(latin: str, cyrillic: str | None) -> None:
+    assert cyrillicpass.transliterated(latin) == cyrillic
+
+
+def test_only_latin_look_alike_words_in_cyrillic_lines_are_read_again() -> None:
+    def word(text: str, left: int, line: int) -> tsv.Word:
+        return tsv.Word(1, 1, line, left, 100 * line, 100, 40, 90.0, text)
+
+    words = [word("г-н", 0, 1), word("Сергей", 100, 1), word("HUKOJIAEB,", 200, 1),
+             word("PERMANENT", 0, 2), word("MISSION", 100, 2), word("TO", 200, 2),
+             word("THE", 300, 2)]
+    assert [[w.text for w in line] for line in cyrillicpass.suspect_lines(words)] == [
+        ["г-н", "Сергей", "HUKOJIAEB,"]]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A dot too many or too few in the extractor's own words ("ra'is", "wafd", "bi-ri'asa").
+    ("السيد كريم حسن، زئيس الوقد، بزئاسة", "السيد كريم حسن، رئيس الوفد، برئاسة"),
+    ("ويرافقة السيد فهد، سكرتيز ثالث", "ويرافقه السيد فهد، سكرتير ثالث"),
+    # Names that are one shape with a lexicon word but two letters away stay.
+    ("السيد ثابت ناجي البخاري الأمين يوسف", "السيد ثابت ناجي البخاري الأمين يوسف"),
+])
+def test_arabic_lexicon_words_read_with_a_dot_wrong_are_mended(text: str, expected: str) -> None:
+    assert clean_text(text, "ara") == expected
