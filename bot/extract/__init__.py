@@ -83,8 +83,11 @@ def extract_response(
     excluded = list(exclude_contacts)
     notes: list[str] = []
     body_text, signature = _own_parts(body)
-    sources = [(body_text, "body")]
-    sources += [(_own_text(text), "attachment") for text in attachments if text.strip()]
+    attached = [_own_parts(text) for text in attachments if text.strip()]
+    sources = [(body_text, "body")] + [(text, "attachment") for text, _ in attached]
+    # Who signs each text: the mail's signature, then each attached letter's.
+    signed = [(body_text, signature, "body"), *((text, sig, "attachment")
+                                                for text, sig in attached)]
     everything = "\n\n".join(text for text, _ in sources)
     if AUTO_REPLY_RE.search(sources[0][0]) and not any(s == "attachment" for _, s in sources):
         return Extraction(None, 0.0, [], None, 0.0, ["looks like an automatic reply"])
@@ -133,14 +136,17 @@ def extract_response(
     if len(kept) < len(delegates):
         notes.append(f"{len(delegates) - len(kept)} weak name candidates dropped")
     delegates = [d for d in _fold_mentions(kept) if not _addressee(everything, d.name)]
-    if not delegates and signature and SELF_ATTENDANCE_RE.search(body_text):
-        # "I will represent Singapore myself. My details are below.": the
-        # one who signs is the delegation, with the signature's contacts.
-        signer = parse_delegates(signature, region=region, exclude=excluded, source="body",
+    for own, signs, source in signed:
+        if delegates or not signs or not SELF_ATTENDANCE_RE.search(own):
+            continue
+        # "I will represent Singapore myself. My details are below.": the one
+        # who signs (the mail, or a letter attached) is the delegation, with
+        # the signature's contacts.
+        signer = parse_delegates(signs, region=region, exclude=excluded, source=source,
                                  has_cue=True)[:1]
         delegates = [d for d in signer if _plausible_name(d.name)]
         for person in delegates:
-            person.title = _signature_title(signature, person.name) or person.title
+            person.title = _signature_title(signs, person.name) or person.title
     head_named_apart(everything, delegates)
     # Contact lines apart from the list, and those below it by surname and initials
     # ("Юсупов Б. — ...", "г-на Стоянова:").
@@ -214,10 +220,6 @@ def _own_parts(text: str) -> tuple[str, str | None]:
     # The person greeted ("Bonjour Monsieur Gruber,") is the secretariat's.
     greeting = GREETING_RE.match(own)
     return split_signature(own[greeting.end():] if greeting else own)
-
-
-def _own_text(text: str) -> str:
-    return _own_parts(text)[0]
 
 
 def _similar(index: dict[str, DelegateCandidate], key: str) -> DelegateCandidate | None:

@@ -209,6 +209,21 @@ def test_the_signer_who_attends_is_the_sole_delegate(text: str, name: str) -> No
     assert [(d.name, d.role) for d in got.delegates] == [(name, "head")]
 
 
+@pytest.mark.parametrize(("letter", "name"), [
+    ("Madame, Monsieur,\n\nJe participerai moi-même à la réunion au nom de la Mission.\n\n"
+     "Veuillez agréer, Madame, Monsieur, l'expression de ma haute considération.\n\n"
+     "M. Idrissa KONATÉ\nPremier conseiller\ni.konate@diplomatie.example", "Idrissa KONATÉ"),
+    ("Уважаемые коллеги!\n\nИнформирую, что лично приму участие в совещании.\n\n"
+     "С уважением,\nг-жа Ольга СЕМЁНОВА\nсоветник", "Ольга СЕМЁНОВА"),
+])
+def test_the_signer_of_an_attached_letter_who_attends_is_the_delegate(letter: str,
+                                                                      name: str) -> None:
+    # The mail says only "see attached"; the letter is where the writer says so and signs.
+    got = extract_response("Please see the attached letter.", [letter])
+    assert got.decision == "accept"
+    assert [(d.name, d.role, d.source) for d in got.delegates] == [(name, "head", "attachment")]
+
+
 def test_a_signature_is_no_delegate_when_the_writer_does_not_attend() -> None:
     got = extract_response(
         "Dear Hans,\n\nThe Mission will attend; names will follow shortly.\n\n"
