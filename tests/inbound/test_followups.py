@@ -962,3 +962,90 @@ def test_and_not_and_having_left_name_the_one_leaving(text: str) -> None:
     from bot.inbound.followup.operation import leaving
 
     assert leaving(text, LATIN) == ["Andreas Holzer"]
+
+
+# ------------------------------------------------ newcomers named without an honorific
+
+RU_LISTED = State("accept", (P("Петров Андрей Андреевич", "head"), P("Смирнов Олег Ильич")))
+FR_LISTED = State("accept", (P("Jean Mba", "head"), P("Paul Ndong"), P("Rose Obiang")))
+
+
+@pytest.mark.parametrize(("text", "newcomer"), [
+    # the object of a verb, in the accusative: back in the nominative
+    ("Советник Смирнов О.И. не сможет прибыть. Просим включить в состав делегации "
+     "Лебедеву Ольгу, первого секретаря.", "Лебедева Ольга"),
+    ("Вместо Смирнова О.И. просим зарегистрировать Гончаренко Веру.", "Гончаренко Вера"),
+    ("Советника Смирнова О.И. просим заменить на Лебедеву О.Н.", "Лебедева О.Н."),
+    ("Просим заменить Смирнова О.И. на Фролова Игоря, атташе.", "Фролов Игорь"),
+    # the subject after a title word, with initials
+    ("Смирнов О.И. не сможет прибыть, вместо него приедет первый секретарь Лебедева О.",
+     "Лебедева О."),
+    ("Смирнова О.И. заменит советник Фролов Игорь.", "Фролов Игорь"),
+    ("Смирнов О.И. участвовать не сможет. В качестве замены направляется Пак Денис, атташе.",
+     "Пак Денис"),
+    # past the one leaving, named first
+    ("В делегации замена: вместо Смирнова О.И. будет Лебедева Ольга.", "Лебедева Ольга"),
+])
+def test_a_russian_newcomer_without_honorific_or_patronymic_replaces(text: str,
+                                                                     newcomer: str) -> None:
+    decided, after = run(RU_LISTED, text, "accept", [])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Петров Андрей Андреевич", newcomer]
+
+
+@pytest.mark.parametrize(("text", "newcomer"), [
+    ("M. Ndong, retenu à Libreville, sera remplacé par notre conseiller Luc Essono.",
+     "Luc Essono"),
+    ("M. Ndong ne pourra pas venir ; c'est désormais Aïcha Bongo, Conseillère, qui le "
+     "remplacera.", "Aïcha Bongo"),
+    ("Au lieu de M. Ndong, c'est notre Premier conseiller Marc Ella qui se rendra à Vienne.",
+     "Marc Ella"),
+    ("Au lieu de M. Ndong, nous désignons Marc Ella.", "Marc Ella"),
+])
+def test_a_french_newcomer_introduced_by_a_verb_without_honorific_replaces(
+        text: str, newcomer: str) -> None:
+    decided, after = run(FR_LISTED, text, "accept", [])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Jean Mba", "Rose Obiang", newcomer]
+
+
+def test_a_newcomer_is_read_only_when_the_message_brings_someone_in() -> None:
+    from bot.inbound.followup.mentions import newcomers
+
+    assert newcomers("C'est avec plaisir que la Mission permanente des Nations Unies vous "
+                     "écrit.", FR_LISTED) == []
+    assert newcomers("M. Ndong sera remplacé par un collègue de Genève.", FR_LISTED) == []
+    # a listed delegate named after the cue is nobody new
+    assert newcomers("Mme Obiang sera remplacée par M. Ndong.", FR_LISTED) == []
+
+
+def test_two_replacements_in_one_sentence_take_both_off() -> None:
+    from bot.inbound.followup.operation import leaving
+
+    text = ("Deux changements : M. Ndong est remplacé par M. Luc Essono, Conseiller, et "
+            "Mme Obiang par Mme Anne Nze, Attachée.")
+    assert leaving(text, FR_LISTED) == ["Paul Ndong", "Rose Obiang"]
+    decided, after = run(FR_LISTED, text, "accept",
+                         [P("Luc Essono"), P("Obiang"), P("Anne Nze")], ["Ndong"])
+    assert decided.operation == "replace"
+    assert names(after) == ["Jean Mba", "Luc Essono", "Anne Nze"]
+    # "par" after a name, in a sentence that replaces nobody, takes nobody off
+    assert leaving("La délégation, conduite par M. Mba, et Mme Obiang par ailleurs.",
+                   FR_LISTED) == []
+
+
+def test_a_russian_object_is_read_back_in_the_nominative() -> None:
+    from bot.extract.names_ru import object_nominative
+
+    assert object_nominative("Лебедеву Ольгу") == "Лебедева Ольга"
+    assert object_nominative("Фролова Игоря") == "Фролов Игорь"
+    assert object_nominative("Гончаренко Веру") == "Гончаренко Вера"
+    assert object_nominative("Кима В.А.") == "Ким В.А."
+    assert object_nominative("Бердыеву Огулджан") == "Бердыева Огулджан"
+
+
+def test_a_reason_for_absence_names_the_one_leaving_in_russian() -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving("В связи с отпуском советника Смирнова О.И. просим включить Лебедеву "
+                   "Ольгу.", RU_LISTED) == ["Смирнов Олег Ильич"]

@@ -11,8 +11,11 @@ details of people already listed, their new e-mail, phone and title.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from bot.extract.names_ru import nominative
+from bot.extract.lexicon import NAME_PARTICLES, TITLE_STARTERS
+from bot.extract.names import HONORIFIC_RE, NOT_NAME_WORDS
+from bot.extract.names_ru import nominative, object_nominative
 from bot.extract.phones import find_contacts
 from bot.inbound.followup.cues import cue_patterns
 from bot.results.delegation import Person, State, person_key
@@ -202,4 +205,78 @@ def declined_names(text: str, before: State) -> list[Person]:
         if not any(named_in(name, p) for p in before.people) and name not in [
                 f["name"] for f in found]:
             found.append(person)
+    return found
+
+
+# A newcomer's name written without an honorific after a cue that brings someone
+# in ("remplacée par notre conseiller Paul Mbarga", "включить Морозову Ирину"):
+# the first run of capitalised words (or a word and initials) within a few words
+# of the cue, in its sentence.
+_TOKEN = re.compile(r"(?:[^\W\d_]\.){1,3}(?!\w)|[^\W\d_][\w'’-]*|\S")
+_INITIALS = re.compile(r"(?:[^\W\d_]\.){1,3}")
+# Words that may stand between the cue and the name: a title, "notre", "в состав делегации".
+_MAX_SKIPPED = 8
+# A line break inside a sentence (the line before it ends in no punctuation).
+_LINE_WRAP = re.compile(r"(?<![.;:!?])[ \t]*\n(?=[ \t]*\S)")
+_SENTENCE_END = re.compile(r"(?<=[^\W\d_]{2})[.!?](?=\s|$)|[;\n]")
+
+
+def _name_word(word: str) -> bool:
+    bare = word.casefold()
+    return (len(word) >= 2 and word[:1].isupper() and not word.isdigit()
+            and bare not in TITLE_STARTERS and bare not in NOT_NAME_WORDS)
+
+
+def _runs(window: str) -> Iterator[str]:
+    """The personal names of ``window`` in order, while at most ``_MAX_SKIPPED``
+    other words stand before them: two or more capitalised words (a particle
+    between them), or one and initials ("Жумалиева А.")."""
+    tokens = [m.group() for m in _TOKEN.finditer(HONORIFIC_RE.sub(" ", " " + window + " "))]
+    skipped = 0
+    i = 0
+    while i < len(tokens) and skipped <= _MAX_SKIPPED:
+        run: list[str] = []
+        j = i
+        while j < len(tokens):
+            token = tokens[j]
+            initials = _INITIALS.fullmatch(token) is not None
+            word = _name_word(token) and not initials
+            # initials, or a particle before a capitalised word, only inside a name
+            inside = bool(run) and (initials or (
+                token.casefold() in NAME_PARTICLES and j + 1 < len(tokens)
+                and _name_word(tokens[j + 1])))
+            if not (word or inside):
+                break
+            run.append(token)
+            j += 1
+        words = [t for t in run if not _INITIALS.fullmatch(t)]
+        if len(words) >= 2 or (words and len(run) > len(words)):
+            yield " ".join(run)
+        else:
+            skipped += 1
+        i = max(j, i + 1)
+
+
+def newcomers(text: str, before: State) -> list[Person]:
+    """People ``text`` brings in by name alone after a ``newcomer_before`` or
+    ``newcomer_object`` cue, who are not listed yet; a Russian object back in
+    the nominative ("включить Морозову Ирину": Морозова Ирина)."""
+    patterns = cue_patterns()
+    found: list[Person] = []
+    for category in ("newcomer_object", "newcomer_before"):
+        for match in patterns[category].finditer(text):
+            window = _LINE_WRAP.sub(" ", text[match.end():match.end() + 160])
+            window = _SENTENCE_END.split(window, maxsplit=1)[0]
+            # The first name that is nobody listed: "вместо Смирнова О.И. будет
+            # Морозова Елена" passes over the one leaving.
+            name = next((n for n in _runs(window)
+                         if not any(named_in(n, p) for p in before.people)), None)
+            if name is None:
+                continue
+            if category == "newcomer_object" and _cyrillic(name):
+                name = object_nominative(name)
+            if any(named_in(name, f) for f in found):
+                continue
+            found.append({"honorific": None, "name": name, "title": None, "role": "member",
+                          "email": None, "phone": None, "confidence": 0.6, "source": "body"})
     return found
