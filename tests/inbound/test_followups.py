@@ -1049,3 +1049,30 @@ def test_a_reason_for_absence_names_the_one_leaving_in_russian() -> None:
 
     assert leaving("В связи с отпуском советника Смирнова О.И. просим включить Лебедеву "
                    "Ольгу.", RU_LISTED) == ["Смирнов Олег Ильич"]
+
+
+@pytest.mark.parametrize(("text", "newcomer"), [
+    ("Objet : Remplacement de M. Ndong\n\nBonjour,\nLuc Essono, Conseiller, participera à sa "
+     "place.\nCordialement", "Luc Essono"),
+    ("Le nouveau membre de la délégation est Luc Essono, Conseiller, en remplacement de "
+     "M. Ndong.", "Luc Essono"),
+])
+def test_a_newcomer_named_before_the_cue_replaces(text: str, newcomer: str) -> None:
+    decided, after = run(FR_LISTED, text, "accept", [])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Jean Mba", "Rose Obiang", newcomer]
+
+
+def test_the_second_pair_of_a_replacement_brings_its_newcomer_in() -> None:
+    text = ("M. Ndong sera remplacé par notre Premier secrétaire Luc Essono, et Mme Obiang par "
+            "l'Attachée Anne Nze.")
+    decided, after = run(FR_LISTED, text, "accept", [])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Jean Mba", "Luc Essono", "Anne Nze"]
+
+
+def test_an_object_the_extractor_read_as_written_is_put_in_the_nominative() -> None:
+    decided, after = run(RU_LISTED, "В связи с командировкой Смирнова О.И. просим включить в "
+                         "состав делегации Фролова Игоря, атташе.", "accept", [P("Фролова Игоря")])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Петров Андрей Андреевич", "Фролов Игорь"]

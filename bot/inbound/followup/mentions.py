@@ -257,26 +257,70 @@ def _runs(window: str) -> Iterator[str]:
         i = max(j, i + 1)
 
 
-def newcomers(text: str, before: State) -> list[Person]:
-    """People ``text`` brings in by name alone after a ``newcomer_before`` or
-    ``newcomer_object`` cue, who are not listed yet; a Russian object back in
-    the nominative ("включить Морозову Ирину": Морозова Ирина)."""
+def _person(name: str) -> Person:
+    return {"honorific": None, "name": name, "title": None, "role": "member", "email": None,
+            "phone": None, "confidence": 0.6, "source": "body"}
+
+
+# Where the name before a "par" of a paired replacement begins ("…, et Mme C par …").
+_PAIR_START = re.compile(r"[,:;]|(?<!\w)(?:et|and|y|и|а)(?!\w)", re.IGNORECASE)
+
+
+def _paired(text: str, match: re.Match[str], before: State) -> bool:
+    """A ``leaving_paired`` cue ("par") right after a listed name alone, in a
+    sentence that replaces: "M. A est remplacé par M. B, et Mme C par Mme D"."""
+    sentence = _SENTENCE_END.split(_LINE_WRAP.sub(" ", text[max(0, match.start() - 240):
+                                                           match.start()]))[-1]
+    piece = _PAIR_START.split(sentence)[-1]
+    return (bool(cue_patterns()["replace"].search(sentence)) and len(piece.split()) <= 4
+            and any(named_in(piece, p) for p in before.people))
+
+
+def newcomers(text: str, before: State, written: dict[str, str] | None = None) -> list[Person]:
+    """People ``text`` brings in by name alone beside a ``newcomer_before``,
+    ``newcomer_after`` or ``newcomer_object`` cue (or after the "par" of a
+    paired replacement), who are not listed: the first name after the cue, or
+    the last before it, that is nobody listed; a Russian object back in the
+    nominative ("включить Морозову Ирину": Морозова Ирина), with the form
+    written put in ``written`` (written → nominative)."""
     patterns = cue_patterns()
     found: list[Person] = []
-    for category in ("newcomer_object", "newcomer_before"):
+
+    def take(name: str | None, obj: bool) -> None:
+        if name is None:
+            return
+        if obj and _cyrillic(name):
+            if written is not None:
+                written[name] = object_nominative(name)
+            name = object_nominative(name)
+        if not any(named_in(name, f) for f in found):
+            found.append(_person(name))
+
+    def unlisted(names: Iterator[str] | list[str]) -> str | None:
+        # "вместо Смирнова О.И. будет Морозова Елена" passes over the one leaving.
+        return next((n for n in names if not any(named_in(n, p) for p in before.people)), None)
+
+    for category in ("newcomer_object", "newcomer_before", "leaving_paired"):
         for match in patterns[category].finditer(text):
+            if category == "leaving_paired" and not _paired(text, match, before):
+                continue
             window = _LINE_WRAP.sub(" ", text[match.end():match.end() + 160])
             window = _SENTENCE_END.split(window, maxsplit=1)[0]
-            # The first name that is nobody listed: "вместо Смирнова О.И. будет
-            # Морозова Елена" passes over the one leaving.
-            name = next((n for n in _runs(window)
-                         if not any(named_in(n, p) for p in before.people)), None)
-            if name is None:
-                continue
-            if category == "newcomer_object" and _cyrillic(name):
-                name = object_nominative(name)
-            if any(named_in(name, f) for f in found):
-                continue
-            found.append({"honorific": None, "name": name, "title": None, "role": "member",
-                          "email": None, "phone": None, "confidence": 0.6, "source": "body"})
+            take(unlisted(_runs(window)), category == "newcomer_object")
+    for match in patterns["newcomer_after"].finditer(text):
+        window = _LINE_WRAP.sub(" ", text[max(0, match.start() - 160):match.start()])
+        window = _SENTENCE_END.split(window)[-1]
+        take(unlisted(list(_runs_back(window))), False)
     return found
+
+
+def _runs_back(window: str) -> Iterator[str]:
+    """The personal names of ``window`` from its end back, while at most
+    ``_MAX_SKIPPED`` other words stand after them."""
+    words = re.findall(r"\S+", window)
+    for start in range(len(words) - 1, max(-1, len(words) - 1 - 2 * _MAX_SKIPPED), -1):
+        tail = " ".join(words[start:])
+        first = next(_runs(tail), None)
+        if first is not None and tail.lstrip(" ,").startswith(first.split()[0]):
+            yield first
+            return

@@ -320,23 +320,30 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
         read = [p for p in people if _name(p).strip()]
         declined: list[Person] = []
         brought: list[Person] = []
+        carried = False  # names read again, in the nominative
         if not read and before.people and {"add", "replace", "new_list"} & find_cues(
                 text or "").keys():
             # "Просим включить Степанова Руслана Ильдаровича": a newcomer in an
             # oblique case the extractor did not read.
             declined = read = declined_names(text or "", before)
-        if before.people and not any(not _known(p, before) for p in read) and (
-                {"add", "replace", "new_list"} & find_cues(text or "").keys()
-                or leaving(text or "", before)):
+        if before.people and ({"add", "replace", "new_list"} & find_cues(text or "").keys()
+                              or leaving(text or "", before)):
             # "sera remplacée par notre conseiller Paul Mbarga", "включить Морозову
             # Ирину": someone comes in, named without an honorific.
-            brought = newcomers(text or "", before)
-            read = [*read, *brought]
+            objects: dict[str, str] = {}
+            brought = newcomers(text or "", before, objects)
+            # "включить Орозбаева Улана" read as written by the extractor: the nominative.
+            renamed = [{**p, "name": objects[_name(p)]} if _name(p) in objects else p
+                       for p in read]
+            carried = renamed != read
+            brought = [p for p in brought
+                       if not any(named_in(_name(p), q) or named_in(_name(q), p) for q in read)]
+            read = [*renamed, *brought]
             withdrawn = [w for w in withdrawn if not any(named_in(w, p) for p in brought)]
         listed = [_as_listed(p, before) for p in read]
         decided = _decide(before, decision, listed, [w for w in withdrawn if w and w.strip()],
                           text or "", amendment)
-        if decided.people is None and (listed != read or declined or brought):
+        if decided.people is None and (listed != read or declined or brought or carried):
             # The event carries listed delegates under their recorded names.
             decided = replace(decided, people=tuple(listed))
         if declined and decided.operation in (Operation.ADD, Operation.REPLACE):
