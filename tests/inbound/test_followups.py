@@ -1076,3 +1076,19 @@ def test_an_object_the_extractor_read_as_written_is_put_in_the_nominative() -> N
                          "состав делегации Фролова Игоря, атташе.", "accept", [P("Фролова Игоря")])
     assert decided.operation == "replace", decided
     assert names(after) == ["Петров Андрей Андреевич", "Фролов Игорь"]
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("M. Ndong sera remplacé par Mme Anne Nze, Attachée. Par ailleurs, M. Mba participera en "
+     "qualité de Ministre conseiller.", "Ministre conseiller"),
+    ("M. Ndong sera remplacé par Mme Anne Nze, Attachée. Par ailleurs, le titre de M. Mba est : "
+     "Représentant permanent adjoint.", "Représentant permanent adjoint"),
+    ("M. Ndong sera remplacé par Mme Anne Nze, Attachée. M. Mba participera en qualité de "
+     "Chargé d'affaires a.i.\nCordialement", "Chargé d'affaires a.i."),
+])
+def test_a_replacement_carries_the_new_title_of_one_who_stays(text: str, title: str) -> None:
+    before = State("accept", (P("Jean Mba", "head"), P("Paul Ndong")))
+    decided, after = run(before, text, "accept", [P("Anne Nze"), P("Mba")], ["Ndong"])
+    assert decided.operation == "replace", decided
+    assert [(p["name"], p["title"]) for p in after.people] == [("Jean Mba", title),
+                                                               ("Anne Nze", None)]

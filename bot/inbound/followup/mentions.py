@@ -22,7 +22,11 @@ from bot.results.delegation import Person, State, person_key
 
 # How far after a mention its details may be written.
 _SPAN = 300
-_TITLE_END = re.compile(r"[.;\n،؛。；]|\s\(|,\s*(?:not|et non|y no|а не|وليس|而非)", re.IGNORECASE)
+# How far before a mention a cue naming its title may stand ("le titre de M. A est").
+_LEAD = 25
+# A full stop ends a title after a word, not after an abbreviation's letter ("a.i.").
+_TITLE_END = re.compile(r"(?<=[^\W\d_]{2})\.|[;\n،؛。；]|\s\(|"
+                        r",\s*(?:not|et non|y no|а не|وليس|而非)", re.IGNORECASE)
 
 
 def _han(text: str) -> bool:
@@ -152,7 +156,10 @@ def details(text: str, before: State) -> list[Person]:
     updated = []
     for n, (at, i) in enumerate(found):
         end = found[n + 1][0] if n + 1 < len(found) else len(text)
-        span = text[at:min(end, at + _SPAN)]
+        # From a little before the mention, in its sentence: "le titre de M. A est : …".
+        lead = text[max(found[n - 1][0] + 1 if n else 0, at - _LEAD):at]
+        lead = _SENTENCE_END.split(lead)[-1]
+        span = text[at - len(lead):min(end, at + _SPAN)]
         person = dict(before.people[i])
         contacts = find_contacts(span, None)
         change = {"email": contacts.emails[0] if contacts.emails else None,

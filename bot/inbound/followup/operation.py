@@ -346,6 +346,16 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
         if decided.people is None and (listed != read or declined or brought or carried):
             # The event carries listed delegates under their recorded names.
             decided = replace(decided, people=tuple(listed))
+        if decided.operation == Operation.REPLACE and decided.removed:
+            # "M. B sera remplacé par Mme C. Par ailleurs, M. A participera en qualité
+            # de …": the new details of those who stay go with the replacement.
+            stays = [p for p in details(text or "", before)
+                     if not any(names_match(p["name"], r) for r in decided.removed)]
+            if stays:
+                carried_people = list(decided.people) if decided.people is not None else listed
+                decided = replace(decided, people=tuple(
+                    [p for p in carried_people if not any(_same(p, q) for q in stays)]
+                    + stays))
         if declined and decided.operation in (Operation.ADD, Operation.REPLACE):
             decided = replace(decided, to_confirm=decided.to_confirm or (
                 "read " + ", ".join(p["name"] for p in declined) + " from an oblique case "
