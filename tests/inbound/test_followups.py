@@ -1092,3 +1092,46 @@ def test_a_replacement_carries_the_new_title_of_one_who_stays(text: str, title: 
     assert decided.operation == "replace", decided
     assert [(p["name"], p["title"]) for p in after.people] == [("Jean Mba", title),
                                                                ("Anne Nze", None)]
+
+
+def test_a_subject_that_replaces_and_a_body_that_only_names_the_newcomer() -> None:
+    decided, after = run(FR_LISTED, "Objet : Remplacement de M. Ndong\n\nLuc Essono, "
+                         "Conseiller\nluc.essono@example.org", "accept", [])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Jean Mba", "Rose Obiang", "Luc Essono"]
+
+
+def test_a_name_line_is_read_only_when_no_newcomer_is_named_otherwise() -> None:
+    from bot.inbound.followup.mentions import newcomers
+
+    # "and Mr. Nils Ek, Adviser": not a line that opens with a name
+    assert newcomers("M. Ndong will not attend. In addition, Ms. Sara Holm, First Secretary,\n"
+                     "and Mr. Nils Ek, Adviser, will join.", FR_LISTED) == []
+
+
+@pytest.mark.parametrize(("text", "newcomer"), [
+    ("Смирнов О.И. заменён на Лебедеву Ольгу.", "Лебедева Ольга"),
+    ("В связи с болезнью советника Смирнова О.И. в состав делегации включается Лебедева Ольга.",
+     "Лебедева Ольга"),
+    ("Смирнова О.И. просим исключить, включить Лебедеву Ольгу.", "Лебедева Ольга"),
+])
+def test_more_russian_turns_of_replacement(text: str, newcomer: str) -> None:
+    decided, after = run(RU_LISTED, text, "accept", [])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Петров Андрей Андреевич", newcomer]
+
+
+def test_the_name_right_after_vmesto_is_the_one_leaving_in_any_case() -> None:
+    from bot.inbound.followup.mentions import newcomers
+
+    before = State("accept", (P("Ли Виктор", "head"), P("Цой Павел")))
+    assert [p["name"] for p in newcomers("Вместо Цоя П. приедет советник Кан Андрей.",
+                                         before)] == ["Кан Андрей"]
+
+
+def test_a_two_letter_surname_with_an_initial_names_a_listed_delegate() -> None:
+    from bot.inbound.followup.operation import leaving
+
+    before = State("accept", (P("Пак Сон Мин", "head"), P("Ли Мин")))
+    assert leaving("Вместо Ли М. приедет атташе Чон Хэ Ин.", before) == ["Ли Мин"]
+    assert leaving("Вместо Ли приедет атташе Чон Хэ Ин.", before) == []

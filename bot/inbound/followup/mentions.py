@@ -78,7 +78,12 @@ def _short_named(window: str, part: str) -> bool:
     """A surname of two letters ("Ba", "Ли") is named only as a capitalised word of
     its own, after an honorific ("Mme Ba", "г-на Ли"), never inside "de la"."""
     return any(person_key(m.group(2)) == part and m.group(2)[:1].isupper()
-               for m in _SHORT_RE.finditer(window))
+               for m in _SHORT_RE.finditer(window)) or any(
+        person_key(m.group(1)) == part for m in _SHORT_INITIAL_RE.finditer(window))
+
+
+# A surname of two letters with an initial after it ("вместо Ли М."): a name too.
+_SHORT_INITIAL_RE = re.compile(r"(?<!\w)([A-ZÀ-ÞА-ЯЁ]\w)\s+[A-ZÀ-ÞА-ЯЁ]\.")
 
 
 _SHORT_RE = re.compile(r"(?<!\w)(M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sr\.|Sra\.|г-н\w*|"
@@ -313,12 +318,32 @@ def newcomers(text: str, before: State, written: dict[str, str] | None = None) -
                 continue
             window = _LINE_WRAP.sub(" ", text[match.end():match.end() + 160])
             window = _SENTENCE_END.split(window, maxsplit=1)[0]
+            if patterns["leaving_before"].fullmatch(match.group()):
+                # "вместо Цоя П. приедет Кан Андрей", "au lieu de M. Ndong, …": the first
+                # name is the one leaving, in whatever case or length it is written.
+                window = _FIRST_NAME.sub("", HONORIFIC_RE.sub(" ", " " + window + " "), count=1)
             take(unlisted(_runs(window)), category == "newcomer_object")
     for match in patterns["newcomer_after"].finditer(text):
         window = _LINE_WRAP.sub(" ", text[max(0, match.start() - 160):match.start()])
         window = _SENTENCE_END.split(window)[-1]
         take(unlisted(list(_runs_back(window))), False)
+    if not found:
+        # "Objet : Remplacement de M. B" and the body only "C D, Conseiller": a line
+        # that is a name and a title.
+        for line in text.splitlines():
+            head = _NAME_LINE.match(line.strip())
+            if head and head.group(2).casefold() in TITLE_STARTERS:
+                name = unlisted(_runs(head.group(1)))
+                if name and name == " ".join(HONORIFIC_RE.sub(" ", " " + head.group(1)).split()):
+                    take(name, False)
     return found
+
+
+# Up to the end of the first capitalised word or words (and initials) of a window.
+_FIRST_NAME = re.compile(r"^.*?[A-ZÀ-ÞА-ЯЁ][\w'’-]*(?:\s+(?:(?:[A-ZÀ-ÞА-ЯЁ]\.)+|"
+                         r"[A-ZÀ-ÞА-ЯЁ][\w'’-]*))*", re.DOTALL)
+# A line opening with a name, then a comma and the first word of a title.
+_NAME_LINE = re.compile(r"([^\W\d_][^,]{2,60}?),\s*([^\W\d_][\w-]*)")
 
 
 def _runs_back(window: str) -> Iterator[str]:

@@ -336,8 +336,8 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
             renamed = [{**p, "name": objects[_name(p)]} if _name(p) in objects else p
                        for p in read]
             carried = renamed != read
-            brought = [p for p in brought
-                       if not any(named_in(_name(p), q) or named_in(_name(q), p) for q in read)]
+            brought = [p for p in brought if not any(
+                _same(p, q) or named_in(_name(p), q) or named_in(_name(q), p) for q in read)]
             read = [*renamed, *brought]
             withdrawn = [w for w in withdrawn if not any(named_in(w, p) for p in brought)]
         listed = [_as_listed(p, before) for p in read]
