@@ -1085,6 +1085,12 @@ def test_an_object_the_extractor_read_as_written_is_put_in_the_nominative() -> N
      "Représentant permanent adjoint.", "Représentant permanent adjoint"),
     ("M. Ndong sera remplacé par Mme Anne Nze, Attachée. M. Mba participera en qualité de "
      "Chargé d'affaires a.i.\nCordialement", "Chargé d'affaires a.i."),
+    ("M. Ndong sera remplacé par Mme Anne Nze, Attachée. Le titre de M. Mba est désormais "
+     "« Ministre conseiller ».", "Ministre conseiller"),
+    ("M. Ndong sera remplacé par Mme Anne Nze, Attachée. Par ailleurs, la fonction de M. Mba "
+     "est : Ministre conseiller.", "Ministre conseiller"),
+    ("M. Ndong sera remplacé par Mme Anne Nze, Attachée. Prière de lire pour M. Mba : "
+     "Ministre conseiller.", "Ministre conseiller"),
 ])
 def test_a_replacement_carries_the_new_title_of_one_who_stays(text: str, title: str) -> None:
     before = State("accept", (P("Jean Mba", "head"), P("Paul Ndong")))

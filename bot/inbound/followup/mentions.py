@@ -139,9 +139,19 @@ def _title_after(span: str) -> str | None:
     match = cue_patterns()["title_is"].search(span)
     if match is None:
         return None
-    rest = span[match.end():].lstrip(" :：\"'«“”»-–")
-    title = _TITLE_END.split(rest, maxsplit=1)[0].strip(" \"'«»“”,:")
+    rest = span[match.end():]
+    # "lire pour M. A : Ministre conseiller": the title is after the colon.
+    colon = re.match(r"[^:：\n]{1,40}[:：]", rest)
+    if colon and not rest[:colon.end()].strip(" :：").startswith(tuple("\"'«“")):
+        rest = rest[colon.end():]
+    rest = _NOW.sub("", rest.lstrip(" :：\"'«“”»-–")).lstrip(" :：\"'«“”»-–")
+    title = re.sub(r"[\s\"'«»“”]+\.$", "", _TITLE_END.split(rest, maxsplit=1)[0])
+    title = title.strip(" \"'«»“”,:")
     return title if 2 <= len(title) <= 80 else None
+
+
+# "le titre de M. A est désormais « … »": the word saying the title is new.
+_NOW = re.compile(r"^(?:désormais|dorénavant|now|henceforth|ahora|теперь)\s+", re.IGNORECASE)
 
 
 def details(text: str, before: State) -> list[Person]:
