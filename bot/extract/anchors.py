@@ -38,8 +38,11 @@ _ALIAS_OPEN_RE: Final = re.compile(r"[ \t]*[(（]")
 _LIST_SEPARATOR_RE: Final = re.compile(r"[:;][ \t]+(?=[A-ZÀ-ÞА-ЯЁ])")
 # A run-on list whose items open with their role: "…: глава делегации – Нурланов
 # Асхат Маратович, директор …; заместитель главы делегации – Омарова …".
+# Also after the full stop of a sentence ("…, заместитель министра. Член делегации –
+# Рахимова Зарина, …"): a word of two lower-case letters or more ends it.
 _ROLE_DASH_ITEM_RE: Final = re.compile(
-    r"[:;][ \t]+([^\W\d][^:;,.()\n–—]{1,40}?)[ \t]+[–—-][ \t]+(?=[A-ZÀ-ÞА-ЯЁ])")
+    r"(?:[:;]|(?<=[^\W\d_A-ZÀ-ÞА-ЯЁ]{2})\.)[ \t]+([^\W\d][^:;,.()\n–—]{1,40}?)[ \t]+[–—-][ \t]+"
+    r"(?=[A-ZÀ-ÞА-ЯЁ])")
 # "…, первый секретарь, и Ким Дмитрий, атташе": "и" joins the next item.
 _AND_ITEM_RE: Final = re.compile(r"(?:,[ \t]*|[ \t])и[ \t]+(?=[А-ЯЁ])")
 

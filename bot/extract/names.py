@@ -85,6 +85,7 @@ _NOT_NAME: Final = frozenset({
     "saludos", "thank", "thanks", "merci", "gracias", "спасибо",
     *words("not_name"),
 })
+NOT_NAME_WORDS: Final = _NOT_NAME  # for readers of names outside the extractor
 # The rest of a name wrapped onto the next line: one to three capitalised
 # words, then a comma ("Echeverría Soto, Jefa…").
 _WRAPPED_REST_RE: Final = re.compile(

@@ -133,3 +133,18 @@ def to_nominative(name: str, case: str, gender: str) -> str:
         return name
     return " ".join("-".join(_word(part, case, gender) for part in word.split("-"))
                     for word in name.split())
+
+
+def object_nominative(name: str) -> str:
+    """``name`` written as the object of a verb ("включить Морозову Ирину",
+    "зарегистрировать Кима Виктора") back in the nominative.
+
+    The accusative of a woman's name ends in -у/-ю ("Морозову", "Ирину"); a
+    man's is written as the genitive ("Кима", "Юлдашева Фарруха"). A word
+    that declines otherwise (Савченко, Огулджан, initials) is kept.
+    """
+    words = [w for w in name.split() if _CYRILLIC_WORD.match(w)]
+    if not words:
+        return name
+    feminine = any(w.lower().endswith(("у", "ю")) for w in words)
+    return to_nominative(name, "acc", "f") if feminine else to_nominative(name, "gen", "m")

@@ -962,3 +962,182 @@ def test_and_not_and_having_left_name_the_one_leaving(text: str) -> None:
     from bot.inbound.followup.operation import leaving
 
     assert leaving(text, LATIN) == ["Andreas Holzer"]
+
+
+# ------------------------------------------------ newcomers named without an honorific
+
+RU_LISTED = State("accept", (P("Петров Андрей Андреевич", "head"), P("Смирнов Олег Ильич")))
+FR_LISTED = State("accept", (P("Jean Mba", "head"), P("Paul Ndong"), P("Rose Obiang")))
+
+
+@pytest.mark.parametrize(("text", "newcomer"), [
+    # the object of a verb, in the accusative: back in the nominative
+    ("Советник Смирнов О.И. не сможет прибыть. Просим включить в состав делегации "
+     "Лебедеву Ольгу, первого секретаря.", "Лебедева Ольга"),
+    ("Вместо Смирнова О.И. просим зарегистрировать Гончаренко Веру.", "Гончаренко Вера"),
+    ("Советника Смирнова О.И. просим заменить на Лебедеву О.Н.", "Лебедева О.Н."),
+    ("Просим заменить Смирнова О.И. на Фролова Игоря, атташе.", "Фролов Игорь"),
+    # the subject after a title word, with initials
+    ("Смирнов О.И. не сможет прибыть, вместо него приедет первый секретарь Лебедева О.",
+     "Лебедева О."),
+    ("Смирнова О.И. заменит советник Фролов Игорь.", "Фролов Игорь"),
+    ("Смирнов О.И. участвовать не сможет. В качестве замены направляется Пак Денис, атташе.",
+     "Пак Денис"),
+    # past the one leaving, named first
+    ("В делегации замена: вместо Смирнова О.И. будет Лебедева Ольга.", "Лебедева Ольга"),
+])
+def test_a_russian_newcomer_without_honorific_or_patronymic_replaces(text: str,
+                                                                     newcomer: str) -> None:
+    decided, after = run(RU_LISTED, text, "accept", [])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Петров Андрей Андреевич", newcomer]
+
+
+@pytest.mark.parametrize(("text", "newcomer"), [
+    ("M. Ndong, retenu à Libreville, sera remplacé par notre conseiller Luc Essono.",
+     "Luc Essono"),
+    ("M. Ndong ne pourra pas venir ; c'est désormais Aïcha Bongo, Conseillère, qui le "
+     "remplacera.", "Aïcha Bongo"),
+    ("Au lieu de M. Ndong, c'est notre Premier conseiller Marc Ella qui se rendra à Vienne.",
+     "Marc Ella"),
+    ("Au lieu de M. Ndong, nous désignons Marc Ella.", "Marc Ella"),
+])
+def test_a_french_newcomer_introduced_by_a_verb_without_honorific_replaces(
+        text: str, newcomer: str) -> None:
+    decided, after = run(FR_LISTED, text, "accept", [])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Jean Mba", "Rose Obiang", newcomer]
+
+
+def test_a_newcomer_is_read_only_when_the_message_brings_someone_in() -> None:
+    from bot.inbound.followup.mentions import newcomers
+
+    assert newcomers("C'est avec plaisir que la Mission permanente des Nations Unies vous "
+                     "écrit.", FR_LISTED) == []
+    assert newcomers("M. Ndong sera remplacé par un collègue de Genève.", FR_LISTED) == []
+    # a listed delegate named after the cue is nobody new
+    assert newcomers("Mme Obiang sera remplacée par M. Ndong.", FR_LISTED) == []
+
+
+def test_two_replacements_in_one_sentence_take_both_off() -> None:
+    from bot.inbound.followup.operation import leaving
+
+    text = ("Deux changements : M. Ndong est remplacé par M. Luc Essono, Conseiller, et "
+            "Mme Obiang par Mme Anne Nze, Attachée.")
+    assert leaving(text, FR_LISTED) == ["Paul Ndong", "Rose Obiang"]
+    decided, after = run(FR_LISTED, text, "accept",
+                         [P("Luc Essono"), P("Obiang"), P("Anne Nze")], ["Ndong"])
+    assert decided.operation == "replace"
+    assert names(after) == ["Jean Mba", "Luc Essono", "Anne Nze"]
+    # "par" after a name, in a sentence that replaces nobody, takes nobody off
+    assert leaving("La délégation, conduite par M. Mba, et Mme Obiang par ailleurs.",
+                   FR_LISTED) == []
+
+
+def test_a_russian_object_is_read_back_in_the_nominative() -> None:
+    from bot.extract.names_ru import object_nominative
+
+    assert object_nominative("Лебедеву Ольгу") == "Лебедева Ольга"
+    assert object_nominative("Фролова Игоря") == "Фролов Игорь"
+    assert object_nominative("Гончаренко Веру") == "Гончаренко Вера"
+    assert object_nominative("Кима В.А.") == "Ким В.А."
+    assert object_nominative("Бердыеву Огулджан") == "Бердыева Огулджан"
+
+
+def test_a_reason_for_absence_names_the_one_leaving_in_russian() -> None:
+    from bot.inbound.followup.operation import leaving
+
+    assert leaving("В связи с отпуском советника Смирнова О.И. просим включить Лебедеву "
+                   "Ольгу.", RU_LISTED) == ["Смирнов Олег Ильич"]
+
+
+@pytest.mark.parametrize(("text", "newcomer"), [
+    ("Objet : Remplacement de M. Ndong\n\nBonjour,\nLuc Essono, Conseiller, participera à sa "
+     "place.\nCordialement", "Luc Essono"),
+    ("Le nouveau membre de la délégation est Luc Essono, Conseiller, en remplacement de "
+     "M. Ndong.", "Luc Essono"),
+])
+def test_a_newcomer_named_before_the_cue_replaces(text: str, newcomer: str) -> None:
+    decided, after = run(FR_LISTED, text, "accept", [])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Jean Mba", "Rose Obiang", newcomer]
+
+
+def test_the_second_pair_of_a_replacement_brings_its_newcomer_in() -> None:
+    text = ("M. Ndong sera remplacé par notre Premier secrétaire Luc Essono, et Mme Obiang par "
+            "l'Attachée Anne Nze.")
+    decided, after = run(FR_LISTED, text, "accept", [])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Jean Mba", "Luc Essono", "Anne Nze"]
+
+
+def test_an_object_the_extractor_read_as_written_is_put_in_the_nominative() -> None:
+    decided, after = run(RU_LISTED, "В связи с командировкой Смирнова О.И. просим включить в "
+                         "состав делегации Фролова Игоря, атташе.", "accept", [P("Фролова Игоря")])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Петров Андрей Андреевич", "Фролов Игорь"]
+
+
+@pytest.mark.parametrize(("text", "title"), [
+    ("M. Ndong sera remplacé par Mme Anne Nze, Attachée. Par ailleurs, M. Mba participera en "
+     "qualité de Ministre conseiller.", "Ministre conseiller"),
+    ("M. Ndong sera remplacé par Mme Anne Nze, Attachée. Par ailleurs, le titre de M. Mba est : "
+     "Représentant permanent adjoint.", "Représentant permanent adjoint"),
+    ("M. Ndong sera remplacé par Mme Anne Nze, Attachée. M. Mba participera en qualité de "
+     "Chargé d'affaires a.i.\nCordialement", "Chargé d'affaires a.i."),
+    ("M. Ndong sera remplacé par Mme Anne Nze, Attachée. Le titre de M. Mba est désormais "
+     "« Ministre conseiller ».", "Ministre conseiller"),
+    ("M. Ndong sera remplacé par Mme Anne Nze, Attachée. Par ailleurs, la fonction de M. Mba "
+     "est : Ministre conseiller.", "Ministre conseiller"),
+    ("M. Ndong sera remplacé par Mme Anne Nze, Attachée. Prière de lire pour M. Mba : "
+     "Ministre conseiller.", "Ministre conseiller"),
+])
+def test_a_replacement_carries_the_new_title_of_one_who_stays(text: str, title: str) -> None:
+    before = State("accept", (P("Jean Mba", "head"), P("Paul Ndong")))
+    decided, after = run(before, text, "accept", [P("Anne Nze"), P("Mba")], ["Ndong"])
+    assert decided.operation == "replace", decided
+    assert [(p["name"], p["title"]) for p in after.people] == [("Jean Mba", title),
+                                                               ("Anne Nze", None)]
+
+
+def test_a_subject_that_replaces_and_a_body_that_only_names_the_newcomer() -> None:
+    decided, after = run(FR_LISTED, "Objet : Remplacement de M. Ndong\n\nLuc Essono, "
+                         "Conseiller\nluc.essono@example.org", "accept", [])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Jean Mba", "Rose Obiang", "Luc Essono"]
+
+
+def test_a_name_line_is_read_only_when_no_newcomer_is_named_otherwise() -> None:
+    from bot.inbound.followup.mentions import newcomers
+
+    # "and Mr. Nils Ek, Adviser": not a line that opens with a name
+    assert newcomers("M. Ndong will not attend. In addition, Ms. Sara Holm, First Secretary,\n"
+                     "and Mr. Nils Ek, Adviser, will join.", FR_LISTED) == []
+
+
+@pytest.mark.parametrize(("text", "newcomer"), [
+    ("Смирнов О.И. заменён на Лебедеву Ольгу.", "Лебедева Ольга"),
+    ("В связи с болезнью советника Смирнова О.И. в состав делегации включается Лебедева Ольга.",
+     "Лебедева Ольга"),
+    ("Смирнова О.И. просим исключить, включить Лебедеву Ольгу.", "Лебедева Ольга"),
+])
+def test_more_russian_turns_of_replacement(text: str, newcomer: str) -> None:
+    decided, after = run(RU_LISTED, text, "accept", [])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Петров Андрей Андреевич", newcomer]
+
+
+def test_the_name_right_after_vmesto_is_the_one_leaving_in_any_case() -> None:
+    from bot.inbound.followup.mentions import newcomers
+
+    before = State("accept", (P("Ли Виктор", "head"), P("Цой Павел")))
+    assert [p["name"] for p in newcomers("Вместо Цоя П. приедет советник Кан Андрей.",
+                                         before)] == ["Кан Андрей"]
+
+
+def test_a_two_letter_surname_with_an_initial_names_a_listed_delegate() -> None:
+    from bot.inbound.followup.operation import leaving
+
+    before = State("accept", (P("Пак Сон Мин", "head"), P("Ли Мин")))
+    assert leaving("Вместо Ли М. приедет атташе Чон Хэ Ин.", before) == ["Ли Мин"]
+    assert leaving("Вместо Ли приедет атташе Чон Хэ Ин.", before) == []

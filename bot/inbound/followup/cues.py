@@ -20,7 +20,9 @@ import yaml
 CUES_FILE = Path(__file__).with_name("cues.yaml")
 CATEGORIES = ("withdraw", "remove", "replace", "add", "followup", "leaving_before",
               "leaving_after", "leaving_oblique", "not_leaving", "correction", "title_is",
-              "new_list", "rest_stays", "contact_label")
+              "new_list", "rest_stays", "contact_label", "newcomer_before", "newcomer_after",
+              "newcomer_object",
+              "leaving_paired")
 LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")
 _GAP = r".{0,80}?"
 # "~" in a phrase: one to three words ("ne ~ pas": "ne fera finalement pas").

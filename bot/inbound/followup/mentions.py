@@ -11,15 +11,22 @@ details of people already listed, their new e-mail, phone and title.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from bot.extract.names_ru import nominative
+from bot.extract.lexicon import NAME_PARTICLES, TITLE_STARTERS
+from bot.extract.names import HONORIFIC_RE, NOT_NAME_WORDS
+from bot.extract.names_ru import nominative, object_nominative
 from bot.extract.phones import find_contacts
 from bot.inbound.followup.cues import cue_patterns
 from bot.results.delegation import Person, State, person_key
 
 # How far after a mention its details may be written.
 _SPAN = 300
-_TITLE_END = re.compile(r"[.;\n،؛。；]|\s\(|,\s*(?:not|et non|y no|а не|وليس|而非)", re.IGNORECASE)
+# How far before a mention a cue naming its title may stand ("le titre de M. A est").
+_LEAD = 25
+# A full stop ends a title after a word, not after an abbreviation's letter ("a.i.").
+_TITLE_END = re.compile(r"(?<=[^\W\d_]{2})\.|[;\n،؛。；]|\s\(|"
+                        r",\s*(?:not|et non|y no|а не|وليس|而非)", re.IGNORECASE)
 
 
 def _han(text: str) -> bool:
@@ -71,7 +78,12 @@ def _short_named(window: str, part: str) -> bool:
     """A surname of two letters ("Ba", "Ли") is named only as a capitalised word of
     its own, after an honorific ("Mme Ba", "г-на Ли"), never inside "de la"."""
     return any(person_key(m.group(2)) == part and m.group(2)[:1].isupper()
-               for m in _SHORT_RE.finditer(window))
+               for m in _SHORT_RE.finditer(window)) or any(
+        person_key(m.group(1)) == part for m in _SHORT_INITIAL_RE.finditer(window))
+
+
+# A surname of two letters with an initial after it ("вместо Ли М."): a name too.
+_SHORT_INITIAL_RE = re.compile(r"(?<!\w)([A-ZÀ-ÞА-ЯЁ]\w)\s+[A-ZÀ-ÞА-ЯЁ]\.")
 
 
 _SHORT_RE = re.compile(r"(?<!\w)(M\.|Mme|Mlle|Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Sr\.|Sra\.|г-н\w*|"
@@ -127,9 +139,19 @@ def _title_after(span: str) -> str | None:
     match = cue_patterns()["title_is"].search(span)
     if match is None:
         return None
-    rest = span[match.end():].lstrip(" :：\"'«“”»-–")
-    title = _TITLE_END.split(rest, maxsplit=1)[0].strip(" \"'«»“”,:")
+    rest = span[match.end():]
+    # "lire pour M. A : Ministre conseiller": the title is after the colon.
+    colon = re.match(r"[^:：\n]{1,40}[:：]", rest)
+    if colon and not rest[:colon.end()].strip(" :：").startswith(tuple("\"'«“")):
+        rest = rest[colon.end():]
+    rest = _NOW.sub("", rest.lstrip(" :：\"'«“”»-–")).lstrip(" :：\"'«“”»-–")
+    title = re.sub(r"[\s\"'«»“”]+\.$", "", _TITLE_END.split(rest, maxsplit=1)[0])
+    title = title.strip(" \"'«»“”,:")
     return title if 2 <= len(title) <= 80 else None
+
+
+# "le titre de M. A est désormais « … »": the word saying the title is new.
+_NOW = re.compile(r"^(?:désormais|dorénavant|now|henceforth|ahora|теперь)\s+", re.IGNORECASE)
 
 
 def details(text: str, before: State) -> list[Person]:
@@ -149,7 +171,10 @@ def details(text: str, before: State) -> list[Person]:
     updated = []
     for n, (at, i) in enumerate(found):
         end = found[n + 1][0] if n + 1 < len(found) else len(text)
-        span = text[at:min(end, at + _SPAN)]
+        # From a little before the mention, in its sentence: "le titre de M. A est : …".
+        lead = text[max(found[n - 1][0] + 1 if n else 0, at - _LEAD):at]
+        lead = _SENTENCE_END.split(lead)[-1]
+        span = text[at - len(lead):min(end, at + _SPAN)]
         person = dict(before.people[i])
         contacts = find_contacts(span, None)
         change = {"email": contacts.emails[0] if contacts.emails else None,
@@ -203,3 +228,141 @@ def declined_names(text: str, before: State) -> list[Person]:
                 f["name"] for f in found]:
             found.append(person)
     return found
+
+
+# A newcomer's name written without an honorific after a cue that brings someone
+# in ("remplacée par notre conseiller Paul Mbarga", "включить Морозову Ирину"):
+# the first run of capitalised words (or a word and initials) within a few words
+# of the cue, in its sentence.
+_TOKEN = re.compile(r"(?:[^\W\d_]\.){1,3}(?!\w)|[^\W\d_][\w'’-]*|\S")
+_INITIALS = re.compile(r"(?:[^\W\d_]\.){1,3}")
+# Words that may stand between the cue and the name: a title, "notre", "в состав делегации".
+_MAX_SKIPPED = 8
+# A line break inside a sentence (the line before it ends in no punctuation).
+_LINE_WRAP = re.compile(r"(?<![.;:!?])[ \t]*\n(?=[ \t]*\S)")
+_SENTENCE_END = re.compile(r"(?<=[^\W\d_]{2})[.!?](?=\s|$)|[;\n]")
+
+
+def _name_word(word: str) -> bool:
+    bare = word.casefold()
+    return (len(word) >= 2 and word[:1].isupper() and not word.isdigit()
+            and bare not in TITLE_STARTERS and bare not in NOT_NAME_WORDS)
+
+
+def _runs(window: str) -> Iterator[str]:
+    """The personal names of ``window`` in order, while at most ``_MAX_SKIPPED``
+    other words stand before them: two or more capitalised words (a particle
+    between them), or one and initials ("Жумалиева А.")."""
+    tokens = [m.group() for m in _TOKEN.finditer(HONORIFIC_RE.sub(" ", " " + window + " "))]
+    skipped = 0
+    i = 0
+    while i < len(tokens) and skipped <= _MAX_SKIPPED:
+        run: list[str] = []
+        j = i
+        while j < len(tokens):
+            token = tokens[j]
+            initials = _INITIALS.fullmatch(token) is not None
+            word = _name_word(token) and not initials
+            # initials, or a particle before a capitalised word, only inside a name
+            inside = bool(run) and (initials or (
+                token.casefold() in NAME_PARTICLES and j + 1 < len(tokens)
+                and _name_word(tokens[j + 1])))
+            if not (word or inside):
+                break
+            run.append(token)
+            j += 1
+        words = [t for t in run if not _INITIALS.fullmatch(t)]
+        if len(words) >= 2 or (words and len(run) > len(words)):
+            yield " ".join(run)
+        else:
+            skipped += 1
+        i = max(j, i + 1)
+
+
+def _person(name: str) -> Person:
+    return {"honorific": None, "name": name, "title": None, "role": "member", "email": None,
+            "phone": None, "confidence": 0.6, "source": "body"}
+
+
+# Where the name before a "par" of a paired replacement begins ("…, et Mme C par …").
+_PAIR_START = re.compile(r"[,:;]|(?<!\w)(?:et|and|y|и|а)(?!\w)", re.IGNORECASE)
+
+
+def _paired(text: str, match: re.Match[str], before: State) -> bool:
+    """A ``leaving_paired`` cue ("par") right after a listed name alone, in a
+    sentence that replaces: "M. A est remplacé par M. B, et Mme C par Mme D"."""
+    sentence = _SENTENCE_END.split(_LINE_WRAP.sub(" ", text[max(0, match.start() - 240):
+                                                           match.start()]))[-1]
+    piece = _PAIR_START.split(sentence)[-1]
+    return (bool(cue_patterns()["replace"].search(sentence)) and len(piece.split()) <= 4
+            and any(named_in(piece, p) for p in before.people))
+
+
+def newcomers(text: str, before: State, written: dict[str, str] | None = None) -> list[Person]:
+    """People ``text`` brings in by name alone beside a ``newcomer_before``,
+    ``newcomer_after`` or ``newcomer_object`` cue (or after the "par" of a
+    paired replacement), who are not listed: the first name after the cue, or
+    the last before it, that is nobody listed; a Russian object back in the
+    nominative ("включить Морозову Ирину": Морозова Ирина), with the form
+    written put in ``written`` (written → nominative)."""
+    patterns = cue_patterns()
+    found: list[Person] = []
+
+    def take(name: str | None, obj: bool) -> None:
+        if name is None:
+            return
+        if obj and _cyrillic(name):
+            if written is not None:
+                written[name] = object_nominative(name)
+            name = object_nominative(name)
+        if not any(named_in(name, f) for f in found):
+            found.append(_person(name))
+
+    def unlisted(names: Iterator[str] | list[str]) -> str | None:
+        # "вместо Смирнова О.И. будет Морозова Елена" passes over the one leaving.
+        return next((n for n in names if not any(named_in(n, p) for p in before.people)), None)
+
+    for category in ("newcomer_object", "newcomer_before", "leaving_paired"):
+        for match in patterns[category].finditer(text):
+            if category == "leaving_paired" and not _paired(text, match, before):
+                continue
+            window = _LINE_WRAP.sub(" ", text[match.end():match.end() + 160])
+            window = _SENTENCE_END.split(window, maxsplit=1)[0]
+            if patterns["leaving_before"].fullmatch(match.group()):
+                # "вместо Цоя П. приедет Кан Андрей", "au lieu de M. Ndong, …": the first
+                # name is the one leaving, in whatever case or length it is written.
+                window = _FIRST_NAME.sub("", HONORIFIC_RE.sub(" ", " " + window + " "), count=1)
+            take(unlisted(_runs(window)), category == "newcomer_object")
+    for match in patterns["newcomer_after"].finditer(text):
+        window = _LINE_WRAP.sub(" ", text[max(0, match.start() - 160):match.start()])
+        window = _SENTENCE_END.split(window)[-1]
+        take(unlisted(list(_runs_back(window))), False)
+    if not found:
+        # "Objet : Remplacement de M. B" and the body only "C D, Conseiller": a line
+        # that is a name and a title.
+        for line in text.splitlines():
+            head = _NAME_LINE.match(line.strip())
+            if head and head.group(2).casefold() in TITLE_STARTERS:
+                name = unlisted(_runs(head.group(1)))
+                if name and name == " ".join(HONORIFIC_RE.sub(" ", " " + head.group(1)).split()):
+                    take(name, False)
+    return found
+
+
+# Up to the end of the first capitalised word or words (and initials) of a window.
+_FIRST_NAME = re.compile(r"^.*?[A-ZÀ-ÞА-ЯЁ][\w'’-]*(?:\s+(?:(?:[A-ZÀ-ÞА-ЯЁ]\.)+|"
+                         r"[A-ZÀ-ÞА-ЯЁ][\w'’-]*))*", re.DOTALL)
+# A line opening with a name, then a comma and the first word of a title.
+_NAME_LINE = re.compile(r"([^\W\d_][^,]{2,60}?),\s*([^\W\d_][\w-]*)")
+
+
+def _runs_back(window: str) -> Iterator[str]:
+    """The personal names of ``window`` from its end back, while at most
+    ``_MAX_SKIPPED`` other words stand after them."""
+    words = re.findall(r"\S+", window)
+    for start in range(len(words) - 1, max(-1, len(words) - 1 - 2 * _MAX_SKIPPED), -1):
+        tail = " ".join(words[start:])
+        first = next(_runs(tail), None)
+        if first is not None and tail.lstrip(" ,").startswith(first.split()[0]):
+            yield first
+            return

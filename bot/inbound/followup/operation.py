@@ -47,6 +47,7 @@ from bot.inbound.followup.mentions import (
     labelled_only,
     named_in,
     named_oblique,
+    newcomers,
 )
 from bot.models import Operation
 from bot.results.delegation import (
@@ -158,6 +159,10 @@ def _only_a_name(piece: str, before: State) -> bool:
             and any(named_in(piece, p) for p in before.people))
 
 
+# Where the name before a "par" of a paired replacement begins.
+_PAIR_START = re.compile(r"[,:;]|(?<!\w)(?:et|and|y|и|а)(?!\w)", re.IGNORECASE)
+
+
 def leaving(text: str, before: State) -> list[str]:
     """Names of the delegation ``before`` that ``text`` says are leaving or replaced.
 
@@ -183,6 +188,16 @@ def leaving(text: str, before: State) -> list[str]:
                       else _subject(_CLAUSE.split(window)[-1], before))
             found += [p["name"] for p in before.people
                       if named_in(window, p) and p["name"] not in found]
+    for match in patterns["leaving_paired"].finditer(text):
+        # "M. A est remplacé par M. B, et Mme C par Mme D": in a sentence that
+        # replaces, the listed name alone right before "par" leaves.
+        sentence = _sentences(_unwrap(text[max(0, match.start() - 3 * _WINDOW):match.start()]))[-1]
+        if not patterns["replace"].search(sentence):
+            continue
+        piece = _PAIR_START.split(sentence)[-1]
+        if _only_a_name(piece, before):
+            found += [p["name"] for p in before.people
+                      if named_in(piece, p) and p["name"] not in found]
     for match in patterns["leaving_oblique"].finditer(text):
         # "г-на Лебедева заменит г-н Орлов": the one in an oblique case leaves,
         # on whichever side of the verb, within its sentence.
@@ -304,17 +319,43 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
     try:
         read = [p for p in people if _name(p).strip()]
         declined: list[Person] = []
+        brought: list[Person] = []
+        carried = False  # names read again, in the nominative
         if not read and before.people and {"add", "replace", "new_list"} & find_cues(
                 text or "").keys():
             # "Просим включить Степанова Руслана Ильдаровича": a newcomer in an
             # oblique case the extractor did not read.
             declined = read = declined_names(text or "", before)
+        if before.people and ({"add", "replace", "new_list"} & find_cues(text or "").keys()
+                              or leaving(text or "", before)):
+            # "sera remplacée par notre conseiller Paul Mbarga", "включить Морозову
+            # Ирину": someone comes in, named without an honorific.
+            objects: dict[str, str] = {}
+            brought = newcomers(text or "", before, objects)
+            # "включить Орозбаева Улана" read as written by the extractor: the nominative.
+            renamed = [{**p, "name": objects[_name(p)]} if _name(p) in objects else p
+                       for p in read]
+            carried = renamed != read
+            brought = [p for p in brought if not any(
+                _same(p, q) or named_in(_name(p), q) or named_in(_name(q), p) for q in read)]
+            read = [*renamed, *brought]
+            withdrawn = [w for w in withdrawn if not any(named_in(w, p) for p in brought)]
         listed = [_as_listed(p, before) for p in read]
         decided = _decide(before, decision, listed, [w for w in withdrawn if w and w.strip()],
                           text or "", amendment)
-        if decided.people is None and (listed != read or declined):
+        if decided.people is None and (listed != read or declined or brought or carried):
             # The event carries listed delegates under their recorded names.
             decided = replace(decided, people=tuple(listed))
+        if decided.operation == Operation.REPLACE and decided.removed:
+            # "M. B sera remplacé par Mme C. Par ailleurs, M. A participera en qualité
+            # de …": the new details of those who stay go with the replacement.
+            stays = [p for p in details(text or "", before)
+                     if not any(names_match(p["name"], r) for r in decided.removed)]
+            if stays:
+                carried_people = list(decided.people) if decided.people is not None else listed
+                decided = replace(decided, people=tuple(
+                    [p for p in carried_people if not any(_same(p, q) for q in stays)]
+                    + stays))
         if declined and decided.operation in (Operation.ADD, Operation.REPLACE):
             decided = replace(decided, to_confirm=decided.to_confirm or (
                 "read " + ", ".join(p["name"] for p in declined) + " from an oblique case "
