@@ -732,7 +732,7 @@ SURNAME_FIRST = State("accept", (P("Кузнецов Игорь Петрович
      "Миронова Елена Андреевна"),
 ])
 def test_a_name_written_surname_first_is_matched_on_its_surname(text: str, leaves: str) -> None:
-    from bot.inbound.followup.operation import leaving
+    from bot.inbound.followup.leaving import leaving
 
     assert leaving(text, SURNAME_FIRST) == [leaves]
 
@@ -743,7 +743,7 @@ def test_a_name_written_surname_first_is_matched_on_its_surname(text: str, leave
     "Орлов заменит Петрова в составе делегации.",
 ])
 def test_the_one_replaced_in_russian_is_told_by_case_not_side(text: str) -> None:
-    from bot.inbound.followup.operation import leaving
+    from bot.inbound.followup.leaving import leaving
 
     assert leaving(text, CYRILLIC) == ["Игорь Петров"]
 
@@ -756,7 +756,7 @@ def test_the_one_replaced_in_russian_is_told_by_case_not_side(text: str) -> None
     "Dr. Holzer has had to pull out of the trip, so it will be just Christine.",
 ])
 def test_only_the_one_named_as_leaving_leaves_within_the_sentence(text: str) -> None:
-    from bot.inbound.followup.operation import leaving
+    from bot.inbound.followup.leaving import leaving
 
     assert leaving(text, LATIN) == ["Andreas Holzer"]
 
@@ -771,7 +771,7 @@ def test_only_the_one_named_as_leaving_leaves_within_the_sentence(text: str) -> 
 ])
 def test_a_name_far_before_the_cue_within_its_sentence_leaves(before: State, text: str,
                                                               leaves: str) -> None:
-    from bot.inbound.followup.operation import leaving
+    from bot.inbound.followup.leaving import leaving
 
     assert leaving(text, before) == [leaves]
 
@@ -786,7 +786,7 @@ def test_a_name_far_before_the_cue_within_its_sentence_leaves(before: State, tex
 ])
 def test_after_a_cue_the_first_name_and_a_list_of_names_leave(text: str,
                                                                 leaves: list[str]) -> None:
-    from bot.inbound.followup.operation import leaving
+    from bot.inbound.followup.leaving import leaving
 
     assert sorted(leaving(text, RANKED)) == sorted(leaves)
 
@@ -853,7 +853,7 @@ SHORT = State("accept", (P("Mamadou Sylla", "head"), P("Aïssatou Ba"),
 ])
 def test_short_and_capitalised_surnames_and_nouns_of_departure(text: str,
                                                                leaves: list[str]) -> None:
-    from bot.inbound.followup.operation import leaving
+    from bot.inbound.followup.leaving import leaving
 
     assert leaving(text, SHORT) == leaves
 
@@ -918,7 +918,7 @@ def test_a_person_cancelling_is_no_withdrawal_of_the_mission(before: State, text
     "M. Holzer est désormais remplacé par Mme Gruber.",
 ])
 def test_french_negations_and_turns_of_leaving(text: str) -> None:
-    from bot.inbound.followup.operation import leaving
+    from bot.inbound.followup.leaving import leaving
 
     assert leaving(text, LATIN) == ["Andreas Holzer"]
 
@@ -930,7 +930,8 @@ def test_french_negations_and_turns_of_leaving(text: str) -> None:
     "M. Holzer et Mme Stix-Hackl participeront comme prévu.",
 ])
 def test_a_negation_that_says_nothing_of_leaving_names_nobody(text: str) -> None:
-    from bot.inbound.followup.operation import leaving, reads_names
+    from bot.inbound.followup.leaving import leaving
+    from bot.inbound.followup.operation import reads_names
 
     assert leaving(text, LATIN) == []
     assert not reads_names(LATIN, 0, text + "\n\nJean Dupont\nConseiller")
@@ -944,7 +945,7 @@ def test_a_newcomer_in_an_oblique_case_is_read_in_the_nominative_to_confirm() ->
 
 
 def test_the_subject_of_a_leaving_cue_is_the_name_right_before_it() -> None:
-    from bot.inbound.followup.operation import leaving
+    from bot.inbound.followup.leaving import leaving
 
     assert leaving("C'est Mme Eva Gruber qui accompagnera Mme Stix-Hackl, M. Holzer n'étant "
                    "plus disponible.", LATIN) == ["Andreas Holzer"]
@@ -959,7 +960,7 @@ def test_the_subject_of_a_leaving_cue_is_the_name_right_before_it() -> None:
     "Ms. Eva Gruber will attend, and not Mr. Holzer.",
 ])
 def test_and_not_and_having_left_name_the_one_leaving(text: str) -> None:
-    from bot.inbound.followup.operation import leaving
+    from bot.inbound.followup.leaving import leaving
 
     assert leaving(text, LATIN) == ["Andreas Holzer"]
 
@@ -1020,7 +1021,7 @@ def test_a_newcomer_is_read_only_when_the_message_brings_someone_in() -> None:
 
 
 def test_two_replacements_in_one_sentence_take_both_off() -> None:
-    from bot.inbound.followup.operation import leaving
+    from bot.inbound.followup.leaving import leaving
 
     text = ("Deux changements : M. Ndong est remplacé par M. Luc Essono, Conseiller, et "
             "Mme Obiang par Mme Anne Nze, Attachée.")
@@ -1045,7 +1046,7 @@ def test_a_russian_object_is_read_back_in_the_nominative() -> None:
 
 
 def test_a_reason_for_absence_names_the_one_leaving_in_russian() -> None:
-    from bot.inbound.followup.operation import leaving
+    from bot.inbound.followup.leaving import leaving
 
     assert leaving("В связи с отпуском советника Смирнова О.И. просим включить Лебедеву "
                    "Ольгу.", RU_LISTED) == ["Смирнов Олег Ильич"]
@@ -1136,7 +1137,7 @@ def test_the_name_right_after_vmesto_is_the_one_leaving_in_any_case() -> None:
 
 
 def test_a_two_letter_surname_with_an_initial_names_a_listed_delegate() -> None:
-    from bot.inbound.followup.operation import leaving
+    from bot.inbound.followup.leaving import leaving
 
     before = State("accept", (P("Пак Сон Мин", "head"), P("Ли Мин")))
     assert leaving("Вместо Ли М. приедет атташе Чон Хэ Ин.", before) == ["Ли Мин"]
