@@ -18,13 +18,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 
-from bot.inbound.readers import proc
 from bot.inbound.readers.common import ReadContext
-from bot.inbound.readers.latinpass import GAP, _strip
-from bot.inbound.readers.tsv import Word, lines_of, parse_words
+from bot.inbound.readers.latinpass import reread_lines
+from bot.inbound.readers.tsv import Word, lines_of
 
 # Latin letters tesseract writes for a Cyrillic one (look-alikes, and the pieces
 # of Л "JI", Ы "bI", Ю "IO", И "U", Д "D").
@@ -79,21 +77,11 @@ def reread_cyrillic(
     lines = suspect_lines(words)
     if not lines:
         return list(words)
-    strip = image.with_name(image.stem + "-cyrillic.png")
-    cuts = _strip(image, lines, strip)
-    args = ["tesseract", strip.name, strip.stem, "-l", "rus", "--psm", "6"]
-    if dpi:
-        args += ["--dpi", str(dpi)]
-    done = proc.run_bounded([*args, "tsv"], ctx, strip.parent)
-    tsv_path = strip.with_suffix(".tsv")
-    if done.returncode != 0 or done.timed_out or not tsv_path.exists():
+    read = reread_lines(image, lines, "rus", "cyrillic", ctx, dpi)
+    if read is None:
         return list(words)
-    found = parse_words(tsv_path.read_text("utf-8", "replace"))
     fixed: dict[int, Word] = {}
-    for line, cut in zip(lines, cuts, strict=True):
-        russian = [replace(w, left=w.left - GAP + cut.page_left)
-                   for w in found if cut.strip_top <= w.top + w.height // 2
-                   < cut.strip_top + cut.height]
+    for line, russian in zip(lines, read, strict=True):
         for word in line:
             if not _suspect(word):
                 continue

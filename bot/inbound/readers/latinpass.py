@@ -197,6 +197,29 @@ def merge_line(line: list[Word], english: Sequence[Word]) -> list[Word]:
     return kept
 
 
+def reread_lines(image: Path, lines: Sequence[Sequence[Word]], lang: str, suffix: str,
+                 ctx: ReadContext, dpi: int | None = None) -> list[list[Word]] | None:
+    """Read ``lines`` of the page ``image`` again with ``lang`` alone: cut them into
+    one strip, run tesseract once on it, and give, line by line, the words read in
+    its cut, moved back onto the page. None when tesseract gave nothing."""
+    strip = image.with_name(f"{image.stem}-{suffix}.png")
+    cuts = _strip(image, lines, strip)
+    args = ["tesseract", strip.name, strip.stem, "-l", lang, "--psm", "6"]
+    if dpi:
+        args += ["--dpi", str(dpi)]
+    done = proc.run_bounded([*args, "tsv"], ctx, strip.parent)
+    tsv_path = strip.with_suffix(".tsv")
+    if done.returncode != 0 or done.timed_out or not tsv_path.exists():
+        return None
+    found = parse_words(tsv_path.read_text("utf-8", "replace"))
+    # The words whose middle falls in a cut belong to that cut's line.
+    return [[replace(w, left=w.left - GAP + cut.page_left,
+                     top=w.top - cut.strip_top + cut.page_top)
+             for w in found if cut.strip_top <= w.top + w.height // 2
+             < cut.strip_top + cut.height]
+            for cut in cuts]
+
+
 def reread_latin(
     image: Path, words: Sequence[Word], ctx: ReadContext, dpi: int | None = None
 ) -> list[Word]:
@@ -204,23 +227,11 @@ def reread_latin(
     lines = doubtful_lines(words)
     if not lines:
         return list(words)
-    strip = image.with_name(image.stem + "-latin.png")
-    cuts = _strip(image, lines, strip)
-    args = ["tesseract", strip.name, strip.stem, "-l", "eng", "--psm", "6"]
-    if dpi:
-        args += ["--dpi", str(dpi)]
-    done = proc.run_bounded([*args, "tsv"], ctx, strip.parent)
-    tsv_path = strip.with_suffix(".tsv")
-    if done.returncode != 0 or done.timed_out or not tsv_path.exists():
+    read = reread_lines(image, lines, "eng", "latin", ctx, dpi)
+    if read is None:
         return list(words)
-    found = parse_words(tsv_path.read_text("utf-8", "replace"))
     merged: dict[tuple[int, int, int], list[Word]] = {}
-    for line, cut in zip(lines, cuts, strict=True):
-        # The English words whose middle falls in this cut, moved back onto the page.
-        english = [replace(w, left=w.left - GAP + cut.page_left,
-                           top=w.top - cut.strip_top + cut.page_top)
-                   for w in found if cut.strip_top <= w.top + w.height // 2
-                   < cut.strip_top + cut.height]
+    for line, english in zip(lines, read, strict=True):
         english.sort(key=lambda w: (w.line_key, w.left))
         merged[line[0].line_key] = merge_line(list(line), english)
     out: list[Word] = []
