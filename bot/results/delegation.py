@@ -123,9 +123,24 @@ def apply(state: State, operation: str, decision: str | None, people: Sequence[P
     if operation == Operation.REPLACE and removed:
         rest = [p for p in state.people if not any(names_match(p["name"], r) for r in removed)]
         coming = [p for p in people if not any(names_match(p["name"], r) for r in removed)]
-        return State("accept" if coming else state.decision, _union(rest, coming))
+        return State("accept" if coming else state.decision,
+                     _succession(state.people, removed, _union(rest, coming)))
     # first, complete, a whole new list: what the message says is the delegation.
     return State(decision or ("accept" if people else state.decision), tuple(people))
+
+
+def _succession(before: Sequence[Person], removed: Sequence[str],
+                after: tuple[Person, ...]) -> tuple[Person, ...]:
+    """The head replaced one for one: the one who comes in leads, when the reply
+    gives them no other role and nobody else leads ("Mr. A, head of delegation,
+    is unable to travel; Mr. C will attend instead")."""
+    gone = [p for p in before if any(names_match(p["name"], r) for r in removed)]
+    new = [p for p in after if not any(names_match(p["name"], q["name"]) for q in before)]
+    if (len(gone) == 1 and gone[0].get("role") == "head" and len(new) == 1
+            and new[0].get("role") in (None, "member")
+            and not any(p.get("role") == "head" for p in after)):
+        return tuple({**p, "role": "head"} if p is new[0] else p for p in after)
+    return after
 
 
 @dataclass(frozen=True)

@@ -1142,3 +1142,28 @@ def test_a_two_letter_surname_with_an_initial_names_a_listed_delegate() -> None:
     before = State("accept", (P("Пак Сон Мин", "head"), P("Ли Мин")))
     assert leaving("Вместо Ли М. приедет атташе Чон Хэ Ин.", before) == ["Ли Мин"]
     assert leaving("Вместо Ли приедет атташе Чон Хэ Ин.", before) == []
+
+
+def _replace(before: State, leaving: str, coming: list[dict[str, Any]]) -> State:
+    return apply(before, "replace", "accept", coming, (leaving,))
+
+
+def test_the_one_who_replaces_the_head_leads() -> None:
+    after = _replace(LATIN, "Christine Stix-Hackl", [P("Karl Maier")])
+    assert [(p["name"], p["role"]) for p in after.people] == [
+        ("Andreas Holzer", "member"), ("Karl Maier", "head")]
+
+
+@pytest.mark.parametrize(("leaving", "coming"), [
+    # A member replaced: the newcomer is a member, the head stays.
+    ("Andreas Holzer", [P("Karl Maier")]),
+    # The head replaced by two people: which one leads is not said.
+    ("Christine Stix-Hackl", [P("Karl Maier"), P("Eva Gruber")]),
+    # The reply gives the newcomer a role of their own.
+    ("Christine Stix-Hackl", [P("Karl Maier", "adviser")]),
+])
+def test_no_head_is_made_up_when_the_reply_does_not_imply_one(
+        leaving: str, coming: list[dict[str, Any]]) -> None:
+    after = _replace(LATIN, leaving, coming)
+    heads = [p["name"] for p in after.people if p["role"] == "head"]
+    assert heads == ([] if leaving == "Christine Stix-Hackl" else ["Christine Stix-Hackl"])
