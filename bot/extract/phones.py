@@ -9,6 +9,7 @@ secretariat listed as its own (`exclude_contacts`).
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -74,8 +75,10 @@ def normalise_phone(raw: str, region: str | None = None) -> str | None:
     return best
 
 
+@functools.lru_cache(maxsize=1024)
 def contact_key(raw: str, region: str | None = None) -> str:
-    """A comparable form of an e-mail or phone, for the exclusion list."""
+    """A comparable form of an e-mail or phone, for the exclusion list (kept: the
+    same few secretariat contacts are asked for on every line of every reply)."""
     if "@" in raw:
         return normalise_email(raw)
     return normalise_phone(raw, region) or re.sub(r"\D", "", raw)
