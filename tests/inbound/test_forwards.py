@@ -8,6 +8,7 @@ from email.message import EmailMessage
 from typing import Any
 
 import pytest
+from appfixtures import load_bench
 from inboundkit import SECRETARIAT, corpus_app, ingest
 from sqlmodel import select
 
@@ -25,24 +26,14 @@ NOTE = {
     "ar": "يشارك الوفد.\nرئيس الوفد: السيد خالد العمري، مدير",
     "zh": "中国将出席会议。\n代表团团长：王伟 司长",
 }
-OUTLOOK = {  # subject prefix, From, Sent, To, Subject
-    "en": ("FW", "From", "Sent", "To", "Subject"),
-    "fr": ("TR", "De", "Envoyé", "À", "Objet"),
-    "es": ("RV", "De", "Enviado el", "Para", "Asunto"),
-    "ru": ("Пересл", "От", "Отправлено", "Кому", "Тема"),
-    "ar": ("إعادة توجيه", "من", "تاريخ الإرسال", "إلى", "الموضوع"),
-    "zh": ("转发", "发件人", "发送时间", "收件人", "主题"),
-}
-APPLE = {
-    "en": "Begin forwarded message:", "fr": "Début du message réexpédié :",
-    "es": "Inicio del mensaje reenviado:", "ru": "Начало переадресованного сообщения:",
-    "ar": "بداية الرسالة المعاد توجيهها:", "zh": "以下是转发的邮件：",
-}
+# The mail clients' header labels and forward markers, shared with bench/endtoend.py.
+endtoend = load_bench("endtoend")
 COVER = "Please see below the message from our capital, with our best regards."
 
 
 def outlook_forward(lang: str) -> tuple[str, str]:
-    prefix, frm, sent, to, subj = OUTLOOK[lang]
+    prefix = endtoend.OUTLOOK_FORWARD[lang]
+    frm, sent, to, subj, _ = endtoend.OUTLOOK_HEADERS[lang]
     text = (f"{COVER}\n\n________________________________\n{frm}: Protocol <protocol@mfa.example>\n"
             f"{sent}: 23 February 2009 08:12\n{to}: pm@mission.example\n{subj}: Delegation\n\n"
             f"{NOTE[lang]}\n")
@@ -50,8 +41,8 @@ def outlook_forward(lang: str) -> tuple[str, str]:
 
 
 def apple_forward(lang: str) -> tuple[str, str]:
-    _, frm, _, to, subj = OUTLOOK[lang]
-    text = (f"{COVER}\n\n{APPLE[lang]}\n\n{frm}: Protocol <protocol@mfa.example>\n"
+    frm, _, to, subj, _ = endtoend.OUTLOOK_HEADERS[lang]
+    text = (f"{COVER}\n\n{endtoend.APPLE_FORWARD[lang]}\n\n{frm}: Protocol <protocol@mfa.example>\n"
             f"{subj}: Delegation\nDate: 23 February 2009 08:12\n{to}: pm@mission.example\n\n"
             f"{NOTE[lang]}\n")
     return "Fwd: Delegation", text
@@ -69,6 +60,14 @@ def test_forwarded_note_reads_like_the_note(lang: str, shape: Any) -> None:
     expected = names(NOTE[lang])
     assert expected
     assert names(unwrap_forward(text, subject, ["sec+tok@unodc.test"])) == expected
+
+
+@pytest.mark.parametrize("subject", ["FW: Delegation", "Fwd: Delegation", "TR: Délégation",
+                                     "RV: Delegación", "Пересл: Делегация", "转发: 代表团",
+                                     "إعادة توجيه: الوفد"])
+def test_local_forward_prefixes_mark_a_forward(subject: str) -> None:
+    assert is_forward(subject, "No marker in this text.")
+    assert not is_forward("RE: " + subject.split(":")[1], "No marker in this text.")
 
 
 def test_reply_and_reply_to_a_forward_keep_their_quote() -> None:
