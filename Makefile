@@ -11,6 +11,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export DEBIAN_FRONTEND := noninteractive
 PG_DEFAULT_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
+# pytest workers for `make test`: one per core (tests/conftest.py says what runs together).
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 1)
 
 .PHONY: venv stack stack-stop browser lint test demo bench model gazetteer
 
@@ -49,7 +51,7 @@ test: venv stack browser lint
 	    && pg_isready -q -h 127.0.0.1 -p 5432; then \
 	  export INVITEBOT_TEST_POSTGRES_URL='$(PG_DEFAULT_URL)'; fi; \
 	echo "INVITEBOT_TEST_POSTGRES_URL=$${INVITEBOT_TEST_POSTGRES_URL:-(unset: postgres tests skip)}"; \
-	rc=0; $(BIN)/pytest -q --cov=bot --cov-report=term || rc=$$?; \
+	rc=0; $(BIN)/pytest -q -n $(TEST_WORKERS) --cov=bot --cov-report=term || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests" >&2; exit 1; fi; \
 	exit $$rc
 

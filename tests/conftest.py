@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email
 import os
+import re
 import shutil
 import smtplib
 import socket
@@ -19,6 +20,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from email.message import Message
 from pathlib import Path
+from typing import Any
 
 import pytest
 from imapclient import IMAPClient
@@ -75,6 +77,32 @@ def start_stack(env: Mapping[str, str]) -> Stack:
     stack.ctl("start")
     # Resolved only now: start may have made the directory a symlink (see the script).
     return replace(stack, dir=stack.dir.resolve())
+
+
+# A test module that asks for the shared stack (not a private one) by name.
+_SHARED_STACK = re.compile(r"(?<!private_)\bmailstack\b")
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Work units for ``pytest -n N`` (what `make test` runs): a module each, so a
+    module's fixtures (the scans read by OCR, a private stack) are built once, and
+    one unit for every module that uses the shared stack: some of them stop and
+    start its daemons, which would cut another worker's test short.
+    (pytest-xdist's own ``--dist loadgroup`` does not group under pytest 9.)"""
+    from xdist.scheduler import LoadScopeScheduling
+
+    tests = Path(__file__).resolve().parent
+    root = config.rootpath
+    shared = {path.relative_to(root).as_posix() for path in tests.rglob("test_*.py")
+              if _SHARED_STACK.search(path.read_text("utf-8"))}
+
+    class ModuleOrSharedStack(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            module = nodeid.split("::", 1)[0]
+            return "shared-mailstack" if module in shared else module
+
+    return ModuleOrSharedStack(config, log)
 
 
 @pytest.fixture(scope="session")
