@@ -14,7 +14,7 @@ import re
 from bot.extract.lexicon import ROLE_HEAD_RE
 from bot.extract.names import HONORIFIC_RE
 from bot.inbound.followup.cues import cue_patterns
-from bot.inbound.followup.mentions import named_in, named_oblique
+from bot.inbound.followup.mentions import CLAUSE, named_in, named_oblique
 from bot.results.delegation import Person, State, person_key
 
 # How far from a leaving cue the name of the one leaving may be written; the
@@ -36,9 +36,6 @@ def _behind(text: str, start: int) -> str:
     while begin > 0 and not text[begin - 1].isspace():
         begin -= 1
     return text[begin:start]
-# A clause boundary between a name and a leaving cue: "Mr. B regrets that
-# Austria will not…" speaks of Austria, not of Mr. B.
-_CLAUSE = re.compile(r"(?<!\w)(?:that|que|qu['’]|что|чтобы)(?!\w)|بأن|أن\s", re.IGNORECASE)
 
 
 # A line break inside a sentence: the next line goes on in lower case.
@@ -126,7 +123,7 @@ def leaving(text: str, before: State) -> list[str]:
             # only the clause that the cue ends.
             line = re.split(r"[;\n]", _unwrap(window))[0 if side > 0 else -1]
             window = _sentences(line)[0 if side > 0 else -1]
-            window = _about(window if side > 0 else _CLAUSE.split(window)[-1], before, side)
+            window = _about(window if side > 0 else CLAUSE.split(window)[-1], before, side)
             found += [p["name"] for p in before.people
                       if named_in(window, p) and p["name"] not in found]
     for match in patterns["leaving_paired"].finditer(text):
@@ -168,7 +165,7 @@ def leaving_by_rank(text: str, before: State) -> list[str]:
             line = re.split(r"[;\n]", _unwrap(window))[0 if side > 0 else -1]
             window = _sentences(line)[0 if side > 0 else -1]
             if side < 0:
-                window = _CLAUSE.split(window)[-1]
+                window = CLAUSE.split(window)[-1]
             if any(named_in(window, p) for p in before.people):
                 continue
             words = set(person_key(window).split())

@@ -15,11 +15,13 @@ from collections.abc import Iterator
 
 from bot.extract.lexicon import NAME_PARTICLES, TITLE_STARTERS
 from bot.extract.names import HONORIFIC_RE, NOT_NAME_WORDS
-from bot.extract.names_ru import nominative, object_nominative
+from bot.extract.names_ru import declined_form, nominative, object_nominative, to_nominative
 from bot.extract.phones import find_contacts
 from bot.inbound.followup.cues import cue_patterns
 from bot.results.delegation import Person, State, person_key
 
+# A clause boundary: "Mr. B regrets that Austria will not…" speaks of Austria, not of Mr. B.
+CLAUSE = re.compile(r"(?<!\w)(?:that|que|qu['’]|что|чтобы)(?!\w)|بأن|أن\s", re.IGNORECASE)
 # How far after a mention its details may be written.
 _SPAN = 300
 # How far before a mention a cue naming its title may stand ("le titre de M. A est").
@@ -311,10 +313,13 @@ def newcomers(text: str, before: State, written: dict[str, str] | None = None) -
     def take(name: str | None, obj: bool) -> None:
         if name is None:
             return
-        if obj and _cyrillic(name):
+        form = declined_form(name) if _cyrillic(name) else None
+        if (obj or form) and _cyrillic(name):
+            # "включить Морозову Ирину"; "заменён Остапенко Виктором Николаевичем".
+            nominative = to_nominative(name, *form) if form else object_nominative(name)
             if written is not None:
-                written[name] = object_nominative(name)
-            name = object_nominative(name)
+                written[name] = nominative
+            name = nominative
         if not any(named_in(name, f) for f in found):
             found.append(_person(name))
 
@@ -335,7 +340,8 @@ def newcomers(text: str, before: State, written: dict[str, str] | None = None) -
             take(unlisted(_runs(window)), category == "newcomer_object")
     for match in patterns["newcomer_after"].finditer(text):
         window = _LINE_WRAP.sub(" ", text[max(0, match.start() - 160):match.start()])
-        window = _SENTENCE_END.split(window)[-1]
+        # "… имеет честь сообщить, что вместо …": not the mission before "что".
+        window = CLAUSE.split(_SENTENCE_END.split(window)[-1])[-1]
         take(unlisted(list(_runs_back(window))), False)
     if not found:
         # "Objet : Remplacement de M. B" and the body only "C D, Conseiller": a line
