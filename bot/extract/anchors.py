@@ -109,8 +109,9 @@ def find_anchors(text: str) -> list[Anchor]:
     for match in _ru_patronymic_names(text):
         if _CLERK_LABEL_RE.search(text[max(0, match.start() - 30) : match.start()]):
             continue
-        form = declined_form(match.group())
-        name = to_nominative(match.group(), *form) if form else match.group()
+        written = " ".join(match.group().split())  # a wrapped line joined
+        form = declined_form(written)
+        name = to_nominative(written, *form) if form else written
         ru_named[match.start()] = NameMatch(match.start(), match.end(), None, name)
         starts.setdefault(match.start(), (False, None))
     offset = 0

@@ -272,8 +272,12 @@ def _bound_entry(gap: str, *, last: bool) -> str:
     """The part of `gap` that still describes the person just named."""
     lines = gap.split("\n")
     if len(lines) > 1 and not last:
-        # The line the next anchor sits on ("Member - Ms. X") is that anchor's prefix.
-        lines = lines[:-1]
+        # The line the next anchor sits on ("Member - Ms. X") is that anchor's prefix;
+        # before a semicolon it still describes this person, wrapped by the mail
+        # ("M. A, Ministre conseiller, chef de\ndélégation ; Mme B, …").
+        lines[-1] = lines[-1].rpartition(";")[0]
+        if not lines[-1].strip():
+            lines = lines[:-1]
     kept = [lines[0]]
     index = 1
     while index < len(lines):

@@ -63,3 +63,17 @@ def test_tab_separated_table() -> None:
     assert [(d.name, d.title, d.role) for d in got.delegates] == [
         ("Pablo RUIZ", "Viceministro", "head"), ("Eva LUNA", "Tercera Secretaria", "alternate")]
     assert got.decision == "accept"
+
+
+def test_a_title_wrapped_onto_the_line_of_the_next_person_stays_with_its_person() -> None:
+    got = extract_response("Délégation d'Haïti : M. Jean-Robert Pierre-Louis, Ministre "
+                           "conseiller, chef de\ndélégation ; Mme Nadège Joseph, Conseillère.",
+                           language="fr")
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("Jean-Robert Pierre-Louis", "Ministre conseiller", "head"),
+        ("Nadège Joseph", "Conseillère", "member")]
+    got = extract_response("Délégation : M. Mahamat Abakar,\nMinistre conseiller (chef de "
+                           "délégation) ; M. Idriss Moussa, Premier conseiller.", language="fr")
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("Mahamat Abakar", "Ministre conseiller", "head"),
+        ("Idriss Moussa", "Premier conseiller", "member")]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.extract import extract_response
 
 
@@ -49,3 +51,21 @@ def test_chinese_bare_names_after_titles_and_surname_mention() -> None:
     got = extract_response(body, language="zh", exclude_contacts=("hans.gruber@unodc.test",))
     assert [(d.name, d.title, d.role) for d in got.delegates] == [
         ("张明", "公安部禁毒局局长", "head"), ("李华", "外交部条约法律司处长", "member")]
+
+
+
+@pytest.mark.parametrize(("body", "names"), [
+    # a mail wrapped the line before the patronymic
+    ("Сообщаем, что делегацию возглавит Нуриев Тимур Ринатович, в состав делегации также "
+     "войдёт советник Латыпова Алина\nМаратовна.",
+     ["Нуриев Тимур Ринатович", "Латыпова Алина Маратовна"]),
+    ("Делегация: глава делегации – посол Иванов Пётр\nСергеевич; советник Сидорова Анна "
+     "Павловна.", ["Иванов Пётр Сергеевич", "Сидорова Анна Павловна"]),
+    # a Turkic patronymic: the father's name and кызы/оглы
+    ("Делегацию возглавит посол Ахмедов Рашад Тофикович. В состав делегации также войдет "
+     "советник Мамедова Лейла Ариф кызы.", ["Ахмедов Рашад Тофикович",
+                                            "Мамедова Лейла Ариф кызы"]),
+])
+def test_a_russian_name_in_running_text_wrapped_or_with_a_turkic_patronymic(
+        body: str, names: list[str]) -> None:
+    assert [d.name for d in extract_response(body, language="ru").delegates] == names
