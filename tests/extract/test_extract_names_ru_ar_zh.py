@@ -69,3 +69,8 @@ def test_chinese_bare_names_after_titles_and_surname_mention() -> None:
 def test_a_russian_name_in_running_text_wrapped_or_with_a_turkic_patronymic(
         body: str, names: list[str]) -> None:
     assert [d.name for d in extract_response(body, language="ru").delegates] == names
+
+
+def test_a_chinese_name_after_a_verb_of_replacing_is_read_without_it() -> None:
+    body = "原定参会的王强先生因公务无法出席，改由李娜女士（参赞）参会。"
+    assert "李娜" in [d.name for d in extract_response(body, language="zh").delegates]
