@@ -87,9 +87,11 @@ _NOT_NAME: Final = frozenset({
 })
 NOT_NAME_WORDS: Final = _NOT_NAME  # for readers of names outside the extractor
 # The rest of a name wrapped onto the next line: one to three capitalised
-# words, then a comma ("Echeverría Soto, Jefa…").
+# words, then a comma, a parenthesis or "and" ("Echeverría Soto, Jefa…",
+# "l'Ambassadrice Sophie\nLambert et comprendra…").
 _WRAPPED_REST_RE: Final = re.compile(
-    r"\n[ \t]*((?:[A-ZÀ-ÞА-ЯЁ][\w'’\-]+[ \t]+){0,2}[A-ZÀ-ÞА-ЯЁ][\w'’\-]+),")
+    r"\n[ \t]*((?:[A-ZÀ-ÞА-ЯЁ][\w'’\-]+[ \t]+){0,2}[A-ZÀ-ÞА-ЯЁ][\w'’\-]+)"
+    r"(?:,|[ \t]*[;(]|[ \t]+(?:et|and|y|и)[ \t])")
 # Arabic names chain particles: "عبد العزيز بن فهد آل سعود" is seven tokens.
 MAX_NAME_TOKENS: Final = 8
 # Russian patronymics mark a personal name even without capitals or honorific.

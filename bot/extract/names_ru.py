@@ -108,8 +108,10 @@ _GENDER_MARKS: Final = {
 
 
 def declined_form(name: str) -> tuple[str, str] | None:
-    """(case, gender) that the patronymic in ``name`` is written in, if it has one."""
-    for word in name.split():
+    """(case, gender) that the patronymic in ``name`` is written in, if it has one.
+    Never the first of three words: "Пашкевич Ирины Олеговны" (a surname in -евич)."""
+    words = name.split()
+    for word in words[1:] if len(words) >= 3 else words:
         if not re.fullmatch(PATRONYMIC, word):
             continue
         lower = word.lower()

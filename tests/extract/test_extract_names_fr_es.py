@@ -77,3 +77,10 @@ def test_a_title_wrapped_onto_the_line_of_the_next_person_stays_with_its_person(
     assert [(d.name, d.title, d.role) for d in got.delegates] == [
         ("Mahamat Abakar", "Ministre conseiller", "head"),
         ("Idriss Moussa", "Premier conseiller", "member")]
+
+
+def test_a_name_wrapped_after_its_given_name_before_and_is_read_whole() -> None:
+    got = extract_response("La délégation sera conduite par Son Excellence Madame "
+                           "l'Ambassadrice Sophie\nLambert et comprendra M. Thomas Girard, "
+                           "conseiller juridique.", language="fr")
+    assert [d.name for d in got.delegates] == ["Sophie Lambert", "Thomas Girard"]

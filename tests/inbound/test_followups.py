@@ -1254,3 +1254,14 @@ def test_replace_a_and_b_with_c_and_d_takes_both_off(text: str) -> None:
                          [P("Ndong"), P("Obiang"), P("Luc Essono"), P("Anne Nze")])
     assert decided.operation == "replace", decided
     assert names(after) == ["Jean Mba", "Luc Essono", "Anne Nze"]
+
+
+def test_a_surname_in_evich_is_the_surname_not_a_patronymic() -> None:
+    from bot.inbound.followup.leaving import leaving
+
+    before = State("accept", (P("Лукашевич Виктор Иванович", "head"),
+                              P("Пашкевич Ирина Олеговна")))
+    assert leaving("Вместо советника Пашкевич И.О. в совещании примет участие первый секретарь "
+                   "Юрченко Денис Олегович.", before) == ["Пашкевич Ирина Олеговна"]
+    assert leaving("Посол Лукашевич В.И. не сможет приехать.", before) == [
+        "Лукашевич Виктор Иванович"]

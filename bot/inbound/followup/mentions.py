@@ -56,7 +56,8 @@ def _cyrillic(word: str) -> bool:
 def _surname_words(words: list[str]) -> list[str]:
     """The words of a name that may be its surname: the last; also the first when
     the name may be written surname first ("Кузнецов Игорь Петрович", "Каримова
-    Зарина"; "MOUSSAVOU Patrice", the surname in capitals). Never a patronymic."""
+    Зарина"; "MOUSSAVOU Patrice", the surname in capitals). Never a patronymic, which
+    is never the first word ("Пашкевич Ирина Олеговна": a surname in -евич)."""
     if not words:
         return []
     picked = [words[-1]]
@@ -65,7 +66,9 @@ def _surname_words(words: list[str]) -> list[str]:
         picked.insert(0, first)
     # A surname in capitals may have two words ("Jean-Pierre KOUASSI YAO").
     picked += [w for w in words[:-1] if w.isupper() and len(w) >= 2 and w not in picked]
-    return [w for w in picked if not (_cyrillic(w) and _PATRONYMIC.search(w))] or picked[-1:]
+    # The first word is never the patronymic: "Пашкевич Ирина Олеговна", "Лукашевич В.И.".
+    return [w for w in picked if not (_cyrillic(w) and _PATRONYMIC.search(w)
+                                      and w != words[0])] or picked[-1:]
 
 
 def _surname(person: Person) -> list[str]:
