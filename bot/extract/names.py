@@ -126,10 +126,11 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
                 and step < len(text) and text[step] == "\n"):
             # A PDF line wrap inside a name: "Gloria\nZELAYA", "ZELAYA\nPINEDA".
             step = cursor + wrapped.start(1)
-        elif (len(tokens) == 1 and step < len(text) and text[step] == "\n"
+        elif ((len(tokens) == 1 or (tokens and tokens[-1].casefold() in NAME_PARTICLES))
+              and step < len(text) and text[step] == "\n"
               and (rest := _WRAPPED_REST_RE.match(text, step))):
             # A mail wrapped inside a name, the rest of it before a comma:
-            # "la Sra. Paula\nEcheverría Soto, Jefa de…".
+            # "la Sra. Paula\nEcheverría Soto, Jefa de…", "M. Pierre de La\nFontaine, …".
             step = rest.start(1)
         if tokens and step == cursor:
             break

@@ -84,3 +84,11 @@ def test_a_name_wrapped_after_its_given_name_before_and_is_read_whole() -> None:
                            "l'Ambassadrice Sophie\nLambert et comprendra M. Thomas Girard, "
                            "conseiller juridique.", language="fr")
     assert [d.name for d in got.delegates] == ["Sophie Lambert", "Thomas Girard"]
+
+
+def test_a_name_wrapped_after_its_particle_is_read_whole_and_who_leads_it_leads() -> None:
+    got = extract_response("Notre délégation comprendra Mme Marie-Claire\nDubois-Lefort, Ministre "
+                           "plénipotentiaire, qui la conduira, ainsi que M. Pierre de La\n"
+                           "Fontaine, Conseiller.", language="fr")
+    assert [(d.name, d.role) for d in got.delegates] == [
+        ("Marie-Claire Dubois-Lefort", "head"), ("Pierre de La Fontaine", "member")]

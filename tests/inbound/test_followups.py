@@ -1265,3 +1265,13 @@ def test_a_surname_in_evich_is_the_surname_not_a_patronymic() -> None:
                    "Юрченко Денис Олегович.", before) == ["Пашкевич Ирина Олеговна"]
     assert leaving("Посол Лукашевич В.И. не сможет приехать.", before) == [
         "Лукашевич Виктор Иванович"]
+
+
+def test_two_leaving_in_the_plural_and_two_coming_in_their_place() -> None:
+    before = State("accept", (P("Петросян Арман", "head"), P("Саакян Лилит"),
+                              P("Ованнисян Гор")))
+    decided, after = run(before, "Саакян Лилит и Ованнисян Гор не смогут приехать, вместо них "
+                         "будут Акопян\nАни (советник) и Манукян Давид (эксперт).", "accept",
+                         [P("Манукян Давид")])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Петросян Арман", "Манукян Давид", "Акопян Ани"]
