@@ -35,9 +35,10 @@ _ROLE_PREFIX_RE: Final = re.compile(r"([^:：\n]{2,60}?)(?:\s*[:：]|\s+[-–—
 # A full stop ends the entry too: "3) Primer Secretario Tomás ARAYA SOTO."
 _FIELD_AFTER_RE: Final = re.compile(r"[ \t]*(?:[,،，、;(（|–—]|-\s|\.(?=\s|$)|\n|$)")
 _ALIAS_OPEN_RE: Final = re.compile(r"[ \t]*[(（]")
-# (A comma after a parenthesis too: "Петросян Арман (руководитель делегации), Саакян Лилит
-# (советник)".)
-_LIST_SEPARATOR_RE: Final = re.compile(r"(?:[:;]|(?<=[)）]),)[ \t]+(?=[A-ZÀ-ÞА-ЯЁ])")
+# (A comma or "and" after a parenthesis too: "Петросян Арман (руководитель делегации),
+# Саакян Лилит (советник)", "Julien Roux (chef de délégation) et Camille Blanc".)
+_LIST_SEPARATOR_RE: Final = re.compile(
+    r"(?:[:;]|(?<=[)）]),|(?<=[)）])[ \t]+(?:et|and|y|и))[ \t]+(?=[A-ZÀ-ÞА-ЯЁ])")
 # A run-on list whose items open with their role: "…: глава делегации – Нурланов
 # Асхат Маратович, директор …; заместитель главы делегации – Омарова …".
 # Also after the full stop of a sentence ("…, заместитель министра. Член делегации –

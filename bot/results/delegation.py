@@ -126,6 +126,8 @@ def apply(state: State, operation: str, decision: str | None, people: Sequence[P
         return State("accept" if coming else state.decision,
                      _succession(state.people, removed, _union(rest, coming), people))
     # first, complete, a whole new list: what the message says is the delegation.
+    if operation == Operation.REPLACE and people:
+        decision = "accept"  # people come in: "B cannot come; C will replace her"
     return State(decision or ("accept" if people else state.decision), tuple(people))
 
 

@@ -92,3 +92,10 @@ def test_a_name_wrapped_after_its_particle_is_read_whole_and_who_leads_it_leads(
                            "Fontaine, Conseiller.", language="fr")
     assert [(d.name, d.role) for d in got.delegates] == [
         ("Marie-Claire Dubois-Lefort", "head"), ("Pierre de La Fontaine", "member")]
+
+
+def test_bare_names_with_parentheses_joined_by_and_are_two_people() -> None:
+    got = extract_response("Bonjour, participeront pour la Mission : Julien Roux (chef de "
+                           "délégation) et Camille Blanc\n(conseillère). Bien cordialement.",
+                           language="fr")
+    assert [d.name for d in got.delegates] == ["Julien Roux", "Camille Blanc"]

@@ -1275,3 +1275,8 @@ def test_two_leaving_in_the_plural_and_two_coming_in_their_place() -> None:
                          [P("Манукян Давид")])
     assert decided.operation == "replace", decided
     assert names(after) == ["Петросян Арман", "Манукян Давид", "Акопян Ани"]
+
+
+def test_a_whole_list_replaced_by_someone_coming_in_is_accepted_even_if_read_as_declining() -> None:
+    after = apply(FR_LISTED, "replace", "decline", [P("Luc Essono")], ())
+    assert after.decision == "accept" and names(after) == ["Luc Essono"]
