@@ -85,3 +85,11 @@ def test_a_russian_name_in_running_text_wrapped_or_with_a_turkic_patronymic(
 def test_a_chinese_name_after_a_verb_of_replacing_is_read_without_it() -> None:
     body = "原定参会的王强先生因公务无法出席，改由李娜女士（参赞）参会。"
     assert "李娜" in [d.name for d in extract_response(body, language="zh").delegates]
+
+
+def test_an_informal_list_after_a_verb_of_going_is_an_acceptance() -> None:
+    got = extract_response("Добрый день! От Постпредства Грузии едут: Беридзе Давид "
+                           "(руководитель), Орлов Дмитрий, советник.", language="ru")
+    assert got.decision == "accept"
+    assert [(d.name, d.role) for d in got.delegates] == [("Беридзе Давид", "head"),
+                                                         ("Орлов Дмитрий", "member")]
