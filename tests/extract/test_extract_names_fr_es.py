@@ -99,3 +99,10 @@ def test_bare_names_with_parentheses_joined_by_and_are_two_people() -> None:
                            "délégation) et Camille Blanc\n(conseillère). Bien cordialement.",
                            language="fr")
     assert [d.name for d in got.delegates] == ["Julien Roux", "Camille Blanc"]
+
+
+def test_a_role_wrapped_inside_its_parentheses_stays_with_its_person() -> None:
+    got = extract_response("La Mission permanente du Sénégal confirme sa participation : "
+                           "M. Ibrahima Fall (chef de\ndélégation), Mme Coumba Gaye "
+                           "(conseillère).", language="fr")
+    assert (got.delegates[0].name, got.delegates[0].role) == ("Ibrahima Fall", "head")

@@ -93,3 +93,11 @@ def test_an_informal_list_after_a_verb_of_going_is_an_acceptance() -> None:
     assert got.decision == "accept"
     assert [(d.name, d.role) for d in got.delegates] == [("Беридзе Давид", "head"),
                                                          ("Орлов Дмитрий", "member")]
+
+
+def test_will_represent_in_the_plural_is_an_acceptance() -> None:
+    got = extract_response("Сообщаем, что Республику Беларусь на совещании будут представлять "
+                           "Постоянный представитель Лукашевич Виктор Иванович и первый секретарь "
+                           "Бабич Ольга.", language="ru")
+    assert got.decision == "accept"
+    assert "Лукашевич Виктор Иванович" in [d.name for d in got.delegates]

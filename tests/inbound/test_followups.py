@@ -1280,3 +1280,23 @@ def test_two_leaving_in_the_plural_and_two_coming_in_their_place() -> None:
 def test_a_whole_list_replaced_by_someone_coming_in_is_accepted_even_if_read_as_declining() -> None:
     after = apply(FR_LISTED, "replace", "decline", [P("Luc Essono")], ())
     assert after.decision == "accept" and names(after) == ["Luc Essono"]
+
+
+@pytest.mark.parametrize("text", [
+    "Los Sres. Holzer y Stix-Hackl serán reemplazados por la Sra. Eva Gruber.",
+    "M. Holzer et Mme Stix-Hackl seront remplacés par Mme Eva Gruber.",
+])
+def test_plural_verbs_of_replacing_take_everyone_named_off(text: str) -> None:
+    from bot.inbound.followup.leaving import leaving
+
+    assert sorted(leaving(text, LATIN)) == ["Andreas Holzer", "Christine Stix-Hackl"]
+
+
+def test_a_listed_delegate_who_replaces_the_head_as_head_leads() -> None:
+    before = State("accept", (P("Jean Mba", "head"), P("Paul Ndong"), P("Rose Obiang")))
+    decided, after = run(before, "Changements : Mme Obiang remplace M. Mba comme cheffe de "
+                         "délégation ; M. Ndong est remplacé par M. Luc Essono.", "accept",
+                         [P("Obiang"), P("Luc Essono")], ["Mba", "Ndong"])
+    assert decided.operation == "replace", decided
+    assert [(p["name"], p["role"]) for p in after.people] == [("Rose Obiang", "head"),
+                                                               ("Luc Essono", "member")]
