@@ -1300,3 +1300,11 @@ def test_a_listed_delegate_who_replaces_the_head_as_head_leads() -> None:
     assert decided.operation == "replace", decided
     assert [(p["name"], p["role"]) for p in after.people] == [("Rose Obiang", "head"),
                                                                ("Luc Essono", "member")]
+
+
+def test_the_initial_after_a_surname_tells_two_of_one_family_apart() -> None:
+    from bot.inbound.followup.leaving import leaving
+
+    before = State("accept", (P("Ибраимов Жоомарт", "head"), P("Ибраимова Айжан")))
+    assert leaving("Ибраимову А. заменит атташе Ниязов Эрлан.", before) == ["Ибраимова Айжан"]
+    assert leaving("Вместо Ибраимова Ж. приедет Ниязов Эрлан.", before) == ["Ибраимов Жоомарт"]

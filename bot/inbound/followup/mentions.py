@@ -103,10 +103,26 @@ def named_in(window: str, person: Person) -> bool:
         # Chinese names are written without spaces: look for the name itself.
         return bool(name.strip()) and "".join(name.split()) in "".join(window.split())
     surname = _surname(person)
-    return bool(words) and (any(stem_match(part, w) for w in person_key(window).split()
-                                if len(w) >= 3 for part in surname if len(part) >= 3)
+    return bool(words) and (any(stem_match(part, person_key(w.group()))
+                                and _initial_fits(window, w.end(), person, part)
+                                for w in re.finditer(r"\w+", window)
+                                if len(w.group()) >= 3 for part in surname if len(part) >= 3)
                             or any(_short_named(window, part) for part in surname
                                    if len(part) == 2))
+
+
+# A Cyrillic initial right after a surname: "Ибраимову А.".
+_INITIAL_AFTER = re.compile(r"\s+([А-ЯЁ])\.")
+
+
+def _initial_fits(window: str, end: int, person: Person, surname: str) -> bool:
+    """The initial written after the surname, if any, is that of one of the person's
+    other names: "Ибраимову А." is Ибраимова Айжан, not Ибраимов Жоомарт."""
+    initial = _INITIAL_AFTER.match(window, end)
+    others = [w for w in person_key(str(person.get("name") or "")).split()
+              if not stem_match(surname, w)]
+    return initial is None or not others or person_key(initial.group(1)) in {
+        w[0] for w in others}
 
 
 # A Russian honorific in an oblique case: the name after it is an object.
@@ -120,7 +136,8 @@ def named_oblique(window: str, person: Person) -> bool:
     surname = _surname(person)
     for match in re.finditer(r"\w+", window):
         word = person_key(match.group())
-        hits = [part for part in surname if len(word) >= 3 and stem_match(part, word)]
+        hits = [part for part in surname if len(word) >= 3 and stem_match(part, word)
+                and _initial_fits(window, match.end(), person, part)]
         if hits and (_OBLIQUE_HONORIFIC.search(window[:match.start()])
                      or all(word != part for part in hits)):
             return True
