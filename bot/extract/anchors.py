@@ -35,7 +35,10 @@ _ROLE_PREFIX_RE: Final = re.compile(r"([^:：\n]{2,60}?)(?:\s*[:：]|\s+[-–—
 # A full stop ends the entry too: "3) Primer Secretario Tomás ARAYA SOTO."
 _FIELD_AFTER_RE: Final = re.compile(r"[ \t]*(?:[,،，、;(（|–—]|-\s|\.(?=\s|$)|\n|$)")
 _ALIAS_OPEN_RE: Final = re.compile(r"[ \t]*[(（]")
-_LIST_SEPARATOR_RE: Final = re.compile(r"[:;][ \t]+(?=[A-ZÀ-ÞА-ЯЁ])")
+# (A comma or "and" after a parenthesis too: "Петросян Арман (руководитель делегации),
+# Саакян Лилит (советник)", "Julien Roux (chef de délégation) et Camille Blanc".)
+_LIST_SEPARATOR_RE: Final = re.compile(
+    r"(?:[:;]|(?<=[)）]),|(?<=[)）])[ \t]+(?:et|and|y|и))[ \t]+(?=[A-ZÀ-ÞА-ЯЁ])")
 # A run-on list whose items open with their role: "…: глава делегации – Нурланов
 # Асхат Маратович, директор …; заместитель главы делегации – Омарова …".
 # Also after the full stop of a sentence ("…, заместитель министра. Член делегации –
@@ -109,8 +112,9 @@ def find_anchors(text: str) -> list[Anchor]:
     for match in _ru_patronymic_names(text):
         if _CLERK_LABEL_RE.search(text[max(0, match.start() - 30) : match.start()]):
             continue
-        form = declined_form(match.group())
-        name = to_nominative(match.group(), *form) if form else match.group()
+        written = " ".join(match.group().split())  # a wrapped line joined
+        form = declined_form(written)
+        name = to_nominative(written, *form) if form else written
         ru_named[match.start()] = NameMatch(match.start(), match.end(), None, name)
         starts.setdefault(match.start(), (False, None))
     offset = 0
@@ -303,17 +307,21 @@ def _rank_addressed(text: str, start: int, *, listed: bool, labelled: bool) -> N
 
 
 def _proper_name(name: str) -> bool:
+    """Two or more proper names, or initials and one ("А.В. Вишневская")."""
     tokens = name.split()
-    return len(tokens) >= 2 and all(
+    words = [t for t in tokens if not re.fullmatch(r"(?:[A-ZÀ-ÞА-ЯЁ]\.){1,3}", t)]
+    return len(tokens) >= 2 and bool(words) and all(
         re.fullmatch(r"[A-ZÀ-ÞА-ЯЁ][a-zß-ÿа-яё'’]+(?:-[A-ZÀ-ÞА-ЯЁ]?[a-zß-ÿа-яё'’]+)*", t)
-        for t in tokens)
+        for t in words)
 
 
 def _after_person_line(text: str, start: int) -> bool:
-    """The previous non-empty line opens with an honorific or a rank (a list of people)."""
+    """The previous non-empty line opens with an honorific or a rank (a list of people),
+    or announces a list ("Состав делегации Российской Федерации:")."""
     before = text[:start].rstrip()
     line = before[before.rfind("\n") + 1 :].lstrip(" \t-•*·")
-    return bool(line) and bool(HONORIFIC_RE.match(line) or RANK_ANYWHERE_RE.match(line))
+    return bool(line) and bool(line.endswith((":", "：")) or HONORIFIC_RE.match(line)
+                               or RANK_ANYWHERE_RE.match(line))
 
 
 def _rank_in_sentence(text: str, start: int) -> NameMatch | None:

@@ -272,8 +272,16 @@ def _bound_entry(gap: str, *, last: bool) -> str:
     """The part of `gap` that still describes the person just named."""
     lines = gap.split("\n")
     if len(lines) > 1 and not last:
-        # The line the next anchor sits on ("Member - Ms. X") is that anchor's prefix.
-        lines = lines[:-1]
+        # The line the next anchor sits on ("Member - Ms. X") is that anchor's prefix;
+        # before a semicolon it still describes this person, wrapped by the mail
+        # ("M. A, Ministre conseiller, chef de\ndélégation ; Mme B, …").
+        # So is a line that goes on in lower case ("(chef de\ndélégation), Mme B").
+        # (Not a list mark: "б) г-жа …".)
+        head, semicolon, _ = lines[-1].rpartition(";")
+        goes_on = re.match(r"[^\W\d_]{2}", lines[-1].lstrip()) and lines[-1].lstrip()[:1].islower()
+        lines[-1] = head if semicolon or not goes_on else lines[-1]
+        if not lines[-1].strip():
+            lines = lines[:-1]
     kept = [lines[0]]
     index = 1
     while index < len(lines):

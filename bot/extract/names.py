@@ -87,9 +87,11 @@ _NOT_NAME: Final = frozenset({
 })
 NOT_NAME_WORDS: Final = _NOT_NAME  # for readers of names outside the extractor
 # The rest of a name wrapped onto the next line: one to three capitalised
-# words, then a comma ("Echeverría Soto, Jefa…").
+# words, then a comma, a parenthesis or "and" ("Echeverría Soto, Jefa…",
+# "l'Ambassadrice Sophie\nLambert et comprendra…").
 _WRAPPED_REST_RE: Final = re.compile(
-    r"\n[ \t]*((?:[A-ZÀ-ÞА-ЯЁ][\w'’\-]+[ \t]+){0,2}[A-ZÀ-ÞА-ЯЁ][\w'’\-]+),")
+    r"\n[ \t]*((?:[A-ZÀ-ÞА-ЯЁ][\w'’\-]+[ \t]+){0,2}[A-ZÀ-ÞА-ЯЁ][\w'’\-]+)"
+    r"(?:,|[ \t]*[;(]|[ \t]+(?:et|and|y|и)[ \t])")
 # Arabic names chain particles: "عبد العزيز بن فهد آل سعود" is seven tokens.
 MAX_NAME_TOKENS: Final = 8
 # Russian patronymics mark a personal name even without capitals or honorific.
@@ -124,10 +126,11 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
                 and step < len(text) and text[step] == "\n"):
             # A PDF line wrap inside a name: "Gloria\nZELAYA", "ZELAYA\nPINEDA".
             step = cursor + wrapped.start(1)
-        elif (len(tokens) == 1 and step < len(text) and text[step] == "\n"
+        elif ((len(tokens) == 1 or (tokens and tokens[-1].casefold() in NAME_PARTICLES))
+              and step < len(text) and text[step] == "\n"
               and (rest := _WRAPPED_REST_RE.match(text, step))):
             # A mail wrapped inside a name, the rest of it before a comma:
-            # "la Sra. Paula\nEcheverría Soto, Jefa de…".
+            # "la Sra. Paula\nEcheverría Soto, Jefa de…", "M. Pierre de La\nFontaine, …".
             step = rest.start(1)
         if tokens and step == cursor:
             break

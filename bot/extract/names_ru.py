@@ -93,10 +93,14 @@ _PATRONYMIC_FORMS: Final = (
 )
 _WORD = r"[А-ЯЁ](?:[а-яё]+|[А-ЯЁ]+)(?:-[А-ЯЁ](?:[а-яё]+|[А-ЯЁ]+))?"
 PATRONYMIC = r"[А-ЯЁ][а-яё]+(?:(?:ович|евич|ьич)(?:ем|у|а)?|(?:овн|евн|ичн)(?:ой|а|ы|у|е))"
-# Surname first ("Иванов Пётр Сергеевич") or last ("Николай Михайлович Карпенко").
+# Surname first ("Иванов Пётр Сергеевич") or last ("Николай Михайлович Карпенко"),
+# a mail may wrap the line inside it ("посол Иванов Пётр\nСергеевич").
+_SPACE = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 RU_PATRONYMIC_NAME_RE: Final = re.compile(
-    rf"(?<![\w.\-])(?:{_WORD}[ \t]+{_WORD}[ \t]+{PATRONYMIC}"
-    rf"|{_WORD}[ \t]+{PATRONYMIC}[ \t]+{_WORD})(?![\w\-])"
+    rf"(?<![\w.\-])(?:{_WORD}{_SPACE}{_WORD}{_SPACE}{PATRONYMIC}"
+    rf"|{_WORD}{_SPACE}{PATRONYMIC}{_SPACE}{_WORD}"
+    # A Turkic patronymic, the father's name and оглы/кызы: "Мамедова Лейла Ариф кызы".
+    rf"|{_WORD}{_SPACE}{_WORD}{_SPACE}{_WORD}[ \t]+(?:оглы|кызы|улы|уулу))(?![\w\-])"
 )
 _GENDER_MARKS: Final = {
     "gen": ("ой", "ы", "и"), "dat": ("ой", "е"), "ins": ("ой", "ей"), "acc": ("у", "ю"),
@@ -104,8 +108,10 @@ _GENDER_MARKS: Final = {
 
 
 def declined_form(name: str) -> tuple[str, str] | None:
-    """(case, gender) that the patronymic in ``name`` is written in, if it has one."""
-    for word in name.split():
+    """(case, gender) that the patronymic in ``name`` is written in, if it has one.
+    Never the first of three words: "Пашкевич Ирины Олеговны" (a surname in -евич)."""
+    words = name.split()
+    for word in words[1:] if len(words) >= 3 else words:
         if not re.fullmatch(PATRONYMIC, word):
             continue
         lower = word.lower()

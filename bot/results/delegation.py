@@ -119,27 +119,35 @@ def apply(state: State, operation: str, decision: str | None, people: Sequence[P
     if operation == Operation.REMOVE:
         kept = tuple(p for p in state.people
                      if not any(names_match(p["name"], r) for r in removed))
-        return State(state.decision, kept)
+        return State(state.decision, _succession(state.people, removed, kept, people))
     if operation == Operation.REPLACE and removed:
         rest = [p for p in state.people if not any(names_match(p["name"], r) for r in removed)]
         coming = [p for p in people if not any(names_match(p["name"], r) for r in removed)]
         return State("accept" if coming else state.decision,
-                     _succession(state.people, removed, _union(rest, coming)))
+                     _succession(state.people, removed, _union(rest, coming), people))
     # first, complete, a whole new list: what the message says is the delegation.
+    if operation == Operation.REPLACE and people:
+        decision = "accept"  # people come in: "B cannot come; C will replace her"
     return State(decision or ("accept" if people else state.decision), tuple(people))
 
 
-def _succession(before: Sequence[Person], removed: Sequence[str],
-                after: tuple[Person, ...]) -> tuple[Person, ...]:
-    """The head replaced one for one: the one who comes in leads, when the reply
-    gives them no other role and nobody else leads ("Mr. A, head of delegation,
-    is unable to travel; Mr. C will attend instead")."""
+def _succession(before: Sequence[Person], removed: Sequence[str], after: tuple[Person, ...],
+                people: Sequence[Person] = ()) -> tuple[Person, ...]:
+    """Nobody leading any more, who leads: a listed delegate the reply names as
+    leading now (carried with the role of head in ``people``), else the one who
+    comes in for the head, when the reply gives them no other role and nobody else leads
+    ("Mr. A, head of delegation, is unable to travel; Mr. C will attend instead")."""
+    if any(p.get("role") == "head" for p in after):
+        return after
+    named = [p for p in after if any(q.get("role") == "head" and names_match(p["name"], q["name"])
+                                     for q in people)]
     gone = [p for p in before if any(names_match(p["name"], r) for r in removed)]
     new = [p for p in after if not any(names_match(p["name"], q["name"]) for q in before)]
-    if (len(gone) == 1 and gone[0].get("role") == "head" and len(new) == 1
-            and new[0].get("role") in (None, "member")
-            and not any(p.get("role") == "head" for p in after)):
-        return tuple({**p, "role": "head"} if p is new[0] else p for p in after)
+    if (len(named) != 1 and len(gone) == 1 and gone[0].get("role") == "head" and len(new) == 1
+            and new[0].get("role") in (None, "member")):
+        named = new
+    if len(named) == 1:
+        return tuple({**p, "role": "head"} if p is named[0] else p for p in after)
     return after
 
 

@@ -63,3 +63,46 @@ def test_tab_separated_table() -> None:
     assert [(d.name, d.title, d.role) for d in got.delegates] == [
         ("Pablo RUIZ", "Viceministro", "head"), ("Eva LUNA", "Tercera Secretaria", "alternate")]
     assert got.decision == "accept"
+
+
+def test_a_title_wrapped_onto_the_line_of_the_next_person_stays_with_its_person() -> None:
+    got = extract_response("Délégation d'Haïti : M. Jean-Robert Pierre-Louis, Ministre "
+                           "conseiller, chef de\ndélégation ; Mme Nadège Joseph, Conseillère.",
+                           language="fr")
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("Jean-Robert Pierre-Louis", "Ministre conseiller", "head"),
+        ("Nadège Joseph", "Conseillère", "member")]
+    got = extract_response("Délégation : M. Mahamat Abakar,\nMinistre conseiller (chef de "
+                           "délégation) ; M. Idriss Moussa, Premier conseiller.", language="fr")
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("Mahamat Abakar", "Ministre conseiller", "head"),
+        ("Idriss Moussa", "Premier conseiller", "member")]
+
+
+def test_a_name_wrapped_after_its_given_name_before_and_is_read_whole() -> None:
+    got = extract_response("La délégation sera conduite par Son Excellence Madame "
+                           "l'Ambassadrice Sophie\nLambert et comprendra M. Thomas Girard, "
+                           "conseiller juridique.", language="fr")
+    assert [d.name for d in got.delegates] == ["Sophie Lambert", "Thomas Girard"]
+
+
+def test_a_name_wrapped_after_its_particle_is_read_whole_and_who_leads_it_leads() -> None:
+    got = extract_response("Notre délégation comprendra Mme Marie-Claire\nDubois-Lefort, Ministre "
+                           "plénipotentiaire, qui la conduira, ainsi que M. Pierre de La\n"
+                           "Fontaine, Conseiller.", language="fr")
+    assert [(d.name, d.role) for d in got.delegates] == [
+        ("Marie-Claire Dubois-Lefort", "head"), ("Pierre de La Fontaine", "member")]
+
+
+def test_bare_names_with_parentheses_joined_by_and_are_two_people() -> None:
+    got = extract_response("Bonjour, participeront pour la Mission : Julien Roux (chef de "
+                           "délégation) et Camille Blanc\n(conseillère). Bien cordialement.",
+                           language="fr")
+    assert [d.name for d in got.delegates] == ["Julien Roux", "Camille Blanc"]
+
+
+def test_a_role_wrapped_inside_its_parentheses_stays_with_its_person() -> None:
+    got = extract_response("La Mission permanente du Sénégal confirme sa participation : "
+                           "M. Ibrahima Fall (chef de\ndélégation), Mme Coumba Gaye "
+                           "(conseillère).", language="fr")
+    assert (got.delegates[0].name, got.delegates[0].role) == ("Ibrahima Fall", "head")

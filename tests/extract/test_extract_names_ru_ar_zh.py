@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from bot.extract import extract_response
 
 
@@ -49,3 +51,53 @@ def test_chinese_bare_names_after_titles_and_surname_mention() -> None:
     got = extract_response(body, language="zh", exclude_contacts=("hans.gruber@unodc.test",))
     assert [(d.name, d.title, d.role) for d in got.delegates] == [
         ("张明", "公安部禁毒局局长", "head"), ("李华", "外交部条约法律司处长", "member")]
+
+
+
+@pytest.mark.parametrize(("body", "names"), [
+    # a mail wrapped the line before the patronymic
+    ("Сообщаем, что делегацию возглавит Нуриев Тимур Ринатович, в состав делегации также "
+     "войдёт советник Латыпова Алина\nМаратовна.",
+     ["Нуриев Тимур Ринатович", "Латыпова Алина Маратовна"]),
+    ("Делегация: глава делегации – посол Иванов Пётр\nСергеевич; советник Сидорова Анна "
+     "Павловна.", ["Иванов Пётр Сергеевич", "Сидорова Анна Павловна"]),
+    # a surname in -евич is no patronymic: the genitive is read back
+    ("Делегация в составе советника Пашкевич Ирины Олеговны примет участие.",
+     ["Пашкевич Ирина Олеговна"]),
+    # a rank, initials and a surname on each line of a list under its heading
+    ("Состав делегации Российской Федерации:\nпосол И.И. Воронов – глава делегации;\n"
+     "советник А.В. Вишневская;\nпервый секретарь Д.С. Римский-Корсаков.",
+     ["И.И. Воронов", "А.В. Вишневская", "Д.С. Римский-Корсаков"]),
+    # bare names, each with its role or title in parentheses, separated by commas
+    ("Здравствуйте! Делегация Армении: Петросян Арман (руководитель делегации), Саакян Лилит\n"
+     "(советник), Ованнисян Гор (эксперт).", ["Петросян Арман", "Саакян Лилит",
+                                             "Ованнисян Гор"]),
+    # a Turkic patronymic: the father's name and кызы/оглы
+    ("Делегацию возглавит посол Ахмедов Рашад Тофикович. В состав делегации также войдет "
+     "советник Мамедова Лейла Ариф кызы.", ["Ахмедов Рашад Тофикович",
+                                            "Мамедова Лейла Ариф кызы"]),
+])
+def test_a_russian_name_in_running_text_wrapped_or_with_a_turkic_patronymic(
+        body: str, names: list[str]) -> None:
+    assert [d.name for d in extract_response(body, language="ru").delegates] == names
+
+
+def test_a_chinese_name_after_a_verb_of_replacing_is_read_without_it() -> None:
+    body = "原定参会的王强先生因公务无法出席，改由李娜女士（参赞）参会。"
+    assert "李娜" in [d.name for d in extract_response(body, language="zh").delegates]
+
+
+def test_an_informal_list_after_a_verb_of_going_is_an_acceptance() -> None:
+    got = extract_response("Добрый день! От Постпредства Грузии едут: Беридзе Давид "
+                           "(руководитель), Орлов Дмитрий, советник.", language="ru")
+    assert got.decision == "accept"
+    assert [(d.name, d.role) for d in got.delegates] == [("Беридзе Давид", "head"),
+                                                         ("Орлов Дмитрий", "member")]
+
+
+def test_will_represent_in_the_plural_is_an_acceptance() -> None:
+    got = extract_response("Сообщаем, что Республику Беларусь на совещании будут представлять "
+                           "Постоянный представитель Лукашевич Виктор Иванович и первый секретарь "
+                           "Бабич Ольга.", language="ru")
+    assert got.decision == "accept"
+    assert "Лукашевич Виктор Иванович" in [d.name for d in got.delegates]

@@ -1098,7 +1098,7 @@ def test_a_replacement_carries_the_new_title_of_one_who_stays(text: str, title: 
     decided, after = run(before, text, "accept", [P("Anne Nze"), P("Mba")], ["Ndong"])
     assert decided.operation == "replace", decided
     assert [(p["name"], p["title"]) for p in after.people] == [("Jean Mba", title),
-                                                               ("Anne Nze", None)]
+                                                               ("Anne Nze", "Attachée")]
 
 
 def test_a_subject_that_replaces_and_a_body_that_only_names_the_newcomer() -> None:
@@ -1167,3 +1167,144 @@ def test_no_head_is_made_up_when_the_reply_does_not_imply_one(
     after = _replace(LATIN, leaving, coming)
     heads = [p["name"] for p in after.people if p["role"] == "head"]
     assert heads == ([] if leaving == "Christine Stix-Hackl" else ["Christine Stix-Hackl"])
+
+
+# ------------------------------------------------ what the reply states of newcomers
+
+@pytest.mark.parametrize(("before", "text", "newcomer", "title"), [
+    (FR_LISTED, "M. Ndong, retenu à Libreville, sera remplacé par notre conseiller Luc Essono.",
+     "Luc Essono", "conseiller"),
+    (FR_LISTED, "M. Ndong ne pourra se joindre à la délégation ; le Premier secrétaire\n"
+     "Luc Essono le remplacera.", "Luc Essono", "Premier secrétaire"),
+    (FR_LISTED, "Paul Ndong étant rappelé, il sera remplacé par Luc Essono, Attaché.",
+     "Luc Essono", "Attaché"),
+    (RU_LISTED, "Смирнов О.И. не сможет прибыть, вместо него приедет первый секретарь "
+     "Лебедева О.", "Лебедева О.", "первый секретарь"),
+    (RU_LISTED, "Советник Смирнов О.И. отозван. Вместо него примет участие советник\n"
+     "Жуков Павел Олегович.", "Жуков Павел Олегович", "советник"),
+])
+def test_a_newcomer_gets_the_title_the_reply_writes_beside_them(
+        before: State, text: str, newcomer: str, title: str) -> None:
+    decided, after = run(before, text, "accept", [])
+    assert decided.operation == "replace", decided
+    assert [(p["name"], p["title"]) for p in after.people][-1] == (newcomer, title)
+
+
+def test_no_title_is_read_from_a_role_or_a_verb() -> None:
+    from bot.inbound.followup.stated import title_of
+
+    assert title_of("вместо него войдёт член делегации Жуков Павел.", "Жуков Павел") is None
+    assert title_of("M. Luc Essono, chef de délégation, remplacera M. Ndong.", "Luc Essono") is None
+    assert title_of("Luc Essono remplacera M. Ndong.", "Luc Essono") is None
+
+
+@pytest.mark.parametrize("text", [
+    "Son Excellence Mme Anne Nze, Ambassadeur, remplacera M. Mba à la tête de la délégation.",
+    "M. Mba has been recalled and will be replaced by Ms. Anne Nze, Minister, who will now lead "
+    "the delegation.",
+])
+def test_the_newcomer_the_reply_names_as_leading_leads_not_the_one_leaving(text: str) -> None:
+    decided, after = run(FR_LISTED, text, "accept", [P("Mba"), P("Anne Nze")])
+    assert decided.operation == "replace", decided
+    assert [(p["name"], p["role"]) for p in after.people] == [
+        ("Paul Ndong", "member"), ("Rose Obiang", "member"), ("Anne Nze", "head")]
+
+
+def test_a_listed_delegate_named_as_leading_leads_when_the_head_leaves() -> None:
+    text = ("M. Mba, rappelé, ne conduira pas la délégation. Mme Obiang assurera la direction de "
+            "la délégation et sera accompagnée de M. Luc Essono, Attaché.")
+    decided, after = run(FR_LISTED, text, "accept", [P("Mba"), P("Obiang", "head"),
+                                                     P("Luc Essono")])
+    assert decided.operation == "replace", decided
+    assert [(p["name"], p["role"]) for p in after.people] == [
+        ("Paul Ndong", "member"), ("Rose Obiang", "head"), ("Luc Essono", "member")]
+
+
+def test_nobody_else_leads_while_the_head_stays() -> None:
+    _, after = run(FR_LISTED, "Mme Anne Nze, qui conduira la délégation, remplacera "
+                   "M. Ndong.", "accept", [P("Anne Nze"), P("Ndong")])
+    assert [p["name"] for p in after.people if p["role"] == "head"] == ["Jean Mba"]
+
+
+def test_a_newcomer_in_the_instrumental_is_read_in_the_nominative() -> None:
+    decided, after = run(RU_LISTED, "Г-н Смирнов будет заменён первым секретарём Фроловым "
+                         "Игорем Петровичем.", "accept", [P("Смирнов")])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Петров Андрей Андреевич", "Фролов Игорь Петрович"]
+
+
+def test_the_mission_before_a_that_clause_is_no_newcomer() -> None:
+    from bot.inbound.followup.mentions import newcomers
+
+    assert newcomers("Постоянное представительство Республики Беларусь имеет честь сообщить, "
+                     "что вместо Смирнова О.И. в состав делегации включен Белов Артём.",
+                     RU_LISTED) == [{"honorific": None, "name": "Белов Артём", "title": None,
+                                     "role": "member", "email": None, "phone": None,
+                                     "confidence": 0.6, "source": "body"}]
+
+
+@pytest.mark.parametrize("text", [
+    "Please replace Mr. Ndong and Ms. Obiang with Mr. Luc Essono and Ms. Anne Nze.",
+    "Nous vous prions de remplacer M. Ndong et Mme Obiang par M. Luc Essono et Mme Anne Nze.",
+    "Les rogamos sustituir al Sr. Ndong y a la Sra. Obiang por el Sr. Luc Essono y la Sra. "
+    "Anne Nze.",
+])
+def test_replace_a_and_b_with_c_and_d_takes_both_off(text: str) -> None:
+    decided, after = run(FR_LISTED, text, "accept",
+                         [P("Ndong"), P("Obiang"), P("Luc Essono"), P("Anne Nze")])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Jean Mba", "Luc Essono", "Anne Nze"]
+
+
+def test_a_surname_in_evich_is_the_surname_not_a_patronymic() -> None:
+    from bot.inbound.followup.leaving import leaving
+
+    before = State("accept", (P("Лукашевич Виктор Иванович", "head"),
+                              P("Пашкевич Ирина Олеговна")))
+    assert leaving("Вместо советника Пашкевич И.О. в совещании примет участие первый секретарь "
+                   "Юрченко Денис Олегович.", before) == ["Пашкевич Ирина Олеговна"]
+    assert leaving("Посол Лукашевич В.И. не сможет приехать.", before) == [
+        "Лукашевич Виктор Иванович"]
+
+
+def test_two_leaving_in_the_plural_and_two_coming_in_their_place() -> None:
+    before = State("accept", (P("Петросян Арман", "head"), P("Саакян Лилит"),
+                              P("Ованнисян Гор")))
+    decided, after = run(before, "Саакян Лилит и Ованнисян Гор не смогут приехать, вместо них "
+                         "будут Акопян\nАни (советник) и Манукян Давид (эксперт).", "accept",
+                         [P("Манукян Давид")])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Петросян Арман", "Манукян Давид", "Акопян Ани"]
+
+
+def test_a_whole_list_replaced_by_someone_coming_in_is_accepted_even_if_read_as_declining() -> None:
+    after = apply(FR_LISTED, "replace", "decline", [P("Luc Essono")], ())
+    assert after.decision == "accept" and names(after) == ["Luc Essono"]
+
+
+@pytest.mark.parametrize("text", [
+    "Los Sres. Holzer y Stix-Hackl serán reemplazados por la Sra. Eva Gruber.",
+    "M. Holzer et Mme Stix-Hackl seront remplacés par Mme Eva Gruber.",
+])
+def test_plural_verbs_of_replacing_take_everyone_named_off(text: str) -> None:
+    from bot.inbound.followup.leaving import leaving
+
+    assert sorted(leaving(text, LATIN)) == ["Andreas Holzer", "Christine Stix-Hackl"]
+
+
+def test_a_listed_delegate_who_replaces_the_head_as_head_leads() -> None:
+    before = State("accept", (P("Jean Mba", "head"), P("Paul Ndong"), P("Rose Obiang")))
+    decided, after = run(before, "Changements : Mme Obiang remplace M. Mba comme cheffe de "
+                         "délégation ; M. Ndong est remplacé par M. Luc Essono.", "accept",
+                         [P("Obiang"), P("Luc Essono")], ["Mba", "Ndong"])
+    assert decided.operation == "replace", decided
+    assert [(p["name"], p["role"]) for p in after.people] == [("Rose Obiang", "head"),
+                                                               ("Luc Essono", "member")]
+
+
+def test_the_initial_after_a_surname_tells_two_of_one_family_apart() -> None:
+    from bot.inbound.followup.leaving import leaving
+
+    before = State("accept", (P("Ибраимов Жоомарт", "head"), P("Ибраимова Айжан")))
+    assert leaving("Ибраимову А. заменит атташе Ниязов Эрлан.", before) == ["Ибраимова Айжан"]
+    assert leaving("Вместо Ибраимова Ж. приедет Ниязов Эрлан.", before) == ["Ибраимов Жоомарт"]

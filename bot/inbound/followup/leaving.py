@@ -14,7 +14,7 @@ import re
 from bot.extract.lexicon import ROLE_HEAD_RE
 from bot.extract.names import HONORIFIC_RE
 from bot.inbound.followup.cues import cue_patterns
-from bot.inbound.followup.mentions import named_in, named_oblique
+from bot.inbound.followup.mentions import CLAUSE, named_in, named_oblique
 from bot.results.delegation import Person, State, person_key
 
 # How far from a leaving cue the name of the one leaving may be written; the
@@ -36,9 +36,6 @@ def _behind(text: str, start: int) -> str:
     while begin > 0 and not text[begin - 1].isspace():
         begin -= 1
     return text[begin:start]
-# A clause boundary between a name and a leaving cue: "Mr. B regrets that
-# Austria will not…" speaks of Austria, not of Mr. B.
-_CLAUSE = re.compile(r"(?<!\w)(?:that|que|qu['’]|что|чтобы)(?!\w)|بأن|أن\s", re.IGNORECASE)
 
 
 # A line break inside a sentence: the next line goes on in lower case.
@@ -71,39 +68,27 @@ def _sentences(window: str) -> list[str]:
 _COMMA = re.compile(r"\s*[,،，]\s*")
 
 
-def _subject(window: str, before: State) -> str:
-    """The part of ``window`` (the words before a leaving cue) that is its subject.
+def _about(window: str, before: State, side: int) -> str:
+    """The part of ``window`` a leaving cue is about, cut at commas.
 
-    Cut at commas from the end: the last piece naming a listed delegate ("…qui
-    accompagnera M. Mercier, M. Girard n'étant plus disponible": M. Girard), an
-    apposition after it skipped ("M. X, Conseiller, ne pourra pas"), and the
-    pieces before it that are only a name ("M. A, M. B et Mme C ne viendront pas").
+    ``side`` -1, the words before the cue (its subject): from the last piece
+    naming a listed delegate ("…qui accompagnera M. Mercier, M. Girard n'étant
+    plus disponible": M. Girard), an apposition after it kept ("M. X,
+    Conseiller, ne pourra pas"), with the pieces before it that are only a
+    name ("M. A, M. B et Mme C ne viendront pas"). ``side`` 1, the words after
+    it (its object): up to the first piece naming a listed delegate, with the
+    pieces after it that are only a name ("au lieu de M. A, M. B": both;
+    "désistement de M. A, la délégation sera conduite par M. B": M. A alone).
     """
     pieces = _COMMA.split(window)
-    at = next((i for i in range(len(pieces) - 1, -1, -1)
-               if any(named_in(pieces[i], p) for p in before.people)), None)
+    order = range(len(pieces)) if side > 0 else range(len(pieces) - 1, -1, -1)
+    at = next((i for i in order if any(named_in(pieces[i], p) for p in before.people)), None)
     if at is None:
         return window
-    start = at
-    while start > 0 and _only_a_name(pieces[start - 1], before):
-        start -= 1
-    return ", ".join(pieces[start:])
-
-
-def _object(window: str, before: State) -> str:
-    """The part of ``window`` (the words after a leaving cue) that it is about: up to
-    the first piece naming a listed delegate, and the pieces after it that are only
-    a name ("au lieu de M. A, M. B": both; "désistement de M. A, la délégation sera
-    conduite par M. B": M. A alone)."""
-    pieces = _COMMA.split(window)
-    at = next((i for i, piece in enumerate(pieces)
-               if any(named_in(piece, p) for p in before.people)), None)
-    if at is None:
-        return window
-    end = at
-    while end + 1 < len(pieces) and _only_a_name(pieces[end + 1], before):
-        end += 1
-    return ", ".join(pieces[:end + 1])
+    edge = at
+    while 0 <= edge + side < len(pieces) and _only_a_name(pieces[edge + side], before):
+        edge += side
+    return ", ".join(pieces[:edge + 1] if side > 0 else pieces[edge:])
 
 
 def _only_a_name(piece: str, before: State) -> bool:
@@ -138,8 +123,7 @@ def leaving(text: str, before: State) -> list[str]:
             # only the clause that the cue ends.
             line = re.split(r"[;\n]", _unwrap(window))[0 if side > 0 else -1]
             window = _sentences(line)[0 if side > 0 else -1]
-            window = (_object(window, before) if side > 0
-                      else _subject(_CLAUSE.split(window)[-1], before))
+            window = _about(window if side > 0 else CLAUSE.split(window)[-1], before, side)
             found += [p["name"] for p in before.people
                       if named_in(window, p) and p["name"] not in found]
     for match in patterns["leaving_paired"].finditer(text):
@@ -181,7 +165,7 @@ def leaving_by_rank(text: str, before: State) -> list[str]:
             line = re.split(r"[;\n]", _unwrap(window))[0 if side > 0 else -1]
             window = _sentences(line)[0 if side > 0 else -1]
             if side < 0:
-                window = _CLAUSE.split(window)[-1]
+                window = CLAUSE.split(window)[-1]
             if any(named_in(window, p) for p in before.people):
                 continue
             words = set(person_key(window).split())

@@ -15,11 +15,13 @@ from collections.abc import Iterator
 
 from bot.extract.lexicon import NAME_PARTICLES, TITLE_STARTERS
 from bot.extract.names import HONORIFIC_RE, NOT_NAME_WORDS
-from bot.extract.names_ru import nominative, object_nominative
+from bot.extract.names_ru import declined_form, nominative, object_nominative, to_nominative
 from bot.extract.phones import find_contacts
 from bot.inbound.followup.cues import cue_patterns
 from bot.results.delegation import Person, State, person_key
 
+# A clause boundary: "Mr. B regrets that Austria will not…" speaks of Austria, not of Mr. B.
+CLAUSE = re.compile(r"(?<!\w)(?:that|que|qu['’]|что|чтобы)(?!\w)|بأن|أن\s", re.IGNORECASE)
 # How far after a mention its details may be written.
 _SPAN = 300
 # How far before a mention a cue naming its title may stand ("le titre de M. A est").
@@ -54,7 +56,8 @@ def _cyrillic(word: str) -> bool:
 def _surname_words(words: list[str]) -> list[str]:
     """The words of a name that may be its surname: the last; also the first when
     the name may be written surname first ("Кузнецов Игорь Петрович", "Каримова
-    Зарина"; "MOUSSAVOU Patrice", the surname in capitals). Never a patronymic."""
+    Зарина"; "MOUSSAVOU Patrice", the surname in capitals). Never a patronymic, which
+    is never the first word ("Пашкевич Ирина Олеговна": a surname in -евич)."""
     if not words:
         return []
     picked = [words[-1]]
@@ -63,7 +66,9 @@ def _surname_words(words: list[str]) -> list[str]:
         picked.insert(0, first)
     # A surname in capitals may have two words ("Jean-Pierre KOUASSI YAO").
     picked += [w for w in words[:-1] if w.isupper() and len(w) >= 2 and w not in picked]
-    return [w for w in picked if not (_cyrillic(w) and _PATRONYMIC.search(w))] or picked[-1:]
+    # The first word is never the patronymic: "Пашкевич Ирина Олеговна", "Лукашевич В.И.".
+    return [w for w in picked if not (_cyrillic(w) and _PATRONYMIC.search(w)
+                                      and w != words[0])] or picked[-1:]
 
 
 def _surname(person: Person) -> list[str]:
@@ -98,10 +103,26 @@ def named_in(window: str, person: Person) -> bool:
         # Chinese names are written without spaces: look for the name itself.
         return bool(name.strip()) and "".join(name.split()) in "".join(window.split())
     surname = _surname(person)
-    return bool(words) and (any(stem_match(part, w) for w in person_key(window).split()
-                                if len(w) >= 3 for part in surname if len(part) >= 3)
+    return bool(words) and (any(stem_match(part, person_key(w.group()))
+                                and _initial_fits(window, w.end(), person, part)
+                                for w in re.finditer(r"\w+", window)
+                                if len(w.group()) >= 3 for part in surname if len(part) >= 3)
                             or any(_short_named(window, part) for part in surname
                                    if len(part) == 2))
+
+
+# A Cyrillic initial right after a surname: "Ибраимову А.".
+_INITIAL_AFTER = re.compile(r"\s+([А-ЯЁ])\.")
+
+
+def _initial_fits(window: str, end: int, person: Person, surname: str) -> bool:
+    """The initial written after the surname, if any, is that of one of the person's
+    other names: "Ибраимову А." is Ибраимова Айжан, not Ибраимов Жоомарт."""
+    initial = _INITIAL_AFTER.match(window, end)
+    others = [w for w in person_key(str(person.get("name") or "")).split()
+              if not stem_match(surname, w)]
+    return initial is None or not others or person_key(initial.group(1)) in {
+        w[0] for w in others}
 
 
 # A Russian honorific in an oblique case: the name after it is an object.
@@ -115,7 +136,8 @@ def named_oblique(window: str, person: Person) -> bool:
     surname = _surname(person)
     for match in re.finditer(r"\w+", window):
         word = person_key(match.group())
-        hits = [part for part in surname if len(word) >= 3 and stem_match(part, word)]
+        hits = [part for part in surname if len(word) >= 3 and stem_match(part, word)
+                and _initial_fits(window, match.end(), person, part)]
         if hits and (_OBLIQUE_HONORIFIC.search(window[:match.start()])
                      or all(word != part for part in hits)):
             return True
@@ -311,10 +333,13 @@ def newcomers(text: str, before: State, written: dict[str, str] | None = None) -
     def take(name: str | None, obj: bool) -> None:
         if name is None:
             return
-        if obj and _cyrillic(name):
+        form = declined_form(name) if _cyrillic(name) else None
+        if (obj or form) and _cyrillic(name):
+            # "включить Морозову Ирину"; "заменён Остапенко Виктором Николаевичем".
+            nominative = to_nominative(name, *form) if form else object_nominative(name)
             if written is not None:
-                written[name] = object_nominative(name)
-            name = object_nominative(name)
+                written[name] = nominative
+            name = nominative
         if not any(named_in(name, f) for f in found):
             found.append(_person(name))
 
@@ -335,7 +360,8 @@ def newcomers(text: str, before: State, written: dict[str, str] | None = None) -
             take(unlisted(_runs(window)), category == "newcomer_object")
     for match in patterns["newcomer_after"].finditer(text):
         window = _LINE_WRAP.sub(" ", text[max(0, match.start() - 160):match.start()])
-        window = _SENTENCE_END.split(window)[-1]
+        # "… имеет честь сообщить, что вместо …": not the mission before "что".
+        window = CLAUSE.split(_SENTENCE_END.split(window)[-1])[-1]
         take(unlisted(list(_runs_back(window))), False)
     if not found:
         # "Objet : Remplacement de M. B" and the body only "C D, Conseiller": a line

@@ -47,6 +47,7 @@ from bot.inbound.followup.mentions import (
     named_in,
     newcomers,
 )
+from bot.inbound.followup.stated import leader, title_of
 from bot.models import Operation
 from bot.results.delegation import (
     CORRECTABLE,
@@ -169,6 +170,12 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
                 decided = replace(decided, people=tuple(
                     [p for p in carried_people if not any(_same(p, q) for q in stays)]
                     + stays))
+        if before.people and decided.operation in (Operation.ADD, Operation.REPLACE,
+                                                   Operation.REMOVE):
+            carrying = list(decided.people) if decided.people is not None else listed
+            stated = _stated(carrying, text or "", before, decided.removed)
+            if stated != carrying:
+                decided = replace(decided, people=tuple(stated))
         if declined and decided.operation in (Operation.ADD, Operation.REPLACE):
             decided = replace(decided, to_confirm=decided.to_confirm or (
                 "read " + ", ".join(p["name"] for p in declined) + " from an oblique case "
@@ -178,6 +185,26 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
         return Decided(Operation.NONE, "the operation could not be read",
                        to_confirm=f"the operation could not be read ({type(error).__name__}); "
                                   "the delegation is unchanged")
+
+
+def _stated(people: list[Person], text: str, before: State,
+            removed: tuple[str, ...]) -> list[Person]:
+    """``people`` with what the reply states of them: the title written beside a
+    newcomer who has none ("remplacée par notre conseiller Paul Mbarga"), and who
+    leads when no listed head stays ("Mme C, qui conduira la délégation")."""
+    stated = [p if p.get("title") or _known(p, before) else
+              {**p, "title": title_of(text, _name(p)) or p.get("title")} for p in people]
+    heads_stay = any(p.get("role") == "head" and not any(names_match(p["name"], r)
+                                                         for r in removed)
+                     for p in before.people)
+    lead = None if heads_stay else leader(text, [*stated, *before.people], removed)
+    if lead is None:
+        return stated
+    led = [{**p, "role": "head"} if _name(p) == lead else p for p in stated]
+    if led == stated and not any(_name(p) == lead for p in stated):
+        # A listed delegate named only as the one who leads now.
+        led += [{**p, "role": "head"} for p in before.people if p["name"] == lead]
+    return led
 
 
 def _as_listed(person: Person, before: State) -> Person:
