@@ -87,8 +87,8 @@ _SHARED_STACK = re.compile(r"(?<!private_)\bmailstack\b")
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """Work units for ``pytest -n N`` (what `make test` runs): a module each, so a
     module's fixtures (the scans read by OCR, a private stack) are built once, and
-    one unit for every module that uses the shared stack: some of them stop and
-    start its daemons, which would cut another worker's test short.
+    one unit for every module that uses the shared stack, so that one worker
+    alone starts it (``mailstack``) and drives it.
     (pytest-xdist's own ``--dist loadgroup`` does not group under pytest 9.)"""
     from xdist.scheduler import LoadScopeScheduling
 
