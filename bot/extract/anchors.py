@@ -63,8 +63,8 @@ _AR_RANK_RE: Final = re.compile(
 def _ar_rank_after_comma(text: str, start: int) -> bool:
     """"السيد أحمد حسن، المستشار بمكتب ...": after a name and its comma an Arabic
     rank is that person's title (a new person is joined by "و")."""
-    return (re.search(r"[،,][ \t]*$", text[max(0, start - 3):start]) is not None
-            and _AR_RANK_RE.match(text, start) is not None)
+    return (_AR_RANK_RE.match(text, start) is not None
+            and re.search(r"[،,][ \t]*$", text[max(0, start - 3):start]) is not None)
 
 
 # "Исп.: Каримова З.Т., тел. ...": the clerk who drafted the note, not a list item.
