@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Final
 
+from bot.extract.alternation import alternation
 from bot.extract.lexicon import (
     DELEGATION_CUE_RE,
     LANGUAGES,
@@ -82,7 +83,8 @@ def _pattern(kind: str, script: str | None = None) -> re.Pattern[str]:
     # regular expression engine then skips ahead far faster.
     bounded = [e[2:] for e in entries if e.startswith(r"\b")]
     others = [e for e in entries if not e.startswith(r"\b")]
-    parts = ([r"\b(?:" + "|".join(bounded) + ")"] if bounded else []) + others
+    parts = ([r"\b(?:" + alternation(bounded) + ")"] if bounded else [])
+    parts += [alternation(others)] if others else []
     return re.compile("|".join(parts) or "(?!)")
 
 
