@@ -56,6 +56,11 @@ def alternation(
     return _merged(parts, render, key)
 
 
+def merged(pattern: str, flags: int = 0) -> re.Pattern[str]:
+    """re.compile(pattern, flags), its alternatives merged as `alternation` merges them."""
+    return re.compile(alternation([pattern], ignorecase=bool(flags & re.IGNORECASE)), flags)
+
+
 def _caseless(char: str) -> str | None:
     # Letters `re` matches alike under IGNORECASE have the same upper-case form
     # ("s", "S" and "ſ"); None for the few whose forms are not single letters.

@@ -31,12 +31,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Final
 
-from bot.extract.alternation import alternation
+from bot.extract.alternation import alternation, merged
 from bot.extract.lexicon import (
-    DELEGATION_CUE_RE,
+    DELEGATION_CUE,
     LANGUAGES,
-    SELF_FOLLOW_UP_RE,
-    STRONG_EXTEND_RE,
+    SELF_FOLLOW_UP,
+    STRONG_EXTEND,
     lexicon,
 )
 
@@ -128,8 +128,8 @@ class Reading:
 _PIECE_RE: Final = re.compile(r"[,،，、]")
 
 
-# The lexicon's pattern is case-insensitive; the text here is lower case already.
-_CUE_RE: Final = re.compile(DELEGATION_CUE_RE.pattern)
+# The lexicon compiles this case-insensitive; the text here is lower case already.
+_CUE_RE: Final = merged(DELEGATION_CUE)
 _KINDS: Final = ("undecided", "decline", "participate", "accept", "negators", "participation",
                   "conditional", "contrast")
 
@@ -277,9 +277,9 @@ def decide(text: str, *, delegates: int, amendment: str | None) -> Decision:
     return Decision(None, 0.0, ["no decision found"])
 
 
-# The lexicon's patterns are case-insensitive; these read lower-cased text.
-_STRONG_EXTEND_RE: Final = re.compile(STRONG_EXTEND_RE.pattern)
-_SELF_FOLLOW_UP_RE: Final = re.compile(SELF_FOLLOW_UP_RE.pattern)
+# The lexicon compiles these case-insensitive; these read lower-cased text.
+_STRONG_EXTEND_RE: Final = merged(STRONG_EXTEND)
+_SELF_FOLLOW_UP_RE: Final = merged(SELF_FOLLOW_UP)
 
 
 def detect_amendment(text: str) -> str | None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Final
 
+from bot.extract.alternation import merged
 from bot.extract.lexicon import (
     EMAIL_LABEL_RE,
     POSTNOMINALS_RE,
@@ -56,7 +57,7 @@ _LABEL_ONLY_RE: Final = re.compile(
     r"contacts?|контакты|office|off|cel|m|t|e|p|f)\W*$",
     re.IGNORECASE,
 )
-EXTRA_HEAD_RE: Final = re.compile(
+EXTRA_HEAD_RE: Final = merged(
     r"(?:will|shall|who will) (?:head|lead) (?:the|its|our)(?: \w+)? delegation|"
     r"(?:will|shall) (?:head|lead|chair) (?:the|its|our)(?: \w+)? delegation|"
     r"(?:qui )?(?:conduira|dirigera|pr[ée]sidera) la d[ée]l[ée]gation|"

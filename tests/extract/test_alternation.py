@@ -7,9 +7,15 @@ import re
 
 import pytest
 
-from bot.extract.alternation import alternation
+from bot.extract.alternation import alternation, merged
 from bot.extract.decision import _entries
-from bot.extract.lexicon import HONORIFICS, RANK_ADDRESSES
+from bot.extract.lexicon import (
+    DELEGATION_CUE,
+    HONORIFICS,
+    RANK_ADDRESSES,
+    SELF_FOLLOW_UP,
+    STRONG_EXTEND,
+)
 
 
 def _same(plain: str, merged: str, texts: list[str], flags: int = 0) -> None:
@@ -49,6 +55,9 @@ def test_lexicon_alternations_match_as_the_plain_ones() -> None:
     for kind in ("undecided", "decline", "accept", "neutral", "participate", "negators"):
         entries = _entries(kind)
         _same("|".join(entries), alternation(entries), replies)
+    for source in (DELEGATION_CUE, SELF_FOLLOW_UP, STRONG_EXTEND):
+        _same(source, merged(source).pattern, replies)
+        _same(source, merged(source, re.IGNORECASE).pattern, texts + replies, re.IGNORECASE)
 
 
 def _pattern(rnd: random.Random, depth: int = 0) -> str:
