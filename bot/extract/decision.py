@@ -135,7 +135,8 @@ _KINDS: Final = ("undecided", "decline", "participate", "accept", "negators", "p
 
 
 def _scripts(text: str) -> list[str]:
-    plain = _ADDRESS_RE.sub(" ", text)
+    # (An address holds "@", "http" or "www.": most replies need no blanking.)
+    plain = _ADDRESS_RE.sub(" ", text) if "@" in text or "http" in text or "www." in text else text
     return [name for name, script in _SCRIPT_RES.items() if script.search(plain)]
 
 
