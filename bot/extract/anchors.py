@@ -159,8 +159,9 @@ def find_anchors(text: str) -> list[Anchor]:
         bare = person is not None and person.honorific is None and not listed and not role
         if bare and person is not None and not _bare_name_line(text, person):
             person = None
-        clerk = _CLERK_LABEL_RE.search(text[max(0, start - 30):start]) is not None
-        if person is None and (at_line_start or (start in separated and not clerk)):
+        if person is None and (at_line_start or (
+                start in separated
+                and _CLERK_LABEL_RE.search(text[max(0, start - 30):start]) is None)):
             # An item of a run-on list ("…: Каримов Ботир, заместитель …; Абдуллаева
             # Нодира, советник …") reads like a list item: a name, then a title.
             person = _list_name_without_caps(text, start, listed or start in separated)
