@@ -66,8 +66,8 @@ _AR_RANK_RE: Final = re.compile(
 def _ar_rank_after_comma(text: str, start: int) -> bool:
     """"السيد أحمد حسن، المستشار بمكتب ...": after a name and its comma an Arabic
     rank is that person's title (a new person is joined by "و")."""
-    return (re.search(r"[،,][ \t]*$", text[max(0, start - 3):start]) is not None
-            and _AR_RANK_RE.match(text, start) is not None)
+    return (_AR_RANK_RE.match(text, start) is not None
+            and re.search(r"[،,][ \t]*$", text[max(0, start - 3):start]) is not None)
 
 
 # "Исп.: Каримова З.Т., тел. ...": the clerk who drafted the note, not a list item.
@@ -163,8 +163,9 @@ def find_anchors(text: str) -> list[Anchor]:
         bare = person is not None and person.honorific is None and not listed and not role
         if bare and person is not None and not _bare_name_line(text, person):
             person = None
-        clerk = _CLERK_LABEL_RE.search(text[max(0, start - 30):start]) is not None
-        if person is None and (at_line_start or (start in separated and not clerk)):
+        if person is None and (at_line_start or (
+                start in separated
+                and _CLERK_LABEL_RE.search(text[max(0, start - 30):start]) is None)):
             # An item of a run-on list ("…: Каримов Ботир, заместитель …; Абдуллаева
             # Нодира, советник …") reads like a list item: a name, then a title.
             person = _list_name_without_caps(text, start, listed or start in separated)

@@ -31,11 +31,12 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Final
 
+from bot.extract.alternation import alternation, merged
 from bot.extract.lexicon import (
-    DELEGATION_CUE_RE,
+    DELEGATION_CUE,
     LANGUAGES,
-    SELF_FOLLOW_UP_RE,
-    STRONG_EXTEND_RE,
+    SELF_FOLLOW_UP,
+    STRONG_EXTEND,
     lexicon,
 )
 
@@ -82,7 +83,8 @@ def _pattern(kind: str, script: str | None = None) -> re.Pattern[str]:
     # regular expression engine then skips ahead far faster.
     bounded = [e[2:] for e in entries if e.startswith(r"\b")]
     others = [e for e in entries if not e.startswith(r"\b")]
-    parts = ([r"\b(?:" + "|".join(bounded) + ")"] if bounded else []) + others
+    parts = ([r"\b(?:" + alternation(bounded) + ")"] if bounded else [])
+    parts += [alternation(others)] if others else []
     return re.compile("|".join(parts) or "(?!)")
 
 
@@ -126,14 +128,15 @@ class Reading:
 _PIECE_RE: Final = re.compile(r"[,،，、]")
 
 
-# The lexicon's pattern is case-insensitive; the text here is lower case already.
-_CUE_RE: Final = re.compile(DELEGATION_CUE_RE.pattern)
+# The lexicon compiles this case-insensitive; the text here is lower case already.
+_CUE_RE: Final = merged(DELEGATION_CUE)
 _KINDS: Final = ("undecided", "decline", "participate", "accept", "negators", "participation",
                   "conditional", "contrast")
 
 
 def _scripts(text: str) -> list[str]:
-    plain = _ADDRESS_RE.sub(" ", text)
+    # (An address holds "@", "http" or "www.": most replies need no blanking.)
+    plain = _ADDRESS_RE.sub(" ", text) if "@" in text or "http" in text or "www." in text else text
     return [name for name, script in _SCRIPT_RES.items() if script.search(plain)]
 
 
@@ -275,9 +278,9 @@ def decide(text: str, *, delegates: int, amendment: str | None) -> Decision:
     return Decision(None, 0.0, ["no decision found"])
 
 
-# The lexicon's patterns are case-insensitive; these read lower-cased text.
-_STRONG_EXTEND_RE: Final = re.compile(STRONG_EXTEND_RE.pattern)
-_SELF_FOLLOW_UP_RE: Final = re.compile(SELF_FOLLOW_UP_RE.pattern)
+# The lexicon compiles these case-insensitive; these read lower-cased text.
+_STRONG_EXTEND_RE: Final = merged(STRONG_EXTEND)
+_SELF_FOLLOW_UP_RE: Final = merged(SELF_FOLLOW_UP)
 
 
 def detect_amendment(text: str) -> str | None:

@@ -17,6 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
+from bot.extract.alternation import merged
 from bot.extract.anchors import LIST_MARKER_RE, find_anchors, starts_list_item
 from bot.extract.fields import read_fields, role_of
 from bot.extract.lexicon import (
@@ -42,7 +43,7 @@ from bot.extract.names_zh import (
 from bot.extract.phones import find_contacts
 from bot.extract.tables import is_table_row, read_table
 
-HEAD_CUE_RE: Final = re.compile(
+HEAD_CUE_RE: Final = merged(
     r"(?:headed|led|chaired) by|(?:conduite|dirig[ée]e|pr[ée]sid[ée]e) par|"
     r"(?:encabezad[ao]|presidid[ao]|dirigid[ao]) por|возглав\w*|برئاسة|(?:سي|ي)(?:ترأس|رأس)|"
     r"率领|率团",

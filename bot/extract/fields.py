@@ -9,11 +9,13 @@ where prose starts again, so the closing formula never becomes a title.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Final
 
+from bot.extract.alternation import merged
 from bot.extract.lexicon import (
     EMAIL_LABEL_RE,
     POSTNOMINALS_RE,
@@ -56,7 +58,7 @@ _LABEL_ONLY_RE: Final = re.compile(
     r"contacts?|контакты|office|off|cel|m|t|e|p|f)\W*$",
     re.IGNORECASE,
 )
-EXTRA_HEAD_RE: Final = re.compile(
+EXTRA_HEAD_RE: Final = merged(
     r"(?:will|shall|who will) (?:head|lead) (?:the|its|our)(?: \w+)? delegation|"
     r"(?:will|shall) (?:head|lead|chair) (?:the|its|our)(?: \w+)? delegation|"
     r"(?:qui )?(?:conduira|dirigera|pr[ée]sidera) la d[ée]l[ée]gation|"
@@ -83,6 +85,8 @@ _WRAP_AFTER_RE: Final = re.compile(
 )
 MAX_TITLE_WORDS: Final = 22
 ROLE_SPELLING_RATIO: Final = 0.9
+# Each canonical role phrase with its role and its letters counted.
+_ROLE_SPELLINGS: Final = tuple((phrase, role, Counter(phrase)) for phrase, role in ROLE_PHRASES)
 
 
 @dataclass
@@ -125,16 +129,23 @@ def _role_by_spelling(value: str) -> str | None:
         return None
     text = " ".join(words)
     best, best_ratio = None, 0.0
-    # The field is the matcher's second sequence, indexed once for every phrase.
-    matcher = SequenceMatcher(None, "", text)
-    for phrase, role in ROLE_PHRASES:
+    # The field is the matcher's second sequence, indexed once for every phrase
+    # (and only once a phrase passes the bounds below).
+    matcher: SequenceMatcher[str] | None = None
+    letters = Counter(text)
+    for phrase, role, phrase_letters in _ROLE_SPELLINGS:
         # The length ratio and quick_ratio() bound ratio() from above: a
         # phrase that cannot reach the threshold cannot be the answer.
-        if 2.0 * min(len(text), len(phrase)) / (len(text) + len(phrase)) < ROLE_SPELLING_RATIO:
+        size = len(text) + len(phrase)
+        if 2.0 * min(len(text), len(phrase)) / size < ROLE_SPELLING_RATIO:
             continue
+        # SequenceMatcher.quick_ratio(), from letter counts kept for each phrase.
+        common = sum(min(count, letters[char]) for char, count in phrase_letters.items())
+        if 2.0 * common / size < ROLE_SPELLING_RATIO:
+            continue
+        if matcher is None:
+            matcher = SequenceMatcher(None, "", text)
         matcher.set_seq1(phrase)
-        if matcher.quick_ratio() < ROLE_SPELLING_RATIO:
-            continue
         ratio = matcher.ratio()
         if ratio > best_ratio:
             best, best_ratio = role, ratio

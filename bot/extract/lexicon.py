@@ -17,6 +17,8 @@ from functools import cache
 from importlib import resources
 from typing import Any, Final
 
+from bot.extract.alternation import merged
+
 LANGUAGES: Final = ("en", "fr", "es", "ru", "ar", "zh")
 
 
@@ -231,16 +233,16 @@ def header_kind(cell: str) -> str | None:
 
 
 # Phrases that introduce a delegation list; names after them are trusted more.
-DELEGATION_CUE_RE: Final = re.compile(
+DELEGATION_CUE: Final = (
     r"delegat|composed as follows|as follows|following (?:persons?|officials?|delegates?)|"
     r"will be represented|represented by|will (?:also )?attend|will (?:also )?participate|"
     r"d[ée]l[ée]gation|comme suit|repr[ée]sent[ée]e? par|"
     r"delegaci[óo]n|siguiente|integrad[ao]|conformad[ao]|representad[ao] por|"
     r"делегаци|следующем составе|составе|представлен|"
     r"الوفد|وفد|على النحو التالي|المشاركين|المشاركون|"
-    r"代表团|如下|出席|参加",
-    re.IGNORECASE,
+    r"代表团|如下|出席|参加"
 )
+DELEGATION_CUE_RE: Final = merged(DELEGATION_CUE, re.IGNORECASE)
 
 # Lines that end a delegate entry because they are plain prose again.
 PROSE_RE: Final = re.compile(
@@ -253,7 +255,7 @@ PROSE_RE: Final = re.compile(
 )
 
 # Auto-replies: out of office and the like.
-AUTO_REPLY_RE: Final = re.compile(
+AUTO_REPLY_RE: Final = merged(
     r"out of (?:the )?office|on (?:annual )?leave until|automatic reply|auto-?reply|"
     r"limited access to (?:my )?e-?mail|absent(?:e)? du bureau|r[ée]ponse automatique|"
     r"je suis absente?|fuera de la oficina|respuesta autom[áa]tica|estar[ée] ausente|"
@@ -285,22 +287,22 @@ EXTEND_RE: Final = _lang("extend")
 PARTICIPATE_RE: Final = _lang("participate")
 # Follow-ups that can only mean the mission's own earlier note (UN notes say
 # "its note" for the addressee's note too, so those need a replace/extend cue).
-SELF_FOLLOW_UP_RE: Final = re.compile(
+SELF_FOLLOW_UP: Final = (
     r"(?:its|our) (?:previous|earlier) (?:note|letter|e-?mail)|further to our|"
     r"(?:sa|notre) pr[ée]c[ée]dente|suite [àa] notre|nota anterior|своей ноте|своей ноты|"
-    r"свою ноту|إلحاق(?:ا|اً)|继本团|继我团|继本代表团|补充通知",
-    re.IGNORECASE,
+    r"свою ноту|إلحاق(?:ا|اً)|继本团|继我团|继本代表团|补充通知"
 )
+SELF_FOLLOW_UP_RE: Final = merged(SELF_FOLLOW_UP, re.IGNORECASE)
 
-STRONG_EXTEND_RE: Final = re.compile(
+STRONG_EXTEND: Final = (
     r"additional (?:members?|delegates?|participants?|persons?|representatives?|experts?)|"
     r"in addition to (?:the|its|our) (?:delegation|delegates|members|persons|names|list)|"
     r"additionally|(?:be|been) added to|"
     r"en compl[ée]ment|membres? suppl[ée]mentaires?|s'ajouter|complementa|"
     r"miembros? adicional|se sumar[áa]|в дополнение|إضافة إلى|بالإضافة إلى|"
-    r"补充|增派|追加",
-    re.IGNORECASE,
+    r"补充|增派|追加"
 )
+STRONG_EXTEND_RE: Final = merged(STRONG_EXTEND, re.IGNORECASE)
 _ARTICLES = r"(?:\s+(?:a|à|la|el|le|les|the|al|del|de|à la|a la))*\W{0,12}$"
 # Text right before a name that makes it a contact, an addressee or a thanked
 # person, not a delegate.
@@ -326,7 +328,7 @@ REPLACED_BEFORE_RE: Final = re.compile(
     re.IGNORECASE,
 )
 # Text in the same sentence after a name that withdraws the person.
-WITHDRAWN_AFTER_RE: Final = re.compile(
+WITHDRAWN_AFTER_RE: Final = merged(
     r"(?:will no longer|is no longer|no longer|ne fera plus|ne pourra|ne participera|ya no|"
     r"no podr[áa]|no participar[áa]|больше не|не сможет|не будет|(?<!\S)لن(?!\S)|لم يعد|"
     r"不再|无法|将不|(?:will be|has been) replaced by|remplac[ée]e? par|sustituid[oa] por|"

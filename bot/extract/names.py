@@ -14,6 +14,7 @@ import re
 import unicodedata
 from typing import Final
 
+from bot.extract.alternation import alternation
 from bot.extract.lexicon import (
     HONORIFICS,
     NAME_ABBREVIATIONS,
@@ -31,7 +32,7 @@ from bot.extract.model import NameMatch
 from bot.extract.names_ru import nominative
 from bot.extract.names_zh import ZH_NAME_RE, parse_zh_person, zh_rank_name
 
-_HON_ALT = "|".join(re.escape(h) for h in sorted(HONORIFICS, key=len, reverse=True))
+_HON_ALT = alternation(sorted(HONORIFICS, key=len, reverse=True), words=True)
 # One or more honorifics in a row ("H.E. Mr.", "Excmo. Sr. D."), then a space.
 # An abbreviation no lexicon lists ("Mgs.", "Abg.", "Psic.") is read as an
 # honorific only straight before two capitalised words (a first name and a
@@ -47,13 +48,15 @@ HONORIFIC_RE: Final = re.compile(
 # Arabic uses the title "the Ambassador" as part of the form of address.
 _AR_TITLE_HON_RE: Final = re.compile(r"\s+(?:السفيرة|السفير)(?=\s)")
 # A PDF may wrap a line inside a rank ("Comisario\nGeneral"): any space will do.
-_RANK_ALT = "|".join(
-    re.escape(r).replace(r"\ ", r"\s+") for r in sorted(RANK_ADDRESSES, key=len, reverse=True)
-)
+_RANKS = sorted(RANK_ADDRESSES, key=len, reverse=True)
+_RANK_ALT = alternation(_RANKS, words=True, space=r"\s+")
+_RANK_ALT_CASELESS = alternation(_RANKS, words=True, space=r"\s+", ignorecase=True)
 # A rank as the form of address ("Ambassador", "l'Ambassadeur", "el Embajador");
 # group 1 is the rank without its article.
 RANK_ADDRESS_RE: Final = re.compile(
-    rf"[ \t]*(?:(?:l['’]|le |la |el |the )[ \t]*)?({_RANK_ALT})(?=[ \t])", re.IGNORECASE
+    rf"[ \t]*(?:(?:l['’]|le |la |el |the )[ \t]*)?"
+    rf"({_RANK_ALT_CASELESS})(?=[ \t])",
+    re.IGNORECASE,
 )
 # A capitalised rank inside a sentence ("headed by Minister Paulo ..."); group 1
 # is where it starts (after an optional article).
@@ -112,20 +115,28 @@ def match_honorific(text: str, pos: int) -> re.Match[str] | None:
     return match
 
 
+# read_name matches these at a position of the whole text (no copy of its rest).
+_BLANKS_RE: Final = re.compile(r"[ \t]*")
+_SPACES_RE: Final = re.compile(r"\s+")
+_WRAPPED_CAPS_RE: Final = re.compile(r"[ \t]*\n[ \t]*([A-ZÀ-ÞА-ЯЁ][A-ZÀ-ÞА-ЯЁ'\-]+)\b")
+_SUFFIX_WORD_RE: Final = re.compile(r"[ \t]+(\w+)")
+_JOINED_ARTICLE_RE: Final = re.compile(r"\s+(?:(?:la|el|le|the|de la)\s+)?")
+
+
 def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int] | None:
     """Read name tokens at `pos`; return (name, end) or None if no name starts there."""
     tokens: list[str] = []
     ends: list[int] = []
     cursor = pos
     while len(tokens) < MAX_NAME_TOKENS:
-        space = re.match(r"[ \t]*", text[cursor:])
-        step = cursor + (space.end() if space else 0)
-        wrapped = re.match(r"[ \t]*\n[ \t]*([A-ZÀ-ÞА-ЯЁ][A-ZÀ-ÞА-ЯЁ'\-]+)\b", text[cursor:])
+        blank = _BLANKS_RE.match(text, cursor)
+        step = blank.end() if blank else cursor
+        wrapped = _WRAPPED_CAPS_RE.match(text, cursor)
         caps_pending = not any(t.isupper() and len(t) > 1 for t in tokens)
         if (tokens and (tokens[-1].isupper() or caps_pending) and wrapped
                 and step < len(text) and text[step] == "\n"):
             # A PDF line wrap inside a name: "Gloria\nZELAYA", "ZELAYA\nPINEDA".
-            step = cursor + wrapped.start(1)
+            step = wrapped.start(1)
         elif ((len(tokens) == 1 or (tokens and tokens[-1].casefold() in NAME_PARTICLES))
               and step < len(text) and text[step] == "\n"
               and (rest := _WRAPPED_REST_RE.match(text, step))):
@@ -136,8 +147,8 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
             break
         particle = _PARTICLE_RE.match(text, step)
         if particle and tokens and not _honorific_after(text, particle.end()):
-            nxt = re.match(r"\s+", text[particle.end() :])
-            after = particle.end() + (nxt.end() if nxt else 0)
+            nxt = _SPACES_RE.match(text, particle.end())
+            after = nxt.end() if nxt else particle.end()
             if (_LATIN_TOKEN_RE.match(text, after) or _ARABIC_TOKEN_RE.match(text, after)
                     or _PARTICLE_RE.match(text, after)):
                 tokens.append(particle.group())
@@ -175,10 +186,10 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
         tokens.pop()
     if tokens:
         end = ends[len(tokens) - 1]
-        suffix = re.match(r"[ \t]+(\w+)", text[end:])
+        suffix = _SUFFIX_WORD_RE.match(text, end)
         if suffix and suffix.group(1).casefold() in NAME_SUFFIXES:
             tokens.append(suffix.group(1))
-            ends = [*ends[: len(tokens) - 1], end + suffix.end()]
+            ends = [*ends[: len(tokens) - 1], suffix.end()]
             # "Рашад Ильхам оглы МАМЕДОВ,": the surname after the father's name.
             surname = _SURNAME_AFTER_SUFFIX_RE.match(text, ends[-1])
             if surname and surname.group(1).casefold() not in TITLE_STARTERS:
@@ -197,8 +208,8 @@ _SURNAME_AFTER_SUFFIX_RE: Final = re.compile(
 
 def _honorific_after(text: str, pos: int) -> bool:
     # "GONZÁLEZ DOS SANTOS y la Sra. Lucía": "y la" joins two people, not a name.
-    nxt = re.match(r"\s+(?:(?:la|el|le|the|de la)\s+)?", text[pos:])
-    return bool(nxt and HONORIFIC_RE.match(text, pos + nxt.end()))
+    nxt = _JOINED_ARTICLE_RE.match(text, pos)
+    return bool(nxt and HONORIFIC_RE.match(text, nxt.end()))
 
 
 def _is_initial(token: str) -> bool:

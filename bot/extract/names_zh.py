@@ -43,15 +43,19 @@ _ZH_SURNAME_MENTION_RE: Final = re.compile(rf"((?:{_ZH_SURNAME_ALT}))(先生|女
 _ZH_NOT_NAME_START: Final = (*ZH_NAME_OPENERS, *words("not_name_starts"))
 
 
+_HAN_RE: Final = re.compile(r"[\u4e00-\u9fff]")
+# What a name may follow straight: a title's last word or a word that opens a name.
+_ZH_NAME_BEFORE: Final = ZH_TITLE_ENDINGS + ZH_NAME_OPENERS
+
+
 def zh_anchor_starts(text: str) -> list[int]:
     """Where a Chinese name followed by 先生/女士/阁下/大使 starts."""
     starts: list[int] = []
     pos = 0
-    while pos < len(text):
-        boundary = _zh_boundary(text, pos)
-        match = None
-        if boundary:
-            match = parse_zh_person(text, pos)
+    # Only a Chinese character opens one: the search skips the rest at C speed.
+    while (han := _HAN_RE.search(text, pos)) is not None:
+        pos = han.start()
+        match = parse_zh_person(text, pos)
         if match:
             starts.append(pos)
             pos = match.end
@@ -65,7 +69,7 @@ def _zh_boundary(text: str, pos: int) -> bool:
         return False
     if pos == 0 or not "\u4e00" <= text[pos - 1] <= "\u9fff":
         return True
-    return text.endswith(ZH_TITLE_ENDINGS + ZH_NAME_OPENERS, 0, pos)
+    return text.endswith(_ZH_NAME_BEFORE, 0, pos)
 
 
 def _zh_titled_name(text: str, pos: int) -> re.Match[str] | None:

@@ -35,6 +35,10 @@ _EXTENSION_RE: Final = re.compile(
     r"تحويلة|داخلي|转|分机)[ \t]*[:.]?[ \t]*(\d{1,6})(?!\d)",
     re.IGNORECASE,
 )
+# Keep the metadata's compiled patterns: re's own cache (512 patterns, shared with
+# everything else) drops them between two numbers, and compiling them again is most
+# of the cost of reading a number.
+phonenumbers.enable_pattern_cache()
 _DATE_LIKE_RE: Final = re.compile(r"^\d{1,2}[./\-]\d{1,2}[./\-]\d{2,4}$|^\d{4}[./\-]\d{1,2}")
 _FALLBACK_REGION: Final = "AT"
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from bot.extract.alternation import merged
+
 # A line that starts quoted history: everything from it on is dropped.
 _CUT_LINE_RE: Final = re.compile(
     r"^\s*(?:"
@@ -64,7 +66,7 @@ _OUR_SENDER_RE: Final = re.compile(
 )
 # The first lines of our own invitation when pasted without quote marks: the
 # secretariat, not the mission, is the one presenting its compliments.
-_INVITATION_RE: Final = re.compile(
+_INVITATION_RE: Final = merged(
     r"(?:secretariat|secretary-general|united nations office|unodc|office on drugs)[^\n]{0,160}"
     r"(?:presents (?:its|his) compliments to (?:the )?(?:permanent )?missions?|"
     r"has the honou?r to invite)"

@@ -14,7 +14,9 @@ import unicodedata
 from typing import Final
 
 _INVISIBLE_RE: Final = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
-_SPACES_RE: Final = re.compile(r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Runs of spaces become one (a single plain space is left as it is: no work).
+_SPACES_RE: Final = re.compile(
+    r"[ \u00a0\u2000-\u200a\u202f\u205f\u3000]{2,}|[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 # A tab or a wide gap inside a line is a column gap (spreadsheet paste, PDF table).
 _COLUMN_GAP_RE: Final = re.compile(r"(?<=\S)(?:[ ]*\t[ \t]*|[ ]{3,})(?=\S)")
 # Chinese puts no spaces between words, so two spaces already align a column
@@ -43,6 +45,13 @@ _ZH_ROLE_COMMA_RE: Final = re.compile(
     r"(团长|副团长|成员|团员|顾问)、(?!团长|副团长|成员|团员|顾问)(?=[\u4e00-\u9fff])")
 
 
+# What each repair needs in the text at all: without it, its pattern is not run
+# (most replies have no tab, no slash, no Cyrillic Г/Д, no space before a full stop).
+_WIDE_SPACE_RE: Final = re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_RU_LETTER_RE: Final = re.compile(r"[ГгДд]")
+_SPACE_DOT_RE: Final = re.compile(r"\s\.")
+
+
 def tidy(text: str) -> str:
     """NFC text with plain spaces, no invisible marks and OCR-split honorifics joined."""
     text = unicodedata.normalize("NFC", text)
@@ -50,12 +59,16 @@ def tidy(text: str) -> str:
     text = _INVISIBLE_RE.sub("", text)
     text = _ZH_SPACED_HONORIFIC_RE.sub("", text)
     text = _CJK_GAP_RE.sub(" | ", text)
-    text = re.sub(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000]", " ", text)
-    text = _COLUMN_GAP_RE.sub(" | ", text)
+    text = _WIDE_SPACE_RE.sub(" ", text)
+    if "\t" in text or "   " in text:
+        text = _COLUMN_GAP_RE.sub(" | ", text)
     text = _SPACES_RE.sub(" ", text.replace("\t", " "))
-    text = _RU_HONORIFIC_RE.sub(r"\1-\2", text)
-    text = _DOT_SPACE_RE.sub(r"\1.", text)
+    if _RU_LETTER_RE.search(text):
+        text = _RU_HONORIFIC_RE.sub(r"\1-\2", text)
+    if _SPACE_DOT_RE.search(text):
+        text = _DOT_SPACE_RE.sub(r"\1.", text)
     text = _SPACE_COMMA_RE.sub(r"\1 ", text)
-    text = _AR_HONORIFIC_SLASH_RE.sub(r"\1 ", text)
+    if "/" in text:
+        text = _AR_HONORIFIC_SLASH_RE.sub(r"\1 ", text)
     text = _ZH_ROLE_COMMA_RE.sub(r"\1：", text)
     return "\n".join(line.rstrip() for line in text.split("\n"))
