@@ -58,6 +58,55 @@ def test_arabic_lines_are_measured_from_the_right() -> None:
         " ".join(full) + " أحمد حسن، مستشار", "السيدة منى"]
 
 
+def _tilted(lines: list[list[str]], tilt: float, pitch: int = 68) -> list[tsv.Word]:
+    """Lines of words on a page turned a little: each word's box drops ``tilt``
+    pixels per pixel to the right (a scan or a photo taken askew)."""
+    words = []
+    for key, texts in enumerate(lines, start=1):
+        for n, text in enumerate(texts):
+            left = 200 + n * 170
+            words.append(tsv.Word(1, 1, key, left, round(100 + key * pitch + tilt * left),
+                                  150, 40, 90.0, text))
+    return words
+
+
+def test_a_tilted_page_keeps_a_wrapped_cell_with_its_row() -> None:
+    # Measured where they are, the long line's words sit 40 px above its short
+    # continuation's: a blank line came between a table row and its last cell.
+    row = ["ЦОЙ", "Денис", "|", *[f"w{i}" for i in range(8)], "|", "+998"]
+    words = _tilted([row, ["d.tsoy@mfa.example"], ["ШАДИЕВА", "Дилноза", "|", "советник"]],
+                    tilt=-0.035)
+    assert tsv.page_tilt(tsv.lines_of(words)) == pytest.approx(-0.035, abs=0.002)
+    assert tsv.unwrapped_text(words, 2480).split("\n") == [
+        " ".join(row) + " d.tsoy@mfa.example", "ШАДИЕВА Дилноза | советник"]
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    (["1.", "Д.В.", "Щеглов"], ["2.", "Л.А.", "Цыганкова"]),  # numbered items
+    (["-", "майор", "Д.С."], ["-", "майор", "Л.Д."]),  # the same bullet
+    (["ФИО", "|", "Должность", "|"], ["ЛАДЫГИНА", "Ольга", "|", "советник", "|"]),  # rows
+    (["ЦВЕТКОВ", "Дмитрий", "Шамилевич,"], ["ДЕМИДОВА", "Елена", "Юрьевна,"]),  # full names
+    (["Дмитриев", "Александр", "Владимирович,"], ["тел.:", "+7", "495"]),  # a contact field
+])
+def test_a_full_line_is_not_joined_to_the_next_item_of_a_list(
+    first: list[str], second: list[str]
+) -> None:
+    # Both lines reach the margin, so by width alone the second would be wrapped.
+    full = [*first, *[f"w{i}" for i in range(12 - len(first))]]
+    lines = [full, [*second, *[f"v{i}" for i in range(12 - len(second))]]]
+    assert tsv.unwrapped_text(_tilted(lines, 0.0)).count("\n") == 1
+
+
+@pytest.mark.parametrize("second", [
+    ["—", "советник", "Посольства"],  # a dash that was the name's, wrapped
+    ["МИД", "России"],  # the end of a title, though the line began with a full name
+    ["d.tsoy@mfa.example"],  # the last cell of a row, fewer separators
+])
+def test_a_wrapped_line_that_only_looks_like_an_item_is_joined(second: list[str]) -> None:
+    full = ["ДЕМИДОВА", "Елена", "Юрьевна,", "|", *[f"w{i}" for i in range(8)]]
+    assert tsv.unwrapped_text(_tilted([full, second], 0.0)).count("\n") == 0
+
+
 @pytest.mark.parametrize(("latin", "cyrillic"), [
     ("HUKOJIAEB,", "НИКОЛАЕВ,"), ("AXMEJIOBA", "АХМЕЛОВА"), ("MFA", None), ("Smith", None)])
 def test_look_alike_surnames_are_written_in_cyrillic(latin: str, cyrillic: str | None) -> None:
