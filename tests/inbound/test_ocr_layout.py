@@ -10,9 +10,14 @@ with a dot too many or too few. No tesseract here: boxes are written by hand.
 
 from __future__ import annotations
 
-import pytest
+import math
+from pathlib import Path
 
-from bot.inbound.readers import cyrillicpass, tsv
+import docgen
+import pytest
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from bot.inbound.readers import cyrillicpass, tails, tsv
 from bot.inbound.readers.ocrclean import clean_text
 
 
@@ -133,3 +138,48 @@ def test_only_latin_look_alike_words_in_cyrillic_lines_are_read_again() -> None:
 ])
 def test_arabic_lexicon_words_read_with_a_dot_wrong_are_mended(text: str, expected: str) -> None:
     assert clean_text(text, "ara") == expected
+
+
+def _printed(text: str, tmp_path: Path, *, tilt: float = 0.0) -> tuple[Path, tsv.Word]:
+    """``text`` printed as a scan prints it (DejaVu Serif, blurred, turned by ``tilt``),
+    and the word's box as tesseract gives it."""
+    page = Image.new("L", (900, 200), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(str(docgen.FONTS["latin"]), 40)
+    draw.text((100, 60), text, font=font, fill=0)
+    left, top, right, bottom = draw.textbbox((100, 60), text, font=font)
+    page = page.rotate(-math.degrees(math.atan(tilt)), resample=Image.Resampling.BICUBIC,
+                       fillcolor=255).filter(ImageFilter.GaussianBlur(0.8))
+    path = tmp_path / "page.png"
+    page.save(path)
+    return path, tsv.Word(1, 1, 1, left, top - 4, right - left, bottom - top + 6, 80.0, text)
+
+
+@pytest.mark.parametrize(("printed", "read", "expected"), [
+    ("ЦАТУРЯН,", "ПАТУРЯН,", "ЦАТУРЯН,"),  # Ц's tail, a comma after the word
+    ("ЦЫБУЛЬСКАЯ", "ПЫБУЛЬСКАЯ", "ЦЫБУЛЬСКАЯ"),
+    ("ЮНОДК", "ЮНОЛК", "ЮНОДК"),  # Д's feet
+    ("ЩЕДРИН", "ШЕДРИН", "ЩЕДРИН"),  # Д's own feet are read right
+    ("ПАТУРЯН,", "ПАТУРЯН,", "ПАТУРЯН,"),  # no tail on the page: read right
+    ("Пушкарёва", "Пушкарёва", "Пушкарёва"),  # the tail is р's
+])
+@pytest.mark.parametrize("tilt", [0.0, 0.03])
+def test_a_tail_the_reading_lost_is_put_back_from_the_picture(
+    printed: str, read: str, expected: str, tilt: float, tmp_path: Path
+) -> None:
+    image, word = _printed(printed, tmp_path, tilt=tilt)
+    assert tails.restore_tails(image, [word.with_text(read, 80.0)], tilt)[0].text == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("старштий следователь", "старший следователь"),  # a stroke read as a letter
+    ("глава лелегации", "глава делегации"),  # Д read as Л
+    ("ГЛАВА ЦЕЛЕГАЦИИ, Лиректор", "ГЛАВА ДЕЛЕГАЦИИ, Директор"),
+    # Declined forms, names and words two letters away stay as read.
+    ("советника Посольства, заместителя", "советника Посольства, заместителя"),
+    ("Шилов Дмитрий, Лидия ЦВЕТКОВА, Пушкин", "Шилов Дмитрий, Лидия ЦВЕТКОВА, Пушкин"),
+])
+def test_russian_lexicon_words_read_with_a_letter_wrong_are_mended(
+    text: str, expected: str
+) -> None:
+    assert clean_text(text, "rus+eng") == expected
