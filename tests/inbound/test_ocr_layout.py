@@ -160,6 +160,9 @@ def _printed(text: str, tmp_path: Path, *, tilt: float = 0.0) -> tuple[Path, tsv
     ("ЦЫБУЛЬСКАЯ", "ПЫБУЛЬСКАЯ", "ЦЫБУЛЬСКАЯ"),
     ("ЮНОДК", "ЮНОЛК", "ЮНОДК"),  # Д's feet
     ("ЩЕДРИН", "ШЕДРИН", "ЩЕДРИН"),  # Д's own feet are read right
+    ("ДЕНИС", "ЦЕНИС", "ДЕНИС"),  # a foot at Ц's left edge: Д
+    ("ДЕДУЛЯ", "ЦЕЦУЛЯ", "ДЕДУЛЯ"),
+    ("ЦВЕТКОВ", "ЦВЕТКОВ", "ЦВЕТКОВ"),  # Ц read right
     ("ПАТУРЯН,", "ПАТУРЯН,", "ПАТУРЯН,"),  # no tail on the page: read right
     ("Пушкарёва", "Пушкарёва", "Пушкарёва"),  # the tail is р's
 ])
@@ -173,11 +176,13 @@ def test_a_tail_the_reading_lost_is_put_back_from_the_picture(
 
 @pytest.mark.parametrize(("text", "expected"), [
     ("старштий следователь", "старший следователь"),  # a stroke read as a letter
+    ("Цмитрий ЛАПТЕВ, Ценис", "Дмитрий ЛАПТЕВ, Денис"),  # given names of the gazetteer
     ("глава лелегации", "глава делегации"),  # Д read as Л
     ("ГЛАВА ЦЕЛЕГАЦИИ, Лиректор", "ГЛАВА ДЕЛЕГАЦИИ, Директор"),
     # Declined forms, names and words two letters away stay as read.
     ("советника Посольства, заместителя", "советника Посольства, заместителя"),
     ("Шилов Дмитрий, Лидия ЦВЕТКОВА, Пушкин", "Шилов Дмитрий, Лидия ЦВЕТКОВА, Пушкин"),
+    ("Цатурян, Далер, Дилноза, Цина", "Цатурян, Далер, Дилноза, Цина"),
 ])
 def test_russian_lexicon_words_read_with_a_letter_wrong_are_mended(
     text: str, expected: str

@@ -4,12 +4,13 @@
 scan or a phone photo tesseract often misses the stroke and reads "ПАТУРЯН"
 for ЦАТУРЯН, "Пыбульская" for Цыбульская, "Лмитрий" for Дмитрий. No word
 list can put a surname back, but the page still shows the stroke. For each
-capitalised Cyrillic word read with one of П, Ш, Л (either case), the word's
+capitalised Cyrillic word read with one of П, Ш, Л, Ц (either case), the word's
 box is cut out of the page, turned level along the page's tilt and cut at
 the middle grey; ink below the baseline (at least three rows tall and two
 columns wide, so not a speck) that no letter of the reading accounts for
 (р, у, ф, д, ц, щ, Д, Ц, Щ, a comma) is given to the candidate letter where
-it is: the right edge of П/Ш (Ц, Щ), under Л (Д). A word is changed only when
+it is: the right edge of П/Ш (Ц, Щ), under both edges of Л (Д); and a foot at the left edge
+of a letter read as Ц, which only Д has, makes it Д. A word is changed only when
 every stroke found has one candidate. Letters are placed by dividing the
 word's inked width evenly, which is close enough for the nearest letter.
 No tesseract process: a few small crops per page.
@@ -30,6 +31,7 @@ from bot.inbound.readers.tsv import Word
 _WORD = re.compile(r"([(«\"]?)([А-ЯЁ][А-ЯЁа-яё-]{2,})([.,;:)»\"]*)")
 _TAILED = {"П": "Ц", "Ш": "Щ", "п": "ц", "ш": "щ"}  # tail at the letter's right edge
 _FOOTED = {"Л": "Д", "л": "д"}  # tails under the letter
+_FOOTED_LEFT = {"Ц": "Д", "ц": "д"}  # Д has a foot at its left edge too, Ц none
 _WITH_DESCENDER = frozenset("ДЦЩдцщруф")
 # Below the baseline: from this many pixels under it, this share of a letter's height.
 _BELOW_FROM = 3
@@ -44,7 +46,8 @@ def candidates(words: Sequence[Word]) -> list[Word]:
     out = []
     for word in words:
         found = _WORD.fullmatch(word.text)
-        if found and any(ch in _TAILED or ch in _FOOTED for ch in found.group(2)):
+        if found and any(ch in _TAILED or ch in _FOOTED or ch in _FOOTED_LEFT
+                         for ch in found.group(2)):
             out.append(word)
     return out[:MAX_WORDS]
 
@@ -105,15 +108,26 @@ def mended(text: str, strokes: Sequence[tuple[int, int]], left: int, right: int)
     pitch = (right - left) / count
     first = left + len(before) * pitch
     out = list(letters)
-    for start, end in strokes:
-        at = ((start + end) / 2 - first) / pitch  # in letters from the word's start
+    ats = [((start + end) / 2 - first) / pitch for start, end in strokes]
+
+    def feet(i: int) -> bool:  # Д stands on two feet, one under each edge
+        return (any(i - 0.35 <= a <= i + 0.35 for a in ats)
+                and any(i + 0.65 <= a <= i + 1.35 for a in ats))
+
+    for at in ats:  # in letters from the word's start
         if at >= len(letters) - 0.2 and after:
             continue  # the comma or the stop after the word
         near = [i for i in range(len(letters)) if i - 0.3 <= at <= i + 1.3]
+        heels = [i for i in near if letters[i] in _FOOTED_LEFT and at <= i + 0.25
+                 and (i == 0 or letters[i - 1] not in _WITH_DESCENDER)]
+        if len(heels) == 1:
+            out[heels[0]] = _FOOTED_LEFT[letters[heels[0]]]  # a foot Ц has not: Д
+            continue
         if any(letters[i] in _WITH_DESCENDER for i in near if i - 0.1 <= at <= i + 1.1):
             continue
         tailed = [i for i in near if letters[i] in _TAILED and abs(at - (i + 1)) <= 0.45]
-        footed = [i for i in near if letters[i] in _FOOTED and i - 0.25 <= at <= i + 1.25]
+        footed = [i for i in near if letters[i] in _FOOTED and feet(i)
+                  and i - 0.35 <= at <= i + 1.35]
         options = set(tailed) | set(footed)
         if len(options) != 1:
             return text
