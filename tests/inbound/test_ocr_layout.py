@@ -140,6 +140,28 @@ def test_arabic_lexicon_words_read_with_a_dot_wrong_are_mended(text: str, expect
     assert clean_text(text, "ara") == expected
 
 
+def test_a_table_row_with_a_wrapped_cell_is_one_line() -> None:
+    # The header has two separators; each printed line of a wrapped row has one.
+    head = ["ФИО", "|", "Должность", "|", "Роль"]
+    row = ["ДЕМЧЕНКО", "Людмила", "|", *[f"w{i}" for i in range(9)]]
+    rest = ["людьми", "МВД", "|", "глава", "делегации"]
+    after = ["ЛИЦКЕВИЧ", "Денис", "|", *[f"v{i}" for i in range(9)]]
+    lines = tsv.unwrapped_text(_tilted([head, row, rest, after, ["Республике", "|", "член"]],
+                                       0.0)).split("\n")
+    assert lines == [" ".join(head), " ".join(row + rest),
+                     " ".join(after) + " Республике | член"]
+
+
+def test_junk_at_the_page_edge_places_no_margin() -> None:
+    # A photo's dark border read as a word at x = 0: measured from it, the
+    # mirrored margin is the page's edge and no line was ever wrapped.
+    junk = tsv.Word(1, 1, 0, 0, 20, 300, 40, 22.0, "—————")
+    full = [f"w{i}" for i in range(11)]  # ends at 2040 of a 2480 px page
+    words = [junk, *_tilted([full, ["Ольга", "Дмитриевна"]], 0.0)]
+    assert tsv.unwrapped_text(words, 2480).split("\n") == [
+        "—————", "", " ".join(full) + " Ольга Дмитриевна"]
+
+
 def _printed(text: str, tmp_path: Path, *, tilt: float = 0.0) -> tuple[Path, tsv.Word]:
     """``text`` printed as a scan prints it (DejaVu Serif, blurred, turned by ``tilt``),
     and the word's box as tesseract gives it."""

@@ -216,23 +216,28 @@ def _full_name(words: Sequence[Word]) -> bool:
             and any(_PATRONYMIC.fullmatch(t) for t in texts[1:]))
 
 
-def _begins_item(start: Sequence[Word], following: _Line) -> bool:
+def _columns(words: Sequence[Word]) -> int:
+    return sum(w.text == _COLUMN for w in words)
+
+
+def _begins_item(start: Sequence[Word], following: _Line, columns: int = 0) -> bool:
     """Does ``following`` begin a new item of what the writer laid out, not go on
     with the text ``start`` (the words of the line so far, joined lines included)?
 
     A numbered item ("2. …"); a bulleted one after an item with the same bullet
     (a dash alone may be the one between a name and a title, wrapped); a table
-    row after a row with as many column separators; a Russian full name after
-    a line that began with one (a list of people, one a line); a contact field
-    ("тел.: +7 …", "E-mail: a@b"): a label whose value is a number or an address.
+    row after a whole row (as many column separators as the table's ``columns``,
+    the most any line has: a row with a cell wrapped has fewer on each line); a
+    Russian full name after a line that began with one (a list of people, one a
+    line); a contact field ("тел.: +7 …", "E-mail: a@b"): a label whose value is
+    a number or an address.
     """
     first = following.words[0].text
     if _NUMBER.fullmatch(first) or (first in _BULLETS and start[0].text == first):
         return True
     if _full_name(following.words) and _full_name(start):
         return True
-    columns = sum(w.text == _COLUMN for w in following.words)
-    if columns and columns == sum(w.text == _COLUMN for w in start):
+    if columns and _columns(following.words) and _columns(start) == columns:
         return True
     texts = [w.text for w in following.words[:4]]
     return any(label.endswith(":") and (value[:1].isdigit() or value[:1] == "+" or "@" in value)
@@ -240,7 +245,7 @@ def _begins_item(start: Sequence[Word], following: _Line) -> bool:
 
 
 def _wrapped(lines: Sequence[_Line], i: int, margin: float, skew: float,
-             start: Sequence[Word] = ()) -> bool:
+             start: Sequence[Word] = (), columns: int = 0) -> bool:
     """Was line ``i`` broken by the page's width rather than by its writer?
 
     It was when the first word of the next line would not have fitted in the
@@ -252,7 +257,7 @@ def _wrapped(lines: Sequence[_Line], i: int, margin: float, skew: float,
     line, following = lines[i], lines[i + 1]
     if line.rtl != following.rtl or line.words[-1].text.endswith(_HARD_ENDS):
         return False
-    if _begins_item(start or line.words, following):
+    if _begins_item(start or line.words, following, columns):
         return False
     space = max(4, line.height // 2)
     margin_here = margin + skew * line.base
@@ -260,6 +265,9 @@ def _wrapped(lines: Sequence[_Line], i: int, margin: float, skew: float,
     return room < following.words[0].width + space
 
 
+# A line read less surely than this on average may be no text at all (the dark
+# edge of a photographed page, a stamp): it places no margin.
+SURE_LINE = 60.0
 # A line ending this close (a share of the page's width) to the mirrored starting
 # margin is taken to reach the margin; lines ending further in are not.
 REACH = 0.1
@@ -315,8 +323,10 @@ def unwrapped_text(words: Sequence[Word], width: int | None = None,
     blank = PARAGRAPH_HEIGHTS * heights[len(heights) // 2]
     if pitches:
         blank = min(blank, PARAGRAPH_PITCH * pitches[len(pitches) // 4])
-    skews = {rtl: _skew([line for line in lines if line.rtl == rtl]) for rtl in (False, True)}
-    margins = {rtl: _margin(lines, rtl, skews[rtl], width) for rtl in (False, True)}
+    sure = [line for line in lines if mean_confidence(line.words) >= SURE_LINE] or lines
+    skews = {rtl: _skew([line for line in sure if line.rtl == rtl]) for rtl in (False, True)}
+    margins = {rtl: _margin(sure, rtl, skews[rtl], width) for rtl in (False, True)}
+    columns = max(_columns(line.words) for line in lines)  # a table's separators per row
     out = [texts[0]]
     start = list(lines[0].words)  # the words of the output line so far
     for i in range(1, len(lines)):
@@ -326,7 +336,7 @@ def unwrapped_text(words: Sequence[Word], width: int | None = None,
             out.append("\n\n")
             start = []
         elif gap > 0 and _wrapped(lines, i - 1, margins[previous.rtl], skews[previous.rtl],
-                                  start):
+                                  start, columns):
             # Chinese is written without spaces, also where a line was broken.
             cjk = _cjk(out[-1][-1:] or " ") and _cjk(texts[i][:1] or " ")
             out.append("" if cjk else " ")
