@@ -10,9 +10,14 @@ with a dot too many or too few. No tesseract here: boxes are written by hand.
 
 from __future__ import annotations
 
-import pytest
+import math
+from pathlib import Path
 
-from bot.inbound.readers import cyrillicpass, tsv
+import docgen
+import pytest
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from bot.inbound.readers import cyrillicpass, tails, tsv
 from bot.inbound.readers.ocrclean import clean_text
 
 
@@ -58,6 +63,55 @@ def test_arabic_lines_are_measured_from_the_right() -> None:
         " ".join(full) + " أحمد حسن، مستشار", "السيدة منى"]
 
 
+def _tilted(lines: list[list[str]], tilt: float, pitch: int = 68) -> list[tsv.Word]:
+    """Lines of words on a page turned a little: each word's box drops ``tilt``
+    pixels per pixel to the right (a scan or a photo taken askew)."""
+    words = []
+    for key, texts in enumerate(lines, start=1):
+        for n, text in enumerate(texts):
+            left = 200 + n * 170
+            words.append(tsv.Word(1, 1, key, left, round(100 + key * pitch + tilt * left),
+                                  150, 40, 90.0, text))
+    return words
+
+
+def test_a_tilted_page_keeps_a_wrapped_cell_with_its_row() -> None:
+    # Measured where they are, the long line's words sit 40 px above its short
+    # continuation's: a blank line came between a table row and its last cell.
+    row = ["ЦОЙ", "Денис", "|", *[f"w{i}" for i in range(8)], "|", "+998"]
+    words = _tilted([row, ["d.tsoy@mfa.example"], ["ШАДИЕВА", "Дилноза", "|", "советник"]],
+                    tilt=-0.035)
+    assert tsv.page_tilt(tsv.lines_of(words)) == pytest.approx(-0.035, abs=0.002)
+    assert tsv.unwrapped_text(words, 2480).split("\n") == [
+        " ".join(row) + " d.tsoy@mfa.example", "ШАДИЕВА Дилноза | советник"]
+
+
+@pytest.mark.parametrize(("first", "second"), [
+    (["1.", "Д.В.", "Щеглов"], ["2.", "Л.А.", "Цыганкова"]),  # numbered items
+    (["-", "майор", "Д.С."], ["-", "майор", "Л.Д."]),  # the same bullet
+    (["ФИО", "|", "Должность", "|"], ["ЛАДЫГИНА", "Ольга", "|", "советник", "|"]),  # rows
+    (["ЦВЕТКОВ", "Дмитрий", "Шамилевич,"], ["ДЕМИДОВА", "Елена", "Юрьевна,"]),  # full names
+    (["Дмитриев", "Александр", "Владимирович,"], ["тел.:", "+7", "495"]),  # a contact field
+])
+def test_a_full_line_is_not_joined_to_the_next_item_of_a_list(
+    first: list[str], second: list[str]
+) -> None:
+    # Both lines reach the margin, so by width alone the second would be wrapped.
+    full = [*first, *[f"w{i}" for i in range(12 - len(first))]]
+    lines = [full, [*second, *[f"v{i}" for i in range(12 - len(second))]]]
+    assert tsv.unwrapped_text(_tilted(lines, 0.0)).count("\n") == 1
+
+
+@pytest.mark.parametrize("second", [
+    ["—", "советник", "Посольства"],  # a dash that was the name's, wrapped
+    ["МИД", "России"],  # the end of a title, though the line began with a full name
+    ["d.tsoy@mfa.example"],  # the last cell of a row, fewer separators
+])
+def test_a_wrapped_line_that_only_looks_like_an_item_is_joined(second: list[str]) -> None:
+    full = ["ДЕМИДОВА", "Елена", "Юрьевна,", "|", *[f"w{i}" for i in range(8)]]
+    assert tsv.unwrapped_text(_tilted([full, second], 0.0)).count("\n") == 0
+
+
 @pytest.mark.parametrize(("latin", "cyrillic"), [
     ("HUKOJIAEB,", "НИКОЛАЕВ,"), ("AXMEJIOBA", "АХМЕЛОВА"), ("MFA", None), ("Smith", None)])
 def test_look_alike_surnames_are_written_in_cyrillic(latin: str, cyrillic: str | None) -> None:
@@ -84,3 +138,75 @@ def test_only_latin_look_alike_words_in_cyrillic_lines_are_read_again() -> None:
 ])
 def test_arabic_lexicon_words_read_with_a_dot_wrong_are_mended(text: str, expected: str) -> None:
     assert clean_text(text, "ara") == expected
+
+
+def test_a_table_row_with_a_wrapped_cell_is_one_line() -> None:
+    # The header has two separators; each printed line of a wrapped row has one.
+    head = ["ФИО", "|", "Должность", "|", "Роль"]
+    row = ["ДЕМЧЕНКО", "Людмила", "|", *[f"w{i}" for i in range(9)]]
+    rest = ["людьми", "МВД", "|", "глава", "делегации"]
+    after = ["ЛИЦКЕВИЧ", "Денис", "|", *[f"v{i}" for i in range(9)]]
+    lines = tsv.unwrapped_text(_tilted([head, row, rest, after, ["Республике", "|", "член"]],
+                                       0.0)).split("\n")
+    assert lines == [" ".join(head), " ".join(row + rest),
+                     " ".join(after) + " Республике | член"]
+
+
+def test_junk_at_the_page_edge_places_no_margin() -> None:
+    # A photo's dark border read as a word at x = 0: measured from it, the
+    # mirrored margin is the page's edge and no line was ever wrapped.
+    junk = tsv.Word(1, 1, 0, 0, 20, 300, 40, 22.0, "—————")
+    full = [f"w{i}" for i in range(11)]  # ends at 2040 of a 2480 px page
+    words = [junk, *_tilted([full, ["Ольга", "Дмитриевна"]], 0.0)]
+    assert tsv.unwrapped_text(words, 2480).split("\n") == [
+        "—————", "", " ".join(full) + " Ольга Дмитриевна"]
+
+
+def _printed(text: str, tmp_path: Path, *, tilt: float = 0.0) -> tuple[Path, tsv.Word]:
+    """``text`` printed as a scan prints it (DejaVu Serif, blurred, turned by ``tilt``),
+    and the word's box as tesseract gives it."""
+    page = Image.new("L", (900, 200), 255)
+    draw = ImageDraw.Draw(page)
+    font = ImageFont.truetype(str(docgen.FONTS["latin"]), 40)
+    draw.text((100, 60), text, font=font, fill=0)
+    left, top, right, bottom = draw.textbbox((100, 60), text, font=font)
+    page = page.rotate(-math.degrees(math.atan(tilt)), resample=Image.Resampling.BICUBIC,
+                       fillcolor=255).filter(ImageFilter.GaussianBlur(0.8))
+    path = tmp_path / "page.png"
+    page.save(path)
+    return path, tsv.Word(1, 1, 1, left, top - 4, right - left, bottom - top + 6, 80.0, text)
+
+
+@pytest.mark.parametrize(("printed", "read", "expected"), [
+    ("ЦАТУРЯН,", "ПАТУРЯН,", "ЦАТУРЯН,"),  # Ц's tail, a comma after the word
+    ("ЦЫБУЛЬСКАЯ", "ПЫБУЛЬСКАЯ", "ЦЫБУЛЬСКАЯ"),
+    ("ЮНОДК", "ЮНОЛК", "ЮНОДК"),  # Д's feet
+    ("ЩЕДРИН", "ШЕДРИН", "ЩЕДРИН"),  # Д's own feet are read right
+    ("ДЕНИС", "ЦЕНИС", "ДЕНИС"),  # a foot at Ц's left edge: Д
+    ("ДЕДУЛЯ", "ЦЕЦУЛЯ", "ДЕДУЛЯ"),
+    ("ЦВЕТКОВ", "ЦВЕТКОВ", "ЦВЕТКОВ"),  # Ц read right
+    ("ПАТУРЯН,", "ПАТУРЯН,", "ПАТУРЯН,"),  # no tail on the page: read right
+    ("Пушкарёва", "Пушкарёва", "Пушкарёва"),  # the tail is р's
+])
+@pytest.mark.parametrize("tilt", [0.0, 0.03])
+def test_a_tail_the_reading_lost_is_put_back_from_the_picture(
+    printed: str, read: str, expected: str, tilt: float, tmp_path: Path
+) -> None:
+    image, word = _printed(printed, tmp_path, tilt=tilt)
+    assert tails.restore_tails(image, [word.with_text(read, 80.0)], tilt)[0].text == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("старштий следователь", "старший следователь"),  # a stroke read as a letter
+    ("Цмитрий ЛАПТЕВ, Ценис", "Дмитрий ЛАПТЕВ, Денис"),  # given names of the gazetteer
+    ("глава лелегации", "глава делегации"),  # Д read as Л
+    ("ГЛАВА ЦЕЛЕГАЦИИ, Лиректор", "ГЛАВА ДЕЛЕГАЦИИ, Директор"),
+    # Declined forms, names and words two letters away stay as read.
+    ("советника Посольства, заместителя", "советника Посольства, заместителя"),
+    ("Шилов Дмитрий, Лидия ЦВЕТКОВА, Пушкин", "Шилов Дмитрий, Лидия ЦВЕТКОВА, Пушкин"),
+    ("Цатурян, Далер, Дилноза, Цина", "Цатурян, Далер, Дилноза, Цина"),
+])
+def test_russian_lexicon_words_read_with_a_letter_wrong_are_mended(
+    text: str, expected: str
+) -> None:
+    assert clean_text(text, "rus+eng") == expected

@@ -17,7 +17,7 @@ from pathlib import Path
 from bot.inbound.readers.common import TIMEOUT, AttachmentText, ReadLimits
 
 # Bump when a reader changes what it returns for the same bytes.
-READER_VERSION = "3"
+READER_VERSION = "4"
 
 
 def cache_key(data: bytes, languages: str, engine_version: str, limits: ReadLimits) -> str:

@@ -26,7 +26,15 @@ from bot.inbound.readers.common import ReadContext
 from bot.inbound.readers.cyrillicpass import reread_cyrillic
 from bot.inbound.readers.latinpass import reread_latin
 from bot.inbound.readers.ocrclean import clean_text
-from bot.inbound.readers.tsv import Word, mean_confidence, parse_words, unwrapped_text
+from bot.inbound.readers.tails import restore_tails
+from bot.inbound.readers.tsv import (
+    Word,
+    lines_of,
+    mean_confidence,
+    page_tilt,
+    parse_words,
+    unwrapped_text,
+)
 
 # Mission language codes (campaign CSV) to tesseract traineddata names.
 LANGUAGE_CODES: dict[str, str] = {
@@ -281,6 +289,9 @@ def ocr_page(image: Path, lang: str, ctx: ReadContext, dpi: int | None = None) -
     elif page.boxes and page.image is not None and {"rus", "eng"} <= set(lang.split("+")):
         # Upper-case Russian surnames the English model took ("HUKOJIAEB"), read again.
         page.boxes = reread_cyrillic(page.image, page.boxes, ctx, dpi)
+    if page.boxes and page.image is not None and "rus" in lang.split("+"):
+        # Ц, Щ, Д read without their tail (П, Ш, Л): the picture still shows it.
+        page.boxes = restore_tails(page.image, page.boxes, page_tilt(lines_of(page.boxes)))
     if page.boxes and page.image is not None:
         # The text is laid out from the boxes: lines the page's width broke are joined.
         with Image.open(page.image) as picture:

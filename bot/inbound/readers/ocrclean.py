@@ -35,6 +35,7 @@ import re
 import unicodedata
 from typing import Any
 
+from bot.extract.features import gazetteer
 from bot.extract.lexicon import lexicon
 
 # A comma inside an address: in its local part, or between the labels of its domain.
@@ -165,6 +166,70 @@ def _cyrillic_word(match: re.Match[str]) -> str:
     return word if mixed else fixed
 
 
+# Russian letters tesseract takes for one another on scans: П, Л, Д and Ц differ
+# by a tail or a foot, Ш and Щ by a tail, И and Й by a breve.
+_RU_CONFUSED = ("ДЦЛП", "ШЩ", "ИЙ")
+_RU_TWIN = {a: group.replace(a, "") for group in _RU_CONFUSED for a in group}
+# Shorter words (Лина, Дина; глава) have too many look-alikes to be mended.
+_RU_WORD = re.compile(r"[А-ЯЁа-яё]{5,}")
+# Where a Russian word changes with its case ("советника"), a letter is not read in.
+_RU_ENDING = 2
+
+
+@functools.cache
+def _russian_words() -> frozenset[str]:
+    """The extractor's Russian title, rank and role words (lower case, 5 letters or more)."""
+    table = lexicon("ru")
+    entries = [*_strings(table.get("title_words", [])), *_strings(table.get("ranks", [])),
+               *_strings(table.get("honorifics", [])), *table.get("role_phrases", {})]
+    return frozenset(w.casefold() for entry in entries for w in _RU_WORD.findall(entry))
+
+
+@functools.cache
+def _given_names() -> frozenset[str]:
+    """The Cyrillic given names of the extractor's name gazetteer (lower case)."""
+    return frozenset(w for w, kind in gazetteer().items()
+                     if kind in "gb" and _RU_WORD.fullmatch(w))
+
+
+def _twins(word: str) -> set[str]:
+    """``word`` (lower case) with one letter read as its look-alike twin put back."""
+    return {(word[:i] + twin + word[i + 1:]).lower() for i, ch in enumerate(word.upper())
+            for twin in _RU_TWIN.get(ch, "")}
+
+
+def _ru_readings(word: str) -> set[str]:
+    """What ``word`` (lower case) may have been: one letter read as its twin, or one
+    letter too many inside it (a stroke read as a letter: "старштий")."""
+    extra = {word[:i] + word[i + 1:] for i in range(1, len(word) - _RU_ENDING)}
+    return _twins(word) | extra
+
+
+def _mend_russian(match: re.Match[str]) -> str:
+    """A title, rank or role word of the extractor's, or a given name of its
+    gazetteer, read with one letter wrong, mended.
+
+    Only those words are mended, and only when one of them alone is a reading
+    of what was read (see _ru_readings; for a capitalised word, a given name
+    with one letter's twin: "Цмитрий" -> "Дмитрий", never a surname, which no
+    list holds); the case of the letters is kept.
+    """
+    word = match.group()
+    low = word.casefold()
+    known, names = _russian_words(), _given_names()
+    if low in known or low in names or low in gazetteer():
+        return word
+    found = _ru_readings(low) & known
+    if not found and word[0].isupper() and word[1:].islower():
+        found = _twins(low) & names
+    if len(found) != 1:
+        return word
+    mended = found.pop()
+    if word.isupper():
+        return mended.upper()
+    return mended.capitalize() if word[0].isupper() else mended
+
+
 def clean_text(text: str, lang: str) -> str:
     """``text`` as read with the tesseract models ``lang``, cleaned for the extractor."""
     models = set(lang.split("+"))
@@ -178,4 +243,5 @@ def clean_text(text: str, lang: str) -> str:
         text = _chinese(text)
     if "rus" in models:
         text = _WORD.sub(_cyrillic_word, text)
+        text = _RU_WORD.sub(_mend_russian, text)
     return text

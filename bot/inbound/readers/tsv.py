@@ -11,6 +11,7 @@ words lets a second pass (``latinpass``) replace some of them by position.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -116,12 +117,21 @@ _HARD_ENDS = (":", "\uff1a")
 class _Line:
     words: list[Word]
     rtl: bool
+    # Pixels the page's baselines go down per pixel to the right (a skewed page).
+    tilt: float = 0.0
 
     @property
     def base(self) -> int:
-        """The line's baseline, near enough: the middle of its words' bottoms."""
-        bottoms = sorted(w.bottom for w in self.words)
-        return bottoms[len(bottoms) // 2]
+        """The line's baseline where the page's left edge is, near enough: the middle
+        of its words' bottoms, each moved along the page's tilt to x = 0.
+
+        On a page scanned or photographed askew a long line's middle word sits a
+        line's share higher or lower than a short line's first word; measured
+        where they are, the pitch between them came out as a blank line (a table
+        row's wrapped cell set apart from its row) or as no pitch at all.
+        """
+        bottoms = sorted(w.bottom - self.tilt * (w.left + w.width / 2) for w in self.words)
+        return round(bottoms[len(bottoms) // 2])
 
     @property
     def start(self) -> int:
@@ -136,6 +146,29 @@ class _Line:
     def height(self) -> int:
         heights = sorted(w.height for w in self.words)
         return heights[len(heights) // 2]
+
+
+# Words this far apart in a line (pixels) say how the page is tilted; nearer
+# ones are swamped by descenders.
+_TILT_SPAN = 200
+# Tilts steeper than this are not a skewed scan but a line tesseract mixed up.
+_MAX_TILT = 0.1
+
+
+def page_tilt(lines: Sequence[Sequence[Word]]) -> float:
+    """How far the page's baselines go down per pixel to the right: the median
+    slope between the bottoms of words far enough apart in the same line (a
+    descender moves a word's bottom; the median of many pairs does not care)."""
+    slopes = []
+    for line in lines:
+        for a, b in itertools.combinations(line, 2):
+            run = (b.left + b.width / 2) - (a.left + a.width / 2)
+            if abs(run) >= _TILT_SPAN:
+                slope = (b.bottom - a.bottom) / run
+                if abs(slope) <= _MAX_TILT:
+                    slopes.append(slope)
+    slopes.sort()
+    return slopes[len(slopes) // 2] if slopes else 0.0
 
 
 def _skew(lines: Sequence[_Line]) -> float:
@@ -165,15 +198,66 @@ def _rtl(words: Sequence[Word]) -> bool:
     return arabic > latin
 
 
-def _wrapped(lines: Sequence[_Line], i: int, margin: float, skew: float) -> bool:
+# A list item's number ("2.", "3)"), and the bullets a list's items start with.
+_NUMBER = re.compile(r"\(?\d{1,2}[.)]")
+_BULLETS = frozenset("-–—•▪*")
+# A table's column separator, as tesseract reads the rule between cells.
+_COLUMN = "|"
+# A Russian full name as lists give it: surname first or last, the patronymic
+# ("Леонидович", "Юрьевна", "Шахлар оглы") second or third.
+_CAPITALISED = re.compile(r"[А-ЯЁ][а-яёА-ЯЁ-]+,?")
+_PATRONYMIC = re.compile(r"[А-ЯЁ][а-яё]+(?:вич|ьич|ична|вна)|оглы|кызы|уулу", re.IGNORECASE)
+
+
+def _full_name(words: Sequence[Word]) -> bool:
+    """Do ``words`` begin with a Russian full name with its patronymic?"""
+    texts = [w.text.rstrip(",;") for w in words[:3]]
+    return (len(texts) == 3 and all(_CAPITALISED.fullmatch(t) for t in texts)
+            and any(_PATRONYMIC.fullmatch(t) for t in texts[1:]))
+
+
+def _columns(words: Sequence[Word]) -> int:
+    return sum(w.text == _COLUMN for w in words)
+
+
+def _begins_item(start: Sequence[Word], following: _Line, columns: int = 0) -> bool:
+    """Does ``following`` begin a new item of what the writer laid out, not go on
+    with the text ``start`` (the words of the line so far, joined lines included)?
+
+    A numbered item ("2. …"); a bulleted one after an item with the same bullet
+    (a dash alone may be the one between a name and a title, wrapped); a table
+    row after a whole row (as many column separators as the table's ``columns``,
+    the most any line has: a row with a cell wrapped has fewer on each line); a
+    Russian full name after a line that began with one (a list of people, one a
+    line); a contact field ("тел.: +7 …", "E-mail: a@b"): a label whose value is
+    a number or an address.
+    """
+    first = following.words[0].text
+    if _NUMBER.fullmatch(first) or (first in _BULLETS and start[0].text == first):
+        return True
+    if _full_name(following.words) and _full_name(start):
+        return True
+    if columns and _columns(following.words) and _columns(start) == columns:
+        return True
+    texts = [w.text for w in following.words[:4]]
+    return any(label.endswith(":") and (value[:1].isdigit() or value[:1] == "+" or "@" in value)
+               for label, value in itertools.pairwise(texts))
+
+
+def _wrapped(lines: Sequence[_Line], i: int, margin: float, skew: float,
+             start: Sequence[Word] = (), columns: int = 0) -> bool:
     """Was line ``i`` broken by the page's width rather than by its writer?
 
     It was when the first word of the next line would not have fitted in the
     room left at its end before the margin (the furthest end on the page,
-    moved along the skew): a writer's break leaves room for a word.
+    moved along the skew): a writer's break leaves room for a word. A line
+    that begins an item of a list, a table or a contact block (_begins_item;
+    ``start`` is the text it would be joined to) was broken by its writer.
     """
     line, following = lines[i], lines[i + 1]
     if line.rtl != following.rtl or line.words[-1].text.endswith(_HARD_ENDS):
+        return False
+    if _begins_item(start or line.words, following, columns):
         return False
     space = max(4, line.height // 2)
     margin_here = margin + skew * line.base
@@ -181,6 +265,9 @@ def _wrapped(lines: Sequence[_Line], i: int, margin: float, skew: float) -> bool
     return room < following.words[0].width + space
 
 
+# A line read less surely than this on average may be no text at all (the dark
+# edge of a photographed page, a stamp): it places no margin.
+SURE_LINE = 60.0
 # A line ending this close (a share of the page's width) to the mirrored starting
 # margin is taken to reach the margin; lines ending further in are not.
 REACH = 0.1
@@ -220,7 +307,9 @@ def unwrapped_text(words: Sequence[Word], width: int | None = None,
     they match the boxes line for line: between two Chinese words it keeps a
     space only where the page has a gap (columns), which the boxes do not say.
     """
-    lines = [_Line(line, _rtl(line)) for line in lines_of(words)]
+    grouped = lines_of(words)
+    tilt = page_tilt(grouped)
+    lines = [_Line(line, _rtl(line), tilt) for line in grouped]
     if not lines:
         return ""
     texts = [t for t in (line_texts or ()) if t.strip()]
@@ -234,20 +323,27 @@ def unwrapped_text(words: Sequence[Word], width: int | None = None,
     blank = PARAGRAPH_HEIGHTS * heights[len(heights) // 2]
     if pitches:
         blank = min(blank, PARAGRAPH_PITCH * pitches[len(pitches) // 4])
-    skews = {rtl: _skew([line for line in lines if line.rtl == rtl]) for rtl in (False, True)}
-    margins = {rtl: _margin(lines, rtl, skews[rtl], width) for rtl in (False, True)}
+    sure = [line for line in lines if mean_confidence(line.words) >= SURE_LINE] or lines
+    skews = {rtl: _skew([line for line in sure if line.rtl == rtl]) for rtl in (False, True)}
+    margins = {rtl: _margin(sure, rtl, skews[rtl], width) for rtl in (False, True)}
+    columns = max(_columns(line.words) for line in lines)  # a table's separators per row
     out = [texts[0]]
+    start = list(lines[0].words)  # the words of the output line so far
     for i in range(1, len(lines)):
         previous = lines[i - 1]
         gap = lines[i].base - previous.base
         if gap > blank:
             out.append("\n\n")
-        elif gap > 0 and _wrapped(lines, i - 1, margins[previous.rtl], skews[previous.rtl]):
+            start = []
+        elif gap > 0 and _wrapped(lines, i - 1, margins[previous.rtl], skews[previous.rtl],
+                                  start, columns):
             # Chinese is written without spaces, also where a line was broken.
             cjk = _cjk(out[-1][-1:] or " ") and _cjk(texts[i][:1] or " ")
             out.append("" if cjk else " ")
         else:
             out.append("\n")
+            start = []
+        start.extend(lines[i].words)
         out.append(texts[i])
     return "".join(out)
 
