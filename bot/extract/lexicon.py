@@ -161,8 +161,8 @@ ROLE_MEMBER_CONTEXT_RE: Final = _whole(words("role_member_context"))
 
 # "en qualité de conseiller", "as adviser", "в качестве советника", "بصفة مستشار".
 ROLE_AS_RE: Final = re.compile(
-    r"^(?:as|in (?:the|his|her) capacity (?:as|of)|en (?:sa )?qualit[ée] de|en calidad de|"
-    r"como|в качестве|بصفة|بصفته|作为|担任)\s+(.+)$",
+    r"^(?:(?:as|in (?:the|his|her) capacity (?:as|of)|en (?:sa )?qualit[ée] de|en calidad de|"
+    r"como|в качестве|بصفة|بصفته|作为|担任)\s+|en (?:sa )?qualit[ée] d['’]\s*)(.+)$",
     re.IGNORECASE,
 )
 
