@@ -22,6 +22,7 @@ from bot.extract.names import (
     parse_listed_name,
     parse_person_at,
     parse_rank_addressed,
+    plural_addressed,
 )
 from bot.extract.names_ru import RU_PATRONYMIC_NAME_RE, declined_form, in_case, to_nominative
 from bot.extract.names_zh import is_zh_bare_name, zh_after_role, zh_anchor_starts
@@ -80,10 +81,10 @@ _CLERK_LABEL_RE: Final = re.compile(
 
 def find_anchors(text: str) -> list[Anchor]:
     starts: dict[int, tuple[bool, str | None]] = {}
-    for match in HONORIFIC_RE.finditer(text):
-        if _ar_rank_after_comma(text, match.start()):
-            continue
-        starts.setdefault(match.start(), (False, None))
+    shared = plural_addressed(text)
+    for start in [*(m.start() for m in HONORIFIC_RE.finditer(text)), *shared]:
+        if not _ar_rank_after_comma(text, start):
+            starts.setdefault(start, (False, None))
     for start in zh_anchor_starts(text):
         starts.setdefault(start, (False, None))
     ranked = {m.start(1) for m in RANK_ANYWHERE_RE.finditer(text)}
@@ -131,7 +132,9 @@ def find_anchors(text: str) -> list[Anchor]:
             continue
         listed, role = starts[start]
         at_line_start = start == 0 or text[start - 1] == "\n" or listed or role is not None
-        person = parse_person_at(text, start, need_caps=True)
+        person = parse_person_at(text, start, need_caps=start not in shared)
+        if person and start in shared:  # "Mesdames Awa Ba et Fanta Sy": the second one
+            person = NameMatch(person.start, person.end, shared[start], person.name)
         if start in ru_named and (person is None or person.honorific is None):
             named = _with_rank_before(text, ru_named[start])
             if named.start in starts:

@@ -64,7 +64,10 @@ def _variants(entries: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-HONORIFICS: Final = _variants(words("honorifics"))
+# Plural forms of address shared by two names joined by "and" ("Mesdames Awa BA et Fanta
+# SY", "los Sres. Gómez y Ruiz"), each with the singular given to every person.
+PLURAL_HONORIFICS: Final = {k.casefold(): v for k, v in _table("plural_honorifics").items()}
+HONORIFICS: Final = _variants(words("honorifics") + tuple(_table("plural_honorifics")))
 # Honorifics that are also ordinary words or first names ("Sri Lanka", "Me"):
 # only an honorific before a name of two words or more.
 WEAK_HONORIFICS: Final = frozenset(words("weak_honorifics"))

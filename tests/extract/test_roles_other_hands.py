@@ -82,3 +82,21 @@ def test_adviser_role_words(field: str, context: bool, role: str | None) -> None
 ])
 def test_the_signer_after_a_closing_formula_is_no_delegate(text: str) -> None:
     assert len(_roles(text)) == 2
+
+
+@pytest.mark.parametrize(("text", "people"), [
+    ("La délégation sera composée de Mesdames Awa Ba et Fanta Sy, Conseillères, ainsi que de "
+     "Monsieur Ali Kane, Ambassadeur, chef de délégation.",
+     [("Madame", "Awa Ba"), ("Madame", "Fanta Sy"), ("Monsieur", "Ali Kane")]),
+    ("Asistirán el Embajador Luis ORTIZ, Representante Permanente, y los Sres. Pedro CHÁVEZ "
+     "y Mario LÓPEZ, funcionarios del Ministerio.",
+     [("Embajador", "Luis ORTIZ"), ("Sr.", "Pedro CHÁVEZ"), ("Sr.", "Mario LÓPEZ")]),
+])
+def test_a_plural_honorific_addresses_each_of_two_names(
+        text: str, people: list[tuple[str, str]]) -> None:
+    assert [(d.honorific, d.name) for d in extract_response(text).delegates] == people
+
+
+def test_a_plural_honorific_before_one_word_is_no_person() -> None:
+    assert extract_response("Señores Secretaría:\n\nColombia asistirá con el Sr. Juan "
+                            "PÉREZ, Consejero.").delegates[0].name == "Juan PÉREZ"
