@@ -100,3 +100,9 @@ def test_a_plural_honorific_addresses_each_of_two_names(
 def test_a_plural_honorific_before_one_word_is_no_person() -> None:
     assert extract_response("Señores Secretaría:\n\nColombia asistirá con el Sr. Juan "
                             "PÉREZ, Consejero.").delegates[0].name == "Juan PÉREZ"
+
+
+def test_a_declined_title_before_a_russian_name_after_vo_glave_s() -> None:
+    got = _roles("Примет участие делегация во главе с заместителем министра внутренних дел "
+                 "Юсуповым Бахтиёром Рустамовичем.")
+    assert got == [("Юсупов Бахтиёр Рустамович", "заместителем министра внутренних дел", "head")]
