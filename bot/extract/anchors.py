@@ -57,6 +57,7 @@ class Anchor:
     listed: bool  # came from a list item or a line of its own
     prefix_role: str | None
     item_start: int | None = None  # where a run-on list item opens, before its role
+    shared: bool = False  # the second of two names after a plural honorific (their title too)
 
 
 _AR_RANK_RE: Final = re.compile(
@@ -82,11 +83,10 @@ _CLERK_LABEL_RE: Final = re.compile(
 def find_anchors(text: str) -> list[Anchor]:
     starts: dict[int, tuple[bool, str | None]] = {}
     shared = plural_addressed(text)
-    for start in [*(m.start() for m in HONORIFIC_RE.finditer(text)), *shared]:
+    for start in [*(m.start() for m in HONORIFIC_RE.finditer(text)), *shared,
+                  *zh_anchor_starts(text)]:
         if not _ar_rank_after_comma(text, start):
             starts.setdefault(start, (False, None))
-    for start in zh_anchor_starts(text):
-        starts.setdefault(start, (False, None))
     ranked = {m.start(1) for m in RANK_ANYWHERE_RE.finditer(text)}
     for start in ranked:
         starts.setdefault(start, (False, None))
@@ -181,7 +181,8 @@ def find_anchors(text: str) -> list[Anchor]:
             continue
         if person.honorific is None and anchors:
             person = _declined_like_previous(text, anchors[-1].person, person)
-        anchors.append(Anchor(person, listed or at_line_start, role, item_starts.get(start)))
+        anchors.append(Anchor(person, listed or at_line_start, role, item_starts.get(start),
+                              start in shared))
         cursor = person.end
     return anchors
 

@@ -172,6 +172,8 @@ def _parse_free_text(
 ) -> list[DelegateCandidate]:
     anchors = find_anchors(text)
     out: list[DelegateCandidate] = []
+    # "Mesdames Awa BA et Fanta SY, Conseillères": the first shares the second's title.
+    sharing: list[tuple[DelegateCandidate, int]] = []
     heading: str | None = None
     previous_end = 0
     for index, anchor in enumerate(anchors):
@@ -245,6 +247,10 @@ def _parse_free_text(
             honorific=person.honorific, name=person.name, title=title, role=role,
             email=fields.email, phone=fields.phone, confidence=confidence, source=source,
         ))
+        if title is None and index + 1 < len(anchors) and anchors[index + 1].shared:
+            sharing.append((out[-1], len(out)))
+    for first, second in sharing:
+        first.title = out[second].title if second < len(out) else None
     return out
 
 

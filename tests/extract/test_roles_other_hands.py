@@ -106,3 +106,11 @@ def test_a_declined_title_before_a_russian_name_after_vo_glave_s() -> None:
     got = _roles("Примет участие делегация во главе с заместителем министра внутренних дел "
                  "Юсуповым Бахтиёром Рустамовичем.")
     assert got == [("Юсупов Бахтиёр Рустамович", "заместителем министра внутренних дел", "head")]
+
+
+def test_the_first_of_two_names_after_a_plural_honorific_shares_the_title() -> None:
+    got = _roles("L'Ambassade communique la composition de sa délégation : Monsieur Mamadou "
+                 "NDIAYE, Ministre conseiller, chef de la délégation ; Mesdames Awa BA et Fanta "
+                 "SY, Conseillères.")
+    assert got == [("Mamadou NDIAYE", "Ministre conseiller", "head"),
+                   ("Awa BA", "Conseillères", "member"), ("Fanta SY", "Conseillères", "member")]
