@@ -114,3 +114,9 @@ def test_the_first_of_two_names_after_a_plural_honorific_shares_the_title() -> N
                  "SY, Conseillères.")
     assert got == [("Mamadou NDIAYE", "Ministre conseiller", "head"),
                    ("Awa BA", "Conseillères", "member"), ("Fanta SY", "Conseillères", "member")]
+
+
+def test_a_chinese_title_starts_after_the_words_that_introduce_the_members() -> None:
+    got = _roles("巴基斯坦代表团由内政部长艾哈迈德·汗先生率领。代表团成员还有禁毒部队处长"
+                 "法蒂玛·马利克女士（专家）。")
+    assert got[-1] == ("法蒂玛·马利克", "禁毒部队处长", "adviser")
