@@ -265,13 +265,18 @@ def parse_person_at(text: str, pos: int, *, need_caps: bool = False) -> NameMatc
     return NameMatch(pos, end, hon_text, nominative(hon_text, name))
 
 
+_PLURAL_RE: Final = re.compile(
+    r"(?<![\w.\-])(?:" + "|".join(re.escape(h) for h in sorted(PLURAL_HONORIFICS, key=len,
+                                                               reverse=True)) + r")(?=\s)",
+    re.IGNORECASE,
+)
+
+
 def plural_addressed(text: str) -> dict[int, str]:
     """Where the second of two names after a plural form of address starts ("Mesdames
     Awa BA et Fanta SY"), with the singular form each is addressed by."""
     second: dict[int, str] = {}
-    for match in HONORIFIC_RE.finditer(text):
-        if match.group().casefold() not in PLURAL_HONORIFICS:
-            continue
+    for match in _PLURAL_RE.finditer(text):
         first = parse_person_at(text, match.start())
         joined = first and PLURAL_JOIN_RE.match(text, first.end)
         if first and first.honorific and joined:
