@@ -88,8 +88,7 @@ def find_anchors(text: str) -> list[Anchor]:
         if not _ar_rank_after_comma(text, start):
             starts.setdefault(start, (False, None))
     ranked = {m.start(1) for m in RANK_ANYWHERE_RE.finditer(text)}
-    for start in ranked:
-        starts.setdefault(start, (False, None))
+    starts.update((start, (False, None)) for start in ranked - starts.keys())
     separated: set[int] = set()
     for match in _LIST_SEPARATOR_RE.finditer(text):
         # "Members: Айгерим Сериковна ЖУМАБАЕВА, первый секретарь; Бобур ...": each item of
