@@ -22,6 +22,7 @@ from bot.extract.names import (
     parse_listed_name,
     parse_person_at,
     parse_rank_addressed,
+    plural_addressed,
 )
 from bot.extract.names_ru import RU_PATRONYMIC_NAME_RE, declined_form, in_case, to_nominative
 from bot.extract.names_zh import is_zh_bare_name, zh_after_role, zh_anchor_starts
@@ -56,6 +57,7 @@ class Anchor:
     listed: bool  # came from a list item or a line of its own
     prefix_role: str | None
     item_start: int | None = None  # where a run-on list item opens, before its role
+    shared: bool = False  # the second of two names after a plural honorific (their title too)
 
 
 _AR_RANK_RE: Final = re.compile(
@@ -80,15 +82,13 @@ _CLERK_LABEL_RE: Final = re.compile(
 
 def find_anchors(text: str) -> list[Anchor]:
     starts: dict[int, tuple[bool, str | None]] = {}
-    for match in HONORIFIC_RE.finditer(text):
-        if _ar_rank_after_comma(text, match.start()):
-            continue
-        starts.setdefault(match.start(), (False, None))
-    for start in zh_anchor_starts(text):
-        starts.setdefault(start, (False, None))
+    shared = plural_addressed(text)
+    for start in [*(m.start() for m in HONORIFIC_RE.finditer(text)), *shared,
+                  *zh_anchor_starts(text)]:
+        if not _ar_rank_after_comma(text, start):
+            starts.setdefault(start, (False, None))
     ranked = {m.start(1) for m in RANK_ANYWHERE_RE.finditer(text)}
-    for start in ranked:
-        starts.setdefault(start, (False, None))
+    starts.update((start, (False, None)) for start in ranked - starts.keys())
     separated: set[int] = set()
     for match in _LIST_SEPARATOR_RE.finditer(text):
         # "Members: Айгерим Сериковна ЖУМАБАЕВА, первый секретарь; Бобур ...": each item of
@@ -131,7 +131,9 @@ def find_anchors(text: str) -> list[Anchor]:
             continue
         listed, role = starts[start]
         at_line_start = start == 0 or text[start - 1] == "\n" or listed or role is not None
-        person = parse_person_at(text, start, need_caps=True)
+        person = parse_person_at(text, start, need_caps=start not in shared)
+        if person and start in shared:  # "Mesdames Awa Ba et Fanta Sy": the second one
+            person = NameMatch(person.start, person.end, shared[start], person.name)
         if start in ru_named and (person is None or person.honorific is None):
             named = _with_rank_before(text, ru_named[start])
             if named.start in starts:
@@ -179,7 +181,8 @@ def find_anchors(text: str) -> list[Anchor]:
             continue
         if person.honorific is None and anchors:
             person = _declined_like_previous(text, anchors[-1].person, person)
-        anchors.append(Anchor(person, listed or at_line_start, role, item_starts.get(start)))
+        anchors.append(Anchor(person, listed or at_line_start, role, item_starts.get(start),
+                              start in shared))
         cursor = person.end
     return anchors
 

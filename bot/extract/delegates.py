@@ -45,7 +45,9 @@ from bot.extract.tables import is_table_row, read_table
 
 HEAD_CUE_RE: Final = merged(
     r"(?:headed|led|chaired) by|(?:conduite|dirig[ée]e|pr[ée]sid[ée]e) par|"
-    r"(?:encabezad[ao]|presidid[ao]|dirigid[ao]) por|возглав\w*|برئاسة|(?:سي|ي)(?:ترأس|رأس)|"
+    r"(?:encabezad[ao]|presidid[ao]|dirigid[ao]) por|"
+    r"sous la (?:conduite|direction|pr[ée]sidence) d[eu]|"
+    r"bajo la (?:presidencia|direcci[óo]n) de|во главе с|возглав\w*|برئاسة|(?:سي|ي)(?:ترأس|رأس)|"
     r"率领|率团",
     re.IGNORECASE,
 )
@@ -171,6 +173,8 @@ def _parse_free_text(
 ) -> list[DelegateCandidate]:
     anchors = find_anchors(text)
     out: list[DelegateCandidate] = []
+    # "Mesdames Awa BA et Fanta SY, Conseillères": the first shares the second's title.
+    sharing: list[tuple[DelegateCandidate, int]] = []
     heading: str | None = None
     previous_end = 0
     for index, anchor in enumerate(anchors):
@@ -244,6 +248,10 @@ def _parse_free_text(
             honorific=person.honorific, name=person.name, title=title, role=role,
             email=fields.email, phone=fields.phone, confidence=confidence, source=source,
         ))
+        if title is None and index + 1 < len(anchors) and anchors[index + 1].shared:
+            sharing.append((out[-1], len(out)))
+    for first, second in sharing:
+        first.title = out[second].title if second < len(out) else None
     return out
 
 
@@ -277,9 +285,12 @@ def _bound_entry(gap: str, *, last: bool) -> str:
         # before a semicolon it still describes this person, wrapped by the mail
         # ("M. A, Ministre conseiller, chef de\ndélégation ; Mme B, …").
         # So is a line that goes on in lower case ("(chef de\ndélégation), Mme B").
-        # (Not a list mark: "б) г-жа …".)
+        # (Not a list mark: "б) г-жа …", nor the next one's role label before a dash or
+        # colon: "заместитель главы делегации – Омарова …".)
         head, semicolon, _ = lines[-1].rpartition(";")
-        goes_on = re.match(r"[^\W\d_]{2}", lines[-1].lstrip()) and lines[-1].lstrip()[:1].islower()
+        rest = lines[-1].strip()
+        goes_on = (re.match(r"[^\W\d_]{2}", rest) and rest[:1].islower()
+                   and not rest.endswith(("-", "–", "—", ":", "：")))
         lines[-1] = head if semicolon or not goes_on else lines[-1]
         if not lines[-1].strip():
             lines = lines[:-1]

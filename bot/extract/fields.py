@@ -61,7 +61,7 @@ _LABEL_ONLY_RE: Final = re.compile(
 EXTRA_HEAD_RE: Final = merged(
     r"(?:will|shall|who will) (?:head|lead) (?:the|its|our)(?: \w+)? delegation|"
     r"(?:will|shall) (?:head|lead|chair) (?:the|its|our)(?: \w+)? delegation|"
-    r"(?:qui )?(?:conduira|dirigera|pr[ée]sidera) la d[ée]l[ée]gation|"
+    r"(?:qui )?(?:conduira|dirigera|pr[ée]sidera) la d[ée]l[ée]gation|qui la (?:conduira|dirigera)|"
     r"(?:quien )?(?:encabezar[áa]|presidir[áa]|dirigir[áa]) la delegaci[óo]n|"
     r"возглавит делегацию|سيرأس الوفد|任团长|率领|率团",
     re.IGNORECASE,

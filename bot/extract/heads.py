@@ -4,7 +4,9 @@
 délégation." or "The delegation will be led by Dr. Mwakyusa.": the list
 names the people, a later sentence names the head, often by the surname
 alone. When no delegate is head yet, a sentence with a head cue that names
-exactly one delegate makes that one the head.
+exactly one delegate makes that one the head; when it names several
+("Делегацию Республики Армения возглавит министр Аракелян …", where
+"Армения" reads as the given name "Армен"), the one named after the cue.
 """
 
 from __future__ import annotations
@@ -18,7 +20,12 @@ from bot.extract.fields import EXTRA_HEAD_RE
 from bot.extract.mentions import mentioned
 from bot.extract.model import DelegateCandidate
 
-_SENTENCE_RE: Final = re.compile(r"(?<=[.!?。！？])\s+|\n\s*\n")
+# Not after an initial or a short honorific: "Делегацию возглавит Р.Т. Ахмедов.",
+# "La delegación será presidida por el Sr. MAMANI."
+_SENTENCE_RE: Final = re.compile(
+    r"(?<=[.!?。！？])(?<!(?<!\w)[^\W\d_]\.)(?<!(?<!\w)[^\W\d_][a-zà-ÿ]\.)"
+    r"(?<!(?<!\w)[^\W\d_][a-zà-ÿ]{2}\.)\s+|\n\s*\n"
+)
 
 
 def head_named_apart(text: str, delegates: Sequence[DelegateCandidate]) -> None:
@@ -26,9 +33,12 @@ def head_named_apart(text: str, delegates: Sequence[DelegateCandidate]) -> None:
     if len(delegates) < 2 or any(d.role == "head" for d in delegates):
         return
     for sentence in _SENTENCE_RE.split(text):
-        if not (HEAD_CUE_RE.search(sentence) or EXTRA_HEAD_RE.search(sentence)):
+        cue = HEAD_CUE_RE.search(sentence) or EXTRA_HEAD_RE.search(sentence)
+        if not cue:
             continue
         named = [d for d in delegates if mentioned(d.name, sentence)]
+        if len(named) > 1:
+            named = [d for d in named if mentioned(d.name, sentence[cue.end() :])]
         if len(named) == 1:
             named[0].role = "head"
             return

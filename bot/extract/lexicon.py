@@ -66,7 +66,10 @@ def _variants(entries: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-HONORIFICS: Final = _variants(words("honorifics"))
+# Plural forms of address shared by two names joined by "and" ("Mesdames Awa BA et Fanta
+# SY", "los Sres. Gómez y Ruiz"), each with the singular given to every person.
+PLURAL_HONORIFICS: Final = {k.casefold(): v for k, v in _table("plural_honorifics").items()}
+HONORIFICS: Final = _variants(words("honorifics") + tuple(_table("plural_honorifics")))
 # Honorifics that are also ordinary words or first names ("Sri Lanka", "Me"):
 # only an honorific before a name of two words or more.
 WEAK_HONORIFICS: Final = frozenset(words("weak_honorifics"))
@@ -163,8 +166,8 @@ ROLE_MEMBER_CONTEXT_RE: Final = _whole(words("role_member_context"))
 
 # "en qualité de conseiller", "as adviser", "в качестве советника", "بصفة مستشار".
 ROLE_AS_RE: Final = re.compile(
-    r"^(?:as|in (?:the|his|her) capacity (?:as|of)|en (?:sa )?qualit[ée] de|en calidad de|"
-    r"como|в качестве|بصفة|بصفته|作为|担任)\s+(.+)$",
+    r"^(?:(?:as|in (?:the|his|her) capacity (?:as|of)|en (?:sa )?qualit[ée] de|en calidad de|"
+    r"como|в качестве|بصفة|بصفته|作为|担任)\s+|en (?:sa )?qualit[ée] d['’]\s*)(.+)$",
     re.IGNORECASE,
 )
 

@@ -20,6 +20,7 @@ from bot.extract.lexicon import (
     NAME_ABBREVIATIONS,
     NAME_PARTICLES,
     NAME_SUFFIXES,
+    PLURAL_HONORIFICS,
     RANK_ADDRESSES,
     SINGLE_LETTER_HONORIFICS,
     TITLE_STARTERS,
@@ -42,6 +43,8 @@ _ABBREVIATION = (
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Ene|Abr|Ago|Dic|Janv|Févr|Avr|Juil"
     r")\.)[A-Z][a-z]{1,3}\.(?=[ \t]+[A-ZÀ-Þ][a-zà-ÿ'’\-]+[ \t]+[A-ZÀ-Þ])"
 )
+# "and" between two names after a plural form of address.
+PLURAL_JOIN_RE: Final = re.compile(r"[ \t]+(?:et|y|and|и)[ \t]+(?=[A-ZÀ-ÞА-ЯЁ])")
 HONORIFIC_RE: Final = re.compile(
     rf"(?<![\w.\-])(?:(?:{_HON_ALT})(?:\s*(?:{_HON_ALT}))*|{_ABBREVIATION})(?=\s)", re.UNICODE
 )
@@ -259,9 +262,37 @@ def parse_person_at(text: str, pos: int, *, need_caps: bool = False) -> NameMatc
     if read is None:
         return None
     name, end = read
+    if hon_text and hon_text.casefold() in PLURAL_HONORIFICS:
+        # "Mesdames Awa BA et Fanta SY": the first name ends at "and" (anchors.py
+        # reads the second), each is addressed in the singular.
+        # Without a second name it addresses no one person ("Señores Secretaría:").
+        joined = PLURAL_JOIN_RE.search(text, name_pos, end) or PLURAL_JOIN_RE.match(text, end)
+        if not joined:
+            return None
+        name, end = " ".join(text[name_pos : joined.start()].split()), joined.start()
+        hon_text = PLURAL_HONORIFICS[hon_text.casefold()]
     if len(name.split()) < 2 and (honorific is None or _weak(honorific.group())):
         return None
     return NameMatch(pos, end, hon_text, nominative(hon_text, name))
+
+
+_PLURAL_RE: Final = re.compile(
+    r"(?<![\w.\-])(?:" + "|".join(re.escape(h) for h in sorted(PLURAL_HONORIFICS, key=len,
+                                                               reverse=True)) + r")(?=\s)",
+    re.IGNORECASE,
+)
+
+
+def plural_addressed(text: str) -> dict[int, str]:
+    """Where the second of two names after a plural form of address starts ("Mesdames
+    Awa BA et Fanta SY"), with the singular form each is addressed by."""
+    second: dict[int, str] = {}
+    for match in _PLURAL_RE.finditer(text):
+        first = parse_person_at(text, match.start())
+        joined = first and PLURAL_JOIN_RE.match(text, first.end)
+        if first and first.honorific and joined:
+            second[joined.end()] = first.honorific
+    return second
 
 
 def _weak(honorifics: str) -> bool:

@@ -180,6 +180,8 @@ def zh_title_hint(text: str, person: NameMatch, previous_end: int) -> str | None
     room = person.start - previous_end
     if len(hint) > room and text.endswith(hint, 0, person.start):
         hint = hint[len(hint) - room :]
+    # "代表团成员还有禁毒部队处长法蒂玛·马利克女士": the sentence before the title is not it.
+    hint = re.sub(r"^.*(?:还有|包括|另有|成员有|成员为|分别为|分别是)", "", hint)
     return re.sub(r"^[和与及、，,]+", "", hint) or None
 
 

@@ -98,7 +98,9 @@ _SIGNOFF_RE: Final = re.compile(
 _NOTE_CLOSING_RE: Final = re.compile(
     r"avails itself of (?:this|the) opportunity|saisit cette occasion|"
     r"aprovecha (?:la|esta) (?:oportunidad|ocasi[óo]n)|пользуется (?:этой|случаем|возможностью)|"
-    r"تغتنم|顺致最崇高的敬意|借此机会",
+    r"تغتنم|顺致最崇高的敬意|借此机会|"
+    # "Veuillez agréer … l'assurance de notre haute considération.", "وتفضلوا بقبول فائق الاحترام."
+    r"^\s*veuillez agr[ée]er\b|^\s*وتفضلوا بقبول",
     re.IGNORECASE,
 )
 # What makes a tail worth keeping: a delegation list after the sign-off (annexes).
