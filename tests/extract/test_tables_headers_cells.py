@@ -68,3 +68,16 @@ def test_role_then_name_and_title_rows() -> None:
     assert (got["Ruth MWANGI"].title, got["Ruth MWANGI"].role) == (
         "Director of Public Prosecutions", "head")
     assert got["Peter OTIENO"].title == "Second Secretary"
+
+
+@pytest.mark.parametrize(("text", "language", "name"), [
+    ("Уважаемые коллеги!\n\nПодтверждаю своё участие в совещании.\n\nС уважением,\n"
+     "Ирина СОКОЛОВА\nконсультант Министерства юстиции\n", "ru", "Ирина СОКОЛОВА"),
+    ("Dear colleagues,\n\nI confirm my participation in the meeting.\n\nBest regards,\n"
+     "Anan SUKSAWAT\nLegal Officer, Office of the Attorney General\n", "en", "Anan SUKSAWAT"),
+])
+def test_the_writer_who_confirms_their_participation_is_the_delegation(
+        text: str, language: str, name: str) -> None:
+    got = extract_response(text, [], language=language)
+    assert got.decision == "accept"
+    assert [(d.name, d.role) for d in got.delegates] == [(name, "head")]
