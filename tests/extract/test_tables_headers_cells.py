@@ -7,11 +7,17 @@ A header may join two fields ("Position, rank", "Titre et grade",
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from bot.extract import extract_response
 from bot.extract.lexicon import header_kind
 from bot.extract.tables import _name_and_title
+
+
+def _read(text: str, language: str) -> dict[str, Any]:
+    return {d.name: d for d in extract_response(text, [], language=language).delegates}
 
 
 @pytest.mark.parametrize(("cell", "kind"), [
@@ -53,7 +59,7 @@ def test_function_column_beside_a_position_column_is_the_role() -> None:
             "Фамилия, имя, отчество | Должность | Функции\n"
             "ИВАНОВА Мария Петровна | советник Посольства | Руководитель делегации\n"
             "ПЕТРОВ Олег Ильич | главный специалист МИД | Эксперт\n")
-    got = {d.name: d for d in extract_response(text, [], language="ru").delegates}
+    got = _read(text, "ru")
     assert got["ПЕТРОВ Олег Ильич"].role == "adviser"
     assert got["ПЕТРОВ Олег Ильич"].title == "главный специалист МИД"
     assert got["ИВАНОВА Мария Петровна"].role == "head"
@@ -63,7 +69,7 @@ def test_role_then_name_and_title_rows() -> None:
     text = ("The delegation will be as follows:\n\n"
             "Head of delegation | Ms. Ruth MWANGI, Director of Public Prosecutions\n"
             "Member | Mr. Peter OTIENO, Second Secretary\n")
-    got = {d.name: d for d in extract_response(text, [], language="en").delegates}
+    got = _read(text, "en")
     assert set(got) == {"Ruth MWANGI", "Peter OTIENO"}
     assert (got["Ruth MWANGI"].title, got["Ruth MWANGI"].role) == (
         "Director of Public Prosecutions", "head")
@@ -81,3 +87,15 @@ def test_the_writer_who_confirms_their_participation_is_the_delegation(
     got = extract_response(text, [], language=language)
     assert got.decision == "accept"
     assert [(d.name, d.role) for d in got.delegates] == [(name, "head")]
+
+
+def test_a_wrapped_last_cell_goes_on_on_the_next_line() -> None:
+    text = ("Состав делегации:\n\n"
+            "Руководитель делегации | ДАДАШЕВА Айтен Рауф кызы, заместитель Генерального\n"
+            "прокурора\n"
+            "Член делегации | ГУСЕЙНОВ Тофик Ильхамович, советник Посольства\n\n"
+            "Посольство в Вене\n")
+    assert {name: d.title for name, d in _read(text, "ru").items()} == {
+        "ДАДАШЕВА Айтен Рауф кызы": "заместитель Генерального прокурора",
+        "ГУСЕЙНОВ Тофик Ильхамович": "советник Посольства",
+    }
