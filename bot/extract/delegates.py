@@ -101,6 +101,12 @@ def parse_delegates(
             table.append(line)
             free_lines.append("")
             continue
+        if table and index and lines[index - 1] is table[-1] and _WRAPPED_CELL_RE.match(line):
+            # "… | заместитель Генерального" then "прокурора": the row's last
+            # cell wrapped onto a line of its own (a scan, a narrow column).
+            table[-1] = table[-1] + " " + line.strip()
+            free_lines.append("")
+            continue
         if table and not line.strip() and _table_goes_on(lines, index):
             # HTML tables arrive with a blank line between rows.
             free_lines.append("")
@@ -149,6 +155,10 @@ def _drop_next_title(entry: str) -> str:
                   or (words[0].islower() and words[0] in TITLE_STARTERS)):
         return entry[: tail.start(1)]
     return entry
+
+
+# A few lower-case words, no sentence's end: the rest of a wrapped cell.
+_WRAPPED_CELL_RE = re.compile(r"^\s*[a-zà-ÿа-яё][^|\t.!?:;]{0,40}$")
 
 
 def _table_goes_on(lines: list[str], index: int) -> bool:

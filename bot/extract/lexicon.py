@@ -188,11 +188,14 @@ FAX_LABEL_RE: Final = re.compile(r"(?:fax|télécopie|факс|فاكس|传真)\
 # Table header cells, mapped to the field they name.
 TABLE_HEADERS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
     ("role", re.compile(
-        r"^(?:roles?|r[ôo]les?|(?:function|capacity|role|position) in (?:the )?delegation|"
-        r"capacity|status|fonction dans la d[ée]l[ée]gation|qualit[ée]|statut|"
-        r"r[ôo]le dans la d[ée]l[ée]gation|funci[óo]n(?: en la delegaci[óo]n)?|rol|calidad|"
-        r"(?:rol|calidad|cargo) en la delegaci[óo]n|роль(?: в (?:составе )?делегации)?|"
-        r"функция в делегации|статус|الصفة(?: في الوفد)?|الدور|代表团职务|团内职务|职责|身份)$",
+        r"^(?:roles?|r[ôo]les?|"
+        r"(?:function|capacity|role|position|status) (?:in|within|on) (?:the )?delegation|"
+        r"capacity|status|(?:fonction|r[ôo]le|qualit[ée]) (?:dans|au sein de) la d[ée]l[ée]gation|"
+        r"qualit[ée]|statut|funci[óo]n(?: (?:en|dentro de) la delegaci[óo]n)?|rol|calidad|"
+        r"(?:rol|calidad|cargo) (?:en|dentro de) la delegaci[óo]n|"
+        r"(?:роль|функция|статус) в (?:составе )?делегации|роль|статус|"
+        r"الصفة(?: في الوفد)?|الدور(?: في الوفد)?|المهمة في الوفد|"
+        r"(?:在)?代表团(?:中的)?(?:职务|身份)|团内(?:职务|身份)|职责|身份)$",
         re.IGNORECASE)),
     ("honorific", re.compile(r"^(?:honorific|civilit[ée]|tratamiento|обращение|اللقب|称谓)$",
                              re.IGNORECASE)),
@@ -207,13 +210,13 @@ TABLE_HEADERS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
         r"имя|ф\.?\s?и\.?\s?о\.?|фамилия,? имя(?:,? отчество)?|фамилия и имя|"
         r"участник(?:и)?|الاسم(?: الكامل)?|اسم|الأسماء|姓名|名字|姓 名)$", re.IGNORECASE)),
     ("title", re.compile(
-        r"^(?:(?:job )?titles?|positions?|functions?|designation|rank|post|"
+        r"^(?:(?:job )?titles?|positions?|functions?|designation|ranks?|post|grade|"
         r"(?:title|position)(?: and| ?/) ?(?:organi[sz]ation|institution|ministry)|"
         r"titres?|fonctions?|postes?|grade|titre(?: et| ?/) ?fonction|"
         r"fonctions? et (?:institution|minist[èe]re|administration)|"
         r"cargos?|t[íi]tulos?|puestos?|cargo(?: y| ?/) ?instituci[óo]n|"
-        r"должност[ьи]|должность и (?:место работы|ведомство)|ранг|"
-        r"المنصب|الوظيفة|المسمى الوظيفي|الصفة الوظيفية|职务|职位|职衔|单位及职务)$",
+        r"должност[ьи]|должность и (?:место работы|ведомство)|ранг|звани[ея]|функци[яи]|"
+        r"المنصب|الوظيفة|المسمى الوظيفي|الصفة الوظيفية|الرتبة|职务|职位|职衔|职称|单位及职务)$",
         re.IGNORECASE)),
     ("email", re.compile(
         r"^(?:e-?mail|courriel|correo(?: electr[óo]nico)?|эл\.? ?почта|электронная почта|"
@@ -226,9 +229,31 @@ TABLE_HEADERS: Final[tuple[tuple[str, re.Pattern[str]], ...]] = (
 
 
 
+# A header naming two fields at once: "Position, rank", "Titre et grade",
+# "Function/Role in delegation", "职务/职称".
+_HEADER_JOIN_RE: Final = re.compile(r"\s*(?:[/,;、，،]|\s(?:and|et|y|и|و)\s)\s*", re.IGNORECASE)
+
+
 def header_kind(cell: str) -> str | None:
-    """Which field a table header cell or a "Label:" names, if any."""
+    """Which field a table header cell or a "Label:" names, if any.
+
+    A header joining two known ones names the role if either part does (the
+    cells hold "Head of delegation"), else the one field both parts name.
+    """
     cleaned = cell.strip(" :：.*").strip()
+    kind = _one_header_kind(cleaned)
+    if kind is not None or len(cleaned) > 60:
+        return kind
+    parts = [p for p in _HEADER_JOIN_RE.split(cleaned) if p]
+    if len(parts) < 2:
+        return None
+    kinds = {_one_header_kind(p) for p in parts}
+    if kinds == {"role", "title"}:
+        return "role"
+    return kinds.pop() if len(kinds) == 1 else None
+
+
+def _one_header_kind(cleaned: str) -> str | None:
     for kind, pattern in TABLE_HEADERS:
         if pattern.match(cleaned):
             return kind

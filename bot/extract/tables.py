@@ -62,6 +62,31 @@ _CELL_MARKER_RE: Final = re.compile(r"^(?:[(（]\d{1,2}[)）]|\d{1,2}[.)]|\d{1,2
 _CONTACT_LABEL_TAIL_RE: Final = re.compile(r"[\w .\-]{0,20}[:：]\s*$")
 _ROLE_LABEL_RE: Final = re.compile(r"([^:：|]{1,30}?)\s*[:：]\s*(\S.*)")
 _ROLE_PARENS_RE: Final = re.compile(r"(.+?)\s*[(（]([^()（）]{1,30})[)）]")
+_NAME_TITLE_COMMA_RE: Final = re.compile(r"\s*[,،，]\s*")
+_LOWER_START_RE: Final = re.compile(r"[a-zà-ÿа-яё]")
+
+
+def _name_and_title(cell: str) -> tuple[str, str | None]:
+    """A name cell holding "NAME, title" ("ДАДАШОВ Эльдар, заместитель …",
+    "السيد خالد الحارثي، مدير …"): the name and the title after the comma.
+
+    "SMITH, John" and "GARCÍA LÓPEZ, María" (surnames, then the given name)
+    stay whole: the part before the comma must hold a given name too, or be
+    in a script without case.
+    """
+    parts = _NAME_TITLE_COMMA_RE.split(cell, maxsplit=1)
+    if len(parts) < 2 or not re.search(r"\w{2}", parts[1]):
+        return cell, None
+    honorific, name = split_cell_name(parts[0])
+    words = name.split()
+    if is_zh_bare_name(name) or ZH_NAME_RE.fullmatch(name):
+        return parts[0], parts[1]
+    if not 2 <= len(words) <= 6 or _LOWER_START_RE.match(words[0]):
+        return cell, None
+    cased = [w for w in words if w[:1].isupper() or w[:1].islower()]
+    if cased and all(w.isupper() for w in cased) and not honorific:
+        return cell, None
+    return parts[0], parts[1]
 
 
 def _cells(line: str) -> list[str]:
@@ -133,15 +158,17 @@ def _row_with_header(
         values[kind] = (values[kind] + " " + cell) if kind in values else cell
     if "name" not in values:
         return None
-    honorific, name = split_cell_name(values["name"])
+    name_cell, name_title = _name_and_title(values["name"])
+    honorific, name = split_cell_name(name_cell)
     honorific = values.get("honorific") or honorific
+    title = ", ".join(t for t in (name_title, values.get("title")) if t) or None
     contacts = find_contacts(
         " ; ".join(values.get(k, "") for k in ("email", "phone")) + " ; " + " ; ".join(extra),
         region, exclude,
     )
     role = role_of(values.get("role", ""), role_context=True) if "role" in values else None
     return _candidate(
-        honorific, name, values.get("title"), role or "member",
+        honorific, name, title, role or "member",
         contacts.emails, contacts.phones, source, with_header=True,
     )
 
@@ -190,6 +217,9 @@ def _row_by_shape(
     if name_cell is None:
         return None
     contacts = find_contacts(" ; ".join(contact_text), region, exclude)
+    name_cell, name_title = _name_and_title(name_cell)
+    if name_title:
+        title_parts.insert(0, name_title)
     honorific, name = split_cell_name(name_cell)
     return _candidate(
         honorific, name, ", ".join(title_parts) or None, role or "member",
