@@ -1308,3 +1308,16 @@ def test_the_initial_after_a_surname_tells_two_of_one_family_apart() -> None:
     before = State("accept", (P("Ибраимов Жоомарт", "head"), P("Ибраимова Айжан")))
     assert leaving("Ибраимову А. заменит атташе Ниязов Эрлан.", before) == ["Ибраимова Айжан"]
     assert leaving("Вместо Ибраимова Ж. приедет Ниязов Эрлан.", before) == ["Ибраимов Жоомарт"]
+
+
+@pytest.mark.parametrize("text", [
+    "M. Andreas Holzer ayant été rappelé à Vienne, c'est désormais Mme Eva Gruber qui "
+    "représentera la Mission.",
+    "M. Holzer ayant été muté, Mme Eva Gruber participera à la réunion.",
+    "Mr. Andreas Holzer has taken up a new posting; his place will be taken by Ms. Eva Gruber.",
+    "Mr. Holzer has been transferred to Vienna. Ms. Eva Gruber will attend instead.",
+])
+def test_a_job_handover_names_the_one_leaving(text: str) -> None:
+    from bot.inbound.followup.leaving import leaving
+
+    assert leaving(text, LATIN) == ["Andreas Holzer"]
