@@ -1321,3 +1321,17 @@ def test_a_job_handover_names_the_one_leaving(text: str) -> None:
     from bot.inbound.followup.leaving import leaving
 
     assert leaving(text, LATIN) == ["Andreas Holzer"]
+
+
+@pytest.mark.parametrize(("before", "text", "kept"), [
+    (FR_LISTED, "M. Ndong sera remplacé par le Conseiller Essono.", ["Jean Mba", "Rose Obiang"]),
+    (LATIN, "Counsellor Gruber will attend in place of Mr. Andreas Holzer.",
+     ["Christine Stix-Hackl"]),
+    (RU_LISTED, "Вместо Смирнова в заседании примет участие второй секретарь Орлов.",
+     ["Петров Андрей Андреевич"]),
+])
+def test_a_newcomer_given_by_title_and_surname_replaces(before: State, text: str,
+                                                        kept: list[str]) -> None:
+    decided, after = run(before, text, "accept", [])
+    assert decided.operation == "replace", decided
+    assert names(after)[:-1] == kept and names(after)[-1] in {"Essono", "Gruber", "Орлов"}

@@ -252,10 +252,9 @@ def declined_names(text: str, before: State) -> list[Person]:
     return found
 
 
-# A newcomer's name written without an honorific after a cue that brings someone
-# in ("remplacée par notre conseiller Paul Mbarga", "включить Морозову Ирину"):
-# the first run of capitalised words (or a word and initials) within a few words
-# of the cue, in its sentence.
+# A newcomer's name written without an honorific after a cue that brings someone in
+# ("remplacée par notre conseiller Paul Mbarga", "включить Морозову Ирину"): the first
+# run of capitalised words (a word and initials, a surname after a title) near the cue.
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){1,3}(?!\w)|[^\W\d_][\w'’-]*|\S")
 _INITIALS = re.compile(r"(?:[^\W\d_]\.){1,3}")
 # Words that may stand between the cue and the name: a title, "notre", "в состав делегации".
@@ -271,10 +270,15 @@ def _name_word(word: str) -> bool:
             and bare not in TITLE_STARTERS and bare not in NOT_NAME_WORDS)
 
 
+def _after_title(before: list[str]) -> bool:  # "le Conseiller T.", "второй секретарь К."
+    return bool(before) and (before[-1].casefold() in TITLE_STARTERS or (before[-1].islower() and (
+        before[-2:][0].casefold() in TITLE_STARTERS)))
+
+
 def _runs(window: str) -> Iterator[str]:
-    """The personal names of ``window`` in order, while at most ``_MAX_SKIPPED``
-    other words stand before them: two or more capitalised words (a particle
-    between them), or one and initials ("Жумалиева А.")."""
+    """The personal names of ``window`` in order, while at most ``_MAX_SKIPPED`` other
+    words stand before them: two or more capitalised words (a particle between them),
+    one and initials ("Жумалиева А."), or a lone surname after a title."""
     tokens = [m.group() for m in _TOKEN.finditer(HONORIFIC_RE.sub(" ", " " + window + " "))]
     skipped = 0
     i = 0
@@ -294,7 +298,8 @@ def _runs(window: str) -> Iterator[str]:
             run.append(token)
             j += 1
         words = [t for t in run if not _INITIALS.fullmatch(t)]
-        if len(words) >= 2 or (words and len(run) > len(words)):
+        if len(words) >= 2 or (words and len(run) > len(words)) or (
+                len(run) == 1 and _after_title(tokens[:i][-2:])):
             yield " ".join(run)
         else:
             skipped += 1
@@ -364,8 +369,7 @@ def newcomers(text: str, before: State, written: dict[str, str] | None = None) -
         window = CLAUSE.split(_SENTENCE_END.split(window)[-1])[-1]
         take(unlisted(list(_runs_back(window))), False)
     if not found:
-        # "Objet : Remplacement de M. B" and the body only "C D, Conseiller": a line
-        # that is a name and a title.
+        # "Objet : Remplacement de M. B", the body only "C D, Conseiller": name and title.
         for line in text.splitlines():
             head = _NAME_LINE.match(line.strip())
             if head and head.group(2).casefold() in TITLE_STARTERS:
@@ -389,6 +393,8 @@ def _runs_back(window: str) -> Iterator[str]:
     for start in range(len(words) - 1, max(-1, len(words) - 1 - 2 * _MAX_SKIPPED), -1):
         tail = " ".join(words[start:])
         first = next(_runs(tail), None)
+        if first is None and _after_title(words[:start][-2:]) and _name_word(words[start]):
+            first = words[start].strip(",")  # "Counsellor Nakamura will attend in place of …"
         if first is not None and tail.lstrip(" ,").startswith(first.split()[0]):
             yield first
             return
