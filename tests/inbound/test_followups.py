@@ -541,6 +541,12 @@ def test_instead_of_and_an_addition_in_one_message() -> None:
      "أحمد حسن", "email", "a.hassan@mofa.test"),
     (CHINESE, "现补充李明先生的联系方式：电子邮箱 li.ming@mfa.test。", "李明", "email",
      "li.ming@mfa.test"),
+    (LATIN, "Please correct: Mr Andreas Holzer is Minister Counsellor, not Counsellor.",
+     "Andreas Holzer", "title", "Minister Counsellor"),
+    (LATIN, "Les rogamos corregir: el Sr. Holzer es Ministro Consejero y no Consejero.",
+     "Andreas Holzer", "title", "Ministro Consejero"),
+    (LATIN, "Prière de corriger : M. Holzer est Conseiller et non Premier secrétaire.",
+     "Andreas Holzer", "title", "Conseiller"),
 ])
 def test_a_correction_of_a_listed_delegate_keeps_the_list_and_changes_the_detail(
         before: State, text: str, who: str, field: str, value: str) -> None:
@@ -1335,3 +1341,10 @@ def test_a_newcomer_given_by_title_and_surname_replaces(before: State, text: str
     decided, after = run(before, text, "accept", [])
     assert decided.operation == "replace", decided
     assert names(after)[:-1] == kept and names(after)[-1] in {"Essono", "Gruber", "Орлов"}
+
+
+def test_a_name_and_is_without_a_contrast_or_a_title_is_no_title() -> None:
+    from bot.inbound.followup.titles import title_after
+
+    assert title_after("Holzer is Counsellor at our Mission.") is None
+    assert title_after("Holzer is unable to attend, not Ms. Stix-Hackl.") is None

@@ -18,6 +18,7 @@ from bot.extract.names import HONORIFIC_RE, NOT_NAME_WORDS
 from bot.extract.names_ru import declined_form, nominative, object_nominative, to_nominative
 from bot.extract.phones import find_contacts
 from bot.inbound.followup.cues import cue_patterns
+from bot.inbound.followup.titles import title_after
 from bot.results.delegation import Person, State, person_key
 
 # A clause boundary: "Mr. B regrets that Austria will not…" speaks of Austria, not of Mr. B.
@@ -26,9 +27,6 @@ CLAUSE = re.compile(r"(?<!\w)(?:that|que|qu['’]|что|чтобы)(?!\w)|بأ�
 _SPAN = 300
 # How far before a mention a cue naming its title may stand ("le titre de M. A est").
 _LEAD = 25
-# A full stop ends a title after a word, not after an abbreviation's letter ("a.i.").
-_TITLE_END = re.compile(r"(?<=[^\W\d_]{2})\.|[;\n،؛。；]|\s\(|"
-                        r",\s*(?:not|et non|y no|а не|وليس|而非)", re.IGNORECASE)
 
 
 def _han(text: str) -> bool:
@@ -157,25 +155,6 @@ def _first_mention(text: str, person: Person) -> int | None:
     return None
 
 
-def _title_after(span: str) -> str | None:
-    match = cue_patterns()["title_is"].search(span)
-    if match is None:
-        return None
-    rest = span[match.end():]
-    # "lire pour M. A : Ministre conseiller": the title is after the colon.
-    colon = re.match(r"[^:：\n]{1,40}[:：]", rest)
-    if colon and not rest[:colon.end()].strip(" :：").startswith(tuple("\"'«“")):
-        rest = rest[colon.end():]
-    rest = _NOW.sub("", rest.lstrip(" :：\"'«“”»-–")).lstrip(" :：\"'«“”»-–")
-    title = re.sub(r"[\s\"'«»“”]+\.$", "", _TITLE_END.split(rest, maxsplit=1)[0])
-    title = title.strip(" \"'«»“”,:")
-    return title if 2 <= len(title) <= 80 else None
-
-
-# "le titre de M. A est désormais « … »": the word saying the title is new.
-_NOW = re.compile(r"^(?:désormais|dorénavant|now|henceforth|ahora|теперь)\s+", re.IGNORECASE)
-
-
 def details(text: str, before: State) -> list[Person]:
     """The recorded people ``text`` gives new details for, with those details.
 
@@ -201,7 +180,7 @@ def details(text: str, before: State) -> list[Person]:
         contacts = find_contacts(span, None)
         change = {"email": contacts.emails[0] if contacts.emails else None,
                   "phone": contacts.phones[0] if contacts.phones else None,
-                  "title": _title_after(span)}
+                  "title": title_after(span, lead)}
         change = {k: v for k, v in change.items() if v and v != person.get(k)}
         if change:
             person.update(change)
