@@ -1348,3 +1348,12 @@ def test_a_name_and_is_without_a_contrast_or_a_title_is_no_title() -> None:
 
     assert title_after("Holzer is Counsellor at our Mission.") is None
     assert title_after("Holzer is unable to attend, not Ms. Stix-Hackl.") is None
+
+
+def test_initials_after_a_surname_that_shares_its_stem_with_the_first_name() -> None:
+    from bot.inbound.followup.leaving import leaving
+
+    listed = State("accept", (P("Сергеев Сергей Викторович", "head"), P("Нурланова Айгуль")))
+    assert leaving("Главой делегации вместо Посла Сергеева С.В. назначен Козлов Андрей "
+                   "Николаевич.", listed) == ["Сергеев Сергей Викторович"]
+    assert leaving("Вместо Сергеева Н.В. приедет Козлов Андрей.", listed) == []

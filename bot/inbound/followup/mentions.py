@@ -117,8 +117,8 @@ def _initial_fits(window: str, end: int, person: Person, surname: str) -> bool:
     """The initial written after the surname, if any, is that of one of the person's
     other names: "Ибраимову А." is Ибраимова Айжан, not Ибраимов Жоомарт."""
     initial = _INITIAL_AFTER.match(window, end)
-    others = [w for w in person_key(str(person.get("name") or "")).split()
-              if not stem_match(surname, w)]
+    # "Сергеев Сергей Викторович": a first name of the surname's stem is another name.
+    others = [w for w in person_key(str(person.get("name") or "")).split() if w != surname]
     return initial is None or not others or person_key(initial.group(1)) in {
         w[0] for w in others}
 
