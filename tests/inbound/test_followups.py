@@ -1357,3 +1357,10 @@ def test_initials_after_a_surname_that_shares_its_stem_with_the_first_name() -> 
     assert leaving("Главой делегации вместо Посла Сергеева С.В. назначен Козлов Андрей "
                    "Николаевич.", listed) == ["Сергеев Сергей Викторович"]
     assert leaving("Вместо Сергеева Н.В. приедет Козлов Андрей.", listed) == []
+
+
+def test_a_paired_replacement_by_title_and_surname_on_both_sides() -> None:
+    decided, after = run(FR_LISTED, "Reemplazo: el Consejero Ndong por la Primera Secretaria "
+                         "Nze.", "accept", [])
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Jean Mba", "Rose Obiang", "Nze"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.extract.lexicon import ROLE_HEAD_RE
+from bot.extract.lexicon import ROLE_HEAD_RE, TITLE_STARTERS
 from bot.extract.names import HONORIFIC_RE
 from bot.inbound.followup.cues import cue_patterns
 from bot.inbound.followup.mentions import CLAUSE, named_in, named_oblique
@@ -92,12 +92,16 @@ def _about(window: str, before: State, side: int) -> str:
 
 
 def _only_a_name(piece: str, before: State) -> bool:
-    """``piece`` is a listed delegate's name and nothing else ("M. A", "Mme Claire Martin")."""
+    """``piece`` is a listed delegate's name and nothing else ("M. A", "Mme Claire Martin"),
+    or a title and a surname ("el Consejero Choque")."""
     words = re.findall(r"[\w'’-]+", HONORIFIC_RE.sub(" ", " " + piece + " "))
-    return (bool(words) and len(words) <= 4 and all(w[:1].isupper() for w in words)
+    words = words[1:] if words and words[0].casefold() in _ARTICLES else words
+    return (bool(words) and len(words) <= 4
+            and all(w[:1].isupper() or w.casefold() in TITLE_STARTERS for w in words)
             and any(named_in(piece, p) for p in before.people))
 
 
+_ARTICLES = frozenset({"the", "le", "la", "l", "el", "los", "las", "les"})
 # Where the name before a "par" of a paired replacement begins.
 _PAIR_START = re.compile(r"[,:;]|(?<!\w)(?:et|and|y|и|а)(?!\w)", re.IGNORECASE)
 
