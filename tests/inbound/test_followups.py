@@ -1364,3 +1364,11 @@ def test_a_paired_replacement_by_title_and_surname_on_both_sides() -> None:
                          "Nze.", "accept", [])
     assert decided.operation == "replace", decided
     assert names(after) == ["Jean Mba", "Rose Obiang", "Nze"]
+
+
+def test_a_title_read_with_the_old_one_set_against_it_keeps_the_new_one() -> None:
+    from bot.inbound.followup.titles import without_contrast
+
+    assert without_contrast("مستشارة وليست سكرتيرا أول") == "مستشارة"
+    assert without_contrast("参赞而非一等秘书") == "参赞"
+    assert without_contrast("Minister Counsellor") == "Minister Counsellor"

@@ -48,6 +48,7 @@ from bot.inbound.followup.mentions import (
     newcomers,
 )
 from bot.inbound.followup.stated import leader, title_of
+from bot.inbound.followup.titles import without_contrast
 from bot.models import Operation
 from bot.results.delegation import (
     CORRECTABLE,
@@ -213,6 +214,7 @@ def _as_listed(person: Person, before: State) -> Person:
     listed = next((p for p in before.people if _same(p, person)), None)
     if listed is None:
         return person
+    person = {**person, "title": without_contrast(str(person.get("title") or "")) or None}
     return {**listed, **{f: person[f] for f in CORRECTABLE if person.get(f)}}
 
 

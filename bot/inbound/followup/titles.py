@@ -53,3 +53,10 @@ def _contrasted(mention: str) -> str | None:
     title = _ARTICLE.sub("", rest[:contrast.start()].strip(" ,:")) if contrast else ""
     first = title.split()[0].casefold() if title else ""
     return title if first in TITLE_STARTERS and len(title) <= 60 else None
+
+
+def without_contrast(title: str) -> str:
+    """"مستشارة وليست سكرتيرا أول" read as one title: the new title, before the
+    words setting the old one against it."""
+    match = cue_patterns()["title_contrast"].search(title)
+    return title[:match.start()].strip(" ,،") if match and match.start() > 1 else title
