@@ -47,6 +47,7 @@ from bot.inbound.followup.mentions import (
     named_in,
     newcomers,
 )
+from bot.inbound.followup.rename import name_corrected
 from bot.inbound.followup.stated import leader, title_of
 from bot.inbound.followup.titles import without_contrast
 from bot.models import Operation
@@ -132,6 +133,9 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
     raises: input it cannot read is no change, to confirm, with the reason.
     """
     try:
+        respelt = name_corrected(text or "", before) if before.people else None
+        if respelt is not None:  # "le nom correct est X (et non Y)": the list, X respelt
+            return Decided(Operation.REPLACE, f'"{respelt[0]}"', people=respelt[1])
         read = [p for p in people if _name(p).strip()]
         declined: list[Person] = []
         brought: list[Person] = []

@@ -1,0 +1,131 @@
+"""A correction of the spelling of a listed delegate's name: rename in place.
+
+"le nom correct est M. Jean Lefèvre (et non Lefebvre)", "Ms. Kask, not Kass",
+"просим исправить фамилию … на Петренко", "正确姓名为王晓明": the reply gives
+the right spelling (and sometimes the wrong one). :func:`name_corrected` finds the
+listed delegate it designates and returns the delegation with that person's
+name corrected, keeping their title, role and contacts. The new spelling
+must be close to the listed one (a letter or two, accents aside) and the
+wrong form, when written, must designate that delegate: a newcomer with
+another name is never taken for a correction.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from bot.extract.names import HONORIFIC_RE
+from bot.results.delegation import Person, State, names_match, person_key
+
+# A name as written after a phrase: up to five words, or a run of CJK characters.
+_NAME = r"[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){0,5}"
+_CJK = r"[\u4e00-\u9fff·]{2,6}"
+_PHRASES = (
+    # fr
+    rf"le nom correct est\s*:?\s*(?P<new>{_NAME})(?:\s*\(et non\s+(?P<old>{_NAME})\))?",
+    rf"(?P<new>{_NAME})\s*\(et non\s+(?P<old>{_NAME})\)",
+    rf"il faut lire\s+(?P<new>{_NAME})\s+au lieu de\s+(?P<old>{_NAME})",
+    # en
+    rf"the correct spelling(?: of (?:the|his|her) name)? is\s*:?\s*(?P<new>{_NAME})"
+    rf"(?:,\s+not\s+(?P<old>{_NAME}))?",
+    rf"(?P<new>{_NAME}),\s+not\s+(?P<old>{_NAME})",
+    rf"please correct the name(?: of (?P<old>{_NAME}))? to\s+(?P<new>{_NAME})",
+    # es
+    rf"el nombre correcto es\s*:?\s*(?P<new>{_NAME})(?:\s*\(y no\s+(?P<old>{_NAME})\))?",
+    rf"(?P<new>{_NAME})\s*\(y no\s+(?P<old>{_NAME})\)",
+    # ru
+    rf"правильно\s*:\s*(?P<new>{_NAME})",
+    rf"просим исправить фамилию[^.]*?\s+на\s+(?P<new>{_NAME})",
+    rf"(?P<new>{_NAME}),?\s*\(?а не\s+(?P<old>{_NAME})",
+    # ar
+    rf"الاسم الصحيح هو\s*:?\s*(?P<new>{_NAME})",
+    # zh
+    rf"正确姓名为\s*[:：]?\s*(?P<new>{_CJK})",
+    rf"应为\s*[:：]?\s*(?P<new>{_CJK})",
+)
+
+
+@cache
+def _patterns() -> list[re.Pattern[str]]:
+    return [re.compile(p, re.IGNORECASE) for p in _PHRASES]
+
+
+def _distance(a: str, b: str) -> int:
+    row = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, cb in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (ca != cb))
+    return row[-1]
+
+
+def _close(a: str, b: str) -> bool:
+    """Two spellings of one word: a misread letter or two, accents aside."""
+    fa, fb = person_key(a), person_key(b)
+    return fa == fb or _distance(fa, fb) <= max(1, min(len(fa), len(fb)) // 3)
+
+
+def _words(name: str) -> list[str]:
+    """The words of a name, honorifics aside, up to the end of its sentence ("Tamme. Thank")."""
+    words: list[str] = []
+    for word in HONORIFIC_RE.sub(" ", f" {name} ").split():
+        if word.strip(".,"):
+            words.append(word.strip(".,"))
+        if word.endswith(".") and len(word) > 3:
+            break
+    return words
+
+
+def _windows(words: list[str]) -> list[list[str]]:
+    """The runs of ``words`` that may be the name, longest first: the phrase may
+    catch words around it ("We confirm Mr. Kask, not …")."""
+    return [words[i:i + size] for size in range(len(words), 0, -1)
+            for i in range(len(words) - size + 1)]
+
+
+def _respelt(listed: str, new: list[str], longer: bool = False) -> str | None:
+    """``listed`` with the words of ``new`` that respell some of its words, when
+    every word of ``new`` is one of them or respells one; else None. ``longer``:
+    words of ``new`` after all of ``listed`` are added ("Echeverria Lagos")."""
+    words = listed.split()
+    free = list(range(len(words)))
+    changed = False
+    for word in new:
+        same = next((i for i in free if words[i].casefold() == word.casefold()), None)
+        if same is None:
+            # A word in lower case ("que", "et") respells no name.
+            same = None if word[:1].islower() else next(
+                (i for i in free if _close(words[i], word)), None)
+            if same is None and longer and not free and word[:1].isupper():
+                words.append(word)
+                changed = True
+                continue
+            if same is None:
+                return None
+            words[same], changed = word, True
+        free.remove(same)
+    return " ".join(words) if changed else None
+
+
+def name_corrected(text: str, before: State) -> tuple[str, tuple[Person, ...]] | None:
+    """The words and the delegation with one listed delegate's name respelt, or None."""
+    for pattern in _patterns():
+        for match in pattern.finditer(text):
+            new, old = _words(match.group("new")), match.groupdict().get("old")
+            for window in _windows(new):
+                found = [(i, name) for i, p in enumerate(before.people)
+                         if (name := _respelt(str(p.get("name") or ""), window, old is not None))
+                         and (old is None or _designates(str(p["name"]), old))]
+                if len(found) == 1:
+                    i, name = found[0]
+                    people = tuple({**p, "name": name} if j == i else p
+                                   for j, p in enumerate(before.people))
+                    return match.group(0).strip(), people
+    return None
+
+
+def _designates(listed: str, old: str) -> bool:
+    """The wrong form ("Lefebvre", "Петрова") is how ``listed`` was written."""
+    words = _words(old) or old.split()
+    return names_match(listed, " ".join(words)) or _respelt(listed, words) is not None
