@@ -336,13 +336,16 @@ def test_chain_corpus_is_well_formed_and_the_tuning_part_is_exact() -> None:
 
     bench = load_bench("followups")
     kinds = {o.value for o in Operation}
+    ids: list[str] = []
     for _part, name in bench.PARTS:
         chains = bench.load(name)
         assert chains
+        ids += [chain["id"] for chain in chains]
         for chain in chains:
             assert chain["language"] in {"en", "fr", "es", "ru", "ar", "zh"}
             assert chain["kind"] in kinds and len(chain["messages"]) >= 2
             assert chain["final"]["decision"] in {"accept", "decline", "undecided"}
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []  # a gap names one chain
     gaps = set(read_gaps(Path(__file__).with_name("followup_gaps.txt")))
     misses = {o.chain for o in map(bench.score, bench.load("tune.yaml")) if not o.exact}
     assert misses == gaps, (sorted(misses - gaps), "now exact:", sorted(gaps - misses))
