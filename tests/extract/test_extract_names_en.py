@@ -26,6 +26,16 @@ def test_stacked_and_national_honorifics() -> None:
     ]
 
 
+def test_fijian_chiefly_titles_are_forms_of_address() -> None:
+    body = ("Delegation:\n"
+            "H.E. Ratu Josefa Vosarogo, Ambassador - Head of Delegation\n"
+            "Roko Ului Lalabalavu, First Secretary\n"
+            "Mr. Adi Nugroho Santoso, Counsellor\n")
+    assert [(h, n) for h, n, _ in _people(body)] == [
+        ("H.E. Ratu", "Josefa Vosarogo"), ("Roko", "Ului Lalabalavu"),
+        ("Mr.", "Adi Nugroho Santoso")]
+
+
 def test_sri_lanka_is_not_a_person() -> None:
     body = "Sri Lanka will be represented by Mr. Kamal PERERA, Counsellor."
     assert _people(body) == [("Mr.", "Kamal PERERA", "head")]
