@@ -114,8 +114,13 @@ def apply(state: State, operation: str, decision: str | None, people: Sequence[P
             return state
         return State(decision, tuple(people))
     if operation == Operation.ADD:
-        # More people, or new details of people already listed.
-        return State("accept", _union(state.people, people))
+        # More people, or new details of people already listed; with no head listed, a
+        # listed delegate the reply names as leading now ("Ms. A will head the
+        # delegation", carried with the role of head) leads.
+        joined = _union(state.people, people)
+        listed = len(state.people)
+        return State("accept", _succession(state.people, (), joined[:listed], people)
+                     + joined[listed:])
     if operation == Operation.REMOVE:
         kept = tuple(p for p in state.people
                      if not any(names_match(p["name"], r) for r in removed))

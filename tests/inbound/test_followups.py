@@ -1375,3 +1375,29 @@ def test_a_title_read_with_the_old_one_set_against_it_keeps_the_new_one() -> Non
     assert without_contrast("مستشارة وليست سكرتيرا أول") == "مستشارة"
     assert without_contrast("参赞而非一等秘书") == "参赞"
     assert without_contrast("Minister Counsellor") == "Minister Counsellor"
+
+
+NO_HEAD = State("accept", (P("Aoife Ní Bhriain"), P("Cillian O'Sullivan")))
+
+
+@pytest.mark.parametrize(("text", "people"), [
+    # Contacts of listed delegates, and which of them leads.
+    ("Contact details, as requested:\nAoife Ní Bhriain - aoife@dfa.test\n"
+     "Cillian O'Sullivan - cillian@dfa.test\n\nMs. Ní Bhriain will head the delegation.",
+     [P("Ní Bhriain", "head")]),
+    # A newcomer added, and a listed delegate named as leading.
+    ("Please also add Mr. Declan Byrne, Attaché. Ms. Ní Bhriain will lead the delegation.",
+     [P("Declan Byrne")]),
+])
+def test_a_listed_delegate_named_as_leading_in_an_addition_leads(
+        text: str, people: list[dict[str, Any]]) -> None:
+    decided, after = run(NO_HEAD, text, "accept", people)
+    assert decided.operation == "add", decided
+    assert [p["name"] for p in after.people if p["role"] == "head"] == ["Aoife Ní Bhriain"]
+
+
+def test_an_addition_read_as_a_delegation_of_one_makes_no_listed_delegate_head() -> None:
+    after = apply(NO_HEAD, "add", "accept", [P("Declan Byrne", "head")])
+    assert [p["name"] for p in after.people if p["role"] == "head"] == ["Declan Byrne"]
+    after = apply(NO_HEAD, "add", "accept", [P("Declan Byrne")])
+    assert [p["role"] for p in after.people] == ["member"] * 3
