@@ -68,7 +68,9 @@ _SCRIPT_RES: Final = {
     "arabic": re.compile(r"[\u0600-\u06ff]"),
     "han": re.compile(r"[\u4e00-\u9fff]"),
 }
-_ADDRESS_RE: Final = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
+# An address is written in ASCII: in Chinese or Arabic running text without spaces
+# ("蒋文（jiang.wen@moj.example）。其余人员不变。") it ends where the script changes.
+_ADDRESS_RE: Final = re.compile(r"[!-~]+@[!-~]+|https?://[!-~]+|www\.[!-~]+")
 
 
 def _entries(kind: str, languages: tuple[str, ...] = LANGUAGES) -> tuple[str, ...]:

@@ -91,7 +91,8 @@ _SIGNOFF_RE: Final = re.compile(
     r"|с уважением|с наилучшими пожеланиями|всего доброго"
     r"|مع (?:خالص |أطيب )?(?:التحية|التحيات)|وتفضلوا بقبول|مع الشكر"
     r"|此致|顺颂|祝好|谢谢|敬礼"
-    r")[\s,.!:،]*$",
+    # A sign-off may end in full-width punctuation ("谢谢！", "此致。").
+    r")[\s,.!:،！。，：]*$",
     re.IGNORECASE,
 )
 # The closing formula of a note verbale; what follows is place, date, stamp.
@@ -196,9 +197,11 @@ def split_signature(text: str) -> tuple[str, str | None]:
 
 def _tail_has_list(tail: str) -> bool:
     rows = [line for line in tail.split("\n") if line.strip()]
-    listed = sum(
+    # One row of cells is no table: "新加坡常驻代表团 | 何佩珊" is a signature.
+    cells = sum(1 for line in rows if "|" in line)
+    listed = (cells if cells >= 2 else 0) + sum(
         1 for line in rows
-        if "|" in line or re.match(r"^\s*(?:\d{1,2}[.)]|[a-z][.)]|[-•*·▪])\s+\S", line)
+        if "|" not in line and re.match(r"^\s*(?:\d{1,2}[.)]|[a-z][.)]|[-•*·▪])\s+\S", line)
     )
     return listed >= 1 and bool(re.search(
         r"composition|delegation|d[ée]l[ée]gation|delegaci[óo]n|делегаци|الوفد|代表团|"

@@ -259,3 +259,11 @@ def test_a_present_tense_report_is_no_deferral() -> None:
     )
     assert got.decision == "accept"
     assert [d.name for d in got.delegates] == ["Артем Зуев"]
+
+
+def test_an_address_inside_chinese_text_blanks_only_itself() -> None:
+    from bot.extract import detect_amendment
+
+    text = ("接我团3月20日照会，现增补一名代表团成员：二级调研员蒋文（jiang.wen@moj.example）。"
+            "其余人员不变。")
+    assert detect_amendment(text) == "extend"

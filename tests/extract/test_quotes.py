@@ -84,7 +84,7 @@ def test_forward_with_nothing_above_keeps_the_forwarded_note() -> None:
 @pytest.mark.parametrize(
     "signoff",
     ["Best regards,", "Kind regards", "Cordialement,", "Saludos cordiales,", "Atentamente,",
-     "С уважением,", "مع التحية،", "此致", "--"],
+     "С уважением,", "مع التحية،", "此致", "--", "谢谢！", "此致。"],
 )
 def test_signature_starts_at_the_sign_off(signoff: str) -> None:
     body, signature = split_signature(f"{REPLY}\n\n{signoff}\nAnna BERG\nThird Secretary")
@@ -111,6 +111,17 @@ def test_an_annex_list_after_the_closing_formula_stays_in_the_body() -> None:
     body, signature = split_signature(text)
     assert "John SMITH" in body
     assert signature is None
+
+
+def test_a_signature_of_the_mission_and_a_name_in_one_row_is_no_annexed_table() -> None:
+    # "新加坡常驻代表团 | 何佩珊": one row of cells (the mission, the one who signs).
+    body, signature = split_signature(
+        "请将黄志明先生从代表团名单中删去。\n谢谢！\n新加坡常驻代表团 | 何佩珊")
+    assert body == "请将黄志明先生从代表团名单中删去。"
+    assert signature == "谢谢！\n新加坡常驻代表团 | 何佩珊"
+    # Two rows of cells after a sign-off are a table annexed: they stay in the body.
+    table = "Regards,\nName | Title\nJohn SMITH | First Secretary, delegation"
+    assert split_signature(table) == (table, None)
 
 
 def test_no_signature() -> None:
