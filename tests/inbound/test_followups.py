@@ -1401,3 +1401,47 @@ def test_an_addition_read_as_a_delegation_of_one_makes_no_listed_delegate_head()
     assert [p["name"] for p in after.people if p["role"] == "head"] == ["Declan Byrne"]
     after = apply(NO_HEAD, "add", "accept", [P("Declan Byrne")])
     assert [p["role"] for p in after.people] == ["member"] * 3
+
+
+ES_LISTED = State("accept", (P("Álvaro Fernández de Córdoba Ruiz", "head"),
+                             P("Iñaki Zubizarreta Etxeberria"), P("Marta Llorens Vidal")))
+
+
+@pytest.mark.parametrize(("window", "named"), [
+    ("el Sr. Zubizarreta no podrá viajar", True),
+    ("en sustitución del Consejero Zubizarreta", True),
+    ("Iñaki Zubizarreta no podrá viajar", True),
+    ("el Embajador Fernández de Córdoba", True),
+    # Another person's name around the word: not them.
+    ("la Sra. Marta Zubizarreta Gil", False),
+    ("el Sr. Zubizarreta Gil", False),
+])
+def test_a_spanish_name_is_named_by_its_first_surname_alone(window: str, named: bool) -> None:
+    from bot.inbound.followup.mentions import named_in
+
+    assert [p["name"] for p in ES_LISTED.people if named_in(window, p)] == (
+        [n for n in ["Iñaki Zubizarreta Etxeberria", "Álvaro Fernández de Córdoba Ruiz"]
+         if named and n.split()[1] in window])
+
+
+def test_the_first_surname_names_no_one_in_a_french_given_name() -> None:
+    from bot.inbound.followup.mentions import named_in
+
+    assert not named_in("Mme Claire Martin ne pourra pas venir", P("Marie Claire Dupont"))
+    assert named_in("Mme Claire ne pourra pas venir", P("Marie Claire Dupont"))
+
+
+def test_one_replaced_by_first_surname_and_a_newcomer_after_a_rank_and_an_honorific() -> None:
+    text = ("Les informo que el Sr. Zubizarreta no podrá viajar a Viena; en su lugar asistirá la\n"
+            "Consejera Dña. Pilar Echeverría Goñi, de la Secretaría de Estado de Seguridad.")
+    decided, after = run(ES_LISTED, text, "accept", [P("Pilar Echeverría Goñi")], [], "replace")
+    assert decided.operation == "replace", decided
+    assert names(after) == ["Álvaro Fernández de Córdoba Ruiz", "Marta Llorens Vidal",
+                            "Pilar Echeverría Goñi"]
+
+
+def test_a_corrected_title_on_the_next_line_set_against_the_old_one() -> None:
+    from bot.inbound.followup.titles import title_after
+
+    span = "cargo del Sr. Undurraga Prieto es\nMinistro Consejero, no Consejero. Lo demás está."
+    assert title_after(span, "cargo del Sr. ") == "Ministro Consejero"

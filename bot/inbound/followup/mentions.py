@@ -18,6 +18,9 @@ from bot.extract.names import HONORIFIC_RE, NOT_NAME_WORDS
 from bot.extract.names_ru import declined_form, nominative, object_nominative, to_nominative
 from bot.extract.phones import find_contacts
 from bot.inbound.followup.cues import cue_patterns
+from bot.inbound.followup.surnames import cyrillic as _cyrillic
+from bot.inbound.followup.surnames import named_by_inner_surname, stem_match
+from bot.inbound.followup.surnames import surname as _surname
 from bot.inbound.followup.titles import title_after
 from bot.results.delegation import Person, State, person_key
 
@@ -31,50 +34,6 @@ _LEAD = 25
 
 def _han(text: str) -> bool:
     return any("\u3400" <= ch <= "\u9fff" for ch in text)
-
-
-def stem_match(a: str, b: str) -> bool:
-    """Two spellings of one name in different grammatical cases: a common
-    beginning of all but two letters ("Хольцер" / "Хольцера")."""
-    if a == b:
-        return True
-    common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
-                  min(len(a), len(b)))
-    return common >= 3 and common >= max(len(a), len(b)) - 2
-
-
-# A Russian patronymic ("Петрович", "Муратовна"): never the surname.
-_PATRONYMIC = re.compile(r"(?:ович|евич|ич|овна|евна|ична|инична)$", re.IGNORECASE)
-
-
-def _cyrillic(word: str) -> bool:
-    return any("\u0400" <= ch <= "\u04ff" for ch in word)
-
-
-def _surname_words(words: list[str]) -> list[str]:
-    """The words of a name that may be its surname: the last; also the first when
-    the name may be written surname first ("Кузнецов Игорь Петрович", "Каримова
-    Зарина"; "MOUSSAVOU Patrice", the surname in capitals). Never a patronymic, which
-    is never the first word ("Пашкевич Ирина Олеговна": a surname in -евич)."""
-    if not words:
-        return []
-    picked = [words[-1]]
-    first = words[0]
-    if len(words) >= 2 and (_cyrillic(first) or (first.isupper() and len(first) >= 3)):
-        picked.insert(0, first)
-    # A surname in capitals may have two words ("Jean-Pierre KOUASSI YAO").
-    picked += [w for w in words[:-1] if w.isupper() and len(w) >= 2 and w not in picked]
-    # The first word is never the patronymic: "Пашкевич Ирина Олеговна", "Лукашевич В.И.".
-    return [w for w in picked if not (_cyrillic(w) and _PATRONYMIC.search(w)
-                                      and w != words[0])] or picked[-1:]
-
-
-def _surname(person: Person) -> list[str]:
-    """The parts of the surname ("Stix-Hackl": stix, hackl) worth matching (of
-    two letters too, "Ba", "Sy", "Ли": see :func:`_short_named`)."""
-    words = str(person.get("name") or "").split()
-    return [part for w in _surname_words(words) for part in person_key(w).split()
-            if len(part) >= 2]
 
 
 def _short_named(window: str, part: str) -> bool:
@@ -106,7 +65,8 @@ def named_in(window: str, person: Person) -> bool:
                                 for w in re.finditer(r"\w+", window)
                                 if len(w.group()) >= 3 for part in surname if len(part) >= 3)
                             or any(_short_named(window, part) for part in surname
-                                   if len(part) == 2))
+                                   if len(part) == 2)
+                            or named_by_inner_surname(window, person))
 
 
 # A Cyrillic initial right after a surname: "Ибраимову А.".
@@ -174,7 +134,7 @@ def details(text: str, before: State) -> list[Person]:
         end = found[n + 1][0] if n + 1 < len(found) else len(text)
         # From a little before the mention, in its sentence: "le titre de M. A est : …".
         lead = text[max(found[n - 1][0] + 1 if n else 0, at - _LEAD):at]
-        lead = _SENTENCE_END.split(lead)[-1]
+        lead = _sentences(lead)[-1]
         span = text[at - len(lead):min(end, at + _SPAN)]
         person = dict(before.people[i])
         contacts = find_contacts(span, None)
@@ -241,6 +201,20 @@ _MAX_SKIPPED = 8
 # A line break inside a sentence (the line before it ends in no punctuation).
 _LINE_WRAP = re.compile(r"(?<![.;:!?])[ \t]*\n(?=[ \t]*\S)")
 _SENTENCE_END = re.compile(r"(?<=[^\W\d_]{2})[.!?](?=\s|$)|[;\n]")
+_LAST_WORD = re.compile(r"\S+$")
+
+
+def _sentences(text: str) -> list[str]:
+    """``text`` cut at the ends of sentences; the full stop of a form of address
+    ("la Consejera Dña. Pilar …", "Sr. Zubizarreta") ends none."""
+    parts, start = [], 0
+    for end in _SENTENCE_END.finditer(text):
+        word = _LAST_WORD.search(text, start, end.start())
+        if end.group() == "." and word and HONORIFIC_RE.match(word.group() + ". "):
+            continue
+        parts.append(text[start:end.start()])
+        start = end.end()
+    return [*parts, text[start:]]
 
 
 def _name_word(word: str) -> bool:
@@ -297,7 +271,7 @@ _PAIR_START = re.compile(r"[,:;]|(?<!\w)(?:et|and|y|и|а)(?!\w)", re.IGNORECASE
 def _paired(text: str, match: re.Match[str], before: State) -> bool:
     """A ``leaving_paired`` cue ("par") right after a listed name alone, in a
     sentence that replaces: "M. A est remplacé par M. B, et Mme C par Mme D"."""
-    sentence = _SENTENCE_END.split(_LINE_WRAP.sub(" ", text[max(0, match.start() - 240):
+    sentence = _sentences(_LINE_WRAP.sub(" ", text[max(0, match.start() - 240):
                                                            match.start()]))[-1]
     piece = _PAIR_START.split(sentence)[-1]
     return (bool(cue_patterns()["replace"].search(sentence)) and len(piece.split()) <= 4
@@ -336,7 +310,7 @@ def newcomers(text: str, before: State, written: dict[str, str] | None = None) -
             if category == "leaving_paired" and not _paired(text, match, before):
                 continue
             window = _LINE_WRAP.sub(" ", text[match.end():match.end() + 160])
-            window = _SENTENCE_END.split(window, maxsplit=1)[0]
+            window = _sentences(window)[0]
             if patterns["leaving_before"].fullmatch(match.group()):
                 # "вместо Цоя П. приедет Кан Андрей", "au lieu de M. Ndong, …": the first
                 # name is the one leaving, in whatever case or length it is written.
@@ -345,7 +319,7 @@ def newcomers(text: str, before: State, written: dict[str, str] | None = None) -
     for match in patterns["newcomer_after"].finditer(text):
         window = _LINE_WRAP.sub(" ", text[max(0, match.start() - 160):match.start()])
         # "… имеет честь сообщить, что вместо …": not the mission before "что".
-        window = CLAUSE.split(_SENTENCE_END.split(window)[-1])[-1]
+        window = CLAUSE.split(_sentences(window)[-1])[-1]
         take(unlisted(list(_runs_back(window))), False)
     if not found:
         # "Objet : Remplacement de M. B", the body only "C D, Conseiller": name and title.

@@ -16,7 +16,7 @@ from bot.inbound.followup.cues import cue_patterns
 
 # A full stop ends a title after a word, not after an abbreviation's letter ("a.i.").
 _TITLE_END = re.compile(r"(?<=[^\W\d_]{2})\.|[;\n،؛。；]|\s\(|"
-                        r",\s*(?:not|et non|y no|а не|وليس|而非)", re.IGNORECASE)
+                        r",\s*(?:not|et non|y no|no(?!\w)|а не|وليس|而非)", re.IGNORECASE)
 # "le titre de M. A est désormais « … »": the word saying the title is new.
 _NOW = re.compile(r"^(?:désormais|dorénavant|now|henceforth|ahora|теперь)\s+", re.IGNORECASE)
 # Words of the name (and an honorific's full stop) that may stand before the copula.
@@ -34,7 +34,8 @@ def title_after(span: str, lead: str = "") -> str | None:
     colon = re.match(r"[^:：\n]{1,40}[:：]", rest)
     if colon and not rest[:colon.end()].strip(" :：").startswith(tuple("\"'«“")):
         rest = rest[colon.end():]
-    rest = _NOW.sub("", rest.lstrip(" :：\"'«“”»-–")).lstrip(" :：\"'«“”»-–")
+    # The title may open the next line ("el cargo del Sr. X es\nMinistro Consejero").
+    rest = _NOW.sub("", rest.lstrip(" \t\n:：\"'«“”»-–")).lstrip(" :：\"'«“”»-–")
     title = re.sub(r"[\s\"'«»“”]+\.$", "", _TITLE_END.split(rest, maxsplit=1)[0])
     title = title.strip(" \"'«»“”,:")
     return title if 2 <= len(title) <= 80 else None
