@@ -43,6 +43,21 @@ def _state(*names: str) -> State:
     (_state("يوسف المطيري"), "الاسم الصحيح هو السيد يوسف المطيرى.", ["يوسف المطيرى"]),
     (_state("李晓明"), "成员正确姓名为李小明，其余不变。", ["李小明"]),
     (_state("李晓明"), "成员姓名应为李小明。", ["李小明"]),
+    # A note on the new form before the old one set against it.
+    (_state("Rodrigue Hounkpatin", "Gisèle Adjovy"),
+     "il faut lire Mme Gisèle ADJOVI (avec un i),\net non Adjovy. Merci.",
+     ["Rodrigue Hounkpatin", "Gisèle ADJOVI"]),
+    (_state("Tomasz Kowalczik", "Anna Nowak"),
+     "it should be Mr. Tomasz KOWALCZYK (with a y), not Kowalczik.",
+     ["Tomasz KOWALCZYK", "Anna Nowak"]),
+    # The word respelt, in parentheses, set against the wrong one; "حمد" is how the first
+    # is written, no respelling of the second's "محمد".
+    (_state("حمد سليم الكعبي", "عائشة محمد المهيري"),
+     "فالصحيح هو سعادة السفير حمد سالم\nالكعبي (سالم وليس سليم).",
+     ["حمد سالم الكعبي", "عائشة محمد المهيري"]),
+    (_state("ناصر سعيد القحطاني", "فهد علي الدوسري"),
+     "فالصحيح هو المستشار ناصر سعد القحطاني (سعد وليس سعيد).",
+     ["ناصر سعد القحطاني", "فهد علي الدوسري"]),
 ])
 def test_the_corrected_spelling_renames_the_listed_delegate(
         before: State, text: str, names: list[str] | None) -> None:

@@ -21,6 +21,9 @@ from bot.results.delegation import Person, State, names_match, person_key
 # A name as written after a phrase: up to five words, or a run of CJK characters.
 _NAME = r"[^\W\d_][\w'’.-]*(?:[ \t]+[^\W\d_][\w'’.-]*){0,5}"
 _CJK = r"[\u4e00-\u9fff·]{2,6}"
+_WORD = r"[^\W\d_][\w'’-]*"
+# The words setting the wrong form against the right one.
+_NOT = r"(?:et non|and not|not|y no|no|а не|وليس|لا)"
 _PHRASES = (
     # fr
     rf"le nom correct est\s*:?\s*(?P<new>{_NAME})(?:\s*\(et non\s+(?P<old>{_NAME})\))?",
@@ -40,6 +43,12 @@ _PHRASES = (
     rf"(?P<new>{_NAME}),?\s*\(?а не\s+(?P<old>{_NAME})",
     # ar
     rf"الاسم الصحيح هو\s*:?\s*(?P<new>{_NAME})",
+    rf"الصحيح هو\s*:?\s*(?P<new>{_NAME})",
+    # any: the new form, a note on it, then the old one set against it ("Mme Gisèle
+    # ADJOVI (avec un i), et non Adjovy", "KOWALCZYK (with a y), not Kowalczik")
+    rf"(?P<new>{_NAME})\s*\([^()\n]{{1,40}}\)\s*,?\s+{_NOT}\s+(?P<old>{_NAME})",
+    # any: the word respelt, in parentheses ("… الكعبي (سالم وليس سليم)", "(Adjovi, not Adjovy)")
+    rf"\((?P<new>{_WORD})\s*,?\s+{_NOT}\s+(?P<old>{_WORD})\)",
     # zh
     rf"正确姓名为\s*[:：]?\s*(?P<new>{_CJK})",
     rf"应为\s*[:：]?\s*(?P<new>{_CJK})",
@@ -114,8 +123,11 @@ def name_corrected(text: str, before: State) -> tuple[str, tuple[Person, ...]] |
         for match in pattern.finditer(text):
             new, old = _words(match.group("new")), match.groupdict().get("old")
             for window in _windows(new):
+                if _as_listed(window, before):
+                    continue  # "حمد" is how one listed delegate is written: no respelling
                 found = [(i, name) for i, p in enumerate(before.people)
-                         if (name := _respelt(str(p.get("name") or ""), window, old is not None))
+                         if (name := _respelt(str(p.get("name") or ""), window, old is not None)
+                             or _swapped(str(p.get("name") or ""), window, old))
                          and (old is None or _designates(str(p["name"]), old))]
                 if len(found) == 1:
                     i, name = found[0]
@@ -123,6 +135,27 @@ def name_corrected(text: str, before: State) -> tuple[str, tuple[Person, ...]] |
                                    for j, p in enumerate(before.people))
                     return match.group(0).strip(), people
     return None
+
+
+def _as_listed(window: list[str], before: State) -> bool:
+    """Every word of ``window`` is written so in one listed name."""
+    return any({w.casefold() for w in window} <= {w.casefold() for w in str(p.get("name") or "")
+                                                  .split()} for p in before.people)
+
+
+def _swapped(listed: str, new: list[str], old: str | None) -> str | None:
+    """``listed`` with the words of ``old`` it holds as written replaced by ``new``,
+    word for word: "(سالم وليس سليم)" says which word is wrong, however far apart."""
+    wrong = _words(old) if old else []
+    words = listed.split()
+    at = [i for i, w in enumerate(words) if w.casefold() in {o.casefold() for o in wrong}]
+    if not wrong or len(new) != len(wrong) or len(at) != len(wrong) or not all(
+            _distance(person_key(words[i]), person_key(w)) <= max(1, len(words[i]) // 2)
+            for i, w in zip(at, new, strict=True)):
+        return None  # a respelling, not another name ("Paul Martin (et non Lefebvre)")
+    for i, word in zip(at, new, strict=True):
+        words[i] = word
+    return " ".join(words)
 
 
 def _designates(listed: str, old: str) -> bool:
