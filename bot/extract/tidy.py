@@ -38,6 +38,12 @@ _AR_HONORIFIC_SLASH_RE: Final = re.compile(
     r"مهندس|مهندسة|سفير|سفيرة|لواء|عميد|عقيد|مقدم|رائد|نقيب|شيخ|شيخة)|سعادة|معالي)"
     r"[ \t]*/[ \t]*(?=[\u0621-\u064A])"
 )
+# "… and Ms.\nGrace Otieno", "de Mme\nSophie Gagnon": a form of address inside a
+# sentence (after a word in lower case or a comma) wrapped apart from its name.
+_WRAPPED_HONORIFIC_RE: Final = re.compile(
+    r"(?<=[a-zà-ÿа-яё,] )(Mr\.?|Mrs\.?|Ms\.?|Dr\.?|Mme|Mlle|Sr\.|Sra\.|Srta\.|Dña\.|Dra\.|"
+    r"H\.E\.|S\.E\.|Excmo\.|Excma\.|Prof\.|г-н|г-на|г-ну|г-ном|г-жа|г-жи|г-жу|г-жой)"
+    r"[ \t]*\n[ \t]*(?=[A-ZÀ-ÞА-ЯЁ][a-zà-ÿа-яё])")
 _SPACE_COMMA_RE: Final = re.compile(r"[ \t]+([,;:،])(?=\S)")
 # "由团长、公安部副局长邓伟，成员、处长曹颖组成": a role word and 、 label what follows,
 # as 团长： does (not in a list of roles: "团长、副团长名单").
@@ -68,6 +74,7 @@ def tidy(text: str) -> str:
     if _SPACE_DOT_RE.search(text):
         text = _DOT_SPACE_RE.sub(r"\1.", text)
     text = _SPACE_COMMA_RE.sub(r"\1 ", text)
+    text = _WRAPPED_HONORIFIC_RE.sub(r"\1 ", text)
     if "/" in text:
         text = _AR_HONORIFIC_SLASH_RE.sub(r"\1 ", text)
     text = _ZH_ROLE_COMMA_RE.sub(r"\1：", text)

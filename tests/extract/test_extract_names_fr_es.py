@@ -106,3 +106,18 @@ def test_a_role_wrapped_inside_its_parentheses_stays_with_its_person() -> None:
                            "M. Ibrahima Fall (chef de\ndélégation), Mme Coumba Gaye "
                            "(conseillère).", language="fr")
     assert (got.delegates[0].name, got.delegates[0].role) == ("Ibrahima Fall", "head")
+
+
+def test_a_form_of_address_wrapped_apart_from_its_name_in_running_prose() -> None:
+    from bot.extract.tidy import tidy
+
+    for body, name in [
+        ("Chile estará representado por el Sr. Sebastián Undurraga Prieto, Consejero, y la "
+         "Sra.\nFrancisca Huenchullán Caro, Subcomisaria.", "Francisca Huenchullán Caro"),
+        ("La délégation sera composée de M. Alain Tremblay, Conseiller, de Mme\nSophie Gagnon, "
+         "Première secrétaire.", "Sophie Gagnon"),
+    ]:
+        assert name in [d.name for d in extract_response(body).delegates]
+    # A name with an initial at a line's end, another name on the next: no join.
+    assert tidy("Jean M.\nMme Claire Dubois") == "Jean M.\nMme Claire Dubois"
+    assert tidy("Title: Mr.\nName: John Smith") == "Title: Mr.\nName: John Smith"
