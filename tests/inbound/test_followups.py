@@ -1445,3 +1445,30 @@ def test_a_corrected_title_on_the_next_line_set_against_the_old_one() -> None:
 
     span = "cargo del Sr. Undurraga Prieto es\nMinistro Consejero, no Consejero. Lo demás está."
     assert title_after(span, "cargo del Sr. ") == "Ministro Consejero"
+
+
+@pytest.mark.parametrize(("window", "name", "named"), [
+    ("林女士因公务无法出席", "林美玲", True),
+    ("欧阳秘书另有公务不能参会", "欧阳雪梅", True),
+    ("陈参赞和林女士照常出席", "陈伟强", True),
+    # The surname alone, or inside another word, is no mention.
+    ("林业部的专家", "林美玲", False),
+    ("欧阳秘书不能参会", "欧美玲", False),
+    ("中方代表团无法出席", "方明", False),
+])
+def test_a_chinese_delegate_is_named_by_surname_and_a_form_of_address(
+        window: str, name: str, named: bool) -> None:
+    from bot.inbound.followup.mentions import named_in
+
+    assert named_in(window, P(name)) is named
+
+
+def test_a_delegate_named_by_first_name_alone_leaves() -> None:
+    before = State("accept", (P("Litia Tuilagi", "head"), P("Sione Faleolo")))
+    decided, after = run(before, "Just a heads-up that Sione won't be coming after all. Litia "
+                         "will attend on her own.", None, [])
+    assert decided.operation == "remove", decided
+    assert names(after) == ["Litia Tuilagi"]
+    from bot.inbound.followup.mentions import named_in
+
+    assert not named_in("Mr. Sione Taufa", P("Sione Faleolo"))

@@ -19,7 +19,11 @@ from bot.extract.names_ru import declined_form, nominative, object_nominative, t
 from bot.extract.phones import find_contacts
 from bot.inbound.followup.cues import cue_patterns
 from bot.inbound.followup.surnames import cyrillic as _cyrillic
-from bot.inbound.followup.surnames import named_by_inner_surname, stem_match
+from bot.inbound.followup.surnames import (
+    named_by_inner_surname,
+    stem_match,
+    zh_named_by_surname,
+)
 from bot.inbound.followup.surnames import surname as _surname
 from bot.inbound.followup.titles import title_after
 from bot.results.delegation import Person, State, person_key
@@ -58,7 +62,8 @@ def named_in(window: str, person: Person) -> bool:
     words = [w for w in person_key(name).split() if len(w) >= 2]
     if _han(name):
         # Chinese names are written without spaces: look for the name itself.
-        return bool(name.strip()) and "".join(name.split()) in "".join(window.split())
+        return bool(name.strip()) and ("".join(name.split()) in "".join(window.split())
+                                       or zh_named_by_surname(window, name))
     surname = _surname(person)
     return bool(words) and (any(stem_match(part, person_key(w.group()))
                                 and _initial_fits(window, w.end(), person, part)

@@ -13,7 +13,16 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from bot.extract.lexicon import HONORIFICS, NAME_PARTICLES, RANK_ADDRESSES, TITLE_STARTERS
+from bot.extract.lexicon import (
+    HONORIFICS,
+    NAME_PARTICLES,
+    RANK_ADDRESSES,
+    TITLE_STARTERS,
+    ZH_HONORIFICS,
+    ZH_RANK_ADDRESSES,
+    ZH_SURNAMES,
+    ZH_TITLE_ENDINGS,
+)
 from bot.results.delegation import Person, person_key
 
 
@@ -74,14 +83,16 @@ def _not_names() -> frozenset[str]:
 
 
 def _inner(name: str) -> set[str]:
-    """The inner words of a Latin-script name of three words or more that may be a
-    first surname ("Fernández de Córdoba", "Zubizarreta"): no particle, no initial."""
+    """The words of a Latin-script name other than the last that may name the person
+    written alone: the first name ("Sione won't be coming"), and the inner words of a
+    name of three words or more, a first surname ("Fernández de Córdoba",
+    "Zubizarreta"). No particle, no initial."""
     words = name.split()
-    if len(words) < 3 or not all(_LATIN.fullmatch(w) for w in words):
+    if len(words) < 2 or not all(_LATIN.fullmatch(w) for w in words):
         return set()
     return {
         person_key(w)
-        for w in words[1:-1]
+        for w in words[:-1]
         if len(w) >= 4 and w[:1].isupper() and w.casefold() not in NAME_PARTICLES and "." not in w
     }
 
@@ -112,3 +123,28 @@ def named_by_inner_surname(window: str, person: Person) -> bool:
         and not (i + 1 < len(tokens) and foreign(tokens[i + 1]))
         for i, token in enumerate(tokens)
     )
+
+
+# Not "代表": "中方代表团" names no 方明.
+_ZH_ADDRESSES = tuple(
+    sorted(
+        {*ZH_HONORIFICS, *ZH_RANK_ADDRESSES, *ZH_TITLE_ENDINGS} - {"代表"}, key=len, reverse=True
+    )
+)
+
+
+def zh_named_by_surname(window: str, name: str) -> bool:
+    """``window`` names the Chinese ``name`` by surname and a form of address or rank
+    ("林女士" for 林美玲, "欧阳秘书" for 欧阳雪梅, "陈参赞")."""
+    name = "".join(name.split())
+    family = name[:2] if name[:2] in ZH_SURNAMES and len(name) >= 3 else name[:1]
+    if not family or len(name) < 2:
+        return False
+    text = "".join(window.split())
+    at = text.find(family)
+    while at >= 0:
+        address = next((a for a in _ZH_ADDRESSES if text.startswith(a, at + len(family))), "")
+        if address and not text.startswith("团", at + len(family) + len(address)):
+            return True
+        at = text.find(family, at + 1)
+    return False
