@@ -1472,3 +1472,13 @@ def test_a_delegate_named_by_first_name_alone_leaves() -> None:
     from bot.inbound.followup.mentions import named_in
 
     assert not named_in("Mr. Sione Taufa", P("Sione Faleolo"))
+
+
+def test_a_delegate_named_by_the_rank_they_are_addressed_by_is_replaced() -> None:
+    before = State("accept", ({**P("ناصر عبد الله الصباح", "head"), "honorific": "السفير"},
+                              {**P("يوسف خالد العنزي"), "honorific": "المستشار"}))
+    decided, after = run(before, "نحيطكم علماً بأن المستشار لن يتمكن من المشاركة، وسيحل محله "
+                         "السكرتير الأول فيصل أحمد المطيري.", "accept",
+                         [P("فيصل أحمد المطيري")], ["لن يتمكن"], "replace")
+    assert decided.operation == "replace", decided
+    assert names(after) == ["ناصر عبد الله الصباح", "فيصل أحمد المطيري"]

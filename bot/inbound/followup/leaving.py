@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.extract.lexicon import ROLE_HEAD_RE, TITLE_STARTERS
+from bot.extract.lexicon import RANK_ADDRESSES, ROLE_HEAD_RE, TITLE_STARTERS
 from bot.extract.names import HONORIFIC_RE
 from bot.inbound.followup.cues import cue_patterns
 from bot.inbound.followup.mentions import CLAUSE, named_in, named_oblique
@@ -183,9 +183,13 @@ def leaving_by_rank(text: str, before: State) -> list[str]:
 
 def _rank_word(person: Person) -> str | None:
     """The first word of a delegate's title, when long enough to be a rank
-    ("Ambassadeur", "посол" is too short to be sure of)."""
-    words = person_key(str(person.get("title") or "").split(",")[0]).split()
-    first = person_key(str(person.get("title") or "").split(",")[0].split()[0]) if words else ""
+    ("Ambassadeur", "посол" is too short to be sure of); without a title, a rank
+    they are addressed by ("المستشار يوسف العنزي")."""
+    title = str(person.get("title") or "").split(",")[0]
+    if not title.split():
+        title = next((r for r in RANK_ADDRESSES if r.casefold()
+                      in str(person.get("honorific") or "").casefold().split()), "")
+    first = person_key(title.split()[0]) if title.split() else ""
     return first if len(first) >= 5 else None
 
 def someone_leaving(text: str) -> bool:
