@@ -65,6 +65,8 @@ def _sentences(window: str) -> list[str]:
     return [*parts, window[start:]]
 
 
+# Where the line of a cue ends: a line break, a semicolon, a Chinese full stop.
+_LINE_END = re.compile(r"[;\n。；！？]")
 _COMMA = re.compile(r"\s*[,،，]\s*")
 
 
@@ -125,7 +127,7 @@ def leaving(text: str, before: State) -> list[str]:
             # Only the line next to the cue (a line wrapped in a sentence goes on)
             # and the sentence of the cue ("Mr." ends no sentence); before it,
             # only the clause that the cue ends.
-            line = re.split(r"[;\n]", _unwrap(window))[0 if side > 0 else -1]
+            line = re.split(_LINE_END, _unwrap(window))[0 if side > 0 else -1]
             window = _sentences(line)[0 if side > 0 else -1]
             window = _about(window if side > 0 else CLAUSE.split(window)[-1], before, side)
             found += [p["name"] for p in before.people
@@ -143,9 +145,9 @@ def leaving(text: str, before: State) -> list[str]:
     for match in patterns["leaving_oblique"].finditer(text):
         # "г-на Лебедева заменит г-н Орлов": the one in an oblique case leaves,
         # on whichever side of the verb, within its sentence.
-        ahead = _sentences(re.split(r"[;\n]", _unwrap(
+        ahead = _sentences(re.split(_LINE_END, _unwrap(
             _ahead(text, match.end())))[0])[0]
-        behind = _sentences(re.split(r"[;\n]", _unwrap(
+        behind = _sentences(re.split(_LINE_END, _unwrap(
             _behind(text, match.start())))[-1])[-1]
         found += [p["name"] for p in before.people if p["name"] not in found
                   and (named_oblique(ahead, p) or named_oblique(behind, p))]
@@ -166,7 +168,7 @@ def leaving_by_rank(text: str, before: State) -> list[str]:
         for match in patterns[category].finditer(text):
             window = (_ahead(text, match.end()) if side > 0
                       else _behind(text, match.start()))
-            line = re.split(r"[;\n]", _unwrap(window))[0 if side > 0 else -1]
+            line = re.split(_LINE_END, _unwrap(window))[0 if side > 0 else -1]
             window = _sentences(line)[0 if side > 0 else -1]
             if side < 0:
                 window = CLAUSE.split(window)[-1]

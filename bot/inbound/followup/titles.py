@@ -15,7 +15,7 @@ from bot.extract.lexicon import TITLE_STARTERS
 from bot.inbound.followup.cues import cue_patterns
 
 # A full stop ends a title after a word, not after an abbreviation's letter ("a.i.").
-_TITLE_END = re.compile(r"(?<=[^\W\d_]{2})\.|[;\n،؛。；]|\s\(|"
+_TITLE_END = re.compile(r"(?<=[^\W\d_]{2})\.|[;\n،؛。；，（]|\s\(|"
                         r",\s*(?:not|et non|y no|а не|وليس|而非)", re.IGNORECASE)
 # "le titre de M. A est désormais « … »": the word saying the title is new.
 _NOW = re.compile(r"^(?:désormais|dorénavant|now|henceforth|ahora|теперь)\s+", re.IGNORECASE)
