@@ -17,7 +17,8 @@ from rich.table import Table
 from bot.results.records import STATUSES, MissionRecord
 
 _STYLE = {"replied": "green", "needs_review": "yellow", "bounced": "red", "failed": "red",
-          "sent": "cyan", "pending": "dim", "answer waiting for review": "yellow"}
+          "sent": "cyan", "pending": "dim", "answer waiting for review": "yellow",
+          "replied (entered by staff)": "green"}
 
 
 def filter_records(records: Sequence[MissionRecord], states: Sequence[str]) -> list[MissionRecord]:
