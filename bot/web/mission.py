@@ -150,7 +150,8 @@ def mission_page(request: Request) -> Response:
         by_staff = latest is not None and latest.classification == models.MessageKind.STAFF_ENTRY
     decision = responses[-1].decision if responses else None
     rows = [_snapshot(d) for d in delegates][:MAX_ROWS]
-    rows += [dict.fromkeys(FIELDS, None)] * min(SPARE_ROWS, MAX_ROWS - len(rows))
+    rows += [dict.fromkeys(FIELDS, None)] * min(max(SPARE_ROWS, 6 - len(rows)),
+                                                MAX_ROWS - len(rows))
     return render(request, "mission.html", {
         "mission": mission, "invitation": invitation, "decision": decision,
         "delegates": [(d, source.get(d.response_id)) for d in delegates],

@@ -199,9 +199,14 @@ def test_an_entry_on_a_mission_that_replied_replaces_its_delegation(app_factory:
                 "phone": "",
             },
         )
+        record = record_of(scenario, "AT")
+        assert record.decision == "decline" and record.delegates == []
+        assert record.entered_by_staff
+        # The console's edits work on what was entered, as on a reply.
+        client.post(f"/missions/{at}/decision", data={"csrf": csrf_of(page), "decision": "accept"})
+        client.post(f"/missions/{at}/add", data={"csrf": csrf_of(page), "name": "Eva Gruber"})
     record = record_of(scenario, "AT")
-    assert record.decision == "decline" and record.delegates == []
-    assert record.entered_by_staff
+    assert [d.name for d in record.delegates] == ["Eva Gruber"] and record.decision == "accept"
     with scenario.app.session() as session:
         current = session.exec(select(models.Response).where(col(models.Response.current))).all()
     assert len(current) == 1
