@@ -40,6 +40,12 @@ from bot.results.current import edits_of, events_of, write_people
 from bot.results.delegation import STAFF, Person, State, fold, in_order
 
 SOURCE_MAX = 300
+# What the echo shows of each delegate: a change in these is a change to confirm.
+SHOWN = ("honorific", "name", "title", "role", "email", "phone")
+
+
+def _shown(state: State) -> tuple[object, ...]:
+    return (state.decision, tuple(tuple(p.get(k) for k in SHOWN) for p in state.people))
 
 
 def record_staff_entry(
@@ -122,11 +128,7 @@ def record_staff_entry(
     invitation.last_event, invitation.last_event_at = "entered by staff", now
     session.add(invitation)
     echoed = False
-    if after != before:
+    if _shown(after) != _shown(before):
         session.flush()
         echoed = enqueue_echo(app, session, invitation.id, row, event) is not None
     return row, after, echoed
-
-
-def is_staff_entry(row: models.InboundMessage) -> bool:
-    return row.classification == models.MessageKind.STAFF_ENTRY
