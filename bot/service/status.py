@@ -57,7 +57,8 @@ def _decision(record: MissionRecord) -> str:
 
 def summary(records: Sequence[MissionRecord]) -> str:
     counts = Counter(r.state for r in records)
-    parts = [f"{counts[s]} {s}" for s in (*STATUSES, "answer waiting for review") if counts[s]]
+    shown = (*STATUSES, "replied (entered by staff)", "answer waiting for review")
+    parts = [f"{counts[s]} {s}" for s in shown if counts[s]]
     doubtful = sum(1 for r in records if r.to_confirm)
     if doubtful:
         parts.append(f"{doubtful} to confirm")

@@ -27,6 +27,7 @@ from bot.digest.build import preview
 from bot.inbound.intake.queue import process_pending
 from bot.results import export
 from bot.results.records import load_missions
+from bot.service.status import summary
 
 FRANCE = "onu.vienne-dfra@diplomatie.gouv.fr.test"
 NOTE = "note verbale 123/2026 received by hand"
@@ -121,6 +122,9 @@ def test_a_silent_missions_answer_by_hand_is_recorded_everywhere(app_factory: An
         ("Jean Martin", "head"),
         ("Claire Dubois", "member"),
     ]
+    with scenario.app.session() as session:
+        records = load_missions(session, scenario.campaign_id)
+    assert "1 replied (entered by staff)" in summary(records)  # invitebot status
     after, _ = preview(scenario.app)
     assert after.totals["replied"] == before.totals["replied"] + 1
     assert after.totals["silent"] == before.totals["silent"] - 1
