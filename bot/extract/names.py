@@ -11,7 +11,6 @@ honorific before it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Final
 
 from bot.extract.alternation import alternation
@@ -32,6 +31,7 @@ from bot.extract.lexicon import (
 from bot.extract.model import NameMatch
 from bot.extract.names_ru import nominative
 from bot.extract.names_zh import ZH_NAME_RE, parse_zh_person, zh_rank_name
+from bot.personkey import person_key
 
 _HON_ALT = alternation(sorted(HONORIFICS, key=len, reverse=True), words=True)
 # One or more honorifics in a row ("H.E. Mr.", "Excmo. Sr. D."), then a space.
@@ -380,9 +380,5 @@ def _a_name_follows(text: str) -> bool:
                                 and not words[0][:1].islower()))
 
 
-def name_key(name: str) -> str:
-    """A spelling-insensitive key for merging the same person from body and attachment."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    tokens = re.findall(r"\w+", letters)
-    return " ".join(sorted(tokens))
+# The spelling-insensitive key merging one person read from body and attachment.
+name_key = person_key
