@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from bot.extract.fields import role_of
-from bot.extract.lexicon import RANK_ADDRESSES, TITLE_STARTERS, header_kind
+from bot.extract.lexicon import NAME_ENDERS, RANK_ADDRESSES, TITLE_STARTERS, header_kind
 from bot.extract.model import NameMatch
 from bot.extract.names import (
     HONORIFIC_RE,
@@ -246,14 +246,14 @@ def _bare_name_line(text: str, person: NameMatch) -> bool:
     if len(tokens) >= 2 and all(t.isupper() for t in tokens):
         # "BUDI SANTOSO, Director for ...": all capitals is a name only before a title.
         field = re.match(r"[ \t]*[,(–—-][ \t]*(\w+)", follows)
-        return bool(field and field.group(1).casefold() in TITLE_STARTERS)
+        return bool(field and field.group(1).casefold() in NAME_ENDERS)
     if not any(t[:1].isupper() and not t.isupper() for t in tokens):
         return False
     if re.match(r"[ \t]*(?:[,(|–—]|-\s)", follows):
         return True
     # "John SMITH" alone on a line counts only when a title follows on the next line.
     nxt = re.match(r"[ \t]*\n[ \t]*(\w+)", follows)
-    return bool(nxt and nxt.group(1).casefold() in TITLE_STARTERS)
+    return bool(nxt and nxt.group(1).casefold() in NAME_ENDERS)
 
 
 def _line_content_start(line: str) -> tuple[int | None, bool, str | None]:
@@ -390,7 +390,7 @@ def _name_before_title(
         return None  # a heading ("Эксперты") above a name
     after = text[person.end : person.end + 40]
     nxt = re.match(r"\s*[,(–\-،]\s*(\w+)", after)
-    if nxt and nxt.group(1).casefold() in TITLE_STARTERS:
+    if nxt and nxt.group(1).casefold() in NAME_ENDERS:
         return person
     return None
 
