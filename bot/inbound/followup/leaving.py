@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.extract.lexicon import ROLE_HEAD_RE, TITLE_STARTERS
+from bot.extract.lexicon import NAME_ENDERS, ROLE_HEAD_RE
 from bot.extract.names import HONORIFIC_RE
 from bot.inbound.followup.cues import cue_patterns
 from bot.inbound.followup.mentions import CLAUSE, named_in, named_oblique
@@ -99,7 +99,7 @@ def _only_a_name(piece: str, before: State) -> bool:
     words = re.findall(r"[\w'’-]+", HONORIFIC_RE.sub(" ", " " + piece + " "))
     words = words[1:] if words and words[0].casefold() in _ARTICLES else words
     return (bool(words) and len(words) <= 4
-            and all(w[:1].isupper() or w.casefold() in TITLE_STARTERS for w in words)
+            and all(w[:1].isupper() or w.casefold() in NAME_ENDERS for w in words)
             and any(named_in(piece, p) for p in before.people))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.extract.lexicon import TITLE_STARTERS
+from bot.extract.lexicon import NAME_ENDERS
 from bot.inbound.followup.cues import cue_patterns
 
 # A full stop ends a title after a word, not after an abbreviation's letter ("a.i.").
@@ -52,7 +52,7 @@ def _contrasted(mention: str) -> str | None:
     contrast = patterns["title_contrast"].search(rest)
     title = _ARTICLE.sub("", rest[:contrast.start()].strip(" ,:")) if contrast else ""
     first = title.split()[0].casefold() if title else ""
-    return title if first in TITLE_STARTERS and len(title) <= 60 else None
+    return title if first in NAME_ENDERS and len(title) <= 60 else None
 
 
 def without_contrast(title: str) -> str:
