@@ -66,6 +66,10 @@ class MessageKind(StrEnum):
     AUTO_REPLY = "auto_reply"
     BOUNCE = "bounce"
     UNRELATED = "unrelated"
+    # Not a mail: an answer staff entered in the console from a note verbale
+    # delivered by hand, a fax or a call (bot/inbound/staffentry.py). No raw
+    # message; ``subject`` and ``body_text`` say where it came from.
+    STAFF_ENTRY = "staff_entry"
 
 
 class Campaign(SQLModel, table=True):

@@ -72,7 +72,7 @@ def _caseless(char: str) -> str | None:
 def _written_out(entry: str) -> list[str]:
     """`entry` as alternatives that match what it matches, in the order `re` tries them,
     each starting with a letter where that can be done."""
-    if re.compile(entry).groups:
+    if _captures(entry):
         return [entry]
     return [alt for part in _top_level(entry) for alt in _opened(part)]
 
@@ -93,6 +93,18 @@ def _opened(entry: str) -> list[str]:
     if members and entry[members.end() : members.end() + 1] not in _QUANTIFIERS:
         return [out for char in members.group(1) for out in _opened(char + entry[members.end():])]
     return [entry]
+
+
+# An opening parenthesis that may start a group that captures: any but (?: (?= (?! (?<= (?<!.
+_MAY_CAPTURE_RE: Final = re.compile(r"\((?!\?(?::|=|!|<=|<!))")
+
+
+def _captures(entry: str) -> bool:
+    """`entry` has a group that captures.  Compiling a pattern of a thousand alternatives
+    only to count its groups costs tens of milliseconds at every start, so it is
+    compiled only where such a parenthesis stands (an escaped one, or one in a class,
+    is taken for one: compiling then settles it)."""
+    return _MAY_CAPTURE_RE.search(entry) is not None and re.compile(entry).groups > 0
 
 
 _PLAIN_CLASS_RE: Final = re.compile(r"\[([^\\\[\]^\-]+)\]")

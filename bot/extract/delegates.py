@@ -22,12 +22,12 @@ from bot.extract.anchors import LIST_MARKER_RE, find_anchors, starts_list_item
 from bot.extract.fields import read_fields, role_of
 from bot.extract.lexicon import (
     EMAIL_LABEL_RE,
+    NAME_ENDERS,
     NOT_DELEGATE_BEFORE_RE,
     PHONE_LABEL_RE,
     PROSE_RE,
     REPLACED_BEFORE_RE,
     ROLE_HEAD_AFTER_RE,
-    TITLE_STARTERS,
     WITHDRAWN_AFTER_RE,
 )
 from bot.extract.model import DelegateCandidate, NameMatch
@@ -151,8 +151,8 @@ def _drop_next_title(entry: str) -> str:
         return entry
     words = tail.group(1).split()
     # "… и советник" or "… и первый секретарь Постпредства" (then the next name).
-    if words and (words[-1].casefold().strip(".") in TITLE_STARTERS
-                  or (words[0].islower() and words[0] in TITLE_STARTERS)):
+    if words and (words[-1].casefold().strip(".") in NAME_ENDERS
+                  or (words[0].islower() and words[0] in NAME_ENDERS)):
         return entry[: tail.start(1)]
     return entry
 
@@ -357,7 +357,7 @@ def _title_before(text: str) -> str | None:
         return None
     words = match.group(1).split()
     for index, word in enumerate(words):
-        if word[:1].isupper() and word.casefold() in TITLE_STARTERS:
+        if word[:1].isupper() and word.casefold() in NAME_ENDERS:
             return " ".join(words[index:])
     return None
 
@@ -372,7 +372,7 @@ def _ru_title_before(text: str) -> str | None:
     clause = _RU_CLAUSE_RE.search(text)
     words = clause.group().split() if clause else []
     for index, word in enumerate(words):
-        if word.islower() and word in TITLE_STARTERS:
+        if word.islower() and word in NAME_ENDERS:
             title = words[index:]
             return " ".join(title) if len(title) <= MAX_TITLE_BEFORE_WORDS else None
     return None

@@ -30,12 +30,12 @@ from bot.extract.lexicon import (
     DELEGATION_CUE_RE,
     EMAIL_LABEL_RE,
     HONORIFICS,
+    NAME_ENDERS,
     NAME_PARTICLES,
     PHONE_LABEL_RE,
     RANK_ADDRESSES,
     ROLE_ALTERNATE_RE,
     ROLE_HEAD_RE,
-    TITLE_STARTERS,
     ZH_HONORIFICS,
     ZH_RANK_ADDRESSES,
     ZH_SURNAMES,
@@ -218,7 +218,7 @@ def _own(token: str, mark: str, zh: str) -> tuple[str, ...]:
         feats.append("lex=zhaft")
     if "zhsur2" in zh:
         feats.append("lex=zhsur2")
-    if low in TITLE_STARTERS:
+    if low in NAME_ENDERS:  # "lex=title": the trained model's feature, "qui" included
         feats.append("lex=title")
     if low in NAME_PARTICLES:
         feats.append("lex=particle")

@@ -18,6 +18,7 @@ from typing import Final
 from bot.extract.alternation import merged
 from bot.extract.lexicon import (
     EMAIL_LABEL_RE,
+    NAME_ENDERS,
     POSTNOMINALS_RE,
     PROSE_RE,
     ROLE_ADVISER_CONTEXT_RE,
@@ -27,7 +28,6 @@ from bot.extract.lexicon import (
     ROLE_HEAD_RE,
     ROLE_MEMBER_CONTEXT_RE,
     ROLE_PHRASES,
-    TITLE_STARTERS,
     header_kind,
 )
 from bot.extract.phones import find_contacts
@@ -228,7 +228,7 @@ def _title_word_first(value: str) -> bool:
     # des affaires juridiques, ministère ..."): a known title word may open one.
     first = re.split(r"[\s\-'’]", value, maxsplit=1)[0].casefold()
     whole = value.split(" ", 1)[0].casefold()
-    return first in TITLE_STARTERS or whole in TITLE_STARTERS
+    return first in NAME_ENDERS or whole in NAME_ENDERS
 
 
 def _split(text: str) -> list[_Field]:
@@ -239,7 +239,7 @@ def _split(text: str) -> list[_Field]:
         # ("Attaché. Tel. ..."); anything else is the letter resuming.
         first = re.match(r"\W*(\w+)", sentence)
         word = first.group(1).casefold() if first else ""
-        if word not in TITLE_STARTERS and not _LABEL_ONLY_RE.match(word):
+        if word not in NAME_ENDERS and not _LABEL_ONLY_RE.match(word):
             fields.append(_Field(sentence, False, stop=True))
             break
         fields.extend(_split_sentence(sentence))

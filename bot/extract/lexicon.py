@@ -104,6 +104,13 @@ NAME_SUFFIXES: Final = frozenset(words("name_suffixes"))
 ZH_SURNAMES: Final = frozenset(words("surnames"))
 # Capitalised words that start a title, so they end a name written without a comma.
 TITLE_STARTERS: Final = frozenset(w.casefold() for w in words("title_words"))
+# Words that end a name written without a comma: the title starters, and words that
+# start no title (French "qui": "M. Paul Mbarga qui conduira la délégation").
+# The extractor's readers test this set, also where they look for a title's first
+# word: they took "qui" for one before the two lists were split, and a field such
+# as "M. X, qui …" still reads the same. Only followup.stated (a title written
+# beside a newcomer) and the Russian anchors test TITLE_STARTERS alone.
+NAME_ENDERS: Final = TITLE_STARTERS | frozenset(w.casefold() for w in words("name_enders"))
 # Canonical spellings, for recognising a misspelt role ("Head of Delgation").
 ROLE_PHRASES: Final = tuple(_table("role_phrases").items())
 

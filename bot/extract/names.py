@@ -11,19 +11,18 @@ honorific before it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Final
 
 from bot.extract.alternation import alternation
 from bot.extract.lexicon import (
     HONORIFICS,
     NAME_ABBREVIATIONS,
+    NAME_ENDERS,
     NAME_PARTICLES,
     NAME_SUFFIXES,
     PLURAL_HONORIFICS,
     RANK_ADDRESSES,
     SINGLE_LETTER_HONORIFICS,
-    TITLE_STARTERS,
     WEAK_HONORIFICS,
     ZH_TITLE_ENDINGS,
     header_kind,
@@ -32,6 +31,7 @@ from bot.extract.lexicon import (
 from bot.extract.model import NameMatch
 from bot.extract.names_ru import nominative
 from bot.extract.names_zh import ZH_NAME_RE, parse_zh_person, zh_rank_name
+from bot.personkey import person_key
 
 _HON_ALT = alternation(sorted(HONORIFICS, key=len, reverse=True), words=True)
 # One or more honorifics in a row ("H.E. Mr.", "Excmo. Sr. D."), then a space.
@@ -173,7 +173,7 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
         # The word ends at any space: "SMITH\nsmith@x.example" is a name, then an address.
         first_word = (text[step : step + 40].split() or [""])[0]
         initial = _is_initial(token)  # "В." is an initial, not the preposition "в"
-        if (bare in TITLE_STARTERS or (bare in _NOT_NAME and not initial)
+        if (bare in NAME_ENDERS or (bare in _NOT_NAME and not initial)
                 or "@" in first_word):
             break
         if (token.endswith(".") and len(token) > 2 and not _is_initial(token)
@@ -195,7 +195,7 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
             ends = [*ends[: len(tokens) - 1], suffix.end()]
             # "Рашад Ильхам оглы МАМЕДОВ,": the surname after the father's name.
             surname = _SURNAME_AFTER_SUFFIX_RE.match(text, ends[-1])
-            if surname and surname.group(1).casefold() not in TITLE_STARTERS:
+            if surname and surname.group(1).casefold() not in NAME_ENDERS:
                 tokens.append(surname.group(1))
                 ends.append(surname.end(1))
     if not tokens:
@@ -365,7 +365,7 @@ def split_cell_name(cell: str) -> tuple[str | None, str]:
     word = rest.split(" ", 1)[0]
     if rank and _a_name_follows(rest[rank.end() :]):
         address, rest = rank.group(1), rest[rank.end() :].strip()
-    elif word[:1].isupper() and word.casefold() in TITLE_STARTERS and _a_name_follows(
+    elif word[:1].isupper() and word.casefold() in NAME_ENDERS and _a_name_follows(
             rest[len(word):]):
         address, rest = word, rest[len(word):].strip()
     else:
@@ -380,9 +380,5 @@ def _a_name_follows(text: str) -> bool:
                                 and not words[0][:1].islower()))
 
 
-def name_key(name: str) -> str:
-    """A spelling-insensitive key for merging the same person from body and attachment."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    tokens = re.findall(r"\w+", letters)
-    return " ".join(sorted(tokens))
+# The spelling-insensitive key merging one person read from body and attachment.
+name_key = person_key

@@ -203,3 +203,14 @@ def zh_lead_start(text: str, person: NameMatch) -> int:
         start -= len(hint)
     lead = ZH_LEAD_ROLE_RE.search(text, max(0, start - 6), start)
     return lead.start() if lead else start
+
+
+def is_zh_addressed_cell(cell: str, following: str) -> bool:
+    """A cell that is a name because the next cell is its form of address: "巴特尔 | 大使"
+    reads as "巴特尔大使" does, a transliterated name without a Chinese surname too."""
+    if not following or following not in (*ZH_RANK_ADDRESSES, *ZH_HONORIFICS):
+        return False
+    if cell.endswith(ZH_TITLE_ENDINGS) or _titled(cell) or cell.startswith(_ZH_NOT_NAME_START):
+        return False
+    person = parse_zh_person(cell + following, 0) or zh_rank_name(cell + following, 0)
+    return person is not None and person.name == cell and person.end == len(cell + following)

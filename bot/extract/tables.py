@@ -17,7 +17,7 @@ from bot.extract.fields import role_of
 from bot.extract.lexicon import header_kind
 from bot.extract.model import DelegateCandidate
 from bot.extract.names import HONORIFIC_RE, split_cell_name
-from bot.extract.names_zh import ZH_NAME_RE, is_zh_bare_name
+from bot.extract.names_zh import ZH_NAME_RE, is_zh_addressed_cell, is_zh_bare_name
 from bot.extract.phones import EMAIL_RE, PHONE_RE, find_contacts
 
 _SEPARATOR_ROW_RE: Final = re.compile(r"^[\s|:\-–—=+]*$")
@@ -180,7 +180,7 @@ def _row_by_shape(
     title_parts: list[str] = []
     role: str | None = None
     contact_text: list[str] = []
-    for cell in cells:
+    for at, cell in enumerate(cells):
         # "（1）团长 | 司法部国际合作局局长 | 慕容雪": the item number is no field.
         cell = _CELL_MARKER_RE.sub("", cell)
         if not cell or re.fullmatch(r"\d{1,2}[.)]?", cell):
@@ -210,6 +210,7 @@ def _row_by_shape(
         if name_cell is None and (
             HONORIFIC_RE.match(cell) or ZH_NAME_RE.match(cell) or _CAPS_NAME_RE.search(cell)
             or is_zh_bare_name(cell)
+            or is_zh_addressed_cell(cell, cells[at + 1] if at + 1 < len(cells) else "")
         ):
             name_cell = cell
             continue

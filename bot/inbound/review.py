@@ -16,7 +16,7 @@ from sqlmodel import Session, col, select
 
 from bot import audit, models
 from bot.clock import utcnow
-from bot.errors import NotFoundError
+from bot.errors import InvitebotError, NotFoundError
 
 
 @dataclass(frozen=True)
@@ -83,9 +83,18 @@ def close_items(session: Session, row: models.InboundMessage, state: str, actor:
         session.add(item)
 
 
+def refuse_staff_entry(row: models.InboundMessage) -> None:
+    """An answer staff entered (bot.inbound.staffentry) is no mail to review: it has
+    no raw message to read again."""
+    if row.classification == models.MessageKind.STAFF_ENTRY:
+        raise InvitebotError(f"message {row.id} is an answer entered by staff, not a mail: "
+                             "change it on the mission's page of the console")
+
+
 def assign(session: Session, row: models.InboundMessage, mission_code: str,
            campaign_id: int, actor: str | None = None) -> models.Mission:
     """Settle the match by hand; the caller re-runs the later stages."""
+    refuse_staff_entry(row)
     mission = session.exec(select(models.Mission).where(
         models.Mission.campaign_id == campaign_id,
         models.Mission.code == mission_code.upper())).first()
@@ -108,6 +117,7 @@ def assign(session: Session, row: models.InboundMessage, mission_code: str,
 
 def dismiss(session: Session, row: models.InboundMessage, actor: str | None = None) -> None:
     """Set the message aside for good (spam, a misdirected mail)."""
+    refuse_staff_entry(row)
     actor = actor or audit.current_actor()
     row.status, row.stage = models.InboundStatus.DISMISSED, "review"
     close_items(session, row, "dismissed", actor)

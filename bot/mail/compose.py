@@ -291,7 +291,7 @@ SAMPLE_ECHO: dict[str, Any] = {
          "email": "anna.berger@example.test", "phone": "+43 1 000000"}]},
     "source": {"message_id": "<sample@example.test>", "from": "mission@example.test",
                "subject": "Re: invitation", "received": "2026-01-01 00:00 UTC",
-               "operation": "first"},
+               "operation": "first", "kind": "reply", "note": ""},
 }
 
 

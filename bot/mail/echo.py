@@ -17,6 +17,11 @@ second one, and the outbox's send rules (end-of-data marker) keep ``kill
 -9`` from sending one twice. Threaded to the invitation and the reply;
 ``Auto-Submitted: auto-replied`` so the mission's responders stay quiet.
 Off when the campaign says ``confirmation_echo: false``.
+
+An answer staff entered in the console (``MessageKind.STAFF_ENTRY``: a note
+verbale delivered by hand, a call) is echoed the same way, keyed on its own
+row's message key; the mail then says what the Secretariat recorded and from
+what (``source.kind`` is ``staff``, ``source.note`` the staff's note).
 """
 
 from __future__ import annotations
@@ -76,10 +81,14 @@ def enqueue_echo(app: App, session: Session, invitation_id: int, reply: models.I
     thread = [m for m in (original, reply.message_id) if m]
     composer = composer_for(app.config)
     recipient = listed(mission)
+    # An answer staff entered from a note delivered by hand (or a call) is
+    # echoed too: the mission reads what the Secretariat wrote down, and from what.
+    staff = reply.classification == models.MessageKind.STAFF_ENTRY
     source = {"message_id": reply.message_id or "", "from": reply.from_addr or "",
               "subject": reply.subject or "",
               "received": reply.received_at.strftime("%Y-%m-%d %H:%M UTC"),
-              "operation": event.operation}
+              "operation": event.operation, "kind": "staff" if staff else "reply",
+              "note": (event.cue or "") if staff else ""}
     rendered = composer.render(app.config.campaign.templates.confirmation, recipient,
                                invitation.token, shipped=True,
                                delegation=recorded(session, response),

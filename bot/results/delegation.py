@@ -13,14 +13,13 @@ replay the events and must find the same. Pure functions, no database.
 from __future__ import annotations
 
 import json
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
 from bot.models import Operation
+from bot.personkey import person_key as person_key
 
 Person = dict[str, Any]  # honorific, name, title, role, email, phone, confidence, source
 
@@ -39,13 +38,6 @@ class State:
     @property
     def said_something(self) -> bool:
         return self.decision is not None or bool(self.people)
-
-
-def person_key(name: str) -> str:
-    """Spelling-insensitive key of a name: case, accents and word order do not count."""
-    decomposed = unicodedata.normalize("NFKD", name.casefold())
-    letters = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(sorted(re.findall(r"\w+", letters)))
 
 
 def names_match(name: str, removed: str) -> bool:

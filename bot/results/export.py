@@ -42,7 +42,7 @@ def delegation(record: MissionRecord) -> dict[str, Any]:
         "mission_code": record.code,
         "country": record.country,
         # A mission whose answer waits in the review queue is not silent.
-        "status": ("needs_review" if record.state != record.status else record.status),
+        "status": "needs_review" if record.review_waiting else record.status,
         "decision": record.decision,
         "to_confirm": record.to_confirm,
         "delegates": [d.as_dict() for d in record.delegates],

@@ -58,6 +58,9 @@ class MissionRecord:
     # A message the match stage held for review names this mission as its
     # best guess: an answer may be waiting, so the mission is not silent.
     awaiting_review: int = 0
+    # The current delegation is an answer staff entered (a note verbale by
+    # hand, a call: bot.inbound.staffentry), not one the mission mailed.
+    entered_by_staff: bool = False
 
     @property
     def silent(self) -> bool:
@@ -65,10 +68,18 @@ class MissionRecord:
         return self.status == models.InvitationStatus.SENT.value and not self.awaiting_review
 
     @property
+    def review_waiting(self) -> bool:
+        """Sent, and an answer naming this mission waits in the review queue."""
+        return self.status == models.InvitationStatus.SENT.value and bool(self.awaiting_review)
+
+    @property
     def state(self) -> str:
-        """The status a person reads: "answer waiting for review" beside the stored ones."""
-        if self.status == models.InvitationStatus.SENT.value and self.awaiting_review:
+        """The status a person reads: "answer waiting for review" and "replied (entered
+        by staff)" beside the stored ones."""
+        if self.review_waiting:
             return "answer waiting for review"
+        if self.status == models.InvitationStatus.REPLIED.value and self.entered_by_staff:
+            return "replied (entered by staff)"
         return self.status
 
 
@@ -142,8 +153,13 @@ def _attach_responses(session: Session, by_invitation: dict[int, MissionRecord])
             .where(col(models.Delegate.response_id).in_([r.id for r in responses]))
             .order_by(col(models.Delegate.position), col(models.Delegate.id))):
         delegates[delegate.response_id].append(delegate)
+    by_staff = set(session.exec(
+        select(models.InboundMessage.id)
+        .where(col(models.InboundMessage.id).in_([r.inbound_id for r in responses]))
+        .where(models.InboundMessage.classification == models.MessageKind.STAFF_ENTRY)).all())
     for response in responses:
         record = by_invitation[response.invitation_id]
+        record.entered_by_staff = response.inbound_id in by_staff
         # The latest current response decides; an "extend" amendment keeps
         # the earlier delegates current beside its own.
         record.decision = response.decision

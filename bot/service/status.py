@@ -17,7 +17,8 @@ from rich.table import Table
 from bot.results.records import STATUSES, MissionRecord
 
 _STYLE = {"replied": "green", "needs_review": "yellow", "bounced": "red", "failed": "red",
-          "sent": "cyan", "pending": "dim", "answer waiting for review": "yellow"}
+          "sent": "cyan", "pending": "dim", "answer waiting for review": "yellow",
+          "replied (entered by staff)": "green"}
 
 
 def filter_records(records: Sequence[MissionRecord], states: Sequence[str]) -> list[MissionRecord]:
@@ -56,7 +57,8 @@ def _decision(record: MissionRecord) -> str:
 
 def summary(records: Sequence[MissionRecord]) -> str:
     counts = Counter(r.state for r in records)
-    parts = [f"{counts[s]} {s}" for s in (*STATUSES, "answer waiting for review") if counts[s]]
+    shown = (*STATUSES, "replied (entered by staff)", "answer waiting for review")
+    parts = [f"{counts[s]} {s}" for s in shown if counts[s]]
     doubtful = sum(1 for r in records if r.to_confirm)
     if doubtful:
         parts.append(f"{doubtful} to confirm")

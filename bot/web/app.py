@@ -11,7 +11,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.app import App
-from bot.web import campaign, files, login, mission, review
+from bot.web import campaign, entry, files, login, mission, review
 from bot.web.base import HERE, Console, LoginRequired, current_staff, login_redirect, render
 from bot.web.security import SecurityHeaders
 
@@ -32,6 +32,7 @@ ROUTES = [
     Route("/exports/delegations.xlsx", campaign.export_xlsx),
     Route("/exports/participants.docx", campaign.export_participants),
     Route("/missions/{mission_id:int}", mission.mission_page),
+    Route("/missions/{mission_id:int}/enter", entry.mission_entry, methods=["POST"]),
     Route("/missions/{mission_id:int}/{action:str}", mission.mission_edit, methods=["POST"]),
     Route("/review", review.queue_page),
     Route("/messages/{message_id:int}", review.message_page),

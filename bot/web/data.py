@@ -22,6 +22,7 @@ from bot.digest.build import _problems as digest_problems
 from bot.errors import NotFoundError
 from bot.inbound import review as review_queue
 from bot.inbound.intake.store import load_raw
+from bot.inbound.staffentry import record_staff_entry
 from bot.results import export as exporter
 from bot.results import sheets
 from bot.results.records import (
@@ -33,7 +34,7 @@ from bot.results.records import (
 )
 
 __all__ = ["STATUSES", "TOTALS", "DelegateRecord", "MissionRecord", "NotFoundError",
-           "load_missions", "ordered_delegates"]
+           "load_missions", "ordered_delegates", "record_staff_entry"]
 
 # The campaign page's totals, in the order shown: the digest's own numbers
 # (``count_totals``) plus the length of the digest's review list.

@@ -12,6 +12,8 @@ before and after.
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,6 +37,10 @@ from bot.web.security import checked_form
 FIELDS = ("honorific", "name", "title", "role", "email", "phone")
 ROLES = ("head", "alternate", "member", "adviser")
 DECISIONS = ("accept", "decline", "undecided")
+# The form for an answer received outside email (bot.web.entry): the
+# delegation recorded so far, a few blank rows, at most MAX_ROWS rows.
+SPARE_ROWS = 3
+MAX_ROWS = 20
 
 
 @dataclass(frozen=True)
@@ -109,6 +115,10 @@ def timeline(session: Session, mission: models.Mission,
     inbound = list(session.exec(select(models.InboundMessage)
                                 .where(models.InboundMessage.mission_id == mission.id)))
     for msg in inbound:
+        if msg.classification == models.MessageKind.STAFF_ENTRY:  # no mail: who and from what
+            events.append(Event(as_utc(msg.received_at), "entry", msg.subject or "",
+                                f"/messages/{msg.id}"))
+            continue
         kind = {"bounce": "bounce", "auto_reply": "echo"}.get(msg.classification or "",
                                                                "reply")
         events.append(Event(as_utc(msg.received_at), kind,
@@ -135,22 +145,40 @@ def mission_page(request: Request) -> Response:
         events = timeline(session, mission, invitation)
         source = {r.id: r.inbound_id for r in responses}
         words = source_words(session, delegates, source)
+        latest = (session.get(models.InboundMessage, responses[-1].inbound_id)
+                  if responses else None)
+        by_staff = latest is not None and latest.classification == models.MessageKind.STAFF_ENTRY
     decision = responses[-1].decision if responses else None
+    rows = [_snapshot(d) for d in delegates][:MAX_ROWS]
+    rows += [dict.fromkeys(FIELDS, None)] * min(max(SPARE_ROWS, 6 - len(rows)),
+                                                MAX_ROWS - len(rows))
     return render(request, "mission.html", {
         "mission": mission, "invitation": invitation, "decision": decision,
         "delegates": [(d, source.get(d.response_id)) for d in delegates],
         "events": events, "roles": ROLES, "decisions": DECISIONS, "words": words,
         "has_response": bool(responses), "notice": request.query_params.get("notice", ""),
+        "entry_rows": rows, "entered_by_staff": by_staff,
     }, staff=staff)
 
 
-def _clean(form: FormData) -> dict[str, str | None]:
+# An address as a mission would write it (one @, a dot in the domain, no spaces).
+EMAIL = re.compile(r"[^@\s<>,;\"]+@[^@\s<>,;\"]+\.[^@\s<>,;\".]+")
+
+
+def clean(form: Mapping[str, Any], where: str = "") -> dict[str, str | None]:
+    """One delegate's fields, spaces folded; 400 with one line on a bad role or e-mail.
+    ``where`` names the delegate in the message ("delegate 2")."""
+    prefix = f"{where}: " if where else ""
     values: dict[str, str | None] = {}
     for name in FIELDS:
         value = " ".join(str(form.get(name, "")).split())[:200]
         values[name] = value or None
     if values["role"] not in (None, *ROLES):
-        raise HTTPException(400, f"role must be one of {', '.join(ROLES)}")
+        raise HTTPException(400, f"{prefix}role must be one of {', '.join(ROLES)}")
+    if values["email"] and not EMAIL.fullmatch(values["email"]):
+        raise HTTPException(400, f"{prefix}not an e-mail address: {values['email']!r}")
+    if where and not values["name"]:
+        raise HTTPException(400, f"{prefix}a delegate needs a name")
     return values
 
 
@@ -174,7 +202,7 @@ def _edited(action: str, form: FormData, decision: str | None, people: list[Pers
             raise HTTPException(400, f"decision must be one of {', '.join(DECISIONS)}")
         return chosen, people, f"decision set to {chosen}", {"before": decision,
                                                              "after": chosen}
-    values = _clean(form)
+    values = clean(form)
     if action == "add":
         if not values["name"]:
             raise HTTPException(400, "a delegate needs a name")

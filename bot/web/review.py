@@ -133,13 +133,14 @@ def message_page(request: Request) -> Response:
             .order_by(col(models.Mission.code)))]
         mission = session.get(models.Mission, message.mission_id) if message.mission_id else None
         queue_ids = [m.id for _i, m in data.open_items(session, con.campaign_id)]
-    html, shown, raw_error = "", [], ""
+    html, shown, raw_error, blobs = "", [], "", {}
     try:
-        parsed = data.parse_raw(data.raw_message(con.app, message))
-        html = clean_html(parsed.html)
-        blobs = {a.sha256: a.data for a in parsed.attachments}
+        if message.classification != models.MessageKind.STAFF_ENTRY:  # no mail to show
+            parsed = data.parse_raw(data.raw_message(con.app, message))
+            html = clean_html(parsed.html)
+            blobs = {a.sha256: a.data for a in parsed.attachments}
     except OSError as exc:
-        raw_error, blobs = f"the raw message is not in the store ({exc.strerror})", {}
+        raw_error = f"the raw message is not in the store ({exc.strerror})"
     for a in attachments:
         kind = render.kind_of(a.content_type, a.filename)
         blob = blobs.get(a.sha256)
@@ -184,6 +185,9 @@ def act(request: Request, message_id: int, action: str, code: str, actor: str) -
     con = console(request)
     with db(request) as session:
         message = find_message(session, con.campaign_id, message_id)
+        if message.classification == models.MessageKind.STAFF_ENTRY:
+            raise HTTPException(409, "this is an answer entered by staff, not a mail: "
+                                     "change it on the mission's page")
         if action == "assign":
             if not code:
                 raise HTTPException(400, "choose a mission to assign")

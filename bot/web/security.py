@@ -55,9 +55,10 @@ def same_token(expected: str, given: object) -> bool:
         expected.encode(), given.encode())
 
 
-async def checked_form(request: Request, staff: Staff, *, write: bool = True) -> FormData:
+async def checked_form(request: Request, staff: Staff, *, write: bool = True,
+                       fields: int = 50) -> FormData:
     """The posted form, after the CSRF and role checks (403 on failure)."""
-    form = await request.form(max_files=0, max_fields=50)
+    form = await request.form(max_files=0, max_fields=fields)
     if not same_token(staff.csrf_token, form.get("csrf")):
         raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again")
     if write and not staff.can_write:

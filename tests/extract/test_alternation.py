@@ -86,3 +86,10 @@ def test_generated_patterns_match_as_the_plain_ones(seed: int) -> None:
         texts = ["".join(rnd.choice("abAB sſ\n") for _ in range(12)) for _ in range(15)]
         _same(around.format("|".join(entries)), around.format(alternation(
             entries, ignorecase=ignorecase)), texts, re.IGNORECASE if ignorecase else 0)
+
+
+def test_leaves_patterns_with_groups_that_capture_whole() -> None:
+    for pattern in ("(a|b)c", "(?P<x>a|b)c", "x(?:a|(b))", "(?i:a|b)(c)", r"[(]a|(b)"):
+        assert alternation([pattern]) == pattern
+    # No parenthesis that captures: written out ("(?:a|b)c" as "ac|bc").
+    assert alternation(["(?:a|b)c", "(?<=x)(?!y)z"]) == alternation(["ac", "bc", "(?<=x)(?!y)z"])

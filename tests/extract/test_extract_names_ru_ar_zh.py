@@ -101,3 +101,17 @@ def test_will_represent_in_the_plural_is_an_acceptance() -> None:
                            "Бабич Ольга.", language="ru")
     assert got.decision == "accept"
     assert "Лукашевич Виктор Иванович" in [d.name for d in got.delegates]
+
+
+def test_a_transliterated_chinese_name_spaced_from_its_rank_in_a_list_is_read() -> None:
+    # No Chinese surname (颂猜, 巴特尔): the rank in the next column addresses the name.
+    body = ("泰国常驻代表团确认出席会议。代表团组成如下：\n"
+            "团长：颂猜 大使\n成员：李明 参赞\n")
+    got = extract_response(body, language="zh")
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("颂猜", "大使", "head"), ("李明", "参赞", "member")]
+
+
+def test_a_title_spaced_from_a_rank_is_no_name() -> None:
+    body = "代表团组成如下：\n团长：常驻代表 大使\n成员：李明 参赞\n"
+    assert [d.name for d in extract_response(body, language="zh").delegates] == ["李明"]

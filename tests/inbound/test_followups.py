@@ -1377,6 +1377,59 @@ def test_a_title_read_with_the_old_one_set_against_it_keeps_the_new_one() -> Non
     assert without_contrast("Minister Counsellor") == "Minister Counsellor"
 
 
+def _zh_replay(before: State, text: str) -> State:
+    """``text`` read by the real extractor and decided as the record stage does."""
+    from bot.extract import extract_response, strip_quoted
+    from bot.inbound.followup.operation import reads_names
+    from bot.inbound.stages.record import operation_people, people_of
+
+    extraction = extract_response(text)
+    if reads_names(before, len(extraction.delegates), strip_quoted(text)):
+        extraction = extract_response(text, followup=True)
+    decided = decide_operation(before, extraction.decision, people_of(extraction),
+                               extraction.withdrawn, strip_quoted(text), extraction.amendment)
+    return apply(before, decided.operation, extraction.decision,
+                 operation_people(extraction, decided), decided.removed)
+
+
+ZH_LISTED = State("accept", ({**P("颂猜", "head"), "title": "大使"},
+                             {**P("李明"), "title": "参赞"}))
+
+
+@pytest.mark.parametrize(("text", "after"), [
+    # The newcomer's rank runs into the verb that replaces ("…一等秘书接替…", "…公使取代…").
+    ("由周红一等秘书接替李明参赞出席会议。", ["颂猜", "周红"]),
+    ("经研究，由阿卜杜拉公使取代李明参赞与会。", ["颂猜", "阿卜杜拉"]),
+    # A bare transliterated newcomer between "改由"/"由" and the verb, after a title or not.
+    ("李明参赞因故不再参会，改由二等秘书巴图出席。", ["颂猜", "巴图"]),
+    ("李明先生另有公务，由苏克代替其参加会议。", ["颂猜", "苏克"]),
+    # "将B替换为C": the one before the verb leaves.
+    ("我团拟将李明参赞更换为周红女士（参赞）。", ["颂猜", "周红"]),
+])
+def test_chinese_replacements_worded_otherwise(text: str, after: list[str]) -> None:
+    assert sorted(p["name"] for p in _zh_replay(ZH_LISTED, text).people) == sorted(after)
+
+
+@pytest.mark.parametrize("text", [
+    "请更正：李明先生的职务应为一等秘书，而不是参赞。",
+    "更正一处：李明先生担任一等秘书，而非参赞。",
+    "请将李明的职务更正为一等秘书。",
+])
+def test_a_chinese_title_correction_keeps_the_title_alone(text: str) -> None:
+    after = _zh_replay(ZH_LISTED, text)
+    assert [(p["name"], p["title"]) for p in after.people] == [("颂猜", "大使"),
+                                                               ("李明", "一等秘书")]
+
+
+def test_a_chinese_clause_is_read_up_to_the_verb_and_without_a_particle() -> None:
+    from bot.inbound.followup.chinese import chinese_title, clause_people
+
+    people = clause_people("原定参会的王强先生因公务无法出席，改由一等秘书坎蓬出席。")
+    assert [(p["name"], p["title"]) for p in people] == [("王强", None), ("坎蓬", "一等秘书")]
+    assert chinese_title("一等秘书接替赵海涛参赞参会") == "一等秘书"
+    assert chinese_title("的职务为参赞") == "参赞"
+
+
 NO_HEAD = State("accept", (P("Aoife Ní Bhriain"), P("Cillian O'Sullivan")))
 
 

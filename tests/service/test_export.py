@@ -52,14 +52,15 @@ def check_message(item: dict[str, Any]) -> None:
                          "decision", "operation", "cue", "to_confirm", "delegates"}
     assert item["decision"] in DECISIONS
     assert item["operation"] in {"first", "add", "replace", "remove", "withdraw", "complete",
-                                 "resend", "none", None}
+                                 "resend", "none", "staff", None}
     assert isinstance(item["cue"], OPT_STR) and isinstance(item["to_confirm"], OPT_STR)
     assert all(set(p) == {"honorific", "name", "title", "role", "email", "phone",
                           "confidence"} for p in item["delegates"])
     assert isinstance(item["message_id"], str)
     datetime.fromisoformat(item["received_at"])
     assert item["status"] in {"new", "processed", "needs_review", "failed", "dismissed"}
-    assert item["classification"] in {"reply", "auto_reply", "bounce", "unrelated", None}
+    assert item["classification"] in {"reply", "auto_reply", "bounce", "unrelated",
+                                      "staff_entry", None}
     assert isinstance(item["confidence"], (float, type(None)))
 
 

@@ -207,3 +207,49 @@ def test_confirm_and_dismiss_by_keyboard(app_factory, tmp_path: Path) -> None:  
         assert_inert(driver, base)
     assert scenario.message(austria).status == "processed"
     assert scenario.message(dominica).status == "dismissed"
+
+
+def test_an_answer_by_hand_for_a_silent_mission(app_factory, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # A note verbale delivered by hand: entered on the silent mission's page,
+    # with a bad e-mail first (one line, nothing recorded), then right.
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+
+    scenario = build_scenario(app_factory)
+    fr = scenario.mission_id("FR")
+    with console_server(scenario.app) as base, chrome(tmp_path) as driver:
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": DIALOG_TRAP})
+        driver.get(base + f"/missions/{fr}")
+        driver.find_element(By.NAME, "username").send_keys("olga")
+        driver.find_element(By.NAME, "password").send_keys(PASSWORD + Keys.ENTER)
+        wait_for(lambda: driver.find_elements(By.ID, "enter-answer"))
+        form = driver.find_element(By.ID, "enter-answer")
+        form.find_element(By.NAME, "source").send_keys("note verbale 123/2026 received by hand")
+        names = form.find_elements(By.NAME, "name")
+        emails = form.find_elements(By.NAME, "email")
+        names[0].send_keys("Jean Martin")
+        emails[0].send_keys("jean.martin")
+        screenshot(driver, "09-entry-form")
+        driver.find_element(By.ID, "enter").click()
+        wait_for(lambda: "not an e-mail address" in driver.page_source)
+        assert "delegate 1: not an e-mail address: 'jean.martin'" in driver.find_element(
+            By.TAG_NAME, "main").text
+        driver.back()
+        form = wait_for(lambda: driver.find_elements(By.ID, "enter-answer"))[0]
+        email = form.find_elements(By.NAME, "email")[0]
+        email.clear()
+        email.send_keys("jean.martin@diplomatie.gouv.fr.test")
+        if not form.find_element(By.NAME, "source").get_attribute("value"):
+            form.find_element(By.NAME, "source").send_keys("note verbale 123/2026 by hand")
+        if not form.find_elements(By.NAME, "name")[0].get_attribute("value"):
+            form.find_elements(By.NAME, "name")[0].send_keys("Jean Martin")
+        driver.find_element(By.ID, "enter").click()
+        wait_for(lambda: "answer entered" in driver.find_element(By.ID, "notice").text)
+        assert "entered by staff" in driver.find_element(By.ID, "state").text
+        recorded = driver.find_elements(By.CSS_SELECTOR, "#delegation input[name=name]")
+        assert [f.get_attribute("value") for f in recorded] == ["Jean Martin"]
+        screenshot(driver, "10-entry-recorded")
+        assert_inert(driver, base)
+    with scenario.app.session() as session:
+        assert session.exec(select(models.Delegate).where(
+            models.Delegate.name == "Jean Martin")).first() is not None

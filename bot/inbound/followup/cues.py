@@ -22,7 +22,7 @@ CATEGORIES = ("withdraw", "remove", "replace", "add", "followup", "leaving_befor
               "leaving_after", "leaving_oblique", "not_leaving", "correction", "title_is",
               "new_list", "rest_stays", "contact_label", "newcomer_before", "newcomer_after",
               "newcomer_object",
-              "leaving_paired", "leads", "title_copula", "title_contrast")
+              "leaving_paired", "leads", "title_copula", "title_contrast", "attends")
 LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")
 _GAP = r".{0,80}?"
 # "~" in a phrase: one to three words ("ne ~ pas": "ne fera finalement pas").
@@ -79,6 +79,13 @@ def _pattern(phrase: str) -> str:
     elif _script_bounded(phrase[::-1]):
         body += r"(?!\w)"
     return body
+
+
+@cache
+def phrases(category: str, language: str) -> tuple[str, ...]:
+    """The phrases of ``category`` written for ``language`` in ``cues.yaml``."""
+    data = yaml.safe_load(CUES_FILE.read_text("utf-8"))
+    return tuple((data.get(category, {}) or {}).get(language) or ())
 
 
 @cache

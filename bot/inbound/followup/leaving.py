@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from bot.extract.lexicon import RANK_ADDRESSES, ROLE_HEAD_RE, TITLE_STARTERS
+from bot.extract.lexicon import NAME_ENDERS, RANK_ADDRESSES, ROLE_HEAD_RE
 from bot.extract.names import HONORIFIC_RE
 from bot.inbound.followup.cues import cue_patterns
 from bot.inbound.followup.mentions import CLAUSE, named_in, named_oblique
@@ -65,6 +65,8 @@ def _sentences(window: str) -> list[str]:
     return [*parts, window[start:]]
 
 
+# Where the line of a cue ends: a line break, a semicolon, a Chinese full stop.
+_LINE_END = re.compile(r"[;\n。；！？]")
 _COMMA = re.compile(r"\s*[,،，]\s*")
 
 
@@ -97,7 +99,7 @@ def _only_a_name(piece: str, before: State) -> bool:
     words = re.findall(r"[\w'’-]+", HONORIFIC_RE.sub(" ", " " + piece + " "))
     words = words[1:] if words and words[0].casefold() in _ARTICLES else words
     return (bool(words) and len(words) <= 4
-            and all(w[:1].isupper() or w.casefold() in TITLE_STARTERS for w in words)
+            and all(w[:1].isupper() or w.casefold() in NAME_ENDERS for w in words)
             and any(named_in(piece, p) for p in before.people))
 
 
@@ -125,7 +127,7 @@ def leaving(text: str, before: State) -> list[str]:
             # Only the line next to the cue (a line wrapped in a sentence goes on)
             # and the sentence of the cue ("Mr." ends no sentence); before it,
             # only the clause that the cue ends.
-            line = re.split(r"[;\n]", _unwrap(window))[0 if side > 0 else -1]
+            line = re.split(_LINE_END, _unwrap(window))[0 if side > 0 else -1]
             window = _sentences(line)[0 if side > 0 else -1]
             window = _about(window if side > 0 else CLAUSE.split(window)[-1], before, side)
             found += [p["name"] for p in before.people
@@ -143,9 +145,9 @@ def leaving(text: str, before: State) -> list[str]:
     for match in patterns["leaving_oblique"].finditer(text):
         # "г-на Лебедева заменит г-н Орлов": the one in an oblique case leaves,
         # on whichever side of the verb, within its sentence.
-        ahead = _sentences(re.split(r"[;\n]", _unwrap(
+        ahead = _sentences(re.split(_LINE_END, _unwrap(
             _ahead(text, match.end())))[0])[0]
-        behind = _sentences(re.split(r"[;\n]", _unwrap(
+        behind = _sentences(re.split(_LINE_END, _unwrap(
             _behind(text, match.start())))[-1])[-1]
         found += [p["name"] for p in before.people if p["name"] not in found
                   and (named_oblique(ahead, p) or named_oblique(behind, p))]
@@ -166,7 +168,7 @@ def leaving_by_rank(text: str, before: State) -> list[str]:
         for match in patterns[category].finditer(text):
             window = (_ahead(text, match.end()) if side > 0
                       else _behind(text, match.start()))
-            line = re.split(r"[;\n]", _unwrap(window))[0 if side > 0 else -1]
+            line = re.split(_LINE_END, _unwrap(window))[0 if side > 0 else -1]
             window = _sentences(line)[0 if side > 0 else -1]
             if side < 0:
                 window = CLAUSE.split(window)[-1]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from bot.extract.lexicon import NAME_PARTICLES, TITLE_STARTERS
+from bot.extract.lexicon import NAME_ENDERS, NAME_PARTICLES
 from bot.extract.names import HONORIFIC_RE, NOT_NAME_WORDS
 from bot.extract.names_ru import declined_form, nominative, object_nominative, to_nominative
 from bot.extract.phones import find_contacts
@@ -225,12 +225,12 @@ def _sentences(text: str) -> list[str]:
 def _name_word(word: str) -> bool:
     bare = word.casefold()
     return (len(word) >= 2 and word[:1].isupper() and not word.isdigit()
-            and bare not in TITLE_STARTERS and bare not in NOT_NAME_WORDS)
+            and bare not in NAME_ENDERS and bare not in NOT_NAME_WORDS)
 
 
 def _after_title(before: list[str]) -> bool:  # "le Conseiller T.", "второй секретарь К."
-    return bool(before) and (before[-1].casefold() in TITLE_STARTERS or (before[-1].islower() and (
-        before[-2:][0].casefold() in TITLE_STARTERS)))
+    return bool(before) and (before[-1].casefold() in NAME_ENDERS or (before[-1].islower() and (
+        before[-2:][0].casefold() in NAME_ENDERS)))
 
 
 def _runs(window: str) -> Iterator[str]:
@@ -330,7 +330,7 @@ def newcomers(text: str, before: State, written: dict[str, str] | None = None) -
         # "Objet : Remplacement de M. B", the body only "C D, Conseiller": name and title.
         for line in text.splitlines():
             head = _NAME_LINE.match(line.strip())
-            if head and head.group(2).casefold() in TITLE_STARTERS:
+            if head and head.group(2).casefold() in NAME_ENDERS:
                 name = unlisted(_runs(head.group(1)))
                 if name and name == " ".join(HONORIFIC_RE.sub(" ", " " + head.group(1)).split()):
                     take(name, False)

@@ -38,6 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.extract.lexicon import ROLE_HEAD_RE
+from bot.inbound.followup.chinese import reread
 from bot.inbound.followup.cues import CATEGORIES, cue_patterns, find_cues
 from bot.inbound.followup.leaving import leaving, leaving_by_rank, someone_leaving
 from bot.inbound.followup.mentions import (
@@ -136,7 +137,8 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
         respelt = name_corrected(text or "", before) if before.people else None
         if respelt is not None:  # "le nom correct est X (et non Y)": the list, X respelt
             return Decided(Operation.REPLACE, f'"{respelt[0]}"', people=respelt[1])
-        read = [p for p in people if _name(p).strip()]
+        said = [p for p in people if _name(p).strip()]
+        read = reread(text or "", said, before) if before.people else said  # Chinese: by clause
         declined: list[Person] = []
         brought: list[Person] = []
         carried = False  # names read again, in the nominative
@@ -162,7 +164,7 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
         listed = [_as_listed(p, before) for p in read]
         decided = _decide(before, decision, listed, [w for w in withdrawn if w and w.strip()],
                           text or "", amendment)
-        if decided.people is None and (listed != read or declined or brought or carried):
+        if decided.people is None and (listed != said or declined or brought or carried):
             # The event carries listed delegates under their recorded names.
             decided = replace(decided, people=tuple(listed))
         if decided.operation == Operation.REPLACE and decided.removed:

@@ -39,7 +39,7 @@ def _mentions(text: str, name: str) -> list[re.Match[str]]:
 
 
 def _title_word(word: str) -> bool:
-    return word.casefold().strip(".") in TITLE_STARTERS and word.casefold() != "qui"
+    return word.casefold().strip(".") in TITLE_STARTERS
 
 
 def _no_role(piece: str) -> bool:

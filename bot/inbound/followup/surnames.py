@@ -15,9 +15,9 @@ from functools import cache
 
 from bot.extract.lexicon import (
     HONORIFICS,
+    NAME_ENDERS,
     NAME_PARTICLES,
     RANK_ADDRESSES,
-    TITLE_STARTERS,
     ZH_HONORIFICS,
     ZH_RANK_ADDRESSES,
     ZH_SURNAMES,
@@ -79,7 +79,7 @@ _TOKEN = re.compile(r"[^\W\d_][\w'’-]*\.?")
 def _not_names() -> frozenset[str]:
     """Capitalised words that may stand beside a surname without being a name:
     a rank or title ("Comisario", "Consejera"), a form of address."""
-    return frozenset({w.casefold() for w in (*RANK_ADDRESSES, *HONORIFICS)} | TITLE_STARTERS)
+    return frozenset({w.casefold() for w in (*RANK_ADDRESSES, *HONORIFICS)} | NAME_ENDERS)
 
 
 def _inner(name: str) -> set[str]:

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import re
 
-from bot.extract.lexicon import TITLE_STARTERS
+from bot.extract.lexicon import NAME_ENDERS
 from bot.inbound.followup.cues import cue_patterns
 
 # A full stop ends a title after a word, not after an abbreviation's letter ("a.i.").
-_TITLE_END = re.compile(r"(?<=[^\W\d_]{2})\.|[;\n،؛。；]|\s\(|"
+_TITLE_END = re.compile(r"(?<=[^\W\d_]{2})\.|[;\n،؛。；，（]|\s\(|"
                         r",\s*(?:not|et non|y no|no(?!\w)|а не|وليس|而非)", re.IGNORECASE)
 # "le titre de M. A est désormais « … »": the word saying the title is new.
 _NOW = re.compile(r"^(?:désormais|dorénavant|now|henceforth|ahora|теперь)\s+", re.IGNORECASE)
@@ -53,7 +53,7 @@ def _contrasted(mention: str) -> str | None:
     contrast = patterns["title_contrast"].search(rest)
     title = _ARTICLE.sub("", rest[:contrast.start()].strip(" ,:")) if contrast else ""
     first = title.split()[0].casefold() if title else ""
-    return title if first in TITLE_STARTERS and len(title) <= 60 else None
+    return title if first in NAME_ENDERS and len(title) <= 60 else None
 
 
 def without_contrast(title: str) -> str:

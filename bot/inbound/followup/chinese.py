@@ -1,0 +1,143 @@
+"""Chinese names in a follow-up, read clause by clause.
+
+Chinese writes no spaces: in "由孙丽萍一等秘书接替赵海涛参赞参会" a name and its
+rank run straight into the verb that replaces, and the extractor (or its tagger)
+may read "接替赵海涛" as a name or "一等秘书接替赵海涛参赞参会" as a title. Here the
+reply is cut into clauses at punctuation and at the cue words of ``cues.yaml``
+(replacing, leaving, correcting; ``attends``: "出席", "参会"…), so that a name
+ends before them, and each clause is read by the extractor's own Chinese reader
+(:mod:`bot.extract.names_zh`: a name and its form of address or rank, a name after
+its title). A clause that opens with "由"/"改由" and ends at the verb holds a name
+written bare, a transliterated one without a Chinese surname too ("改由一等秘书
+坎蓬出席"). :func:`reread` puts these beside what the extractor read.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from bot.extract.lexicon import ZH_TITLE_ENDINGS, words
+from bot.extract.names_zh import parse_zh_person, zh_title_before
+from bot.inbound.followup.cues import CATEGORIES, phrases
+from bot.results.delegation import Person, State
+
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+# Every Chinese cue word ends a clause, a name before it ("补充李明先生的联系方式").
+_CUTTING = CATEGORIES
+# Words that bring in the one named bare after them ("改由坎蓬出席", "由颂猜接替").
+_OPENER = re.compile(r"(?:改由|改派|由|以|用|换为|替换为|更换为|为)$")
+# Particles and adverbs a clause may open with, before its name ("的", "将", "其").
+_PARTICLES = "的之了将拟把被其并则即现也"
+_PUNCTUATION = r"[，,。；;：:、！!？?\n（）()]"
+
+
+@cache
+def _cut() -> re.Pattern[str]:
+    cues = sorted(
+        {p for c in _CUTTING for p in phrases(c, "zh") if "…" not in p}, key=len, reverse=True
+    )
+    return re.compile(_PUNCTUATION + "|" + "|".join(re.escape(c) for c in cues))
+
+
+def _not_a_name(name: str) -> bool:
+    return (
+        not name
+        or name.startswith((*ZH_TITLE_ENDINGS, *words("not_name_starts")))
+        or any(w in name for w in words("not_in_names"))
+        or _cut().search(name) is not None
+    )
+
+
+def clause_people(text: str) -> list[Person]:
+    """The people named in ``text``, each clause read on its own, in order."""
+    found: list[Person] = []
+    start = 0
+    for stop in [*(m.start() for m in _cut().finditer(text)), len(text)]:
+        # "原定参会的王强先生": a particle after a cut word opens no name.
+        clause = text[start:stop].lstrip(_PARTICLES)
+        end = _cut().match(text, stop)
+        start = end.end() if end else stop + 1
+        found += [p for p in _read(clause) if p["name"] not in [f["name"] for f in found]]
+    return found
+
+
+def _read(clause: str) -> list[Person]:
+    people: list[Person] = []
+    pos = 0
+    while pos < len(clause):
+        match = parse_zh_person(clause, pos)
+        if match is None or not _HAN.match(match.name) or _not_a_name(match.name):
+            pos += 1
+            continue
+        rank = match.honorific if match.honorific in words("ranks_after_name") else None
+        people.append(_person(match.name, rank or match.title_hint))
+        pos = match.end
+    if people:
+        return people
+    # "改由一等秘书坎蓬", "由颂猜": a bare name after an opener (and a title) that ends the clause.
+    bare = re.search(r"[\u4e00-\u9fff·]{2,5}$", clause)
+    if bare is None:
+        return []
+    for at in range(max(bare.start(), len(clause) - 4), len(clause) - 1):
+        title = zh_title_before(clause, at)
+        lead = clause[: at - len(title)] if title else clause[:at]
+        name = clause[at:]
+        if _OPENER.search(lead) and not _not_a_name(name) and not name.endswith(ZH_TITLE_ENDINGS):
+            return [_person(name, title)]
+    return []
+
+
+def _person(name: str, title: str | None) -> Person:
+    return {
+        "honorific": None,
+        "name": name,
+        "title": title,
+        "role": "member",
+        "email": None,
+        "phone": None,
+        "confidence": 0.6,
+        "source": "body",
+    }
+
+
+def chinese_title(title: str) -> str:
+    """A title the extractor read in a follow-up's sentence, to the title alone:
+    "的职务为参赞" → "参赞", "一等秘书接替赵海涛参赞参会" → "一等秘书"."""
+    if not _HAN.search(title):
+        return title
+    # The words saying what follows is the title, near its start ("的职务为", "担任").
+    said = [
+        m.end()
+        for p in phrases("title_is", "zh")
+        if "…" not in p
+        if (m := re.search(re.escape(p), title)) and m.start() <= 8
+    ]
+    if said:
+        title = title[max(said) :]
+    title = _cut().split(title, maxsplit=1)[0]
+    return title.strip(" 的是为")
+
+
+def reread(text: str, people: list[Person], before: State) -> list[Person]:
+    """``people`` the extractor read in a Chinese follow-up, without the "names" that run
+    through a cue word ("接替赵海涛"), their titles cut to the title, and with the
+    newcomers the clauses hold that it did not read (a listed delegate named again is
+    left to the readers of who leaves and of corrected details)."""
+    if not _HAN.search(text):
+        return people
+    kept: list[Person] = []
+    for person in people:
+        name = str(person.get("name") or "")
+        if _HAN.search(name) and _not_a_name(name):
+            continue
+        title = person.get("title")
+        kept.append({**person, "title": chinese_title(str(title)) or None} if title else person)
+    listed = [str(p.get("name") or "") for p in before.people]
+    for person in clause_people(text):
+        if not any(
+            person["name"] in str(p.get("name")) or str(p.get("name")) in person["name"]
+            for p in kept
+        ) and not any(person["name"] in n or n in person["name"] for n in listed if n):
+            kept.append(person)
+    return kept
