@@ -119,6 +119,38 @@ def chinese_title(title: str) -> str:
     return title.strip(" 的是为")
 
 
+_DATE_LINE = re.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{4}[-./]\d{1,2}[-./]\d{1,2}"
+)
+
+
+def signature(text: str) -> str:
+    """The signature block closing a Chinese follow-up: the short lines after its last
+    closing line ("谢谢！", "此致", "——会议科 吴敏") or the one above a date line at the
+    end ("联络员 韦华" / "2026年5月13日"); "" when there is none."""
+    lines = [line.strip() for line in text.strip().split("\n")]
+    closing = phrases("closing", "zh")
+    end = len(lines)
+    dated = False
+    while end and (not lines[end - 1] or _DATE_LINE.fullmatch(lines[end - 1])):
+        dated = dated or bool(lines[end - 1])
+        end -= 1
+    start = end
+    # Up to three short lines without a sentence's marks, above the date or the end.
+    while start > max(0, end - 3) and len(lines[start - 1]) <= 24 and not re.search(
+        r"[，,。；;：:]", lines[start - 1]
+    ):
+        start -= 1
+    for at in range(start, end):
+        line = lines[at].rstrip("！!。.，,")
+        if line.startswith(closing) and (len(line) <= 6 or line.startswith("——")):
+            start = at if line.startswith("——") else at + 1
+    if start == end:
+        return ""
+    above = start > 0 and lines[start - 1].rstrip("！!。.，,").startswith(closing)
+    return "\n".join(lines[start:end]) if dated or above or lines[start].startswith("——") else ""
+
+
 def reread(text: str, people: list[Person], before: State) -> list[Person]:
     """``people`` the extractor read in a Chinese follow-up, without the "names" that run
     through a cue word ("接替赵海涛"), their titles cut to the title, and with the
@@ -126,10 +158,13 @@ def reread(text: str, people: list[Person], before: State) -> list[Person]:
     left to the readers of who leaves and of corrected details)."""
     if not _HAN.search(text):
         return people
+    # The sender signs below the message: a name only there is no delegate's.
+    signed = signature(text)
+    text = text[: text.rfind(signed.split("\n")[0])] if signed else text
     kept: list[Person] = []
     for person in people:
         name = str(person.get("name") or "")
-        if _HAN.search(name) and _not_a_name(name):
+        if (_HAN.search(name) and _not_a_name(name)) or (name and name in signed):
             continue
         title = person.get("title")
         kept.append({**person, "title": chinese_title(str(title)) or None} if title else person)

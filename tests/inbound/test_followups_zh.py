@@ -1,0 +1,79 @@
+"""Chinese follow-ups worded as other writers word them (bot/inbound/followup/chinese.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot.extract import extract_response, strip_quoted
+from bot.inbound.followup.chinese import signature
+from bot.inbound.followup.operation import decide_operation, reads_names
+from bot.inbound.stages.record import operation_people, people_of
+from bot.results.delegation import State, apply
+
+
+def _person(name: str, title: str, role: str = "member") -> dict[str, Any]:
+    return {
+        "honorific": None,
+        "name": name,
+        "title": title,
+        "role": role,
+        "email": None,
+        "phone": None,
+        "confidence": 0.9,
+        "source": "body",
+    }
+
+
+LISTED = State(
+    "accept",
+    (_person("郑国华", "大使", "head"), _person("韩雪", "参赞"), _person("邓超", "一等秘书")),
+)
+
+
+def replay(before: State, text: str) -> State:
+    extraction = extract_response(text)
+    if reads_names(before, len(extraction.delegates), strip_quoted(text)):
+        extraction = extract_response(text, followup=True)
+    decided = decide_operation(
+        before,
+        extraction.decision,
+        people_of(extraction),
+        extraction.withdrawn,
+        strip_quoted(text),
+        extraction.amendment,
+    )
+    return apply(
+        before,
+        decided.operation,
+        extraction.decision,
+        operation_people(extraction, decided),
+        decided.removed,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "sender"),
+    [
+        ("邓超一等秘书不再参加。\n谢谢。\n办公室 张颖\n", "办公室 张颖"),
+        ("邓超一等秘书不再参加，其余人员不变。谢谢！\n——会议科 吴敏", "——会议科 吴敏"),
+        ("增派二秘曹静参会。\n顺颂商祺\n联络员 韦华\n2026年5月13日", "联络员 韦华"),
+        ("增派二秘曹静参会。\n中国常驻代表团", ""),
+        ("谢谢确认。请将邓超的职务更正为参赞。", ""),
+    ],
+)
+def test_the_signature_of_a_chinese_follow_up_is_found(text: str, sender: str) -> None:
+    assert signature(text) == sender
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "邓超一等秘书因临时公务不再参加本次会议，其余人员不变。谢谢！\n——会议科 吴敏",
+        "秘书处：\n邓超一等秘书不再参加本次会议，请从名单中删除。\n"
+        "此致\n敬礼！\n礼宾处 钱峰\n2026年5月12日",
+    ],
+)
+def test_the_sender_of_a_chinese_follow_up_is_no_delegate(text: str) -> None:
+    assert [p["name"] for p in replay(LISTED, text).people] == ["郑国华", "韩雪"]
