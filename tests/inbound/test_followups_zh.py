@@ -77,3 +77,25 @@ def test_the_signature_of_a_chinese_follow_up_is_found(text: str, sender: str) -
 )
 def test_the_sender_of_a_chinese_follow_up_is_no_delegate(text: str) -> None:
     assert [p["name"] for p in replay(LISTED, text).people] == ["郑国华", "韩雪"]
+
+
+@pytest.mark.parametrize(
+    ("text", "after"),
+    [
+        # 分别: two leave, two come, each name ending before the adverb.
+        ("由三秘贾明、随员汤丽分别接替韩雪参赞和邓超一等秘书。", ["郑国华", "贾明", "汤丽"]),
+        (
+            "韩雪参赞、邓超一等秘书因故不能出席，分别由二秘曹静、随员彭飞替换。",
+            ["郑国华", "曹静", "彭飞"],
+        ),
+        # 随同/陪同/偕同: the newcomer comes beside a listed delegate, who stays.
+        (
+            "法律顾问亚历山大·彼得罗夫先生将随同韩雪参赞一同出席。",
+            ["郑国华", "韩雪", "邓超", "亚历山大·彼得罗夫"],
+        ),
+        ("二秘曹静将陪同郑国华大使出席会议。", ["郑国华", "韩雪", "邓超", "曹静"]),
+        ("郑国华大使将偕同随员彭飞一同与会。", ["郑国华", "韩雪", "邓超", "彭飞"]),
+    ],
+)
+def test_chinese_pairings_and_companions(text: str, after: list[str]) -> None:
+    assert sorted(p["name"] for p in replay(LISTED, text).people) == sorted(after)
