@@ -99,3 +99,39 @@ def test_the_sender_of_a_chinese_follow_up_is_no_delegate(text: str) -> None:
 )
 def test_chinese_pairings_and_companions(text: str, after: list[str]) -> None:
     assert sorted(p["name"] for p in replay(LISTED, text).people) == sorted(after)
+
+
+@pytest.mark.parametrize(
+    ("text", "who", "email", "phone"),
+    [
+        (
+            "现补报联系方式：\n韩参赞：han.xue@mission.example，电话 +1 212 555 0110",
+            "韩雪",
+            "han.xue@mission.example",
+            "+12125550110",
+        ),
+        (
+            "补充联系方式如下：\n郑大使：电话 +1 212 555 0101\n"
+            "邓一秘：邮箱 deng.chao@mission.example",
+            "邓超",
+            "deng.chao@mission.example",
+            None,
+        ),
+        ("联系人：韩女士，电话 +1 212 555 0177", "韩雪", None, "+12125550177"),
+    ],
+)
+def test_chinese_contacts_by_surname_and_rank(
+    text: str, who: str, email: str | None, phone: str | None
+) -> None:
+    after = replay(LISTED, text)
+    assert [p["name"] for p in after.people] == ["郑国华", "韩雪", "邓超"]
+    person = next(p for p in after.people if p["name"] == who)
+    assert (person["email"], person["phone"]) == (email, phone)
+
+
+def test_a_surname_and_rank_names_only_a_listed_rank() -> None:
+    from bot.inbound.followup.chinese import first_mention
+
+    assert first_mention("请联系邓一秘。", "邓超", "一等秘书") == 3
+    assert first_mention("请联系邓参赞。", "邓超", "一等秘书") is None
+    assert first_mention("夏侯参赞：电话", "夏侯杰", "参赞") == 0

@@ -17,7 +17,13 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from bot.extract.lexicon import ZH_TITLE_ENDINGS, words
+from bot.extract.lexicon import (
+    ZH_HONORIFICS,
+    ZH_RANK_ADDRESSES,
+    ZH_SURNAMES,
+    ZH_TITLE_ENDINGS,
+    words,
+)
 from bot.extract.names_zh import parse_zh_person, zh_title_before
 from bot.inbound.followup.cues import CATEGORIES, phrases
 from bot.results.delegation import Person, State
@@ -161,14 +167,17 @@ def reread(text: str, people: list[Person], before: State) -> list[Person]:
     # The sender signs below the message: a name only there is no delegate's.
     signed = signature(text)
     text = text[: text.rfind(signed.split("\n")[0])] if signed else text
+    listed = [str(p.get("name") or "") for p in before.people]
     kept: list[Person] = []
     for person in people:
         name = str(person.get("name") or "")
         if (_HAN.search(name) and _not_a_name(name)) or (name and name in signed):
             continue
+        # "司马大使：电话…": a listed delegate by surname and rank, no one new.
+        if name in ZH_SURNAMES and any(n.startswith(name) and n != name for n in listed):
+            continue
         title = person.get("title")
         kept.append({**person, "title": chinese_title(str(title)) or None} if title else person)
-    listed = [str(p.get("name") or "") for p in before.people]
     for person in clause_people(text):
         if not any(
             person["name"] in str(p.get("name")) or str(p.get("name")) in person["name"]
@@ -176,3 +185,27 @@ def reread(text: str, people: list[Person], before: State) -> list[Person]:
         ) and not any(person["name"] in n or n in person["name"] for n in listed if n):
             kept.append(person)
     return kept
+
+
+# The short ranks, for the long one a listed title is written with ("宇文一秘": 一等秘书).
+_SHORT_RANKS = {"一秘": "一等秘书", "二秘": "二等秘书", "三秘": "三等秘书"}
+
+
+def surname(name: str) -> str | None:
+    """The Chinese surname ``name`` starts with, a compound one first ("夏侯杰": 夏侯)."""
+    return next((name[:n] for n in (2, 1) if len(name) > n and name[:n] in ZH_SURNAMES), None)
+
+
+def first_mention(text: str, name: str, title: str | None) -> int | None:
+    """Where ``text`` first names the Chinese ``name``: whole, or by surname and a form of
+    address or the rank of its ``title`` ("夏侯参赞：", "司马大使", "宇文一秘", "黄先生")."""
+    whole = "".join(name.split())
+    at = text.find(whole)
+    if at >= 0 or not (family := surname(whole)):
+        return at if at >= 0 and whole else None
+    ranks = [r for r in ZH_RANK_ADDRESSES if title and _SHORT_RANKS.get(r, r) in title]
+    polite = [h for h in ZH_HONORIFICS if h != "大使" or (title and "大使" in title)]
+    found = re.search(
+        re.escape(family) + "(?:" + "|".join(map(re.escape, [*ranks, *polite])) + ")", text
+    )
+    return found.start() if found else None
