@@ -135,3 +135,11 @@ def test_a_surname_and_rank_names_only_a_listed_rank() -> None:
     assert first_mention("请联系邓一秘。", "邓超", "一等秘书") == 3
     assert first_mention("请联系邓参赞。", "邓超", "一等秘书") is None
     assert first_mention("夏侯参赞：电话", "夏侯杰", "参赞") == 0
+
+
+def test_a_companion_is_a_member_with_its_title_alone() -> None:
+    text = "另，本团法律顾问亚历山大·彼得罗夫先生将随同韩雪参赞一同出席。"
+    after = {p["name"]: p for p in replay(LISTED, text).people}
+    newcomer = after["亚历山大·彼得罗夫"]
+    assert (newcomer["title"], newcomer["role"]) == ("法律顾问", "member")
+    assert [p["name"] for p in after.values() if p["role"] == "head"] == ["郑国华"]

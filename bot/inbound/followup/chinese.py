@@ -176,8 +176,7 @@ def reread(text: str, people: list[Person], before: State) -> list[Person]:
         # "司马大使：电话…": a listed delegate by surname and rank, no one new.
         if name in ZH_SURNAMES and any(n.startswith(name) and n != name for n in listed):
             continue
-        title = person.get("title")
-        kept.append({**person, "title": chinese_title(str(title)) or None} if title else person)
+        kept.append(_companion(person, text, before) if name not in listed else person)
     for person in clause_people(text):
         if not any(
             person["name"] in str(p.get("name")) or str(p.get("name")) in person["name"]
@@ -185,6 +184,19 @@ def reread(text: str, people: list[Person], before: State) -> list[Person]:
         ) and not any(person["name"] in n or n in person["name"] for n in listed if n):
             kept.append(person)
     return kept
+
+
+def _companion(person: Person, text: str, before: State) -> Person:
+    """A newcomer's title cut to the title ("本团法律顾问" → "法律顾问", "孟凡大使将偕同
+    顾问" → "顾问"); one who comes along with a listed head ("随同", "偕同") is a member."""
+    title = str(person.get("title") or "")
+    along = phrases("companion", "zh")
+    for word in along:
+        title = title.rsplit(word, 1)[-1]
+    title = chinese_title(re.sub(r"^(?:我团|本团|我馆|我方)", "", title))
+    head = any(p.get("role") == "head" for p in before.people)
+    role = "member" if head and any(w in text for w in along) else person.get("role")
+    return {**person, "title": title or None, "role": role}
 
 
 # The short ranks, for the long one a listed title is written with ("宇文一秘": 一等秘书).
