@@ -50,6 +50,10 @@ _SPACE_COMMA_RE: Final = re.compile(r"[ \t]+([,;:،])(?=\S)")
 _ZH_ROLE_COMMA_RE: Final = re.compile(
     r"(团长|副团长|成员|团员|顾问)、(?!团长|副团长|成员|团员|顾问)(?=[\u4e00-\u9fff])")
 
+# "成员：公孙丽 参赞；赵磊 二秘": two spaced name-rank pairs on one line, one a line.
+_ZH_PAIR_SEMICOLON_RE: Final = re.compile(
+    r"(?<=[\u4e00-\u9fff])[；;](?=[\u4e00-\u9fff·]{2,6} \| )")
+
 
 # What each repair needs in the text at all: without it, its pattern is not run
 # (most replies have no tab, no slash, no Cyrillic Г/Д, no space before a full stop).
@@ -65,6 +69,7 @@ def tidy(text: str) -> str:
     text = _INVISIBLE_RE.sub("", text)
     text = _ZH_SPACED_HONORIFIC_RE.sub("", text)
     text = _CJK_GAP_RE.sub(" | ", text)
+    text = _ZH_PAIR_SEMICOLON_RE.sub("\n", text)
     text = _WIDE_SPACE_RE.sub(" ", text)
     if "\t" in text or "   " in text:
         text = _COLUMN_GAP_RE.sub(" | ", text)

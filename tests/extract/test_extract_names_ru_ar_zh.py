@@ -115,3 +115,20 @@ def test_a_transliterated_chinese_name_spaced_from_its_rank_in_a_list_is_read() 
 def test_a_title_spaced_from_a_rank_is_no_name() -> None:
     body = "代表团组成如下：\n团长：常驻代表 大使\n成员：李明 参赞\n"
     assert [d.name for d in extract_response(body, language="zh").delegates] == ["李明"]
+
+
+def test_a_chinese_name_after_a_short_rank_is_read() -> None:
+    # "二秘孙悦": a short rank is a title before a name, as "二等秘书" is.
+    body = "我团由公使慕容涛率团出席，成员为三秘钟丽、随员梁宇。"
+    got = extract_response(body, language="zh")
+    assert [(d.name, d.title) for d in got.delegates][1:] == [("钟丽", "三秘"), ("梁宇", "随员")]
+    assert "周婷婷" in [d.name for d in extract_response("我团将派三秘周婷婷出席本次会议。",
+                                                        language="zh").delegates]
+
+
+def test_two_chinese_name_rank_pairs_on_one_line_are_both_read() -> None:
+    # "成员：公孙丽 参赞；赵磊 二秘": the semicolon between two spaced pairs ends a line.
+    body = "代表团名单：\n团长：上官明 大使\n成员：公孙丽 参赞；赵磊 二秘\n"
+    got = extract_response(body, language="zh")
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("上官明", "大使", "head"), ("公孙丽", "参赞", "member"), ("赵磊", "二秘", "member")]

@@ -17,7 +17,13 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from bot.extract.lexicon import ZH_TITLE_ENDINGS, words
+from bot.extract.lexicon import (
+    ZH_HONORIFICS,
+    ZH_RANK_ADDRESSES,
+    ZH_SURNAMES,
+    ZH_TITLE_ENDINGS,
+    words,
+)
 from bot.extract.names_zh import parse_zh_person, zh_title_before
 from bot.inbound.followup.cues import CATEGORIES, phrases
 from bot.results.delegation import Person, State
@@ -119,6 +125,38 @@ def chinese_title(title: str) -> str:
     return title.strip(" 的是为")
 
 
+_DATE_LINE = re.compile(
+    r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{4}[-./]\d{1,2}[-./]\d{1,2}"
+)
+
+
+def signature(text: str) -> str:
+    """The signature block closing a Chinese follow-up: the short lines after its last
+    closing line ("谢谢！", "此致", "——会议科 吴敏") or the one above a date line at the
+    end ("联络员 韦华" / "2026年5月13日"); "" when there is none."""
+    lines = [line.strip() for line in text.strip().split("\n")]
+    closing = phrases("closing", "zh")
+    end = len(lines)
+    dated = False
+    while end and (not lines[end - 1] or _DATE_LINE.fullmatch(lines[end - 1])):
+        dated = dated or bool(lines[end - 1])
+        end -= 1
+    start = end
+    # Up to three short lines without a sentence's marks, above the date or the end.
+    while start > max(0, end - 3) and len(lines[start - 1]) <= 24 and not re.search(
+        r"[，,。；;：:]", lines[start - 1]
+    ):
+        start -= 1
+    for at in range(start, end):
+        line = lines[at].rstrip("！!。.，,")
+        if line.startswith(closing) and (len(line) <= 6 or line.startswith("——")):
+            start = at if line.startswith("——") else at + 1
+    if start == end:
+        return ""
+    above = start > 0 and lines[start - 1].rstrip("！!。.，,").startswith(closing)
+    return "\n".join(lines[start:end]) if dated or above or lines[start].startswith("——") else ""
+
+
 def reread(text: str, people: list[Person], before: State) -> list[Person]:
     """``people`` the extractor read in a Chinese follow-up, without the "names" that run
     through a cue word ("接替赵海涛"), their titles cut to the title, and with the
@@ -126,14 +164,19 @@ def reread(text: str, people: list[Person], before: State) -> list[Person]:
     left to the readers of who leaves and of corrected details)."""
     if not _HAN.search(text):
         return people
+    # The sender signs below the message: a name only there is no delegate's.
+    signed = signature(text)
+    text = text[: text.rfind(signed.split("\n")[0])] if signed else text
+    listed = [str(p.get("name") or "") for p in before.people]
     kept: list[Person] = []
     for person in people:
         name = str(person.get("name") or "")
-        if _HAN.search(name) and _not_a_name(name):
+        if (_HAN.search(name) and _not_a_name(name)) or (name and name in signed):
             continue
-        title = person.get("title")
-        kept.append({**person, "title": chinese_title(str(title)) or None} if title else person)
-    listed = [str(p.get("name") or "") for p in before.people]
+        # "司马大使：电话…": a listed delegate by surname and rank, no one new.
+        if name in ZH_SURNAMES and any(n.startswith(name) and n != name for n in listed):
+            continue
+        kept.append(_companion(person, text, before) if name not in listed else person)
     for person in clause_people(text):
         if not any(
             person["name"] in str(p.get("name")) or str(p.get("name")) in person["name"]
@@ -141,3 +184,40 @@ def reread(text: str, people: list[Person], before: State) -> list[Person]:
         ) and not any(person["name"] in n or n in person["name"] for n in listed if n):
             kept.append(person)
     return kept
+
+
+def _companion(person: Person, text: str, before: State) -> Person:
+    """A newcomer's title cut to the title ("本团法律顾问" → "法律顾问", "孟凡大使将偕同
+    顾问" → "顾问"); one who comes along with a listed head ("随同", "偕同") is a member."""
+    title = str(person.get("title") or "")
+    along = phrases("companion", "zh")
+    for word in along:
+        title = title.rsplit(word, 1)[-1]
+    title = chinese_title(re.sub(r"^(?:我团|本团|我馆|我方)", "", title))
+    head = any(p.get("role") == "head" for p in before.people)
+    role = "member" if head and any(w in text for w in along) else person.get("role")
+    return {**person, "title": title or None, "role": role}
+
+
+# The short ranks, for the long one a listed title is written with ("宇文一秘": 一等秘书).
+_SHORT_RANKS = {"一秘": "一等秘书", "二秘": "二等秘书", "三秘": "三等秘书"}
+
+
+def surname(name: str) -> str | None:
+    """The Chinese surname ``name`` starts with, a compound one first ("夏侯杰": 夏侯)."""
+    return next((name[:n] for n in (2, 1) if len(name) > n and name[:n] in ZH_SURNAMES), None)
+
+
+def first_mention(text: str, name: str, title: str | None) -> int | None:
+    """Where ``text`` first names the Chinese ``name``: whole, or by surname and a form of
+    address or the rank of its ``title`` ("夏侯参赞：", "司马大使", "宇文一秘", "黄先生")."""
+    whole = "".join(name.split())
+    at = text.find(whole)
+    if at >= 0 or not (family := surname(whole)):
+        return at if at >= 0 and whole else None
+    ranks = [r for r in ZH_RANK_ADDRESSES if title and _SHORT_RANKS.get(r, r) in title]
+    polite = [h for h in ZH_HONORIFICS if h != "大使" or (title and "大使" in title)]
+    found = re.search(
+        re.escape(family) + "(?:" + "|".join(map(re.escape, [*ranks, *polite])) + ")", text
+    )
+    return found.start() if found else None

@@ -17,6 +17,7 @@ from bot.extract.lexicon import NAME_ENDERS, NAME_PARTICLES
 from bot.extract.names import HONORIFIC_RE, NOT_NAME_WORDS
 from bot.extract.names_ru import declined_form, nominative, object_nominative, to_nominative
 from bot.extract.phones import find_contacts
+from bot.inbound.followup.chinese import first_mention
 from bot.inbound.followup.cues import cue_patterns
 from bot.inbound.followup.surnames import cyrillic as _cyrillic
 from bot.inbound.followup.surnames import (
@@ -110,8 +111,7 @@ def named_oblique(window: str, person: Person) -> bool:
 def _first_mention(text: str, person: Person) -> int | None:
     name = str(person.get("name") or "")
     if _han(name):
-        at = text.find("".join(name.split()))
-        return at if at >= 0 and name.strip() else None
+        return first_mention(text, name, person.get("title"))
     surname = _surname(person)
     for match in re.finditer(r"\w+", text):
         if len(match.group()) >= 3 and any(stem_match(part, person_key(match.group()))
