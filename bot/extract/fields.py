@@ -263,6 +263,7 @@ def _clean(value: str) -> str:
     value = EMAIL_LABEL_RE.sub("", value) if EMAIL_LABEL_RE.match(value) else value
     value = _LEAD_CONNECTOR_RE.sub("", value)
     value = re.sub(r"^(?:现任|担任|任)", "", value)  # "黄先生现任……一等秘书": "now serves as"
+    value = re.sub(r"^[يت]شغل\s+(?:منصب\s+)?", "", value)  # "تشغل منصب": "holds the post of"
     value = _TRAIL_CONNECTOR_RE.sub("", value)
     return value.strip(" .:;-–—")
 
