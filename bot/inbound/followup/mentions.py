@@ -18,6 +18,7 @@ from bot.extract.names import HONORIFIC_RE, NOT_NAME_WORDS
 from bot.extract.names_ru import declined_form, nominative, object_nominative, to_nominative
 from bot.extract.phones import find_contacts
 from bot.inbound.followup.cues import cue_patterns
+from bot.inbound.followup.surnames import first_surname_at, first_surname_named
 from bot.inbound.followup.titles import title_after
 from bot.results.delegation import Person, State, person_key
 
@@ -106,7 +107,8 @@ def named_in(window: str, person: Person) -> bool:
                                 for w in re.finditer(r"\w+", window)
                                 if len(w.group()) >= 3 for part in surname if len(part) >= 3)
                             or any(_short_named(window, part) for part in surname
-                                   if len(part) == 2))
+                                   if len(part) == 2)
+                            or first_surname_named(window, person))
 
 
 # A Cyrillic initial right after a surname: "Ибраимову А.".
@@ -152,7 +154,7 @@ def _first_mention(text: str, person: Person) -> int | None:
         if len(match.group()) >= 3 and any(stem_match(part, person_key(match.group()))
                                            for part in surname):
             return match.start()
-    return None
+    return first_surname_at(text, person)  # "Sra. Solís:" for Gabriela Solís Mora
 
 
 def details(text: str, before: State) -> list[Person]:
