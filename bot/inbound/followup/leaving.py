@@ -14,6 +14,7 @@ import re
 from bot.extract.lexicon import ROLE_HEAD_RE, TITLE_STARTERS
 from bot.extract.names import HONORIFIC_RE
 from bot.inbound.followup.cues import cue_patterns
+from bot.inbound.followup.given import leaving_by_given_name
 from bot.inbound.followup.mentions import CLAUSE, named_in, named_oblique
 from bot.results.delegation import Person, State, person_key
 
@@ -149,7 +150,7 @@ def leaving(text: str, before: State) -> list[str]:
             _behind(text, match.start())))[-1])[-1]
         found += [p["name"] for p in before.people if p["name"] not in found
                   and (named_oblique(ahead, p) or named_oblique(behind, p))]
-    return found
+    return found or leaving_by_given_name(text, before)  # "Derek is no longer able to …"
 
 
 def leaving_by_rank(text: str, before: State) -> list[str]:
