@@ -66,8 +66,10 @@ def _surname_words(words: list[str]) -> list[str]:
     # A surname in capitals may have two words ("Jean-Pierre KOUASSI YAO").
     picked += [w for w in words[:-1] if w.isupper() and len(w) >= 2 and w not in picked]
     # The first word is never the patronymic: "Пашкевич Ирина Олеговна", "Лукашевич В.И.".
-    return [w for w in picked if not (_cyrillic(w) and _PATRONYMIC.search(w)
-                                      and w != words[0])] or picked[-1:]
+    # "Олег Петрович Климович": after a patronymic, a surname in -ович is the surname.
+    after_patronymic = len(words) == 3 and bool(_PATRONYMIC.search(words[1]))
+    return [w for w in picked if not (_cyrillic(w) and _PATRONYMIC.search(w) and w != words[0]
+                                      and not (after_patronymic and w == words[-1]))] or picked[-1:]
 
 
 def _surname(person: Person) -> list[str]:
