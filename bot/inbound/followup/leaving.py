@@ -16,6 +16,7 @@ from bot.extract.names import HONORIFIC_RE
 from bot.inbound.followup.cues import cue_patterns
 from bot.inbound.followup.given import leaving_by_given_name
 from bot.inbound.followup.mentions import CLAUSE, named_in, named_oblique
+from bot.inbound.followup.pronoun import leaving_by_pronoun
 from bot.results.delegation import Person, State, person_key
 
 # How far from a leaving cue the name of the one leaving may be written; the
@@ -150,7 +151,8 @@ def leaving(text: str, before: State) -> list[str]:
             _behind(text, match.start())))[-1])[-1]
         found += [p["name"] for p in before.people if p["name"] not in found
                   and (named_oblique(ahead, p) or named_oblique(behind, p))]
-    return found or leaving_by_given_name(text, before)  # "Derek is no longer able to …"
+    # "Derek is no longer able to …"; "M. Benali, …, le retirer de la liste".
+    return found or leaving_by_given_name(text, before) or leaving_by_pronoun(text, before)
 
 
 def leaving_by_rank(text: str, before: State) -> list[str]:
