@@ -45,9 +45,14 @@ _WRAP = re.compile(r"(?<![.:;!?。；])[ \t]*\n[ \t]*(?=[^\W\d_])(?=[^A-ZА-ЯЁ
 _STOP = re.compile(r"([^\s.!?]*)[.!?](?=\s+\S)")
 
 
+# A line that ends on a rank, the surname on the next ("el Primer Secretario\nOspina").
+_RANK_WRAP = re.compile(r"(\w+)[ \t]*\n[ \t]*(?=[A-ZÀ-ÞА-ЯЁ])")
+
+
 def _unwrap(window: str) -> str:
     """Join the lines of a sentence wrapped by the mail client ("делегации\nсоветника")."""
-    return _WRAP.sub(" ", window)
+    return _RANK_WRAP.sub(lambda m: m.group(1) + (" " if m.group(1).casefold() in TITLE_STARTERS
+                                                  else "\n"), _WRAP.sub(" ", window))
 
 
 def _sentences(window: str) -> list[str]:
