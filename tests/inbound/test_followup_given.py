@@ -45,3 +45,8 @@ def test_the_signer_of_a_removal_is_no_newcomer() -> None:
     decided = decide_operation(_LIST, "accept", [], [], text)
     assert decided.operation == Operation.REMOVE
     assert decided.removed == ("Aino Koski",)
+
+
+def test_a_given_name_outside_the_clause_of_the_cue_is_not_leaving() -> None:
+    text = "Ms. Aino Koski regrets that Finland will not be able to participate after all."
+    assert leaving_by_given_name(text, _LIST) == []

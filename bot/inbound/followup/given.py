@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from bot.inbound.followup.cues import cue_patterns
+from bot.inbound.followup.mentions import CLAUSE
 from bot.results.delegation import Person, State, person_key
 
 _LATIN_NAME = re.compile(r"[A-ZÀ-Þ][a-zà-ÿ'’-]+")
@@ -38,6 +39,8 @@ def leaving_by_given_name(text: str, before: State) -> list[str]:
                 window = _SENTENCE.split(text[match.end():match.end() + 80])[0]
             else:
                 window = _SENTENCE.split(text[max(0, match.start() - 80):match.start()])[-1]
+                # "Ms. Christine X regrets that Austria will not …": the clause the cue ends.
+                window = CLAUSE.split(window)[-1]
             words = {person_key(w) for w in _LATIN_NAME.findall(window)}
             found += [name for g, name in given
                       if g in words and counts[g] == 1 and name not in found]
