@@ -176,7 +176,7 @@ def find_anchors(text: str) -> list[Anchor]:
             # An item of a run-on list ("…: Каримов Ботир, заместитель …; Абдуллаева
             # Нодира, советник …") reads like a list item: a name, then a title.
             person = list_name_without_caps(text, start, listed or start in separated)
-        if person is None and at_line_start:
+        if person is None and (at_line_start or start in separated):  # "Делегация: Посол …"
             person = rank_addressed(text, start, listed=listed, labelled=role is not None)
         if person is None:
             continue

@@ -37,6 +37,11 @@ _SEPARATORS_RE: Final = re.compile(r"[,;|\n،؛，；、]|\s[–—-]\s")
 _SENTENCE_RE: Final = re.compile(
     r"(?<!\b[A-Z])(?<!\bTel)(?<!\bNo)\.\s+(?=[A-ZА-ЯЁ\u0600-\u06FF])"
 )
+# A sentence that opens on a rank but goes on as a clause ("Ambassador Lindqvist
+# still leads", "L'Ambassadrice reste cheffe de délégation") is no title.
+_CLAUSE_RE: Final = re.compile(
+    r"\b(?:still|remains?|continues?|stays?|leads|heads|reste|demeure|sigue|contin[úu]a|"
+    r"permanece|остаётся|остается|продолжает)\b", re.IGNORECASE)
 _PAREN_RE: Final = re.compile(r"[(（]([^()（）]*)[)）]")
 _VERB_RE: Final = re.compile(
     r"\b(?:will|would|shall|please|has|have|is|are|was|were|sera|seront|est|sont|ont|"
@@ -239,7 +244,8 @@ def _split(text: str) -> list[_Field]:
         # ("Attaché. Tel. ..."); anything else is the letter resuming.
         first = re.match(r"\W*(\w+)", sentence)
         word = first.group(1).casefold() if first else ""
-        if word not in NAME_ENDERS and not _LABEL_ONLY_RE.match(word):
+        if (word not in NAME_ENDERS and not _LABEL_ONLY_RE.match(word)) or _CLAUSE_RE.search(
+                sentence):
             fields.append(_Field(sentence, False, stop=True))
             break
         fields.extend(_split_sentence(sentence))
@@ -263,6 +269,7 @@ def _clean(value: str) -> str:
     value = EMAIL_LABEL_RE.sub("", value) if EMAIL_LABEL_RE.match(value) else value
     value = _LEAD_CONNECTOR_RE.sub("", value)
     value = re.sub(r"^(?:现任|担任|任)", "", value)  # "黄先生现任……一等秘书": "now serves as"
+    value = re.sub(r"^[يت]شغل\s+(?:منصب\s+)?", "", value)  # "تشغل منصب": "holds the post of"
     value = _TRAIL_CONNECTOR_RE.sub("", value)
     return value.strip(" .:;-–—")
 

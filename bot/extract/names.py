@@ -98,6 +98,8 @@ NOT_NAME_WORDS: Final = _NOT_NAME  # for readers of names outside the extractor
 _WRAPPED_REST_RE: Final = re.compile(
     r"\n[ \t]*((?:[A-ZÀ-ÞА-ЯЁ][\w'’\-]+[ \t]+){0,2}[A-ZÀ-ÞА-ЯЁ][\w'’\-]+)"
     r"(?:,|[ \t]*[;(]|[ \t]+(?:et|and|y|и)[ \t])")
+_AR_WRAPPED_REST_RE: Final = re.compile(
+    r"\n[ \t]*((?:[\u0621-\u064A]+[ \t]+)?[\u0621-\u064A]+)(?=[ \t]*(?:[،,؛;(.]|$))", re.M)
 # Arabic names chain particles: "عبد العزيز بن فهد آل سعود" is seven tokens.
 MAX_NAME_TOKENS: Final = 8
 # Russian patronymics mark a personal name even without capitals or honorific.
@@ -145,6 +147,10 @@ def read_name(text: str, pos: int, *, need_caps: bool = False) -> tuple[str, int
               and (rest := _WRAPPED_REST_RE.match(text, step))):
             # A mail wrapped inside a name, the rest of it before a comma:
             # "la Sra. Paula\nEcheverría Soto, Jefa de…", "M. Pierre de La\nFontaine, …".
+            step = rest.start(1)
+        elif (tokens and "\u0621" <= tokens[-1][:1] <= "\u064a" and step < len(text)
+              and text[step] == "\n" and (rest := _AR_WRAPPED_REST_RE.match(text, step))):
+            # "السيدة زينب علي\nالجبوري، سكرتير ثالث": the family name on the next line.
             step = rest.start(1)
         if tokens and step == cursor:
             break

@@ -22,7 +22,8 @@ CATEGORIES = ("withdraw", "remove", "replace", "add", "followup", "leaving_befor
               "leaving_after", "leaving_oblique", "not_leaving", "correction", "title_is",
               "new_list", "rest_stays", "contact_label", "newcomer_before", "newcomer_after",
               "newcomer_object",
-              "leaving_paired", "leads", "title_copula", "title_contrast", "attends")
+              "leaving_paired", "leads", "title_copula", "title_contrast", "attends",
+              "leaving_pronoun")
 LANGUAGES = ("en", "fr", "es", "ru", "ar", "zh")
 _GAP = r".{0,80}?"
 # "~" in a phrase: one to three words ("ne ~ pas": "ne fera finalement pas").

@@ -14,7 +14,9 @@ import re
 from bot.extract.lexicon import NAME_ENDERS, RANK_ADDRESSES, ROLE_HEAD_RE
 from bot.extract.names import HONORIFIC_RE
 from bot.inbound.followup.cues import cue_patterns
+from bot.inbound.followup.given import leaving_by_given_name
 from bot.inbound.followup.mentions import CLAUSE, named_in, named_oblique
+from bot.inbound.followup.pronoun import leaving_by_pronoun
 from bot.results.delegation import Person, State, person_key
 
 # How far from a leaving cue the name of the one leaving may be written; the
@@ -43,9 +45,14 @@ _WRAP = re.compile(r"(?<![.:;!?。；])[ \t]*\n[ \t]*(?=[^\W\d_])(?=[^A-ZА-ЯЁ
 _STOP = re.compile(r"([^\s.!?]*)[.!?](?=\s+\S)")
 
 
+# A line that ends on a rank, the surname on the next ("el Primer Secretario\nOspina").
+_RANK_WRAP = re.compile(r"(\w+)[ \t]*\n[ \t]*(?=[A-ZÀ-ÞА-ЯЁ])")
+
+
 def _unwrap(window: str) -> str:
     """Join the lines of a sentence wrapped by the mail client ("делегации\nсоветника")."""
-    return _WRAP.sub(" ", window)
+    return _RANK_WRAP.sub(lambda m: m.group(1) + (" " if m.group(1).casefold() in NAME_ENDERS
+                                                  else "\n"), _WRAP.sub(" ", window))
 
 
 def _sentences(window: str) -> list[str]:
@@ -151,7 +158,8 @@ def leaving(text: str, before: State) -> list[str]:
             _behind(text, match.start())))[-1])[-1]
         found += [p["name"] for p in before.people if p["name"] not in found
                   and (named_oblique(ahead, p) or named_oblique(behind, p))]
-    return found
+    # "Derek is no longer able to …"; "M. Benali, …, le retirer de la liste".
+    return found or leaving_by_given_name(text, before) or leaving_by_pronoun(text, before)
 
 
 def leaving_by_rank(text: str, before: State) -> list[str]:

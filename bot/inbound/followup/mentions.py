@@ -21,6 +21,8 @@ from bot.inbound.followup.chinese import first_mention
 from bot.inbound.followup.cues import cue_patterns
 from bot.inbound.followup.surnames import cyrillic as _cyrillic
 from bot.inbound.followup.surnames import (
+    first_surname_at,
+    first_surname_named,
     named_by_inner_surname,
     stem_match,
     zh_named_by_surname,
@@ -72,7 +74,8 @@ def named_in(window: str, person: Person) -> bool:
                                 if len(w.group()) >= 3 for part in surname if len(part) >= 3)
                             or any(_short_named(window, part) for part in surname
                                    if len(part) == 2)
-                            or named_by_inner_surname(window, person))
+                            or named_by_inner_surname(window, person)
+                            or first_surname_named(window, person))
 
 
 # A Cyrillic initial right after a surname: "Ибраимову А.".
@@ -117,7 +120,7 @@ def _first_mention(text: str, person: Person) -> int | None:
         if len(match.group()) >= 3 and any(stem_match(part, person_key(match.group()))
                                            for part in surname):
             return match.start()
-    return None
+    return first_surname_at(text, person)  # "Sra. Solís:" for Gabriela Solís Mora
 
 
 def details(text: str, before: State) -> list[Person]:

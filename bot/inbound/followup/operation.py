@@ -38,6 +38,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot.extract.lexicon import ROLE_HEAD_RE
+from bot.extract.quotes import split_signature
 from bot.inbound.followup.chinese import reread
 from bot.inbound.followup.cues import CATEGORIES, cue_patterns, find_cues
 from bot.inbound.followup.leaving import leaving, leaving_by_rank, someone_leaving
@@ -152,7 +153,7 @@ def decide_operation(before: State, decision: str | None, people: list[Person],
             # "sera remplacée par notre conseiller Paul Mbarga", "включить Морозову
             # Ирину": someone comes in, named without an honorific.
             objects: dict[str, str] = {}
-            brought = newcomers(text or "", before, objects)
+            brought = newcomers(split_signature(text or "")[0], before, objects)  # not the signer
             # "включить Орозбаева Улана" read as written by the extractor: the nominative.
             renamed = [{**p, "name": objects[_name(p)]} if _name(p) in objects else p
                        for p in read]

@@ -55,6 +55,9 @@ _PHRASES = (
 )
 
 
+_QUOTES = re.compile(r"[«»“”„\"]")
+
+
 @cache
 def _patterns() -> list[re.Pattern[str]]:
     return [re.compile(p, re.IGNORECASE) for p in _PHRASES]
@@ -119,6 +122,7 @@ def _respelt(listed: str, new: list[str], longer: bool = False) -> str | None:
 
 def name_corrected(text: str, before: State) -> tuple[str, tuple[Person, ...]] | None:
     """The words and the delegation with one listed delegate's name respelt, or None."""
+    text = _QUOTES.sub("", text)  # «Руссу», а не «Русу»; "Kask", not "Kass"
     for pattern in _patterns():
         for match in pattern.finditer(text):
             new, old = _words(match.group("new")), match.groupdict().get("old")

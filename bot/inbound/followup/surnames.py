@@ -18,11 +18,13 @@ from bot.extract.lexicon import (
     NAME_ENDERS,
     NAME_PARTICLES,
     RANK_ADDRESSES,
+    TITLE_STARTERS,
     ZH_HONORIFICS,
     ZH_RANK_ADDRESSES,
     ZH_SURNAMES,
     ZH_TITLE_ENDINGS,
 )
+from bot.extract.names import HONORIFIC_RE
 from bot.results.delegation import Person, person_key
 
 
@@ -59,8 +61,17 @@ def surname_words(words: list[str]) -> list[str]:
     # A surname in capitals may have two words ("Jean-Pierre KOUASSI YAO").
     picked += [w for w in words[:-1] if w.isupper() and len(w) >= 2 and w not in picked]
     # The first word is never the patronymic: "Пашкевич Ирина Олеговна", "Лукашевич В.И.".
+    # "Олег Петрович Климович": after a patronymic, a surname in -ович is the surname.
+    after_patronymic = len(words) == 3 and bool(_PATRONYMIC.search(words[1]))
     return [
-        w for w in picked if not (cyrillic(w) and _PATRONYMIC.search(w) and w != words[0])
+        w
+        for w in picked
+        if not (
+            cyrillic(w)
+            and _PATRONYMIC.search(w)
+            and w != words[0]
+            and not (after_patronymic and w == words[-1])
+        )
     ] or picked[-1:]
 
 
@@ -148,3 +159,37 @@ def zh_named_by_surname(window: str, name: str) -> bool:
             return True
         at = text.find(family, at + 1)
     return False
+
+
+# Spanish and Portuguese names carry two family names ("Gabriela Solís Mora"); a
+# follow-up names the person by the first of them after an honorific or a rank:
+# "Sra. Solís: gsolis@…", "el Segundo Secretario Chávez ya no integrará …".
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+_FIRST_LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
+
+
+def first_surname_named(window: str, person: Person) -> bool:
+    """``window`` names ``person`` by the first of two family names, capitalised,
+    right after an honorific or a rank ("Sra. Solís", "Secretario Chávez")."""
+    return first_surname_at(window, person) is not None
+
+
+def first_surname_at(text: str, person: Person) -> int | None:
+    """Where ``text`` first names ``person`` that way, or None."""
+    words = str(person.get("name") or "").split()
+    if len(words) < 3 or not _FIRST_LATIN.match(words[-2]):
+        return None
+    first = person_key(words[-2])
+    if len(first) < 3 or first in NAME_PARTICLES or " " in first:
+        return None
+    for match in _FIRST_WORD.finditer(text):
+        if not match.group()[:1].isupper() or person_key(match.group()) != first:
+            continue
+        following = text[match.end():].split()[:1]
+        if following and following[0][:1].isupper():
+            continue  # "M. Ould Bah": a longer name, not the first family name alone
+        previous = text[:match.start()].split()[-1:]
+        if previous and (HONORIFIC_RE.match(previous[0] + " ")
+                         or previous[0].casefold() in TITLE_STARTERS):
+            return match.start()
+    return None
