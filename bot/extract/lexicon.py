@@ -183,6 +183,8 @@ PHONE_LABEL_RE: Final = re.compile(
     r"الجوال|محمول|电话|手机|联系电话|联系方式)\.?\s*(?:\([^)]*\))?\s*[:：.]?",
     re.IGNORECASE,
 )
+# Words between a number and its extension ("ext. 204", "poste 312", "فرعي 204", "转 204").
+EXTENSION_LABELS: Final = "|".join(sorted(words("extension_labels"), key=len, reverse=True))
 FAX_LABEL_RE: Final = re.compile(r"(?:fax|télécopie|факс|فاكس|传真)\s*[:：.]?", re.IGNORECASE)
 
 # Table header cells, mapped to the field they name.
