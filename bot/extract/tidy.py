@@ -25,6 +25,16 @@ _COLUMN_GAP_RE: Final = re.compile(r"(?<=\S)(?:[ ]*\t[ \t]*|[ ]{3,})(?=\S)")
 _CJK_GAP_RE: Final = re.compile(
     r"(?<=[\u4e00-\u9fff）)])[ \u3000]+(?=[\u4e00-\u9fff（(])"
 )
+# In a semicolon list ("成员：公安部国际合作局处长　端木宏伟；最高人民检察院检察员　上官婉清")
+# the space only parts a title from its name: no column.
+_ZH_SEMICOLON_RE: Final = re.compile(r"[\u4e00-\u9fff][；;]")
+
+
+def _cjk_gap(gap: re.Match[str]) -> str:
+    text, start = gap.string, gap.start()
+    line = text[text.rfind("\n", 0, start) + 1 : (text.find("\n", start) + 1 or len(text) + 1) - 1]
+    return " " if _ZH_SEMICOLON_RE.search(line) else " | "
+
 _RU_HONORIFIC_RE: Final = re.compile(r"\b([ГгДд])\s?[.\-–—_~]\s?(н|жа|на|ну|ном|же|жи|жой|р)\b")
 _DOT_SPACE_RE: Final = re.compile(r"\b(Mr|Mrs|Ms|Dr|Sr|Sra|Prof|H\.E|S\.E)\s+\.(?=\s)")
 # "谭志勇 先生": a space typed between a Chinese name and its form of address.
@@ -58,7 +68,7 @@ def tidy(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE_RE.sub("", text)
     text = _ZH_SPACED_HONORIFIC_RE.sub("", text)
-    text = _CJK_GAP_RE.sub(" | ", text)
+    text = _CJK_GAP_RE.sub(_cjk_gap, text)
     text = _WIDE_SPACE_RE.sub(" ", text)
     if "\t" in text or "   " in text:
         text = _COLUMN_GAP_RE.sub(" | ", text)

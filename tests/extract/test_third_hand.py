@@ -38,3 +38,39 @@ def test_an_office_greeted_in_arabic_is_not_a_delegate() -> None:
     text = ("معالي المدير التنفيذي،\n\nنتشرف بإبلاغكم بمشاركة السيد حسن علي المنصوري، "
             "مدير إدارة الشؤون القانونية، في الاجتماع.\n\nمع خالص التحية.")
     assert roles(text, "ar") == [("حسن علي المنصوري", "head")]
+
+
+@pytest.mark.parametrize("sentence", ["我方不派团出席本次会议", "我国将不派员参加此次会议",
+                                      "我团暂不出席本次工作组会议"])
+def test_chinese_not_sending_declines_and_the_contact_is_no_delegate(sentence: str) -> None:
+    text = (f"秘书处：\n\n谢谢邀请。由于工作安排，{sentence}。如有事宜，请与我团二等秘书"
+            "林晓女士联系（linxiao@mission.example）。\n\n常驻维也纳代表团")
+    got = extract_response(text, language="zh")
+    assert got.decision == "decline"
+    assert got.delegates == []
+
+
+@pytest.mark.parametrize("gap", ["\u3000", " "])
+def test_chinese_semicolon_list_of_titles_spaced_from_bare_names(gap: str) -> None:
+    text = ("秘书处：\n\n我团将出席会议，名单如下：\n\n团长：刘军大使，常驻代表\n"
+            f"成员：外交部条约法律司处长{gap}欧阳丽华；最高人民检察院检察员{gap}端木明\n")
+    got = extract_response(text, language="zh")
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("刘军", "常驻代表", "head"),
+        ("欧阳丽华", "外交部条约法律司处长", "member"),
+        ("端木明", "最高人民检察院检察员", "member"),
+    ]
+
+
+def test_a_chinese_table_row_spaced_by_one_space_stays_columns() -> None:
+    text = "代表团名单：\n\n团长 王磊 公安部禁毒局副局长\n成员 李娜 外交部条约法律司参赞\n"
+    got = extract_response(text, language="zh")
+    assert [(d.name, d.role) for d in got.delegates] == [("王磊", "head"), ("李娜", "member")]
+
+
+def test_a_chinese_contact_sentence_after_a_full_stop_is_the_contacts() -> None:
+    text = ("秘书处：\n\n我国代表团由司法部副部长赵明率领，成员有外交部三等秘书钱亮。"
+            "赵明副部长将致辞。联系人：钱亮（qianliang@mission.example）。\n")
+    got = extract_response(text, language="zh")
+    assert [(d.name, d.email) for d in got.delegates] == [
+        ("赵明", None), ("钱亮", "qianliang@mission.example")]
