@@ -74,3 +74,15 @@ def test_a_chinese_contact_sentence_after_a_full_stop_is_the_contacts() -> None:
     got = extract_response(text, language="zh")
     assert [(d.name, d.email) for d in got.delegates] == [
         ("赵明", None), ("钱亮", "qianliang@mission.example")]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Por ahora no podemos confirmar si Honduras estará representada; el asunto sigue en trámite.",
+    "Acusamos recibo de su nota; la designación está aún en trámite.",
+    "No estamos en condiciones de confirmar todavía la asistencia de la delegación.",
+])
+def test_spanish_not_yet_confirmed_is_undecided(sentence: str) -> None:
+    got = extract_response(f"Estimados señores:\n\n{sentence}\n\nAtentamente,\nEmbajada",
+                           language="es")
+    assert got.decision == "undecided"
+    assert got.delegates == []
