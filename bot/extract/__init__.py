@@ -263,8 +263,23 @@ def _mentioned(into: list[DelegateCandidate], name: str) -> DelegateCandidate | 
     words = set(name_key(re.sub(r"['’]s$", "", name)).split())
     if not words:
         return None
-    hits = [d for d in into if words < set(name_key(d.name).split())]
+    hits = [d for d in into if _names(words, set(name_key(d.name).split()))]
     return hits[0] if len(hits) == 1 else None
+
+
+def _names(mention: set[str], full: set[str]) -> bool:
+    """Every word of the mention is one of the full name's, an initial its first letter
+    ("АТАЕВ М.Г." names Мердан Гурбангулыевич АТАЕВ)."""
+    whole = {w for w in mention if len(w) > 1}
+    rest = sorted(full - whole)
+    if not whole or not whole < full:
+        return mention < full
+    for initial in sorted(mention - whole):
+        match = next((w for w in rest if w.startswith(initial)), None)
+        if match is None:
+            return False
+        rest.remove(match)
+    return True
 
 
 def _fold_mentions(delegates: list[DelegateCandidate]) -> list[DelegateCandidate]:

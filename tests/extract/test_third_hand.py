@@ -86,3 +86,21 @@ def test_spanish_not_yet_confirmed_is_undecided(sentence: str) -> None:
                            language="es")
     assert got.decision == "undecided"
     assert got.delegates == []
+
+
+_LISTS = {
+    "ru": "Делегация:\n\n1. г-н Бахтиёр Шарипович ИСМОИЛОВ (глава делегации), посол\n"
+          "2. г-н Олим КАРИМОВ, советник\n\nКонтакты:\n",
+    "fr": "Délégation :\n\n1. M. Bakhtiyor Sharipovich ISMOILOV (chef de délégation), "
+          "Ambassadeur\n2. M. Olim KARIMOV, Conseiller\n\nCoordonnées :\n",
+}
+
+
+@pytest.mark.parametrize(("line", "language"), [
+    ("ИСМОИЛОВ Б.Ш. — тел. +43 1 409 8266", "ru"),
+    ("ISMOILOV B.S. : +43 1 409 8266", "fr"),
+])
+def test_a_contact_line_by_surname_and_initials_is_the_listed_person(
+        line: str, language: str) -> None:
+    got = extract_response(_LISTS[language] + line + "\n", language=language)
+    assert [d.phone for d in got.delegates] == ["+4314098266", None]
