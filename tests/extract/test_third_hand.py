@@ -104,3 +104,16 @@ def test_a_contact_line_by_surname_and_initials_is_the_listed_person(
         line: str, language: str) -> None:
     got = extract_response(_LISTS[language] + line + "\n", language=language)
     assert [d.phone for d in got.delegates] == ["+4314098266", None]
+
+
+@pytest.mark.parametrize("signoff", ["Avec nos meilleures salutations,", "Mes sincères salutations",
+                                     "With best wishes,", "All the best,",
+                                     "Reciban un cordial saludo,", "Saludos atentos,"])
+def test_a_signoff_straight_under_the_last_line_ends_its_title(signoff: str) -> None:
+    text = ("Delegation / délégation / delegación:\n"
+            "- Mr. Paul GRECH, Director, Ministry of Justice (Head of Delegation)\n"
+            "- Ms. Anna VELLA, Second Secretary, Permanent Mission\n"
+            f"{signoff}\nPermanent Mission\n")
+    got = extract_response(text, language="en")
+    assert [d.title for d in got.delegates] == ["Director, Ministry of Justice",
+                                                "Second Secretary, Permanent Mission"]
