@@ -49,6 +49,7 @@ _LEAD_CONNECTOR_RE: Final = re.compile(
     r"^(?:and|et|y|e|и|а также|as well as|ainsi que|así como|و|和|以及)\s+", re.IGNORECASE
 )
 _CONNECTOR_ONLY_RE: Final = re.compile(r"^(?:and|et|y|e|и|а также|و|和|以及)$", re.IGNORECASE)
+_JOINED_PART_RE: Final = re.compile(r"^\s*(and|et|y|e|и)\s+(?=\S)")
 _TRAIL_CONNECTOR_RE: Final = re.compile(r"\s+(?:and|et|y|e|и|و)$", re.IGNORECASE)
 _LABEL_ONLY_RE: Final = re.compile(
     r"^(?:e-?mail|courriel|m[ée]l|correo(?: electr[óo]nico)?|эл\.? ?почта|электронная почта|"
@@ -211,6 +212,10 @@ def read_fields(
             # or "إلى الوفد" is the sentence resuming.
             prose_stop = True
             break
+        joined = _JOINED_PART_RE.match(field.text)
+        if joined and title_parts and value[:1].isupper():
+            # "Undersecretary, Department of Justice, and Chair, …": two offices held.
+            value = f"{joined.group(1)} {value}"
         title_parts.append(value)
     title = title_joiner.join(title_parts) or None
     return Fields(

@@ -117,3 +117,24 @@ def test_a_signoff_straight_under_the_last_line_ends_its_title(signoff: str) -> 
     got = extract_response(text, language="en")
     assert [d.title for d in got.delegates] == ["Director, Ministry of Justice",
                                                 "Second Secretary, Permanent Mission"]
+
+
+@pytest.mark.parametrize(("line", "honorific", "name"), [
+    ("Asec. Ma. Cristina R. ALCANTARA", "Asec.", "Ma. Cristina R. ALCANTARA"),
+    ("Ms. Ma. Luisa DIZON", "Ms.", "Ma. Luisa DIZON"),
+    ("Mr. Mohd. Rizal HASHIM", "Mr.", "Mohd. Rizal HASHIM"),
+    ("Sr. Fco. Javier LÓPEZ", "Sr.", "Fco. Javier LÓPEZ"),
+])
+def test_abbreviated_given_names_stay_in_the_name(line: str, honorific: str, name: str) -> None:
+    text = f"The delegation:\n\n1. {line}, Director, Ministry of Justice\n"
+    got = extract_response(text, language="en")
+    assert [(d.honorific, d.name) for d in got.delegates] == [(honorific, name)]
+
+
+def test_a_title_of_two_offices_joined_by_and_keeps_it() -> None:
+    text = ("The delegation:\n\n1. Ms. Ana CRUZ, Undersecretary, Department of Justice, and "
+            "Chair, Council Against Trafficking (Head of Delegation)\n"
+            "2. Mr. Ben LIM, Attache, Embassy\n")
+    got = extract_response(text, language="en")
+    assert got.delegates[0].title == ("Undersecretary, Department of Justice, and Chair, "
+                                      "Council Against Trafficking")
