@@ -138,3 +138,14 @@ def test_a_title_of_two_offices_joined_by_and_keeps_it() -> None:
     got = extract_response(text, language="en")
     assert got.delegates[0].title == ("Undersecretary, Department of Justice, and Chair, "
                                       "Council Against Trafficking")
+
+
+@pytest.mark.parametrize("number", ["一、", "（一）", ""])
+def test_chinese_role_headings_over_title_spaced_name_lines(number: str) -> None:
+    second = {"一、": "二、", "（一）": "（二）", "": ""}[number]
+    text = ("代表团名单如下：\n\n"
+            f"{number}团长\n\u3000\u3000司法部国际合作局局长\u3000王志强（Wang Zhiqiang）\n\n"
+            f"{second}顾问\n\u3000\u3000公安部刑事侦查局调研员\u3000欧阳涛\n")
+    got = extract_response(text, language="zh")
+    assert [(d.name, d.title, d.role) for d in got.delegates] == [
+        ("王志强", "司法部国际合作局局长", "head"), ("欧阳涛", "公安部刑事侦查局调研员", "adviser")]
