@@ -149,3 +149,21 @@ def test_chinese_role_headings_over_title_spaced_name_lines(number: str) -> None
     got = extract_response(text, language="zh")
     assert [(d.name, d.title, d.role) for d in got.delegates] == [
         ("王志强", "司法部国际合作局局长", "head"), ("欧阳涛", "公安部刑事侦查局调研员", "adviser")]
+
+
+def test_spanish_prose_list_with_lower_case_forms_of_address() -> None:
+    text = ("Estimados señores:\n\nLa delegación estará encabezada por el señor Embajador Luis "
+            "GÓMEZ, Representante Permanente, e integrada además por la doctora Ana RUIZ PAZ, "
+            "Directora General, y por el ingeniero Juan SOTO, Tercer Secretario.\n\nAtentamente")
+    got = extract_response(text, language="es")
+    assert [(d.honorific, d.name, d.role) for d in got.delegates] == [
+        ("señor Embajador", "Luis GÓMEZ", "head"), ("doctora", "Ana RUIZ PAZ", "member"),
+        ("ingeniero", "Juan SOTO", "member")]
+
+
+@pytest.mark.parametrize("rank", ["العميد الحقوقي", "اللواء الركن", "العقيد الحقوقي"])
+def test_an_arabic_rank_and_its_corps_are_the_form_of_address(rank: str) -> None:
+    text = ("يتألف الوفد من:\n\n١. السيد أحمد علي حسن (رئيس الوفد) - وزارة العدل\n"
+            f"٢. {rank} علي حسين الجبوري - وزارة الداخلية\n")
+    got = extract_response(text, language="ar")
+    assert [(d.honorific, d.name) for d in got.delegates][1] == (rank, "علي حسين الجبوري")
