@@ -167,3 +167,11 @@ def test_an_arabic_rank_and_its_corps_are_the_form_of_address(rank: str) -> None
             f"٢. {rank} علي حسين الجبوري - وزارة الداخلية\n")
     got = extract_response(text, language="ar")
     assert [(d.honorific, d.name) for d in got.delegates][1] == (rank, "علي حسين الجبوري")
+
+
+def test_an_arabic_later_mention_before_a_verbal_noun_is_no_new_delegate() -> None:
+    text = ("يسرنا إبلاغكم بمشاركة وفد برئاسة السفير صادق محمد معرفي، المندوب الدائم، "
+            "وعضوية الدكتورة منيرة خالد العتيبي، أستاذة القانون.\n\n"
+            "وستتولى الدكتورة العتيبي إلقاء كلمة الوفد.\n")
+    got = extract_response(text, language="ar")
+    assert [d.name for d in got.delegates] == ["صادق محمد معرفي", "منيرة خالد العتيبي"]
