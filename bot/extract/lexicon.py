@@ -302,6 +302,9 @@ AUTO_REPLY_RE: Final = merged(
 # "I will represent Singapore myself": the signer is the delegation ([self] tables).
 SELF_ATTENDANCE_RE: Final = PhraseSet(
     tuple(p for lang in LANGUAGES for p in lexicon(lang).get("self", {}).get("attendance", ())))
+# "I will lead our delegation myself", "سأترأس الوفد": the signer heads it ([self] lead).
+SELF_LEAD_RE: Final = PhraseSet(
+    tuple(p for lang in LANGUAGES for p in lexicon(lang).get("self", {}).get("lead", ())))
 # How a mail opens ("Dear Hans,", "Уважаемый г-н Грубер!"): [greeting] tables.
 GREETING_RE: Final = re.compile(r"\s*(?:" + "|".join(
     p for lang in LANGUAGES for p in lexicon(lang).get("greeting", {}).get("openers", ()))

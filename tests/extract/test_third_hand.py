@@ -175,3 +175,16 @@ def test_an_arabic_later_mention_before_a_verbal_noun_is_no_new_delegate() -> No
             "وستتولى الدكتورة العتيبي إلقاء كلمة الوفد.\n")
     got = extract_response(text, language="ar")
     assert [d.name for d in got.delegates] == ["صادق محمد معرفي", "منيرة خالد العتيبي"]
+
+
+@pytest.mark.parametrize(("sentence", "signature", "language"), [
+    ("I shall head our delegation myself, accompanied by Mr. Jan NOVAK, Police Inspector.",
+     "Kind regards,\n\nMs. Eva DVORAK\nCounsellor, Embassy", "en"),
+    ("Je conduirai la délégation, accompagnée de M. Jan NOVAK, inspecteur de police.",
+     "Cordialement,\n\nMme Eva DVORAK\nConseillère, Ambassade", "fr"),
+])
+def test_the_signer_who_leads_heads_the_delegation_before_a_companion(
+        sentence: str, signature: str, language: str) -> None:
+    got = extract_response(f"Dear colleagues,\n\n{sentence}\n\n{signature}\n", language=language)
+    assert [(d.name, d.role) for d in got.delegates] == [("Eva DVORAK", "head"),
+                                                         ("Jan NOVAK", "member")]
