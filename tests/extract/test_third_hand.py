@@ -188,3 +188,12 @@ def test_the_signer_who_leads_heads_the_delegation_before_a_companion(
     got = extract_response(f"Dear colleagues,\n\n{sentence}\n\n{signature}\n", language=language)
     assert [(d.name, d.role) for d in got.delegates] == [("Eva DVORAK", "head"),
                                                          ("Jan NOVAK", "member")]
+
+
+def test_a_russian_name_after_a_capitalised_country_starts_at_the_given_name() -> None:
+    text = ("Республика будет представлена делегацией во главе с заместителем министра "
+            "юстиции Арменом Ашотовичем Погосяном. В состав делегации войдут начальник отдела "
+            "Полиции Республики Армения Гаяне Левоновна Мкртчян.\n")
+    got = extract_response(text, language="ru")
+    assert [(d.name, d.role) for d in got.delegates] == [
+        ("Армен Ашотович Погосян", "head"), ("Гаяне Левоновна Мкртчян", "member")]
