@@ -25,6 +25,7 @@ from bot.extract.lexicon import (
     DELEGATION_CUE_RE,
     GREETING_RE,
     SELF_ATTENDANCE_RE,
+    SELF_LEAD_RE,
 )
 from bot.extract.model import DelegateCandidate, Extraction
 from bot.extract.names import name_key
@@ -137,6 +138,9 @@ def extract_response(
         notes.append(f"{len(delegates) - len(kept)} weak name candidates dropped")
     delegates = [d for d in _fold_mentions(kept) if not _addressee(everything, d.name)]
     for own, signs, source in signed:
+        if signs and delegates and SELF_LEAD_RE.search(own):
+            _signer_leads(delegates, signs, region=region, exclude=excluded, source=source)
+            continue
         if delegates or not signs or not SELF_ATTENDANCE_RE.search(own):
             continue
         # "I will represent Singapore myself. My details are below.": the one
@@ -198,6 +202,24 @@ def _addressee(text: str, name: str) -> bool:
             return True
         start = text.find(name, start + 1)
     return False
+
+
+def _signer_leads(delegates: list[DelegateCandidate], signs: str, *, region: str | None,
+                  exclude: list[str], source: str) -> None:
+    """"I will lead our delegation myself, accompanied by Mr. X": the one who signs heads
+    the delegation (in place, first), the others named are its members."""
+    signer = [d for d in parse_delegates(signs, region=region, exclude=exclude, source=source,
+                                         has_cue=True)[:1] if _plausible_name(d.name)]
+    if not signer or _mentioned(delegates, signer[0].name) or any(
+            name_key(d.name) == name_key(signer[0].name) for d in delegates):
+        return
+    head = signer[0]
+    head.title = _signature_title(signs, head.name) or head.title
+    head.role = "head"
+    for person in delegates:
+        if person.role == "head":
+            person.role = "member"
+    delegates.insert(0, head)
 
 
 def _signature_title(signature: str, name: str) -> str | None:
@@ -263,8 +285,23 @@ def _mentioned(into: list[DelegateCandidate], name: str) -> DelegateCandidate | 
     words = set(name_key(re.sub(r"['’]s$", "", name)).split())
     if not words:
         return None
-    hits = [d for d in into if words < set(name_key(d.name).split())]
+    hits = [d for d in into if _names(words, set(name_key(d.name).split()))]
     return hits[0] if len(hits) == 1 else None
+
+
+def _names(mention: set[str], full: set[str]) -> bool:
+    """Every word of the mention is one of the full name's, an initial its first letter
+    ("АТАЕВ М.Г." names Мердан Гурбангулыевич АТАЕВ)."""
+    whole = {w for w in mention if len(w) > 1}
+    rest = sorted(full - whole)
+    if not whole or not whole < full:
+        return mention < full
+    for initial in sorted(mention - whole):
+        match = next((w for w in rest if w.startswith(initial)), None)
+        if match is None:
+            return False
+        rest.remove(match)
+    return True
 
 
 def _fold_mentions(delegates: list[DelegateCandidate]) -> list[DelegateCandidate]:

@@ -28,7 +28,9 @@ from bot.extract.phones import find_contacts
 # Lines, then sentences: "Контактное лицо – г-жа Абдуллаева (...). Тел.: ...". A
 # sentence starts with a capital (or Arabic, Chinese), and an initial or a short
 # form of address ends none ("Громову А. В., тел. ...", "Ms. X and Mr. Y: ...").
-_PIECE_RE: Final = re.compile(r"\n|(?<=[.!?。！？])(?<!\b\w\.)(?<!\b\w\w\.)(?<!\b\w\w\w\.)\s+"
+# Chinese puts no space after its full stop: "蒋月娥部长将发言。会务联系人：黄晓晨（…）".
+_PIECE_RE: Final = re.compile(r"\n|(?<=[。！？])(?=[\u4e00-\u9fff])|(?<=[.!?。！？])(?<!\b\w\.)"
+                              r"(?<!\b\w\w\.)(?<!\b\w\w\w\.)\s+"
                               r"(?=[A-ZА-ЯЁ\u0600-\u06FF\u4e00-\u9fff])")
 _HAS_CONTACT_RE: Final = re.compile(r"@|\d[\d\s\-–().]{6,}\d|[\u0660-\u0669]{3}")
 # A contact line is short; a paragraph of prose with a note number in it is not one.

@@ -54,6 +54,8 @@ _LEAD_CONNECTOR_RE: Final = re.compile(
     r"^(?:and|et|y|e|и|а также|as well as|ainsi que|así como|و|和|以及)\s+", re.IGNORECASE
 )
 _CONNECTOR_ONLY_RE: Final = re.compile(r"^(?:and|et|y|e|и|а также|و|和|以及)$", re.IGNORECASE)
+_JOINED_PART_RE: Final = re.compile(r"^\s*(and|et|y|e|и)\s+(?=\S)")
+_PINYIN_RE: Final = re.compile(r"[A-Z][a-z]*(?:[ \-][A-Za-z][a-z]*){1,3}|[A-Z]+ [A-Z][a-z]+")
 _TRAIL_CONNECTOR_RE: Final = re.compile(r"\s+(?:and|et|y|e|и|و)$", re.IGNORECASE)
 _LABEL_ONLY_RE: Final = re.compile(
     r"^(?:e-?mail|courriel|m[ée]l|correo(?: electr[óo]nico)?|эл\.? ?почта|электронная почта|"
@@ -209,13 +211,19 @@ def read_fields(
             break
         if _LABEL_ONLY_RE.match(value) or not re.search(r"\w", value):
             continue
-        if _CONNECTOR_ONLY_RE.match(value):
+        if _CONNECTOR_ONLY_RE.match(value) or (
+                field.in_parens and title_joiner == "，" and _PINYIN_RE.fullmatch(value)):
+            # "马骁（Ma Xiao）": the pinyin of a Chinese name is no title.
             continue
         if _PROSE_START_RE.match(value) and not _title_word_first(value):
             # Titles start with a capital ("Counsellor"); "comprendra", "y contará"
             # or "إلى الوفد" is the sentence resuming.
             prose_stop = True
             break
+        joined = _JOINED_PART_RE.match(field.text)
+        if joined and title_parts and value[:1].isupper():
+            # "Undersecretary, Department of Justice, and Chair, …": two offices held.
+            value = f"{joined.group(1)} {value}"
         title_parts.append(value)
     title = title_joiner.join(title_parts) or None
     return Fields(

@@ -190,6 +190,8 @@ PHONE_LABEL_RE: Final = re.compile(
     r"الجوال|محمول|电话|手机|联系电话|联系方式)\.?\s*(?:\([^)]*\))?\s*[:：.]?",
     re.IGNORECASE,
 )
+# Words between a number and its extension ("ext. 204", "poste 312", "فرعي 204", "转 204").
+EXTENSION_LABELS: Final = "|".join(sorted(words("extension_labels"), key=len, reverse=True))
 FAX_LABEL_RE: Final = re.compile(r"(?:fax|télécopie|факс|فاكس|传真)\s*[:：.]?", re.IGNORECASE)
 
 # Table header cells, mapped to the field they name.
@@ -307,6 +309,9 @@ AUTO_REPLY_RE: Final = merged(
 # "I will represent Singapore myself": the signer is the delegation ([self] tables).
 SELF_ATTENDANCE_RE: Final = PhraseSet(
     tuple(p for lang in LANGUAGES for p in lexicon(lang).get("self", {}).get("attendance", ())))
+# "I will lead our delegation myself", "سأترأس الوفد": the signer heads it ([self] lead).
+SELF_LEAD_RE: Final = PhraseSet(
+    tuple(p for lang in LANGUAGES for p in lexicon(lang).get("self", {}).get("lead", ())))
 # How a mail opens ("Dear Hans,", "Уважаемый г-н Грубер!"): [greeting] tables.
 GREETING_RE: Final = re.compile(r"\s*(?:" + "|".join(
     p for lang in LANGUAGES for p in lexicon(lang).get("greeting", {}).get("openers", ()))

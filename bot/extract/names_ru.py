@@ -97,7 +97,8 @@ PATRONYMIC = r"[А-ЯЁ][а-яё]+(?:(?:ович|евич|ьич)(?:ем|у|а)?
 # a mail may wrap the line inside it ("посол Иванов Пётр\nСергеевич").
 _SPACE = r"(?:[ \t]+|[ \t]*\n[ \t]*)"
 RU_PATRONYMIC_NAME_RE: Final = re.compile(
-    rf"(?<![\w.\-])(?:{_WORD}{_SPACE}{_WORD}{_SPACE}{PATRONYMIC}"
+    # (Not "Республики Армения Гаяне Левоновна" before "Мкртчян": the name is the last three.)
+    rf"(?<![\w.\-])(?:{_WORD}{_SPACE}{_WORD}{_SPACE}{PATRONYMIC}(?![ \t]+[А-ЯЁ][а-яё])"
     rf"|{_WORD}{_SPACE}{PATRONYMIC}{_SPACE}{_WORD}"
     # A Turkic patronymic, the father's name and оглы/кызы: "Мамедова Лейла Ариф кызы".
     rf"|{_WORD}{_SPACE}{_WORD}{_SPACE}{_WORD}[ \t]+(?:оглы|кызы|улы|уулу))(?![\w\-])"

@@ -44,6 +44,8 @@ _ZH_NOT_NAME_START: Final = (*ZH_NAME_OPENERS, *words("not_name_starts"))
 
 
 _HAN_RE: Final = re.compile(r"[\u4e00-\u9fff]")
+# Spaces that may part a title from the name after it.
+_ZH_SPACES: Final = " \t\u3000"
 # What a name may follow straight: a title's last word or a word that opens a name.
 _ZH_NAME_BEFORE: Final = ZH_TITLE_ENDINGS + ZH_NAME_OPENERS
 
@@ -73,14 +75,15 @@ def _zh_boundary(text: str, pos: int) -> bool:
 
 
 def _zh_titled_name(text: str, pos: int) -> re.Match[str] | None:
-    if not text.endswith(ZH_TITLE_ENDINGS, 0, pos):
+    # "公安部国际合作局处长　端木宏伟": a space may part the title from the name.
+    if not text.endswith(ZH_TITLE_ENDINGS, 0, len(text[:pos].rstrip(_ZH_SPACES))):
         return None
     return _ZH_TITLED_NAME_RE.match(text, pos)
 
 
 def zh_title_before(text: str, pos: int) -> str | None:
     """The title written straight before a Chinese name ("常驻代表" in "由常驻代表王伟大使")."""
-    run = re.search(r"[\u4e00-\u9fff]+\Z", text[:pos])
+    run = re.search(r"[\u4e00-\u9fff]+\Z", text[:pos].rstrip(_ZH_SPACES))
     if run is None:
         return None
     title = re.sub(r"^.*(?:由|包括|为|是|兹派|将派|增补|增派|新增|增加|委派|指派|改派)", "",
@@ -185,22 +188,25 @@ def zh_title_hint(text: str, person: NameMatch, previous_end: int) -> str | None
     return re.sub(r"^[和与及、，,]+", "", hint) or None
 
 
+def _hint_start(text: str, person: NameMatch) -> int:
+    """Where the title written before a Chinese name starts (the name's start if none)."""
+    hint = person.title_hint
+    before = text[: person.start].rstrip(_ZH_SPACES)
+    if hint and before.endswith(hint) and hint not in _RANKS_AFTER_NAME:
+        return len(before) - len(hint)
+    return person.start
+
+
 def zh_lead_role(text: str, person: NameMatch) -> re.Match[str] | None:
     """The role word leading a Chinese entry, before its title if one is written
     ("团长：司法部副部长熊选国", "副团长周红参赞")."""
-    start = person.start
-    hint = person.title_hint
-    if hint and text[:start].endswith(hint) and hint not in _RANKS_AFTER_NAME:
-        start -= len(hint)
+    start = _hint_start(text, person)
     return ZH_LEAD_ROLE_RE.search(text, max(0, start - 6), start)
 
 
 def zh_lead_start(text: str, person: NameMatch) -> int:
     """Where a person's entry starts: before the Chinese title or role word leading it."""
-    start = person.start
-    hint = person.title_hint
-    if hint and text[:start].endswith(hint) and hint not in _RANKS_AFTER_NAME:
-        start -= len(hint)
+    start = _hint_start(text, person)
     lead = ZH_LEAD_ROLE_RE.search(text, max(0, start - 6), start)
     return lead.start() if lead else start
 

@@ -18,7 +18,7 @@ from typing import Final
 
 import phonenumbers
 
-from bot.extract.lexicon import FAX_LABEL_RE, PHONE_LABEL_RE
+from bot.extract.lexicon import EXTENSION_LABELS, FAX_LABEL_RE, PHONE_LABEL_RE
 
 EMAIL_RE: Final = re.compile(
     r"[A-Za-z0-9._%+\-]+\s?@\s?[A-Za-z0-9\-]+(?:\s?\.\s?[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
@@ -29,10 +29,10 @@ _DIGIT = r"[0-9\u0660-\u0669\u06F0-\u06F9]"
 PHONE_RE: Final = re.compile(
     rf"(?<![\w/.])(?:\+|00)?\s?\(?{_DIGIT}[{_DIGIT[1:-1]}\s().\-/]{{5,22}}{_DIGIT}(?![\w/])"
 )
-# An extension after the number: "ext. 204", "poste 312", "доб. 204", "تحويلة 204", "转 204".
+# An extension after the number: "ext. 204", "poste 312", "доб. 204", "، الرقم الفرعي 204",
+# "转 204" (the words are the lexicons' extension_labels).
 _EXTENSION_RE: Final = re.compile(
-    r"[ \t]*,?[ \t]*(?:ext(?:ension)?\.?|x|poste|int\.?|anexo|доб(?:авочный)?\.?|вн\.?|"
-    r"تحويلة|داخلي|转|分机)[ \t]*[:.]?[ \t]*(\d{1,6})(?!\d)",
+    rf"[ \t]*[,،\-–]?[ \t]*\(?(?:{EXTENSION_LABELS})[ \t]*[:.]?[ \t]*({_DIGIT}{{1,6}})(?!{_DIGIT})",
     re.IGNORECASE,
 )
 # Keep the metadata's compiled patterns: re's own cache (512 patterns, shared with

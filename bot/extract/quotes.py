@@ -82,12 +82,17 @@ _INVITATION_RE: Final = merged(
 )
 _SIGNOFF_RE: Final = re.compile(
     r"^\s*(?:"
-    r"--\s*|best regards|kind regards|warm regards|regards|with (?:best|kind) regards|"
+    r"--\s*|best regards|kind regards|warm regards|regards|"
+    r"with (?:best|kind|warm|warmest|kindest) (?:regards|wishes)|all the best|"
     r"yours (?:sincerely|faithfully)|sincerely(?: yours)?|best wishes|thanks and regards|"
     r"thank you(?: and best regards)?|sent from my \w+|cheers|(?:many )?thanks|all the best"
     r"|cordialement|bien cordialement|meilleures salutations|salutations distingu[ée]es|"
     r"bien [àa] vous|avec mes salutations"
-    r"|saludos(?: cordiales)?|atentamente|cordialmente|un cordial saludo|reciba un saludo"
+    # "Avec nos meilleures salutations", "Mes sincères salutations".
+    r"|(?:avec )?(?:nos|mes) (?:(?:plus )?(?:meilleures|sinc[èe]res|cordiales) )?salutations"
+    r"|sinc[èe]res salutations|salutations cordiales"
+    r"|saludos(?: cordiales| atentos)?|atentamente|cordialmente|un (?:cordial|atento) saludo"
+    r"|reciban? un (?:cordial |atento )?saludo"
     r"|quedamos atent[oa]s|quedo atent[oa]"
     r"|с уважением|с наилучшими пожеланиями|всего доброго"
     r"|مع (?:خالص |أطيب )?(?:التحية|التحيات)|وتفضلوا بقبول|مع الشكر"

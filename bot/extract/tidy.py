@@ -13,6 +13,8 @@ import re
 import unicodedata
 from typing import Final
 
+from bot.extract.lexicon import ZH_HONORIFICS, ZH_TITLE_ENDINGS
+
 _INVISIBLE_RE: Final = re.compile(r"[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]")
 # Runs of spaces become one (a single plain space is left as it is: no work).
 _SPACES_RE: Final = re.compile(
@@ -25,6 +27,33 @@ _COLUMN_GAP_RE: Final = re.compile(r"(?<=\S)(?:[ ]*\t[ \t]*|[ ]{3,})(?=\S)")
 _CJK_GAP_RE: Final = re.compile(
     r"(?<=[\u4e00-\u9fff）)])[ \u3000]+(?=[\u4e00-\u9fff（(])"
 )
+# In a semicolon list ("成员：公安部国际合作局处长　端木宏伟；最高人民检察院检察员　上官婉清")
+# the space only parts a title from its name: no column.
+_ZH_SEMICOLON_RE: Final = re.compile(r"[\u4e00-\u9fff][；;]")
+_ZH_TITLE_THEN_NAME_RE: Final = re.compile(
+    rf"(?:{'|'.join(ZH_TITLE_ENDINGS)})\Z")
+# A name of two to four characters, its form of address or its pinyin, then the line's end.
+_ZH_NAME_TO_END_RE: Final = re.compile(
+    rf"[\u4e00-\u9fff]{{2,4}}?({'|'.join(ZH_HONORIFICS)})?"
+    r"(?:[（(][A-Za-z \-]+[)）])?[ \t]*(?:\n|$)")
+# "（一）团长" numbers a heading as "一、团长" does.
+_ZH_PAREN_NUMBER_RE: Final = re.compile(r"^([ \t]*)（([一二三四五六七八九十]{1,3})）", re.MULTILINE)
+
+
+def _cjk_gap(gap: re.Match[str]) -> str:
+    text, start = gap.string, gap.start()
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", start)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    if _ZH_SEMICOLON_RE.search(line):
+        return " "
+    # "　　公安部刑事侦查局局长　杜航伟": the line's one gap parts a title from a name.
+    name = _ZH_NAME_TO_END_RE.match(text, gap.end())
+    if len(_CJK_GAP_RE.findall(line)) == 1 and name and (
+            name.group(1) or _ZH_TITLE_THEN_NAME_RE.search(text, line_start, start)):
+        return " "
+    return " | "
+
 _RU_HONORIFIC_RE: Final = re.compile(r"\b([ГгДд])\s?[.\-–—_~]\s?(н|жа|на|ну|ном|же|жи|жой|р)\b")
 _DOT_SPACE_RE: Final = re.compile(r"\b(Mr|Mrs|Ms|Dr|Sr|Sra|Prof|H\.E|S\.E)\s+\.(?=\s)")
 # "谭志勇 先生": a space typed between a Chinese name and its form of address.
@@ -68,7 +97,9 @@ def tidy(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _INVISIBLE_RE.sub("", text)
     text = _ZH_SPACED_HONORIFIC_RE.sub("", text)
-    text = _CJK_GAP_RE.sub(" | ", text)
+    if "（" in text:
+        text = _ZH_PAREN_NUMBER_RE.sub(r"\1\2、", text)
+    text = _CJK_GAP_RE.sub(_cjk_gap, text)
     text = _ZH_PAIR_SEMICOLON_RE.sub("\n", text)
     text = _WIDE_SPACE_RE.sub(" ", text)
     if "\t" in text or "   " in text:
