@@ -81,7 +81,9 @@ _ZH_ROLE_COMMA_RE: Final = re.compile(
 
 # "成员：公孙丽 参赞；赵磊 二秘": two spaced name-rank pairs on one line, one a line.
 _ZH_PAIR_SEMICOLON_RE: Final = re.compile(
-    r"(?<=[\u4e00-\u9fff])[；;](?=[\u4e00-\u9fff·]{2,6} \| )")
+    r"(?<=[\u4e00-\u9fff])[；;](?=[\u4e00-\u9fff·]{2,6}[ \u3000]+[\u4e00-\u9fff]{1,8}(?:[；;]|$))",
+    re.MULTILINE,
+)
 
 
 # What each repair needs in the text at all: without it, its pattern is not run
@@ -99,8 +101,8 @@ def tidy(text: str) -> str:
     text = _ZH_SPACED_HONORIFIC_RE.sub("", text)
     if "（" in text:
         text = _ZH_PAREN_NUMBER_RE.sub(r"\1\2、", text)
+    text = _ZH_PAIR_SEMICOLON_RE.sub("\n", text)  # before the gaps: one pair a line
     text = _CJK_GAP_RE.sub(_cjk_gap, text)
-    text = _ZH_PAIR_SEMICOLON_RE.sub("\n", text)
     text = _WIDE_SPACE_RE.sub(" ", text)
     if "\t" in text or "   " in text:
         text = _COLUMN_GAP_RE.sub(" | ", text)
