@@ -29,10 +29,11 @@ _DIGIT = r"[0-9\u0660-\u0669\u06F0-\u06F9]"
 PHONE_RE: Final = re.compile(
     rf"(?<![\w/.])(?:\+|00)?\s?\(?{_DIGIT}[{_DIGIT[1:-1]}\s().\-/]{{5,22}}{_DIGIT}(?![\w/])"
 )
-# An extension after the number: "ext. 204", "poste 312", "доб. 204", "تحويلة 204", "转 204".
+# An extension after the number: "ext. 204", "poste 312", "доб. 204", "تحويلة 204", "转 204",
+# also after a slash or in parentheses ("/ ext. 312", "(ext 31)", ", extensión 1102").
 _EXTENSION_RE: Final = re.compile(
-    r"[ \t]*,?[ \t]*(?:ext(?:ension)?\.?|x|poste|int\.?|anexo|доб(?:авочный)?\.?|вн\.?|"
-    r"تحويلة|داخلي|转|分机)[ \t]*[:.]?[ \t]*(\d{1,6})(?!\d)",
+    r"[ \t]*[,/(]?[ \t]*(?:ext(?:ensi[óo]n|ension)?\.?|x|poste|int\.?|anexo|"
+    r"доб(?:авочный)?\.?|вн\.?|تحويلة|داخلي|转|分机)[ \t]*[:.]?[ \t]*(\d{1,6})(?!\d)",
     re.IGNORECASE,
 )
 # Keep the metadata's compiled patterns: re's own cache (512 patterns, shared with
