@@ -327,12 +327,26 @@ def _fold_mentions(delegates: list[DelegateCandidate]) -> list[DelegateCandidate
     return out
 
 
+def _misread_contact(
+    into: list[DelegateCandidate], candidate: DelegateCandidate
+) -> DelegateCandidate | None:
+    """The listed person whose Chinese name a contact line repeats with one character
+    misread ("联系人：林慧敏女士，电话 …" under "林莹敏女士"): the same person."""
+    name = candidate.name
+    if not (_CJK_RE.fullmatch(name) and len(name) >= 3 and (candidate.email or candidate.phone)):
+        return None
+    hits = [d for d in into if len(d.name) == len(name) and d.name[0] == name[0]
+            and sum(a != b for a, b in zip(d.name, name, strict=True)) == 1]
+    return hits[0] if len(hits) == 1 else None
+
+
 def _merge(into: list[DelegateCandidate], found: list[DelegateCandidate]) -> None:
     """Add `found` to `into`, merging people already there by normalised name."""
     index = {name_key(d.name): d for d in into}
     for candidate in found:
         key = name_key(candidate.name)
-        known = index.get(key) or _similar(index, key) or _mentioned(into, candidate.name)
+        known = (index.get(key) or _similar(index, key) or _mentioned(into, candidate.name)
+                 or _misread_contact(into, candidate))
         if known is None and _CJK_RE.fullmatch(candidate.name) and len(candidate.name) < 2:
             continue  # a surname alone names nobody new
         if known is None:

@@ -21,6 +21,7 @@ from bot.extract.alternation import merged
 from bot.extract.anchors import LIST_MARKER_RE, find_anchors, starts_list_item
 from bot.extract.fields import read_fields, role_of
 from bot.extract.lexicon import (
+    CONTACT_LABELS,
     EMAIL_LABEL_RE,
     NAME_ENDERS,
     NOT_DELEGATE_BEFORE_RE,
@@ -56,7 +57,8 @@ _TITLE_BEFORE_RE: Final = re.compile(r"([^\W\d][\w\-' ]{0,80}?),[ \t]*$")
 _SENTENCE_END_RE: Final = re.compile(r"[.!?。；;]\s|\n\s*\n|[。！？]")
 _CONTACT_LINE_RE: Final = re.compile(
     r"^\s*(?:" + EMAIL_LABEL_RE.pattern.lstrip("^") + "|" + PHONE_LABEL_RE.pattern
-    + r"|\+\d|\S+@\S+\.\w+\s*$|(?:контакты|контактные данные|contacts?)\s*[:：])",
+    + r"|\+\d|\S+@\S+\.\w+\s*$|(?:контакты|контактные данные|contacts?|" + CONTACT_LABELS
+    + r")\s*[:：])",
     re.IGNORECASE,
 )
 MAX_ENTRY_LINE_WORDS: Final = 22

@@ -17,6 +17,7 @@ from typing import Final
 
 from bot.extract.alternation import merged
 from bot.extract.lexicon import (
+    CONTACT_LABEL_RE,
     EMAIL_LABEL_RE,
     NAME_ENDERS,
     POSTNOMINALS_RE,
@@ -209,7 +210,8 @@ def read_fields(
         if PROSE_RE.search(value) or _VERB_RE.search(value) or len(value.split()) > MAX_TITLE_WORDS:
             prose_stop = True
             break
-        if _LABEL_ONLY_RE.match(value) or not re.search(r"\w", value):
+        if (_LABEL_ONLY_RE.match(value) or CONTACT_LABEL_RE.match(value)
+                or not re.search(r"\w", value)):
             continue
         if _CONNECTOR_ONLY_RE.match(value) or (
                 field.in_parens and title_joiner == "，" and _PINYIN_RE.fullmatch(value)):

@@ -179,6 +179,10 @@ ROLE_AS_RE: Final = re.compile(
 )
 
 # Labels in front of contact details.
+# A contact label alone in a field ("بريد إلكتروني", "电邮", "Phone number"): no title.
+CONTACT_LABELS: Final = "|".join(
+    re.escape(w) for w in sorted(words("contact_labels"), key=len, reverse=True))
+CONTACT_LABEL_RE: Final = re.compile(r"^(?:" + CONTACT_LABELS + r")\W*$", re.IGNORECASE)
 EMAIL_LABEL_RE: Final = re.compile(
     r"^(?:e-?mail|courriel|mél|correo(?: electr[óo]nico)?|эл\.? ?почта|электронная почта|"
     r"e-?mail адрес|البريد(?: الإلكتروني)?|电子邮件|电子邮箱|邮箱)\s*[:：.]?\s*",

@@ -30,9 +30,11 @@ PHONE_RE: Final = re.compile(
     rf"(?<![\w/.])(?:\+|00)?\s?\(?{_DIGIT}[{_DIGIT[1:-1]}\s().\-/]{{5,22}}{_DIGIT}(?![\w/])"
 )
 # An extension after the number: "ext. 204", "poste 312", "доб. 204", "، الرقم الفرعي 204",
-# "转 204" (the words are the lexicons' extension_labels).
+# "转 204" (the words are the lexicons' extension_labels), also after a slash or in
+# parentheses ("/ ext. 312", "(ext 31)").
 _EXTENSION_RE: Final = re.compile(
-    rf"[ \t]*[,،\-–]?[ \t]*\(?(?:{EXTENSION_LABELS})[ \t]*[:.]?[ \t]*({_DIGIT}{{1,6}})(?!{_DIGIT})",
+    rf"[ \t]*[,،\-–/]?[ \t]*\(?(?:{EXTENSION_LABELS})"
+    rf"[ \t]*[:.]?[ \t]*({_DIGIT}{{1,6}})(?!{_DIGIT})",
     re.IGNORECASE,
 )
 # Keep the metadata's compiled patterns: re's own cache (512 patterns, shared with
