@@ -20,9 +20,18 @@ def test_the_first_family_name_after_an_address_names_the_person(window: str) ->
     assert named_in(window, _LIST.people[0])
 
 
-@pytest.mark.parametrize("window", ["Paredes", "M. Paredes Gil", "calle Paredes"])
-def test_alone_or_inside_a_longer_name_it_does_not(window: str) -> None:
+@pytest.mark.parametrize(
+    "window", ["M. Paredes Gil", "Sra. Ana Paredes", "la Sra. Rosa Paredes Gil"])
+def test_inside_another_persons_name_it_does_not(window: str) -> None:
     assert not named_in(window, _LIST.people[0])
+
+
+def test_written_alone_it_names_the_person_as_a_first_name_alone_does() -> None:
+    # Informal follow-ups name people by one word ("Paredes won't travel",
+    # "Marisol won't travel"); only a capitalised stranger beside it makes it
+    # another person's name.
+    assert named_in("Paredes won't travel after all", _LIST.people[0])
+    assert named_in("Marisol won't travel after all", _LIST.people[0])
 
 
 def test_contacts_after_the_first_family_name_go_to_that_person() -> None:

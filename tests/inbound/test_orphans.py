@@ -84,9 +84,14 @@ def test_kill_9_of_poll_leaves_no_worker(app_factory: Any, mailstack: Any,
                 break
         else:
             pytest.fail("the worker pool never started")
+        # The poller, the forkserver, the resource tracker and at least one worker:
+        # workers start on demand, later on a loaded machine, so wait for them first.
+        started = time.monotonic() + 60
+        while len(alive := _run_processes(tag)) < 4 and proc.poll() is None:
+            assert time.monotonic() < started, f"no worker process after 60 s: {alive}"
+            time.sleep(0.05)
         time.sleep(delay)
         alive = _run_processes(tag)
-        # The poller, the forkserver, the resource tracker and at least one worker.
         assert len(alive) >= 4, f"the run ended before the kill: {alive}"
         assert proc.poll() is None
         os.kill(proc.pid, signal.SIGKILL)
