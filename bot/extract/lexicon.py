@@ -77,7 +77,7 @@ SINGLE_LETTER_HONORIFICS: Final = frozenset(h for h in HONORIFICS if re.fullmatc
 # Ranks used as the form of address straight before a name ("Head of
 # delegation: Ambassador Ahmed HASSAN", "Посол Иван ПЕТРОВ", "السفير أحمد حسن").
 # The rank becomes the honorific; matched case-insensitively, only where an
-# entry starts (see delegates._rank_addressed) or after another honorific.
+# entry starts (see bare_names.rank_addressed) or after another honorific.
 # Russian writes a rank in lower case inside a sentence ("его будет сопровождать советник
 # Дамир САТПАЕВ"): both spellings of a Cyrillic rank's first letter are meant.
 RANK_ADDRESSES: Final = tuple(dict.fromkeys(
